@@ -1,0 +1,159 @@
+// Pure conversions between domain records and the flat string maps both adapters store.
+import type {
+  AuditEntry,
+  Category,
+  ConversationId,
+  ConversationRecord,
+  ConversationStatus,
+  EnvelopeKind,
+  LogEntry,
+  MessageId,
+  ResponderId,
+  ResponderRecord,
+  Role,
+  Sender,
+  SessionRecord,
+  TeamId,
+  TeamRecord,
+} from './ports.js';
+
+export type Flat = Record<string, string>;
+
+function field(flat: Flat, name: string): string {
+  const value = flat[name];
+  if (value === undefined) throw new Error(`stored record lacks field "${name}"`);
+  return value;
+}
+
+export function encodeConversation(r: ConversationRecord): Flat {
+  return {
+    id: r.id,
+    category: r.category,
+    team: r.team,
+    language: r.language,
+    source: r.source,
+    status: r.status,
+    tokenHash: r.tokenHash,
+    createdAt: String(r.createdAt),
+    queuedAt: String(r.queuedAt),
+    assignee: r.assignee ?? '',
+    session: String(r.session),
+    danger: r.danger ? '1' : '0',
+    outcome: r.outcome ?? '',
+  };
+}
+
+export function decodeConversation(flat: Flat): ConversationRecord {
+  const assignee = field(flat, 'assignee');
+  const outcome = field(flat, 'outcome');
+  return {
+    id: field(flat, 'id') as ConversationId,
+    category: field(flat, 'category') as Category,
+    team: field(flat, 'team') as TeamId,
+    language: field(flat, 'language'),
+    source: field(flat, 'source'),
+    status: field(flat, 'status') as ConversationStatus,
+    tokenHash: field(flat, 'tokenHash'),
+    createdAt: Number(field(flat, 'createdAt')),
+    queuedAt: Number(field(flat, 'queuedAt')),
+    assignee: assignee === '' ? null : (assignee as ResponderId),
+    session: Number(field(flat, 'session')),
+    danger: field(flat, 'danger') === '1',
+    outcome: outcome === '' ? null : outcome,
+  };
+}
+
+/** Stream entry fields of one log entry (the id is the stream id, not a field). */
+export function encodeLogFields(from: Sender, session: number, cid: string, kind: EnvelopeKind, body: string): Flat {
+  return { from, session: String(session), cid, kind, body };
+}
+
+export function decodeLogEntry(id: string, flat: Flat): LogEntry {
+  return {
+    id: id as MessageId,
+    from: field(flat, 'from') as Sender,
+    session: Number(field(flat, 'session')),
+    cid: field(flat, 'cid'),
+    kind: field(flat, 'kind') as EnvelopeKind,
+    body: field(flat, 'body'),
+  };
+}
+
+export function encodeResponder(r: ResponderRecord): Flat {
+  return {
+    id: r.id,
+    login: r.login,
+    displayName: r.displayName,
+    teams: r.teams.join(','),
+    roles: r.roles.join(','),
+    salt: r.salt,
+    opslimit: String(r.opslimit),
+    memlimit: String(r.memlimit),
+    authHash: r.authHash,
+    active: r.active ? '1' : '0',
+  };
+}
+
+const splitList = (s: string): string[] => (s === '' ? [] : s.split(','));
+
+export function decodeResponder(flat: Flat): ResponderRecord {
+  return {
+    id: field(flat, 'id') as ResponderId,
+    login: field(flat, 'login'),
+    displayName: field(flat, 'displayName'),
+    teams: splitList(field(flat, 'teams')) as TeamId[],
+    roles: splitList(field(flat, 'roles')) as Role[],
+    salt: field(flat, 'salt'),
+    opslimit: Number(field(flat, 'opslimit')),
+    memlimit: Number(field(flat, 'memlimit')),
+    authHash: field(flat, 'authHash'),
+    active: field(flat, 'active') === '1',
+  };
+}
+
+export function encodeTeam(t: TeamRecord): Flat {
+  return { id: t.id, name: t.name, categories: t.categories.join(','), overflow: t.overflow ?? '' };
+}
+
+export function decodeTeam(flat: Flat): TeamRecord {
+  const overflow = field(flat, 'overflow');
+  return {
+    id: field(flat, 'id') as TeamId,
+    name: field(flat, 'name'),
+    categories: splitList(field(flat, 'categories')) as Category[],
+    overflow: overflow === '' ? null : (overflow as TeamId),
+  };
+}
+
+export function encodeSession(s: SessionRecord): Flat {
+  return { responder: s.responder, csrfHash: s.csrfHash, createdAt: String(s.createdAt) };
+}
+
+export function decodeSession(flat: Flat): SessionRecord {
+  return {
+    responder: field(flat, 'responder') as ResponderId,
+    csrfHash: field(flat, 'csrfHash'),
+    createdAt: Number(field(flat, 'createdAt')),
+  };
+}
+
+export function encodeAudit(a: AuditEntry): Flat {
+  return { at: String(a.at), actor: a.actor, action: a.action, ref: a.ref };
+}
+
+export function decodeAudit(flat: Flat): AuditEntry {
+  return {
+    at: Number(field(flat, 'at')),
+    actor: field(flat, 'actor') as ResponderId,
+    action: field(flat, 'action'),
+    ref: field(flat, 'ref'),
+  };
+}
+
+/** Compares two stream ids "<ms>-<seq>" numerically: negative, zero or positive. */
+export function compareMessageIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-');
+  const [bm = '0', bs = '0'] = b.split('-');
+  const dm = Number(am) - Number(bm);
+  return dm !== 0 ? dm : Number(as) - Number(bs);
+}

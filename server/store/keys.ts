@@ -1,0 +1,49 @@
+// Names every key and channel of the store. Braces are Redis Cluster hash tags: all keys of one
+// conversation share a slot, so atomic scripts touch one slot only.
+import type { ConversationId, ResponderId, TeamId } from './ports.js';
+
+export interface Keys {
+  conversation(id: ConversationId): string;
+  log(id: ConversationId): string;
+  dedupe(id: ConversationId): string;
+  /** Pub/sub channel of one conversation (same slot as its keys, for sharded pub/sub). */
+  conversationChannel(id: ConversationId): string;
+  /** Pub/sub channel of one team (queue changes). */
+  teamChannel(team: TeamId): string;
+  queue(team: TeamId): string;
+  duty(team: TeamId): string;
+  presence(responder: ResponderId): string;
+  once(key: string): string;
+  secret(name: string): string;
+  responder(id: ResponderId): string;
+  responderLogin(login: string): string;
+  team(id: TeamId): string;
+  teamIndex(): string;
+  session(idHash: string): string;
+  audit(): string;
+  stats(day: string): string;
+}
+
+/** Builds the key namer; `prefix` separates deployments or test runs sharing one Redis. */
+export function createKeys(prefix = ''): Keys {
+  const p = prefix === '' ? '' : `${prefix}:`;
+  return {
+    conversation: (id) => `${p}conv:{${id}}`,
+    log: (id) => `${p}conv:{${id}}:log`,
+    dedupe: (id) => `${p}conv:{${id}}:dedupe`,
+    conversationChannel: (id) => `${p}conv:{${id}}:events`,
+    teamChannel: (team) => `${p}team:{${team}}:events`,
+    queue: (team) => `${p}queue:{${team}}`,
+    duty: (team) => `${p}duty:{${team}}`,
+    presence: (responder) => `${p}presence:{${responder}}`,
+    once: (key) => `${p}once:{${key}}`,
+    secret: (name) => `${p}secret:{${name}}`,
+    responder: (id) => `${p}responder:{${id}}`,
+    responderLogin: (login) => `${p}responder-login:{${login}}`,
+    team: (id) => `${p}team:{${id}}`,
+    teamIndex: () => `${p}teams`,
+    session: (idHash) => `${p}session:{${idHash}}`,
+    audit: () => `${p}audit`,
+    stats: (day) => `${p}stats:{${day}}`,
+  };
+}

@@ -1,0 +1,274 @@
+// The Store port: every piece of server state goes through these interfaces (Redis or in-memory).
+//
+// Semantics are defined here and enforced by the contract suite `store.case.ts`, which runs against
+// every adapter. Times are milliseconds since the epoch (number); TTLs are milliseconds. Adapters
+// never interpret ciphertext: `body` fields are opaque base64url strings.
+
+/** 22-character base64url id (128 random bits) of one conversation. */
+export type ConversationId = string & { readonly __brand: 'ConversationId' };
+/** Stream id of one log entry, "<ms>-<seq>" as Redis Streams assign it; ordered by (ms, seq). */
+export type MessageId = string & { readonly __brand: 'MessageId' };
+export type ResponderId = string & { readonly __brand: 'ResponderId' };
+export type TeamId = string & { readonly __brand: 'TeamId' };
+
+export const CATEGORIES = ['chat', 'callback', 'parent'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export type ConversationStatus = 'waiting' | 'active' | 'closed';
+
+/** One conversation's metadata. Contains no plaintext and nothing identifying the visitor. */
+export interface ConversationRecord {
+  readonly id: ConversationId;
+  readonly category: Category;
+  /** The team whose queue holds it (changes on transfer to a team or on overflow). */
+  readonly team: TeamId;
+  /** BCP 47 language tag chosen in the widget, e.g. "sv", "en", "ar". */
+  readonly language: string;
+  /** Outreach source tag (QR poster, web page); feeds aggregated statistics only. */
+  readonly source: string;
+  readonly status: ConversationStatus;
+  /** SHA-256 of the visitor's bearer token, lowercase hex. The token itself is never stored. */
+  readonly tokenHash: string;
+  readonly createdAt: number;
+  /** When it (re-)entered the queue; the queue orders by this, danger first. */
+  readonly queuedAt: number;
+  readonly assignee: ResponderId | null;
+  /** Handshake session number: 1 at first claim, +1 on each transfer or resume. */
+  readonly session: number;
+  /** The visitor said "I am in danger right now". */
+  readonly danger: boolean;
+  /** Outcome category given on close, for statistics. */
+  readonly outcome: string | null;
+}
+
+export type ClaimResult =
+  | { readonly ok: true; readonly record: ConversationRecord }
+  | { readonly ok: false; readonly reason: 'gone' | 'taken' | 'closed' };
+
+export type TransferTarget =
+  | { readonly kind: 'responder'; readonly responder: ResponderId }
+  | { readonly kind: 'team'; readonly team: TeamId };
+
+export type TransferResult =
+  | { readonly ok: true; readonly record: ConversationRecord }
+  | { readonly ok: false; readonly reason: 'gone' | 'not-assignee' | 'closed' };
+
+export type CloseResult =
+  | { readonly ok: true; readonly record: ConversationRecord }
+  | { readonly ok: false; readonly reason: 'gone' | 'not-assignee' | 'closed' };
+
+export interface ConversationStore {
+  /** Creates the record with the given TTL. Throws StoreConflictError if the id exists. */
+  create(record: ConversationRecord, ttlMs: number): Promise<void>;
+  /** The record, or null when it never existed, expired or was erased. */
+  get(id: ConversationId): Promise<ConversationRecord | null>;
+  /**
+   * Atomically moves a `waiting` conversation to `active` with `responder` as assignee and
+   * session = session + 1. Of any number of concurrent claims exactly one gets ok: true.
+   */
+  claim(id: ConversationId, responder: ResponderId): Promise<ClaimResult>;
+  /**
+   * Atomically, if `from` is the assignee of an active conversation: to a responder → stays
+   * active with the new assignee; to a team → back to `waiting` in that team with no assignee and
+   * queuedAt = now. Session is incremented either way (the next responder runs a fresh handshake).
+   */
+  transfer(id: ConversationId, from: ResponderId, to: TransferTarget, now: number): Promise<TransferResult>;
+  /**
+   * Atomically closes it. `by` null means the visitor closed it (allowed in any open state); a
+   * responder may close only what it is assigned to.
+   */
+  close(id: ConversationId, by: ResponderId | null, outcome: string | null): Promise<CloseResult>;
+  /** Slides the idle TTL of the record and its log. Returns false when it no longer exists. */
+  touch(id: ConversationId, ttlMs: number): Promise<boolean>;
+  /** Erases the record, its log and its dedupe index at once ("delete now"). Idempotent. */
+  erase(id: ConversationId): Promise<void>;
+}
+
+/** What a client sends: an opaque, versioned ciphertext envelope. */
+export interface EnvelopeInput {
+  /** Client-generated message id (idempotency key), 16–64 chars of [A-Za-z0-9_-]. */
+  readonly cid: string;
+  /** Wire kind, so a client can dispatch before decrypting. */
+  readonly kind: EnvelopeKind;
+  /** Ciphertext, base64url (no padding). */
+  readonly body: string;
+}
+
+export const ENVELOPE_KINDS = ['intake', 'handshake', 'message', 'close', 'transfer', 'resume'] as const;
+export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
+
+export type Sender = 'visitor' | 'responder';
+
+/** One stored log entry. */
+export interface LogEntry extends EnvelopeInput {
+  readonly id: MessageId;
+  readonly from: Sender;
+  /** Session number the sender was in when it was appended. */
+  readonly session: number;
+}
+
+export type AppendResult =
+  | { readonly ok: true; readonly entry: LogEntry; readonly duplicate: boolean }
+  | { readonly ok: false; readonly reason: 'gone' | 'full' };
+
+export interface MessageLog {
+  /**
+   * Appends `input` to the conversation's log, atomically with: a check that the conversation
+   * still exists, deduplication by `cid` (a repeated cid returns the first entry with
+   * duplicate: true and appends nothing), the idle-TTL refresh of the conversation, its log and
+   * its dedupe index, and the publication of a `{ t: 'msg', entry }` event on the conversation's
+   * channel. Resolves only after the entry is stored. At most `maxEntries` entries per log
+   * (then reason 'full').
+   */
+  append(
+    id: ConversationId,
+    from: Sender,
+    session: number,
+    input: EnvelopeInput,
+    ttlMs: number,
+    maxEntries: number,
+  ): Promise<AppendResult>;
+  /** Entries strictly after `after` (null: from the start), oldest first, at most `limit`. */
+  after(id: ConversationId, after: MessageId | null, limit: number): Promise<LogEntry[]>;
+}
+
+/** Events published on a conversation's channel (JSON on the wire). */
+export type ConversationEvent =
+  | { readonly t: 'msg'; readonly entry: LogEntry }
+  | { readonly t: 'state'; readonly status: ConversationStatus; readonly session: number }
+  | { readonly t: 'typing'; readonly from: Sender }
+  | { readonly t: 'erased' };
+
+export type Unsubscribe = () => Promise<void>;
+
+/** Fan-out between instances. Channels are named by `keys.ts`; payloads are strings. */
+export interface PubSub {
+  publish(channel: string, payload: string): Promise<void>;
+  /** Resolves once the subscription is active (messages published after that are delivered). */
+  subscribe(channel: string, handler: (payload: string) => void): Promise<Unsubscribe>;
+}
+
+export interface QueueEntry {
+  readonly id: ConversationId;
+  readonly score: number;
+}
+
+/** Waiting conversations per team, ordered by score ascending (danger first, then oldest). */
+export interface QueueStore {
+  add(team: TeamId, id: ConversationId, score: number): Promise<void>;
+  remove(team: TeamId, id: ConversationId): Promise<void>;
+  /** Oldest first, at most `limit`. May contain ids whose conversation is gone; callers prune. */
+  list(team: TeamId, limit: number): Promise<QueueEntry[]>;
+  /** 0-based position, or null when not queued. */
+  rank(team: TeamId, id: ConversationId): Promise<number | null>;
+  size(team: TeamId): Promise<number>;
+}
+
+/** Single-use markers with a TTL (proof-of-work challenges, login nonces). */
+export interface OnceStore {
+  /** True the first time a key is used within `ttlMs`, false afterwards. */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** Server-wide secrets shared by every instance (persistent, no TTL). */
+export interface SecretStore {
+  /** Stores `candidate` under `name` unless a value exists; returns the stored value. */
+  getOrCreate(name: string, candidate: string): Promise<string>;
+}
+
+export type Role = 'responder' | 'supervisor' | 'admin';
+
+/** Staff data (persistent). */
+export interface ResponderRecord {
+  readonly id: ResponderId;
+  readonly login: string;
+  readonly displayName: string;
+  readonly teams: readonly TeamId[];
+  readonly roles: readonly Role[];
+  /** Argon2id salt (base64url) and parameters the browser derives the master key with. */
+  readonly salt: string;
+  readonly opslimit: number;
+  readonly memlimit: number;
+  /** hashAuthKey (crypto/password.ts, hex) of the auth key the browser derives; the password never reaches the server. */
+  readonly authHash: string;
+  readonly active: boolean;
+}
+
+export interface TeamRecord {
+  readonly id: TeamId;
+  readonly name: string;
+  readonly categories: readonly Category[];
+  /** Team that takes its conversations when nobody here is on duty, or null. */
+  readonly overflow: TeamId | null;
+}
+
+export interface StaffStore {
+  putResponder(record: ResponderRecord): Promise<void>;
+  getResponder(id: ResponderId): Promise<ResponderRecord | null>;
+  findResponderByLogin(login: string): Promise<ResponderRecord | null>;
+  putTeam(record: TeamRecord): Promise<void>;
+  getTeam(id: TeamId): Promise<TeamRecord | null>;
+  listTeams(): Promise<TeamRecord[]>;
+}
+
+export interface SessionRecord {
+  readonly responder: ResponderId;
+  /** SHA-256 (hex) of the CSRF token handed out at login. */
+  readonly csrfHash: string;
+  readonly createdAt: number;
+}
+
+/** Responder sessions, keyed by the SHA-256 (hex) of the session cookie; idle TTL. */
+export interface SessionStore {
+  create(idHash: string, record: SessionRecord, ttlMs: number): Promise<void>;
+  /** The session, sliding its TTL; null when absent or expired. */
+  get(idHash: string, ttlMs: number): Promise<SessionRecord | null>;
+  delete(idHash: string): Promise<void>;
+}
+
+/** Who is on duty: a set per team plus a heartbeat key per responder that expires on its own. */
+export interface DutyStore {
+  setOnDuty(team: TeamId, responder: ResponderId, onDuty: boolean): Promise<void>;
+  heartbeat(responder: ResponderId, ttlMs: number): Promise<void>;
+  /** Responders on duty in the team whose heartbeat is alive. Prunes dead members. */
+  onDuty(team: TeamId): Promise<ResponderId[]>;
+}
+
+export interface AuditEntry {
+  readonly at: number;
+  readonly actor: ResponderId;
+  readonly action: string;
+  /** Keyed hash of the object acted on (never a raw conversation id), or "". */
+  readonly ref: string;
+}
+
+/** Append-only log of responder actions, never content. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  recent(limit: number): Promise<AuditEntry[]>;
+}
+
+/** Aggregated counters only (invariant 5): day × field → count. */
+export interface StatsStore {
+  /** `day` is "YYYY-MM-DD" (Europe/Stockholm); `field` a ':'-joined dimension string. */
+  increment(day: string, field: string, by: number): Promise<void>;
+  day(day: string): Promise<Record<string, number>>;
+}
+
+export interface Store {
+  readonly conversations: ConversationStore;
+  readonly log: MessageLog;
+  readonly pubsub: PubSub;
+  readonly queues: QueueStore;
+  readonly once: OnceStore;
+  readonly secrets: SecretStore;
+  readonly staff: StaffStore;
+  readonly sessions: SessionStore;
+  readonly duty: DutyStore;
+  readonly audit: AuditLog;
+  readonly stats: StatsStore;
+  /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,242 @@
+// Runs the Store contract against a real redis-server, plus what only Redis can show (keys, TTLs, OOM).
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { StoreUnavailableError } from '../errors.js';
+import { createKeys } from '../keys.js';
+import type { ConversationId, ConversationRecord, ResponderId, Store, TeamId } from '../ports.js';
+import { runStoreContract } from '../store.case.js';
+import { createRedisStore } from './redis-store.js';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const freshPrefix = () => `test-${randomBytes(6).toString('hex')}`;
+
+let server: RedisServer;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+runStoreContract('redis', async () => {
+  const prefix = freshPrefix();
+  const store = await createRedisStore({ url: server.url, prefix });
+  return {
+    store,
+    keys: createKeys(prefix),
+    advance: sleep,
+    teardown: () => store.close(),
+  };
+});
+
+function conversation(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
+  return {
+    id: randomBytes(16).toString('base64url').slice(0, 22) as ConversationId,
+    category: 'chat',
+    team: 'team-a' as TeamId,
+    language: 'sv',
+    source: 'poster',
+    status: 'waiting',
+    tokenHash: 'ab'.repeat(32),
+    createdAt: 1,
+    queuedAt: 1,
+    assignee: null,
+    session: 0,
+    danger: false,
+    outcome: null,
+    ...overrides,
+  };
+}
+
+const lines = (out: string) => out.split('\n').filter((line) => line !== '');
+
+async function keysUnder(target: RedisServer, prefix: string): Promise<string[]> {
+  return lines(await target.cli('--scan', '--pattern', `${prefix}:*`)).sort();
+}
+
+describe('Redis store specifics', () => {
+  let store: Store;
+  let prefix: string;
+
+  beforeAll(async () => {
+    prefix = freshPrefix();
+    store = await createRedisStore({ url: server.url, prefix });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('really removes every key of a conversation once its TTL passes', async () => {
+    const record = conversation();
+    await store.conversations.create(record, 300);
+    expect((await store.log.append(record.id, 'visitor', 0, { cid: 'c'.repeat(16), kind: 'intake', body: 'AAAA' }, 300, 10)).ok).toBe(
+      true,
+    );
+    const keys = createKeys(prefix);
+    const own = [keys.conversation(record.id), keys.log(record.id), keys.dedupe(record.id)].sort();
+    expect((await keysUnder(server, prefix)).filter((k) => own.includes(k))).toEqual(own);
+    await sleep(450);
+    // SCAN does not trigger expiry; Redis's active expiry removes them within its cycles.
+    for (let i = 0; i < 50; i += 1) {
+      const left = (await keysUnder(server, prefix)).filter((k) => own.includes(k));
+      if (left.length === 0) break;
+      await sleep(50);
+    }
+    expect((await keysUnder(server, prefix)).filter((k) => own.includes(k))).toEqual([]);
+    expect(await server.cli('EXISTS', ...own)).toBe('0');
+  });
+
+  it('gives every visitor key a TTL right after it is written', async () => {
+    const p = freshPrefix();
+    const s = await createRedisStore({ url: server.url, prefix: p });
+    try {
+      const record = conversation();
+      const responder = 'r-ttl' as ResponderId;
+      await s.conversations.create(record, 60_000);
+      await s.log.append(record.id, 'visitor', 0, { cid: 'd'.repeat(16), kind: 'intake', body: 'AAAA' }, 60_000, 10);
+      await s.conversations.claim(record.id, responder);
+      await s.conversations.transfer(record.id, responder, { kind: 'team', team: 'team-b' as TeamId }, 2);
+      await s.sessions.create('f'.repeat(64), { responder, csrfHash: '0'.repeat(64), createdAt: 1 }, 60_000);
+      await s.sessions.get('f'.repeat(64), 60_000);
+      await s.duty.heartbeat(responder, 60_000);
+      await s.once.claimOnce('pow:abc', 60_000);
+
+      const visitorKey = new RegExp(`^${p}:(conv|session|presence|once):`);
+      const visitorKeys = (await keysUnder(server, p)).filter((k) => visitorKey.test(k));
+      expect(visitorKeys).toHaveLength(6); // conv, log, dedupe, session, presence, once
+      for (const key of visitorKeys) {
+        const pttl = Number(await server.cli('PTTL', key));
+        expect({ key, positive: pttl > 0 }).toEqual({ key, positive: true });
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('keeps concurrent appends in the order they were acknowledged', async () => {
+    const record = conversation();
+    await store.conversations.create(record, 60_000);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.log.append(record.id, 'visitor', 0, { cid: `burst-${String(i).padStart(12, '0')}`, kind: 'message', body: 'AA' }, 60_000, 100),
+      ),
+    );
+    expect(results.every((r) => r.ok && !r.duplicate)).toBe(true);
+    const replay = await store.log.after(record.id, null, 100);
+    expect(replay).toHaveLength(50);
+    expect(replay.map((e) => e.id)).toEqual(results.map((r) => (r.ok ? r.entry.id : '')));
+  });
+
+  it('recovers after a Redis restart: reconnects and reloads its scripts', async () => {
+    const other = await startRedisServer();
+    const s = await createRedisStore({ url: other.url, prefix: freshPrefix() });
+    try {
+      await other.restart(); // no persistence: data and script cache are gone
+      let pong = false;
+      for (let i = 0; i < 100 && !pong; i += 1) {
+        try {
+          await s.ping();
+          pong = true;
+        } catch (error) {
+          // While reconnecting, commands fail fast instead of queueing.
+          expect(error).toBeInstanceOf(StoreUnavailableError);
+          await sleep(50);
+        }
+      }
+      expect(pong).toBe(true);
+      const record = conversation();
+      await s.conversations.create(record, 60_000);
+      const claim = await s.conversations.claim(record.id, 'r-after-restart' as ResponderId);
+      expect(claim.ok).toBe(true);
+    } finally {
+      await s.close();
+      await other.stop();
+    }
+  });
+
+  it('reports StoreUnavailableError when Redis is unreachable', async () => {
+    const other = await startRedisServer();
+    const s = await createRedisStore({ url: other.url, prefix: freshPrefix() });
+    try {
+      await other.stop();
+      await expect(s.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(s.conversations.get(conversation().id)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await s.close().catch(() => undefined);
+    }
+    await expect(createRedisStore({ url: other.url, connectAttempts: 2 })).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('Redis store under maxmemory noeviction', () => {
+  let full: RedisServer;
+  let store: Store;
+
+  beforeAll(async () => {
+    full = await startRedisServer({ args: ['--maxmemory', '2mb', '--maxmemory-policy', 'noeviction'] });
+    store = await createRedisStore({ url: full.url, prefix: 'oom' });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await full?.stop();
+  });
+
+  it('surfaces an OOM refusal as StoreUnavailableError and keeps earlier data readable', async () => {
+    const record = conversation();
+    await store.conversations.create(record, 600_000);
+    const first = await store.log.append(record.id, 'visitor', 0, { cid: 'e'.repeat(16), kind: 'intake', body: 'AAAA' }, 600_000, 1_000_000);
+    expect(first.ok).toBe(true);
+
+    const body = 'A'.repeat(16 * 1024);
+    let refusal: unknown = null;
+    for (let i = 0; i < 2_000 && refusal === null; i += 1) {
+      try {
+        const result = await store.log.append(
+          record.id,
+          'visitor',
+          0,
+          { cid: `fill-${String(i).padStart(12, '0')}`, kind: 'message', body },
+          600_000,
+          1_000_000,
+        );
+        expect(result.ok).toBe(true);
+      } catch (error) {
+        refusal = error;
+      }
+    }
+    expect(refusal).toBeInstanceOf(StoreUnavailableError);
+
+    // Right at the limit a refused request's own buffer is freed again; top up with small writes
+    // until Redis refuses those too, then nothing more gets in.
+    let small: unknown = null;
+    for (let i = 0; i < 100_000 && small === null; i += 1) {
+      try {
+        await store.once.claimOnce(`fill-${i}`, 600_000);
+      } catch (error) {
+        small = error;
+      }
+    }
+    expect(small).toBeInstanceOf(StoreUnavailableError);
+    await expect(store.conversations.create(conversation(), 600_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(
+      store.log.append(record.id, 'visitor', 0, { cid: 'f'.repeat(16), kind: 'message', body: 'AA' }, 600_000, 1_000_000),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
+    // MULTI-based writes too (EXECABORT after a refused queued command).
+    await expect(
+      store.sessions.create('a'.repeat(64), { responder: 'r' as ResponderId, csrfHash: '0'.repeat(64), createdAt: 1 }, 60_000),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.staff.putTeam({ id: 'team-oom' as TeamId, name: 'x', categories: ['chat'], overflow: null })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+
+    expect(await store.conversations.get(record.id)).toEqual(record);
+    const replay = await store.log.after(record.id, null, 1);
+    expect(replay).toEqual([first.ok ? first.entry : null]);
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});

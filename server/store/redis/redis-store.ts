@@ -1,0 +1,475 @@
+// The Redis adapter of the Store port (node-redis v5): one command connection + one subscriber connection.
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  ErrorReply,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  createClient,
+} from 'redis';
+import type { Clock } from '../../clock.js';
+import {
+  decodeAudit,
+  decodeConversation,
+  decodeLogEntry,
+  decodeResponder,
+  decodeSession,
+  decodeTeam,
+  encodeAudit,
+  encodeConversation,
+  encodeResponder,
+  encodeSession,
+  encodeTeam,
+  type Flat,
+} from '../codec.js';
+import { StoreConflictError, StoreUnavailableError } from '../errors.js';
+import { createKeys, type Keys } from '../keys.js';
+import type {
+  AuditLog,
+  ConversationId,
+  ConversationStore,
+  DutyStore,
+  MessageLog,
+  OnceStore,
+  PubSub,
+  QueueStore,
+  ResponderId,
+  SecretStore,
+  SessionStore,
+  StaffStore,
+  StatsStore,
+  Store,
+  TeamRecord,
+} from '../ports.js';
+import { SCRIPTS, parseAppendReply, parseClaimReply, parseTransferReply } from './scripts.js';
+
+export interface RedisStoreOptions {
+  /** redis:// or rediss:// URL. */
+  readonly url: string;
+  /** Key prefix separating deployments or test runs that share one Redis (see keys.ts). */
+  readonly prefix?: string;
+  /** Accepted for symmetry with the memory adapter; Redis keeps TTLs on its own clock. */
+  readonly clock?: Clock;
+  /**
+   * Receives connection-level errors (reconnects) and errors thrown by subscribe() handlers.
+   * Commands never depend on it: each failing command rejects on its own.
+   */
+  readonly onError?: (error: Error) => void;
+  /** How many times the first connection is tried before createRedisStore rejects. Default 5. */
+  readonly connectAttempts?: number;
+}
+
+/** Redis error replies that mean "the store cannot take this now", not "the request is wrong". */
+const UNAVAILABLE_REPLIES = ['OOM', 'LOADING', 'BUSY', 'MASTERDOWN', 'READONLY', 'TRYAGAIN', 'CLUSTERDOWN', 'NOREPLICAS'];
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True when `error` means the store is down or refusing writes: an OOM/LOADING/... reply (also as
+ * the cause of a failed script), a closed/offline client, or a socket-level failure.
+ */
+export function isUnavailableError(error: unknown): boolean {
+  if (error instanceof ErrorReply) {
+    const message = error.message;
+    // A write refused inside a Lua script arrives as "... OOM command not allowed ..." in Redis 7.
+    return UNAVAILABLE_REPLIES.some((code) => message.startsWith(code) || message.includes(`${code} command not allowed`));
+  }
+  if (
+    error instanceof ClientClosedError ||
+    error instanceof ClientOfflineError ||
+    error instanceof ConnectionTimeoutError ||
+    error instanceof SocketClosedUnexpectedlyError ||
+    error instanceof SocketTimeoutError ||
+    error instanceof ReconnectStrategyError
+  ) {
+    return true;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NETWORK_CODES.has(code);
+}
+
+/** Runs one store operation, turning unavailability into StoreUnavailableError; rethrows the rest. */
+async function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isUnavailableError(error)) {
+      throw new StoreUnavailableError(`store unavailable during ${operation}: ${(error as Error).message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function createUtvagClient(url: string, connectAttempts: number) {
+  let everReady = false;
+  const client = createClient({
+    url,
+    scripts: SCRIPTS,
+    // Fail fast while reconnecting: the app answers 503 with a retry hint instead of hanging.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 5_000,
+      reconnectStrategy: (retries: number, cause: Error) => {
+        if (!everReady && retries + 1 >= connectAttempts) return cause;
+        return Math.min(50 * 2 ** retries, 2_000);
+      },
+    },
+  });
+  client.on('ready', () => {
+    everReady = true;
+  });
+  return client;
+}
+
+type RedisClient = ReturnType<typeof createUtvagClient>;
+
+const isEmpty = (flat: Record<string, string>) => Object.keys(flat).length === 0;
+
+/**
+ * Connects to Redis and returns the Store. Rejects with StoreUnavailableError when Redis does not
+ * answer within `connectAttempts` tries. Scripts are loaded up front (and re-sent by node-redis on
+ * NOSCRIPT, e.g. after a Redis restart).
+ */
+export async function createRedisStore(options: RedisStoreOptions): Promise<Store> {
+  const keys = createKeys(options.prefix ?? '');
+  const onError = options.onError ?? (() => undefined);
+  const attempts = options.connectAttempts ?? 5;
+  const client = createUtvagClient(options.url, attempts);
+  const subscriber = client.duplicate();
+  // Without an 'error' listener an EventEmitter throws; the errors also reach the failing command.
+  client.on('error', onError);
+  subscriber.on('error', onError);
+
+  try {
+    await guarded('connect', async () => {
+      await client.connect();
+      await subscriber.connect();
+      await Promise.all(Object.values(SCRIPTS).map((script) => client.scriptLoad(script.SCRIPT)));
+    });
+  } catch (error) {
+    if (client.isOpen) client.destroy();
+    if (subscriber.isOpen) subscriber.destroy();
+    throw error;
+  }
+
+  const pubsub = createRedisPubSub(client, subscriber, onError);
+  return {
+    conversations: createRedisConversationStore(client, keys),
+    log: createRedisMessageLog(client, keys),
+    pubsub,
+    queues: createRedisQueueStore(client, keys),
+    once: createRedisOnceStore(client, keys),
+    secrets: createRedisSecretStore(client, keys),
+    staff: createRedisStaffStore(client, keys),
+    sessions: createRedisSessionStore(client, keys),
+    duty: createRedisDutyStore(client, keys),
+    audit: createRedisAuditLog(client, keys),
+    stats: createRedisStatsStore(client, keys),
+    ping: () =>
+      guarded('ping', async () => {
+        await client.ping();
+      }),
+    close: async () => {
+      await Promise.all([
+        subscriber.isOpen ? subscriber.close() : Promise.resolve(),
+        client.isOpen ? client.close() : Promise.resolve(),
+      ]);
+    },
+  };
+}
+
+function createRedisConversationStore(client: RedisClient, keys: Keys): ConversationStore {
+  const convKeys = (id: ConversationId) =>
+    [keys.conversation(id), keys.log(id), keys.dedupe(id)] as const;
+  return {
+    create: (record, ttlMs) =>
+      guarded('conversations.create', async () => {
+        const reply = await client.utvagCreate(keys.conversation(record.id), ttlMs, encodeConversation(record));
+        if (reply[0] === 'exists') throw new StoreConflictError(`conversation already exists`);
+      }),
+    get: (id) =>
+      guarded('conversations.get', async () => {
+        const flat = await client.hGetAll(keys.conversation(id));
+        return isEmpty(flat) ? null : decodeConversation(flat);
+      }),
+    claim: (id, responder) =>
+      guarded('conversations.claim', async () => parseClaimReply(await client.utvagClaim(keys.conversation(id), responder, keys.conversationChannel(id)))),
+    transfer: (id, from, to, now) =>
+      guarded('conversations.transfer', async () =>
+        parseTransferReply(
+          await client.utvagTransfer(
+            keys.conversation(id),
+            from,
+            to.kind,
+            to.kind === 'responder' ? to.responder : to.team,
+            now,
+            keys.conversationChannel(id),
+          ),
+        ),
+      ),
+    close: (id, by, outcome) =>
+      guarded('conversations.close', async () =>
+        parseTransferReply(await client.utvagClose(keys.conversation(id), by ?? '', outcome ?? '', keys.conversationChannel(id))),
+      ),
+    touch: (id, ttlMs) =>
+      guarded('conversations.touch', async () => (await client.utvagTouch(convKeys(id), ttlMs)) === 1),
+    erase: (id) =>
+      guarded('conversations.erase', async () => {
+        await client.del([...convKeys(id)]);
+      }),
+  };
+}
+
+function createRedisMessageLog(client: RedisClient, keys: Keys): MessageLog {
+  return {
+    append: (id, from, session, input, ttlMs, maxEntries) =>
+      guarded('log.append', async () => {
+        const args = {
+          cid: input.cid,
+          from,
+          session,
+          kind: input.kind,
+          body: input.body,
+          ttlMs,
+          maxEntries,
+          channel: keys.conversationChannel(id),
+        };
+        const reply = await client.utvagAppend([keys.conversation(id), keys.log(id), keys.dedupe(id)], args);
+        return parseAppendReply(reply, args);
+      }),
+    after: (id, after, limit) =>
+      guarded('log.after', async () => {
+        if (limit <= 0) return [];
+        // "(" makes the start exclusive (Redis ≥ 6.2).
+        const entries = await client.xRange(keys.log(id), after === null ? '-' : `(${after}`, '+', { COUNT: limit });
+        return entries.map((e) => decodeLogEntry(e.id, e.message as Flat));
+      }),
+  };
+}
+
+interface ChannelSubscription {
+  readonly handlers: Set<(payload: string) => void>;
+  /** The one node-redis listener of this channel; it fans out to `handlers`. */
+  readonly listener: (message: string) => void;
+  /** Settles when SUBSCRIBE was acknowledged (or failed). */
+  readonly ready: Promise<void>;
+}
+
+/** Multiplexes every subscribe() of this store over one subscriber connection, one SUBSCRIBE per channel. */
+function createRedisPubSub(client: RedisClient, subscriber: RedisClient, onError: (error: Error) => void): PubSub {
+  const channels = new Map<string, ChannelSubscription>();
+
+  const open = (channel: string): ChannelSubscription => {
+    const handlers = new Set<(payload: string) => void>();
+    const listener = (message: string) => {
+      for (const handler of [...handlers]) {
+        try {
+          handler(message);
+        } catch (error) {
+          // One failing handler must not starve the others; report it instead of losing it.
+          onError(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    };
+    const subscription: ChannelSubscription = { handlers, listener, ready: subscriber.subscribe(channel, listener) };
+    subscription.ready.catch(() => {
+      if (channels.get(channel) === subscription) channels.delete(channel);
+    });
+    channels.set(channel, subscription);
+    return subscription;
+  };
+
+  return {
+    publish: (channel, payload) =>
+      guarded('pubsub.publish', async () => {
+        await client.publish(channel, payload);
+      }),
+    subscribe: (channel, handler) =>
+      guarded('pubsub.subscribe', async () => {
+        const subscription = channels.get(channel) ?? open(channel);
+        subscription.handlers.add(handler);
+        try {
+          await subscription.ready;
+        } catch (error) {
+          subscription.handlers.delete(handler);
+          throw error;
+        }
+        let active = true;
+        return () =>
+          guarded('pubsub.unsubscribe', async () => {
+            if (!active) return;
+            active = false;
+            subscription.handlers.delete(handler);
+            if (subscription.handlers.size > 0 || channels.get(channel) !== subscription) return;
+            channels.delete(channel);
+            if (subscriber.isOpen) await subscriber.unsubscribe(channel, subscription.listener);
+          });
+      }),
+  };
+}
+
+function createRedisQueueStore(client: RedisClient, keys: Keys): QueueStore {
+  return {
+    add: (team, id, score) =>
+      guarded('queues.add', async () => {
+        await client.zAdd(keys.queue(team), { score, value: id });
+      }),
+    remove: (team, id) =>
+      guarded('queues.remove', async () => {
+        await client.zRem(keys.queue(team), id);
+      }),
+    list: (team, limit) =>
+      guarded('queues.list', async () => {
+        if (limit <= 0) return [];
+        const entries = await client.zRangeWithScores(keys.queue(team), 0, limit - 1);
+        return entries.map((e) => ({ id: e.value as ConversationId, score: e.score }));
+      }),
+    rank: (team, id) => guarded('queues.rank', async () => client.zRank(keys.queue(team), id)),
+    size: (team) => guarded('queues.size', async () => client.zCard(keys.queue(team))),
+  };
+}
+
+function createRedisOnceStore(client: RedisClient, keys: Keys): OnceStore {
+  return {
+    claimOnce: (key, ttlMs) =>
+      guarded('once.claimOnce', async () => {
+        const reply = await client.set(keys.once(key), '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+        return reply === 'OK';
+      }),
+  };
+}
+
+function createRedisSecretStore(client: RedisClient, keys: Keys): SecretStore {
+  return {
+    getOrCreate: (name, candidate) =>
+      guarded('secrets.getOrCreate', async () => {
+        const key = keys.secret(name);
+        await client.set(key, candidate, { condition: 'NX' });
+        const stored = await client.get(key);
+        if (stored === null) throw new Error(`secret "${name}" vanished right after it was stored`);
+        return stored;
+      }),
+  };
+}
+
+function createRedisStaffStore(client: RedisClient, keys: Keys): StaffStore {
+  const getResponder = async (id: ResponderId) => {
+    const flat = await client.hGetAll(keys.responder(id));
+    return isEmpty(flat) ? null : decodeResponder(flat);
+  };
+  const getTeam = async (id: TeamRecord['id']) => {
+    const flat = await client.hGetAll(keys.team(id));
+    return isEmpty(flat) ? null : decodeTeam(flat);
+  };
+  return {
+    putResponder: (record) =>
+      guarded('staff.putResponder', async () => {
+        const previousLogin = await client.hGet(keys.responder(record.id), 'login');
+        const multi = client.multi();
+        if (previousLogin != null && previousLogin !== record.login) multi.del(keys.responderLogin(previousLogin));
+        multi.hSet(keys.responder(record.id), encodeResponder(record));
+        multi.set(keys.responderLogin(record.login), record.id);
+        await multi.exec();
+      }),
+    getResponder: (id) => guarded('staff.getResponder', () => getResponder(id)),
+    findResponderByLogin: (login) =>
+      guarded('staff.findResponderByLogin', async () => {
+        const id = await client.get(keys.responderLogin(login));
+        if (id === null) return null;
+        const record = await getResponder(id as ResponderId);
+        // A stale index entry (login renamed meanwhile) must not resolve to someone else.
+        return record !== null && record.login === login ? record : null;
+      }),
+    putTeam: (record) =>
+      guarded('staff.putTeam', async () => {
+        await client.multi().hSet(keys.team(record.id), encodeTeam(record)).sAdd(keys.teamIndex(), record.id).exec();
+      }),
+    getTeam: (id) => guarded('staff.getTeam', () => getTeam(id)),
+    listTeams: () =>
+      guarded('staff.listTeams', async () => {
+        const ids = (await client.sMembers(keys.teamIndex())).sort();
+        const teams = await Promise.all(ids.map((id) => getTeam(id as TeamRecord['id'])));
+        return teams.filter((t): t is TeamRecord => t !== null);
+      }),
+  };
+}
+
+function createRedisSessionStore(client: RedisClient, keys: Keys): SessionStore {
+  return {
+    create: (idHash, record, ttlMs) =>
+      guarded('sessions.create', async () => {
+        const key = keys.session(idHash);
+        await client.multi().del(key).hSet(key, encodeSession(record)).pExpire(key, ttlMs).exec();
+      }),
+    get: (idHash, ttlMs) =>
+      guarded('sessions.get', async () => {
+        const key = keys.session(idHash);
+        // PEXPIRE first: if the key expires in between, HGETALL sees nothing and we answer null.
+        const [, flat] = await client.multi().pExpire(key, ttlMs).hGetAll(key).exec();
+        const record = flat as unknown as Record<string, string>;
+        return isEmpty(record) ? null : decodeSession(record);
+      }),
+    delete: (idHash) =>
+      guarded('sessions.delete', async () => {
+        await client.del(keys.session(idHash));
+      }),
+  };
+}
+
+function createRedisDutyStore(client: RedisClient, keys: Keys): DutyStore {
+  return {
+    setOnDuty: (team, responder, onDuty) =>
+      guarded('duty.setOnDuty', async () => {
+        if (onDuty) await client.sAdd(keys.duty(team), responder);
+        else await client.sRem(keys.duty(team), responder);
+      }),
+    heartbeat: (responder, ttlMs) =>
+      guarded('duty.heartbeat', async () => {
+        await client.set(keys.presence(responder), '1', { expiration: { type: 'PX', value: ttlMs } });
+      }),
+    onDuty: (team) =>
+      guarded('duty.onDuty', async () => {
+        const members = (await client.sMembers(keys.duty(team))).sort() as ResponderId[];
+        // Presence keys live in other slots than the duty set, so check them one by one (cluster-safe).
+        const alive = await Promise.all(members.map((r) => client.exists(keys.presence(r))));
+        const dead = members.filter((_, i) => alive[i] === 0);
+        if (dead.length > 0) await client.sRem(keys.duty(team), dead);
+        return members.filter((_, i) => alive[i] !== 0);
+      }),
+  };
+}
+
+/** The audit stream keeps roughly this many entries (approximate trim, cheap). */
+const AUDIT_MAX_ENTRIES = 100_000;
+
+function createRedisAuditLog(client: RedisClient, keys: Keys): AuditLog {
+  return {
+    append: (entry) =>
+      guarded('audit.append', async () => {
+        await client.xAdd(keys.audit(), '*', encodeAudit(entry), {
+          TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: AUDIT_MAX_ENTRIES },
+        });
+      }),
+    recent: (limit) =>
+      guarded('audit.recent', async () => {
+        if (limit <= 0) return [];
+        const entries = await client.xRevRange(keys.audit(), '+', '-', { COUNT: limit });
+        return entries.map((e) => decodeAudit(e.message as Flat));
+      }),
+  };
+}
+
+function createRedisStatsStore(client: RedisClient, keys: Keys): StatsStore {
+  return {
+    increment: (day, field, by) =>
+      guarded('stats.increment', async () => {
+        await client.hIncrBy(keys.stats(day), field, by);
+      }),
+    day: (day) =>
+      guarded('stats.day', async () => {
+        const flat = await client.hGetAll(keys.stats(day));
+        return Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, Number(v)]));
+      }),
+  };
+}

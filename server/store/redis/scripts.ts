@@ -1,0 +1,279 @@
+// Lua scripts for the atomic conversation steps; each touches the keys of ONE conversation (one slot).
+import { defineScript, type CommandParser } from 'redis';
+import { decodeConversation, decodeLogEntry, type Flat } from '../codec.js';
+import type {
+  AppendResult,
+  ClaimResult,
+  CloseResult,
+  ConversationRecord,
+  TransferResult,
+} from '../ports.js';
+
+/** What every script returns: a status word followed by status-specific strings. */
+export type ScriptReply = Array<string | number>;
+
+const rawReply = (reply: unknown): ScriptReply => reply as ScriptReply;
+
+// Every script starts by returning {'gone'} when the conversation hash is missing (expired or
+// erased); a hash is never left without its TTL, so "exists" means "alive".
+
+/** KEYS: conv · ARGV: ttlMs, field, value, field, value, ... → {'ok'} | {'exists'} */
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return {'ok'}
+`;
+
+/**
+ * KEYS: conv · ARGV: responder, channel
+ * → {'ok', hash...} | {'gone'} | {'closed'} | {'taken'}; publishes a 'state' event when it wins.
+ */
+const CLAIM = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'closed' then return {'closed'} end
+if status ~= 'waiting' then return {'taken'} end
+local session = redis.call('HINCRBY', KEYS[1], 'session', 1)
+redis.call('HSET', KEYS[1], 'status', 'active', 'assignee', ARGV[1])
+redis.call('PUBLISH', ARGV[2], cjson.encode({ t = 'state', status = 'active', session = session }))
+local reply = redis.call('HGETALL', KEYS[1])
+table.insert(reply, 1, 'ok')
+return reply
+`;
+
+/**
+ * KEYS: conv · ARGV: from, 'responder'|'team', target, now, channel
+ * → {'ok', hash...} | {'gone'} | {'closed'} | {'not-assignee'}; publishes a 'state' event.
+ */
+const TRANSFER = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'closed' then return {'closed'} end
+if status ~= 'active' or redis.call('HGET', KEYS[1], 'assignee') ~= ARGV[1] then return {'not-assignee'} end
+local session = redis.call('HINCRBY', KEYS[1], 'session', 1)
+local next = 'active'
+if ARGV[2] == 'responder' then
+  redis.call('HSET', KEYS[1], 'assignee', ARGV[3])
+else
+  next = 'waiting'
+  redis.call('HSET', KEYS[1], 'status', 'waiting', 'assignee', '', 'team', ARGV[3], 'queuedAt', ARGV[4])
+end
+redis.call('PUBLISH', ARGV[5], cjson.encode({ t = 'state', status = next, session = session }))
+local reply = redis.call('HGETALL', KEYS[1])
+table.insert(reply, 1, 'ok')
+return reply
+`;
+
+/**
+ * KEYS: conv · ARGV: by ('' = the visitor), outcome ('' = none), channel
+ * → {'ok', hash...} | {'gone'} | {'closed'} | {'not-assignee'}; publishes a 'state' event.
+ */
+const CLOSE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'closed' then return {'closed'} end
+if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'assignee') ~= ARGV[1] then return {'not-assignee'} end
+redis.call('HSET', KEYS[1], 'status', 'closed', 'outcome', ARGV[2])
+local session = tonumber(redis.call('HGET', KEYS[1], 'session'))
+redis.call('PUBLISH', ARGV[3], cjson.encode({ t = 'state', status = 'closed', session = session }))
+local reply = redis.call('HGETALL', KEYS[1])
+table.insert(reply, 1, 'ok')
+return reply
+`;
+
+/**
+ * KEYS: conv, log, dedupe · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel
+ * → {'ok', id} | {'dup', id, fields...} | {'gone'} | {'full'}.
+ * A repeated cid is answered before the size limit, so retrying the message that filled the log
+ * still gets its acknowledgement.
+ */
+const APPEND = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+local cid = ARGV[1]
+local seen = redis.call('HGET', KEYS[3], cid)
+if seen then
+  local found = redis.call('XRANGE', KEYS[2], seen, seen)
+  if #found > 0 then
+    local reply = { 'dup', found[1][1] }
+    for _, v in ipairs(found[1][2]) do table.insert(reply, v) end
+    return reply
+  end
+end
+if redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[7]) then return {'full'} end
+local id = redis.call('XADD', KEYS[2], '*', 'from', ARGV[2], 'session', ARGV[3], 'cid', cid, 'kind', ARGV[4], 'body', ARGV[5])
+redis.call('HSET', KEYS[3], cid, id)
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+redis.call('PEXPIRE', KEYS[3], ARGV[6])
+local entry = { id = id, from = ARGV[2], session = tonumber(ARGV[3]), cid = cid, kind = ARGV[4], body = ARGV[5] }
+redis.call('PUBLISH', ARGV[8], cjson.encode({ t = 'msg', entry = entry }))
+return {'ok', id}
+`;
+
+/** KEYS: conv, log, dedupe · ARGV: ttlMs → 1 when the conversation exists (all three slid), else 0. */
+const TOUCH = `
+if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[3], ARGV[1])
+return 1
+`;
+
+/** The scripts handed to `createClient({ scripts })`; node-redis sends EVALSHA and falls back to EVAL. */
+export const SCRIPTS = {
+  utvagCreate: defineScript({
+    SCRIPT: CREATE,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, conv: string, ttlMs: number, fields: Flat) {
+      parser.pushKey(conv);
+      parser.push(String(ttlMs), ...Object.entries(fields).flat());
+    },
+    transformReply: rawReply,
+  }),
+  utvagClaim: defineScript({
+    SCRIPT: CLAIM,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, conv: string, responder: string, channel: string) {
+      parser.pushKey(conv);
+      parser.push(responder, channel);
+    },
+    transformReply: rawReply,
+  }),
+  utvagTransfer: defineScript({
+    SCRIPT: TRANSFER,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(
+      parser: CommandParser,
+      conv: string,
+      from: string,
+      kind: 'responder' | 'team',
+      target: string,
+      now: number,
+      channel: string,
+    ) {
+      parser.pushKey(conv);
+      parser.push(from, kind, target, String(now), channel);
+    },
+    transformReply: rawReply,
+  }),
+  utvagClose: defineScript({
+    SCRIPT: CLOSE,
+    NUMBER_OF_KEYS: 1,
+    parseCommand(parser: CommandParser, conv: string, by: string, outcome: string, channel: string) {
+      parser.pushKey(conv);
+      parser.push(by, outcome, channel);
+    },
+    transformReply: rawReply,
+  }),
+  utvagAppend: defineScript({
+    SCRIPT: APPEND,
+    NUMBER_OF_KEYS: 3,
+    parseCommand(
+      parser: CommandParser,
+      keys: readonly [conv: string, log: string, dedupe: string],
+      args: {
+        cid: string;
+        from: string;
+        session: number;
+        kind: string;
+        body: string;
+        ttlMs: number;
+        maxEntries: number;
+        channel: string;
+      },
+    ) {
+      parser.pushKeys([...keys]);
+      parser.push(
+        args.cid,
+        args.from,
+        String(args.session),
+        args.kind,
+        args.body,
+        String(args.ttlMs),
+        String(args.maxEntries),
+        args.channel,
+      );
+    },
+    transformReply: rawReply,
+  }),
+  utvagTouch: defineScript({
+    SCRIPT: TOUCH,
+    NUMBER_OF_KEYS: 3,
+    parseCommand(parser: CommandParser, keys: readonly [conv: string, log: string, dedupe: string], ttlMs: number) {
+      parser.pushKeys([...keys]);
+      parser.push(String(ttlMs));
+    },
+    transformReply: (reply: unknown) => reply as number,
+  }),
+};
+
+// Pure decoders of script replies.
+
+function pairs(items: ScriptReply, from: number): Flat {
+  const flat: Flat = {};
+  for (let i = from; i + 1 < items.length; i += 2) flat[String(items[i])] = String(items[i + 1]);
+  return flat;
+}
+
+function okRecord(reply: ScriptReply): ConversationRecord {
+  return decodeConversation(pairs(reply, 1));
+}
+
+function unexpected(script: string, reply: ScriptReply): Error {
+  return new Error(`unexpected reply from the ${script} script: ${JSON.stringify(reply[0])}`);
+}
+
+export function parseClaimReply(reply: ScriptReply): ClaimResult {
+  switch (reply[0]) {
+    case 'ok':
+      return { ok: true, record: okRecord(reply) };
+    case 'gone':
+    case 'taken':
+    case 'closed':
+      return { ok: false, reason: reply[0] };
+    default:
+      throw unexpected('claim', reply);
+  }
+}
+
+export function parseTransferReply(reply: ScriptReply): TransferResult & CloseResult {
+  switch (reply[0]) {
+    case 'ok':
+      return { ok: true, record: okRecord(reply) };
+    case 'gone':
+    case 'not-assignee':
+    case 'closed':
+      return { ok: false, reason: reply[0] };
+    default:
+      throw unexpected('transfer/close', reply);
+  }
+}
+
+export function parseAppendReply(
+  reply: ScriptReply,
+  input: { from: string; session: number; cid: string; kind: string; body: string },
+): AppendResult {
+  switch (reply[0]) {
+    case 'ok': {
+      const id = String(reply[1]);
+      return {
+        ok: true,
+        duplicate: false,
+        entry: decodeLogEntry(id, {
+          from: input.from,
+          session: String(input.session),
+          cid: input.cid,
+          kind: input.kind,
+          body: input.body,
+        }),
+      };
+    }
+    case 'dup':
+      return { ok: true, duplicate: true, entry: decodeLogEntry(String(reply[1]), pairs(reply, 2)) };
+    case 'gone':
+    case 'full':
+      return { ok: false, reason: reply[0] };
+    default:
+      throw unexpected('append', reply);
+  }
+}
