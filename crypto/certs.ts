@@ -1,0 +1,202 @@
+// Certificate and revocation-list formats: encode, sign (issuer side), and parse (one validating function each).
+import type { Ed25519PublicKey, Ed25519SecretKey, X25519PublicKey } from './encoding.js';
+import { PROTOCOL_VERSION, Reader, Writer, readHeader } from './encoding.js';
+import { CryptoErrorCode, fail } from './errors.js';
+import { hash } from './hash.js';
+import { sodium } from './sodium.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Longest validity (not-before → expiry) of each certificate kind, in milliseconds. */
+export const MAX_VALIDITY_MS = { org: 366 * DAY, responder: 30 * DAY, team: 7 * DAY } as const;
+/** A revocation list older than this (by its issue time) is rejected: 48 hours. */
+export const REVOCATION_MAX_AGE_MS = 48 * 60 * 60 * 1000;
+
+/** Wire type bytes (second byte, after the version). */
+export const WireType = {
+  OrgCert: 0x01,
+  ResponderCert: 0x02,
+  TeamCert: 0x03,
+  RevocationList: 0x04,
+  Intake: 0x10,
+  Callback: 0x11,
+  Handshake: 0x20,
+  SessionRequest: 0x21,
+  Message: 0x30,
+  TransferHandoff: 0x40,
+  TeamKeyDelivery: 0x41,
+  ResumeBlob: 0x50,
+  WrappedKeys: 0x60,
+  SessionState: 0x70,
+} as const;
+
+/** Organisation certificate: the root vouches for the organisation signing key (≤ 366 days). */
+export interface OrgCert {
+  serial: number;
+  publicKey: Ed25519PublicKey;
+  /** Not-before and expiry, Unix milliseconds. */
+  notBefore: number;
+  expires: number;
+}
+
+/** Responder certificate, signed by the organisation key (≤ 30 days). */
+export interface ResponderCert {
+  serial: number;
+  id: string;
+  displayName: string;
+  teams: string[];
+  roles: string[];
+  signPublicKey: Ed25519PublicKey;
+  boxPublicKey: X25519PublicKey;
+  notBefore: number;
+  expires: number;
+}
+
+/** Team inbox certificate, signed by the organisation key (≤ 7 days). */
+export interface TeamCert {
+  serial: number;
+  team: string;
+  epoch: number;
+  boxPublicKey: X25519PublicKey;
+  notBefore: number;
+  expires: number;
+}
+
+/** Revocation list, signed by the organisation key; stale after 48 h. */
+export interface RevocationList {
+  /** Unix milliseconds. */
+  issuedAt: number;
+  /** Revoked responder/team certificate serials. */
+  serials: number[];
+}
+
+/** A parsed signed object: its fields, the signed body and the signature (not yet verified). */
+export interface Signed<T> {
+  value: T;
+  body: Uint8Array;
+  signature: Uint8Array;
+  /** The whole wire encoding (what H(cert) is computed over). */
+  bytes: Uint8Array;
+}
+
+function encodeOrg(c: OrgCert): Uint8Array {
+  return Writer.labelled('org-cert').u64(c.serial).fixed(c.publicKey, 32).u64(c.notBefore).u64(c.expires).finish();
+}
+function encodeResponder(c: ResponderCert): Uint8Array {
+  return Writer.labelled('responder-cert')
+    .u64(c.serial).string(c.id).string(c.displayName).strings(c.teams).strings(c.roles)
+    .fixed(c.signPublicKey, 32).fixed(c.boxPublicKey, 32).u64(c.notBefore).u64(c.expires).finish();
+}
+function encodeTeam(c: TeamCert): Uint8Array {
+  return Writer.labelled('team-cert')
+    .u64(c.serial).string(c.team).u32(c.epoch).fixed(c.boxPublicKey, 32).u64(c.notBefore).u64(c.expires).finish();
+}
+function encodeRevocations(r: RevocationList): Uint8Array {
+  const w = Writer.labelled('revocation-list').u64(r.issuedAt).u32(r.serials.length);
+  for (const s of r.serials) w.u64(s);
+  return w.finish();
+}
+
+/** Wire: u8 version ‖ u8 type ‖ u32 length ‖ body ‖ Ed25519 signature (64) over body. */
+function signWire(type: number, body: Uint8Array, secretKey: Ed25519SecretKey): Uint8Array {
+  const signature = sodium().crypto_sign_detached(body, secretKey);
+  return new Writer().u8(PROTOCOL_VERSION).u8(type).bytes(body).fixed(signature, 64).finish();
+}
+
+function parseWire<T>(bytes: Uint8Array, type: number, what: string, decode: (r: Reader) => T): Signed<T> {
+  const r = new Reader(bytes);
+  readHeader(r, type, what);
+  const body = r.bytes(64 * 1024);
+  const signature = r.fixed(64);
+  r.end();
+  const br = new Reader(body);
+  const value = decode(br);
+  br.end();
+  return { value, body, signature, bytes: bytes.slice() };
+}
+
+function checkValidity(notBefore: number, expires: number, max: number, what: string): void {
+  if (expires <= notBefore) fail(CryptoErrorCode.PolicyViolation, `${what} expires before it starts`);
+  if (expires - notBefore > max) fail(CryptoErrorCode.PolicyViolation, `${what} validity longer than allowed`);
+}
+
+/** Root signs an organisation certificate (validity ≤ 366 days, else PolicyViolation). */
+export function issueOrgCert(rootSecretKey: Ed25519SecretKey, cert: OrgCert): Uint8Array {
+  checkValidity(cert.notBefore, cert.expires, MAX_VALIDITY_MS.org, 'org certificate');
+  return signWire(WireType.OrgCert, encodeOrg(cert), rootSecretKey);
+}
+
+/** Organisation key signs a responder certificate (validity ≤ 30 days). */
+export function issueResponderCert(orgSecretKey: Ed25519SecretKey, cert: ResponderCert): Uint8Array {
+  checkValidity(cert.notBefore, cert.expires, MAX_VALIDITY_MS.responder, 'responder certificate');
+  return signWire(WireType.ResponderCert, encodeResponder(cert), orgSecretKey);
+}
+
+/** Organisation key signs a team inbox certificate (validity ≤ 7 days). */
+export function issueTeamCert(orgSecretKey: Ed25519SecretKey, cert: TeamCert): Uint8Array {
+  checkValidity(cert.notBefore, cert.expires, MAX_VALIDITY_MS.team, 'team certificate');
+  return signWire(WireType.TeamCert, encodeTeam(cert), orgSecretKey);
+}
+
+/** Organisation key signs a revocation list. */
+export function issueRevocationList(orgSecretKey: Ed25519SecretKey, list: RevocationList): Uint8Array {
+  return signWire(WireType.RevocationList, encodeRevocations(list), orgSecretKey);
+}
+
+/** Parses (does not verify) an organisation certificate. Throws Malformed/UnsupportedVersion. */
+export function parseOrgCert(bytes: Uint8Array): Signed<OrgCert> {
+  return parseWire(bytes, WireType.OrgCert, 'org certificate', (r) => {
+    r.expectLabel('org-cert');
+    return { serial: r.u64(), publicKey: r.fixed(32) as Ed25519PublicKey, notBefore: r.u64(), expires: r.u64() };
+  });
+}
+
+/** Parses (does not verify) a responder certificate. Throws Malformed/UnsupportedVersion. */
+export function parseResponderCert(bytes: Uint8Array): Signed<ResponderCert> {
+  return parseWire(bytes, WireType.ResponderCert, 'responder certificate', (r) => {
+    r.expectLabel('responder-cert');
+    return {
+      serial: r.u64(),
+      id: r.string(256),
+      displayName: r.string(256),
+      teams: r.strings(),
+      roles: r.strings(),
+      signPublicKey: r.fixed(32) as Ed25519PublicKey,
+      boxPublicKey: r.fixed(32) as X25519PublicKey,
+      notBefore: r.u64(),
+      expires: r.u64(),
+    };
+  });
+}
+
+/** Parses (does not verify) a team inbox certificate. Throws Malformed/UnsupportedVersion. */
+export function parseTeamCert(bytes: Uint8Array): Signed<TeamCert> {
+  return parseWire(bytes, WireType.TeamCert, 'team certificate', (r) => {
+    r.expectLabel('team-cert');
+    return {
+      serial: r.u64(),
+      team: r.string(256),
+      epoch: r.u32(),
+      boxPublicKey: r.fixed(32) as X25519PublicKey,
+      notBefore: r.u64(),
+      expires: r.u64(),
+    };
+  });
+}
+
+/** Parses (does not verify) a revocation list (at most 100 000 serials). */
+export function parseRevocationList(bytes: Uint8Array): Signed<RevocationList> {
+  return parseWire(bytes, WireType.RevocationList, 'revocation list', (r) => {
+    r.expectLabel('revocation-list');
+    const issuedAt = r.u64();
+    const n = r.u32();
+    if (n > 100_000) fail(CryptoErrorCode.Malformed, 'too many serials');
+    const serials: number[] = [];
+    for (let i = 0; i < n; i++) serials.push(r.u64());
+    return { issuedAt, serials };
+  });
+}
+
+/** H(cert) as bound into the handshake transcript: BLAKE2b-256("utvag/v1/cert-hash", wire bytes). */
+export function certHash(certBytes: Uint8Array): Uint8Array {
+  return hash('cert-hash', (w) => w.bytes(certBytes));
+}

@@ -1,0 +1,37 @@
+// Web Worker entry that solves a proof of work off the main thread (module worker, standard sodium).
+//   const worker = new Worker(new URL('../../crypto/pow-worker.ts', import.meta.url), { type: 'module' });
+//   worker.postMessage({ challenge, difficultyBits }); worker.onmessage = (e) => e.data.nonce ?? e.data.error
+import { isCryptoError } from './errors.js';
+import { powSolve } from './pow.js';
+import { loadSodium } from './sodium.js';
+
+/** Request posted to the worker. */
+export interface PowWorkerRequest {
+  challenge: Uint8Array;
+  difficultyBits: number;
+}
+/** Reply posted back: the 8-byte nonce, or the CryptoError code. */
+export type PowWorkerReply = { nonce: Uint8Array } | { error: string };
+
+/** Handles one request (exported for tests; the worker calls it on every message). */
+export async function handlePowRequest(request: PowWorkerRequest): Promise<PowWorkerReply> {
+  await loadSodium();
+  try {
+    return { nonce: powSolve(request.challenge, request.difficultyBits) };
+  } catch (err) {
+    if (isCryptoError(err)) return { error: err.code };
+    throw err;
+  }
+}
+
+const scope = globalThis as unknown as {
+  WorkerGlobalScope?: unknown;
+  addEventListener?: (type: 'message', fn: (e: MessageEvent<PowWorkerRequest>) => void) => void;
+  postMessage?: (reply: PowWorkerReply) => void;
+};
+if (scope.WorkerGlobalScope !== undefined && scope.addEventListener && scope.postMessage) {
+  const post = scope.postMessage.bind(scope);
+  scope.addEventListener('message', (event) => {
+    void handlePowRequest(event.data).then(post);
+  });
+}

@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CryptoErrorCode, isCryptoError } from './errors.js';
+import { hasLeadingZeroBits, powSolve, powSolveAsync, powVerify } from './pow.js';
+import { loadSodium } from './sodium.js';
+import { handlePowRequest } from './pow-worker.js';
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isCryptoError(err)) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+describe('proof of work', () => {
+  beforeAll(async () => {
+    await loadSodium();
+  });
+
+  const challenge = new Uint8Array(16).fill(7);
+
+  it('solves and verifies at several difficulties', () => {
+    for (const bits of [0, 1, 8, 12, 16]) {
+      const nonce = powSolve(challenge, bits);
+      expect(nonce.length).toBe(8);
+      expect(() => powVerify(challenge, bits, nonce)).not.toThrow();
+    }
+  });
+
+  it('rejects a nonce for another challenge, a higher difficulty, or a wrong size with PowInvalid', () => {
+    const nonce = powSolve(challenge, 12);
+    const other = new Uint8Array(16).fill(8);
+    // a 12-bit nonce passes 20 bits with probability 2^-8; pick a difficulty it provably misses
+    let strict = 13;
+    while (strict <= 48 && code(() => powVerify(challenge, strict, nonce)) === 'no error') strict++;
+    expect(code(() => powVerify(challenge, strict, nonce))).toBe(CryptoErrorCode.PowInvalid);
+    const misses = [0, 1, 2, 3].map((i) => code(() => powVerify(other, 12, powSolve(challenge, 12, { start: i * 1e6 }))));
+    expect(misses.filter((c) => c === CryptoErrorCode.PowInvalid).length).toBeGreaterThan(0);
+    expect(code(() => powVerify(challenge, 12, nonce.subarray(0, 7)))).toBe(CryptoErrorCode.PowInvalid);
+    expect(code(() => powVerify(challenge, 12, new Uint8Array(9)))).toBe(CryptoErrorCode.PowInvalid);
+  });
+
+  it('rejects bad parameters with Malformed', () => {
+    expect(code(() => powVerify(new Uint8Array(4), 8, new Uint8Array(8)))).toBe(CryptoErrorCode.Malformed);
+    expect(code(() => powVerify(challenge, -1, new Uint8Array(8)))).toBe(CryptoErrorCode.Malformed);
+    expect(code(() => powVerify(challenge, 1.5, new Uint8Array(8)))).toBe(CryptoErrorCode.Malformed);
+    expect(code(() => powSolve(challenge, 99))).toBe(CryptoErrorCode.Malformed);
+  });
+
+  it('gives up after maxIterations with PowInvalid', () => {
+    expect(code(() => powSolve(challenge, 40, { maxIterations: 100 }))).toBe(CryptoErrorCode.PowInvalid);
+  });
+
+  it('counts leading zero bits exactly', () => {
+    expect(hasLeadingZeroBits(Uint8Array.of(0, 0x7f), 9)).toBe(true);
+    expect(hasLeadingZeroBits(Uint8Array.of(0, 0x7f), 10)).toBe(false);
+    expect(hasLeadingZeroBits(Uint8Array.of(0x10), 3)).toBe(true);
+    expect(hasLeadingZeroBits(Uint8Array.of(0x10), 4)).toBe(false);
+  });
+
+  it('async and worker solvers agree with the sync one', async () => {
+    const sync = powSolve(challenge, 10);
+    expect(await powSolveAsync(challenge, 10, { sliceIterations: 100 })).toEqual(sync);
+    expect(await handlePowRequest({ challenge, difficultyBits: 10 })).toEqual({ nonce: sync });
+    expect(await handlePowRequest({ challenge: new Uint8Array(2), difficultyBits: 10 })).toEqual({ error: 'Malformed' });
+  });
+
+  it('verifies in microseconds', () => {
+    const nonce = powSolve(challenge, 8);
+    const t = performance.now();
+    for (let i = 0; i < 2000; i++) powVerify(challenge, 8, nonce);
+    expect((performance.now() - t) / 2000).toBeLessThan(0.05); // < 50 µs each, typically ~2 µs
+  });
+});
