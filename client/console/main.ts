@@ -1,0 +1,2 @@
+// Placeholder of the responder console (issue 5 builds it).
+export {};

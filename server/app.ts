@@ -1,0 +1,200 @@
+// createApp(deps): the Hono app with every route, middleware and error mapping. No I/O at import.
+import { existsSync } from 'node:fs';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { createNodeWebSocket } from '@hono/node-ws';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { getCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Clock, RandomBytes } from './clock.js';
+import type { Config } from './config.js';
+import { createConversationService } from './conversations/service.js';
+import { ApiError, ErrorCode, errorBody, toApiError } from './errors.js';
+import type { Logger } from './logger.js';
+import { createClientKeyer } from './middleware/client-key.js';
+import { createRateLimiter, rateLimit } from './middleware/rate-limit.js';
+import { requestLog } from './middleware/request-log.js';
+import { SESSION_COOKIE, createResponderSessions } from './middleware/responder-auth.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { createPowChallenges } from './pow/challenges.js';
+import { createConnection } from './realtime/connection.js';
+import { createHub } from './realtime/hub.js';
+import { WEBSOCKET_DOC } from './realtime/protocol.js';
+import type { AppEnv } from './routes/common.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerResponderRoutes } from './routes/responder.js';
+import { registerVisitorRoutes } from './routes/visitor.js';
+import { createKeys } from './store/keys.js';
+import type { ResponderRecord, Store } from './store/ports.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: RandomBytes;
+  readonly logger: Logger;
+  /** Server-wide secret shared by all instances (proof-of-work MACs, fake salts, audit refs). */
+  readonly secret: Uint8Array;
+}
+
+/** Bytes a socket may have queued before it counts as a slow consumer. */
+const MAX_SOCKET_BUFFER = 1024 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const { config, store, clock, random, logger } = deps;
+  let shuttingDown = false;
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const where = issue === undefined ? '' : `${issue.path.join('.') || 'body'}: `;
+        throw new ApiError(ErrorCode.InvalidRequest, `${where}${issue?.message ?? 'invalid'}`);
+      }
+    },
+  });
+  const nodeWs = createNodeWebSocket({ app });
+  // ws enforces this while reading a frame, before it is buffered whole.
+  (nodeWs.wss.options as { maxPayload?: number }).maxPayload = config.maxBodyBytes;
+
+  const keys = createKeys(config.redisPrefix);
+  const keyer = createClientKeyer({ clock, rotateMs: 3_600_000, trustProxy: config.trustProxy });
+  const limiter = createRateLimiter(keyer, 3600);
+  const minuteKeyer = createClientKeyer({ clock, rotateMs: 60_000, trustProxy: config.trustProxy });
+  const minuteLimiter = createRateLimiter(minuteKeyer, 60);
+  const conversations = createConversationService({ store, config, clock, random });
+  const pow = createPowChallenges({ secret: deps.secret, difficulty: config.powDifficulty, ttlMs: config.powTtlMs, clock, random, once: store.once });
+  const sessions = createResponderSessions({ store, clock, random, idleMs: config.sessionIdleMs, secureCookies: config.publicUrl.startsWith('https:') });
+  const hub = createHub(store.pubsub);
+  const publicOrigin = new URL(config.publicUrl).origin;
+
+  app.use('*', securityHeaders({ frameAncestors: config.frameAncestors, hsts: config.publicUrl.startsWith('https:') }));
+  app.use('*', requestLog(logger));
+  app.use('/api/*', rateLimit(minuteLimiter, minuteKeyer, 'requests', config.rateRequestsPerMinute));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new ApiError(ErrorCode.BodyTooLarge);
+      },
+    }),
+  );
+
+  registerHealthRoutes(app, { store, isShuttingDown: () => shuttingDown });
+  registerVisitorRoutes(app, { conversations, pow, limiter, keyer, openPerHour: config.rateOpenPerHour });
+  registerResponderRoutes(app, {
+    store,
+    conversations,
+    sessions,
+    limiter,
+    keyer,
+    clock,
+    secret: deps.secret,
+    presenceTtlMs: config.presenceTtlMs,
+  });
+
+  app.get(
+    '/api/v1/ws',
+    async (c, next) => {
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(ErrorCode.InvalidRequest, 'Expected a WebSocket upgrade.');
+      await next();
+    },
+    nodeWs.upgradeWebSocket(async (c) => {
+      // A responder's cookie counts only from our own origin (no cross-site WebSocket hijacking).
+      let responder: ResponderRecord | null = null;
+      if (c.req.header('origin') === publicOrigin) responder = (await sessions.resolve(getCookie(c, SESSION_COOKIE)))?.responder ?? null;
+      let connection: ReturnType<typeof createConnection> | null = null;
+      return {
+        onOpen(_event, ws) {
+          connection = createConnection(
+            {
+              send: (text) => ws.send(text),
+              close: (code, reason) => ws.close(code, reason),
+              bufferedAmount: () => (ws.raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0,
+            },
+            responder,
+            { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes },
+          );
+          sockets.add(ws);
+        },
+        onMessage(event) {
+          if (typeof event.data === 'string') void connection?.onMessage(event.data);
+        },
+        onClose(_event, ws) {
+          sockets.delete(ws);
+          void connection?.onClose();
+        },
+      };
+    }),
+  );
+  const sockets = new Set<{ close(code?: number, reason?: string): void }>();
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'visitorBearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The token returned when the conversation was opened',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'responderSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: 'Session cookie; unsafe methods also need the X-CSRF-Token header',
+  });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Utväg API',
+      version: '1.0.0',
+      description: 'Relay of end-to-end encrypted conversations. WebSocket protocol: /api/websocket.json',
+    },
+  });
+  app.get('/api/websocket.json', (c) => c.json(WEBSOCKET_DOC));
+
+  // Built clients. Hashed assets are immutable; pages are never cached (DESIGN: no trace on device).
+  const root = config.staticDir;
+  if (existsSync(root)) {
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.use('/assets/*', serveStatic({ root }));
+    app.get('/c/:source{[a-z0-9-]{1,40}}', serveStatic({ root, path: 'widget/index.html' }));
+    app.get('/widget', serveStatic({ root, path: 'widget/index.html' }));
+    app.get('/', serveStatic({ root, path: 'widget/index.html' }));
+    app.get('/console', serveStatic({ root, path: 'console/index.html' }));
+  }
+
+  app.notFound((c) => c.json(errorBody(ErrorCode.NotFound), 404));
+  app.onError((error, c) => {
+    const apiError = toApiError(error) ?? fromHttpException(error);
+    if (apiError !== null) {
+      if (apiError.retryAfter !== undefined) c.header('Retry-After', String(apiError.retryAfter));
+      return c.json(errorBody(apiError.code, apiError.message), apiError.status);
+    }
+    logger.error({ err: error instanceof Error ? error.name : 'unknown', stack: error instanceof Error ? error.stack : undefined }, 'unhandled error');
+    return c.json(errorBody(ErrorCode.Internal), 500);
+  });
+
+  return {
+    app,
+    injectWebSocket: nodeWs.injectWebSocket,
+    hub,
+    /** Readiness turns false; open sockets are told to reconnect elsewhere (1012). */
+    beginShutdown() {
+      shuttingDown = true;
+      for (const ws of sockets) ws.close(1012, 'service restart: reconnect and resume');
+    },
+    socketCount: () => sockets.size,
+  };
+}
+
+export type CreatedApp = ReturnType<typeof createApp>;
+
+function fromHttpException(error: unknown): ApiError | null {
+  if (!(error instanceof HTTPException)) return null;
+  if (error.status === 413) return new ApiError(ErrorCode.BodyTooLarge);
+  if (error.status === 400 && /json/i.test(error.message)) return new ApiError(ErrorCode.InvalidJson);
+  if (error.status === 404) return new ApiError(ErrorCode.NotFound);
+  return new ApiError(ErrorCode.InvalidRequest);
+}

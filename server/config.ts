@@ -1,0 +1,101 @@
+// Environment → typed, validated Config. Fails fast with one clear line per bad variable.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every variable, its default and its meaning; the README's configuration table mirrors this. */
+export const ConfigSchema = z.object({
+  PORT: int(0, 65535).default(8080).describe('HTTP port of the public listener'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 0.0.0.0 in containers'),
+  PUBLIC_URL: z.url().optional().describe('Origin visitors and responders use, e.g. https://utvag.example.se; default http://localhost:PORT'),
+  REDIS_URL: z.url().optional().describe('redis:// or rediss:// URL; without it the in-memory store is used'),
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9-]*$/).default('').describe('Key prefix when several deployments share one Redis'),
+  CONVERSATION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72).describe('Idle time after which a conversation is erased'),
+  CALLBACK_TTL_DAYS: z.coerce.number().positive().max(30).default(7).describe('Lifetime of an open callback request'),
+  POW_DIFFICULTY: int(0, 32).default(16).describe('Proof-of-work leading zero bits required to open a conversation'),
+  POW_TTL_SECONDS: int(10, 3600).default(300).describe('Validity of a proof-of-work challenge'),
+  MAX_MESSAGE_BYTES: int(256, 1 << 20).default(16 * 1024).describe('Largest ciphertext of one message (bytes, decoded)'),
+  MAX_BODY_BYTES: int(1024, 1 << 22).default(64 * 1024).describe('Largest HTTP request body'),
+  MAX_LOG_ENTRIES: int(10, 1_000_000).default(5000).describe('Messages one conversation may hold'),
+  RATE_OPEN_PER_HOUR: int(1, 1_000_000).default(20).describe('Conversations one client (salted, rotating IP hash) may open per hour'),
+  RATE_REQUESTS_PER_MINUTE: int(1, 10_000_000).default(600).describe('Requests one client may make per minute'),
+  SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30).describe('Responder session idle timeout'),
+  PRESENCE_TTL_SECONDS: int(5, 3600).default(45).describe('A responder without heartbeat for this long leaves duty'),
+  TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (only behind your own proxy)'),
+  FRAME_ANCESTORS: z.string().default('').describe('Space-separated origins allowed to embed the widget iframe'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
+  STATIC_DIR: z.string().default('dist/public').describe('Built clients to serve'),
+  DEMO: bool.optional().describe('Seed the demo organisation; default true without REDIS_URL'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly redisUrl: string | null;
+  readonly redisPrefix: string;
+  readonly conversationTtlMs: number;
+  readonly callbackTtlMs: number;
+  readonly powDifficulty: number;
+  readonly powTtlMs: number;
+  readonly maxMessageBytes: number;
+  readonly maxBodyBytes: number;
+  readonly maxLogEntries: number;
+  readonly rateOpenPerHour: number;
+  readonly rateRequestsPerMinute: number;
+  readonly sessionIdleMs: number;
+  readonly presenceTtlMs: number;
+  readonly trustProxy: boolean;
+  readonly frameAncestors: readonly string[];
+  readonly logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  readonly staticDir: string;
+  readonly demo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable and why. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+  );
+  const parsed = ConfigSchema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(known[String(issue.path[0])])}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
+    conversationTtlMs: Math.round(e.CONVERSATION_TTL_HOURS * 3_600_000),
+    callbackTtlMs: Math.round(e.CALLBACK_TTL_DAYS * 86_400_000),
+    powDifficulty: e.POW_DIFFICULTY,
+    powTtlMs: e.POW_TTL_SECONDS * 1000,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    maxLogEntries: e.MAX_LOG_ENTRIES,
+    rateOpenPerHour: e.RATE_OPEN_PER_HOUR,
+    rateRequestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
+    trustProxy: e.TRUST_PROXY,
+    frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).filter((s) => s !== ''),
+    logLevel: e.LOG_LEVEL,
+    staticDir: e.STATIC_DIR,
+    demo: e.DEMO ?? e.REDIS_URL === undefined,
+  };
+}

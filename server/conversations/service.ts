@@ -1,0 +1,251 @@
+// The conversation lifecycle over the Store port: open, post, replay, claim, transfer, close,
+// erase. Transport-free: the HTTP routes and the WebSocket hub both call it.
+import type { Clock, RandomBytes } from '../clock.js';
+import type { Config } from '../config.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import { chooseTeam } from '../routing/choose-team.js';
+import { createKeys } from '../store/keys.js';
+import type {
+  Category,
+  ConversationId,
+  ConversationRecord,
+  EnvelopeInput,
+  LogEntry,
+  MessageId,
+  ResponderRecord,
+  Sender,
+  Store,
+  TeamId,
+  TransferTarget,
+} from '../store/ports.js';
+import { hashToken, newConversationId, newToken, tokenMatches } from './ids.js';
+import { stockholmDay } from './stockholm-day.js';
+
+export interface ConversationServiceDeps {
+  readonly store: Store;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly random: RandomBytes;
+}
+
+export interface OpenInput {
+  /** Drawn by the visitor so its sealed intake can bind it; null: the server draws one. */
+  readonly id: ConversationId | null;
+  readonly category: Category;
+  readonly language: string;
+  readonly source: string;
+  readonly danger: boolean;
+  readonly intake: EnvelopeInput | null;
+}
+
+export interface Opened {
+  readonly record: ConversationRecord;
+  /** The visitor's bearer token; only its hash is stored. */
+  readonly token: string;
+  readonly staffed: boolean;
+  readonly expiresAt: number;
+}
+
+export interface Availability {
+  readonly team: TeamId;
+  readonly staffed: boolean;
+  readonly onDuty: number;
+  readonly waiting: number;
+}
+
+/** Danger jumps the queue: its score sorts before every ordinary entry. */
+const DANGER_OFFSET = 1e13;
+
+export type ConversationService = ReturnType<typeof createConversationService>;
+
+export function createConversationService(deps: ConversationServiceDeps) {
+  const { store, config, clock, random } = deps;
+  const keys = createKeys(config.redisPrefix);
+
+  const ttlOf = (category: Category) => (category === 'callback' ? config.callbackTtlMs : config.conversationTtlMs);
+  const queueScore = (r: ConversationRecord) => (r.danger ? r.queuedAt - DANGER_OFFSET : r.queuedAt);
+  const count = (what: string, r: ConversationRecord, extra = '') =>
+    store.stats.increment(stockholmDay(clock.now()), [what, r.team, r.category, r.source, extra].join(':'), 1);
+
+  async function onDutyCounts(): Promise<Map<TeamId, number>> {
+    const teams = await store.staff.listTeams();
+    const counts = await Promise.all(teams.map(async (t) => [t.id, (await store.duty.onDuty(t.id)).length] as const));
+    return new Map(counts);
+  }
+
+  async function require(id: ConversationId): Promise<ConversationRecord> {
+    const record = await store.conversations.get(id);
+    if (record === null) throw new ApiError(ErrorCode.ConversationGone);
+    return record;
+  }
+
+  function checkSize(input: EnvelopeInput): void {
+    // base64url without padding: 4 characters carry 3 bytes.
+    if (Math.floor((input.body.length * 3) / 4) > config.maxMessageBytes) throw new ApiError(ErrorCode.MessageTooLarge);
+  }
+
+  async function append(record: ConversationRecord, from: Sender, input: EnvelopeInput): Promise<{ entry: LogEntry; duplicate: boolean }> {
+    checkSize(input);
+    const result = await store.log.append(record.id, from, record.session, input, ttlOf(record.category), config.maxLogEntries);
+    if (!result.ok) throw new ApiError(result.reason === 'gone' ? ErrorCode.ConversationGone : ErrorCode.ConversationFull);
+    return { entry: result.entry, duplicate: result.duplicate };
+  }
+
+  return {
+    /** Availability of the team a category routes to now (for the widget's first screen). */
+    async availability(category: Category): Promise<Availability> {
+      const teams = await store.staff.listTeams();
+      const counts = await onDutyCounts();
+      const choice = chooseTeam(category, teams, counts);
+      if (choice === null) throw new ApiError(ErrorCode.NoTeam);
+      return {
+        team: choice.team.id,
+        staffed: choice.staffed,
+        onDuty: counts.get(choice.team.id) ?? 0,
+        waiting: await store.queues.size(choice.team.id),
+      };
+    },
+
+    /** Opens a conversation (proof of work already checked), queues it, stores the intake. */
+    async open(input: OpenInput): Promise<Opened> {
+      const choice = chooseTeam(input.category, await store.staff.listTeams(), await onDutyCounts());
+      if (choice === null) throw new ApiError(ErrorCode.NoTeam);
+      const now = clock.now();
+      const token = newToken(random);
+      const record: ConversationRecord = {
+        id: input.id ?? newConversationId(random),
+        category: input.category,
+        team: choice.team.id,
+        language: input.language,
+        source: input.source,
+        status: 'waiting',
+        tokenHash: hashToken(token),
+        createdAt: now,
+        queuedAt: now,
+        assignee: null,
+        session: 0,
+        danger: input.danger,
+        outcome: null,
+      };
+      if (input.intake !== null) checkSize(input.intake);
+      await store.conversations.create(record, ttlOf(record.category));
+      if (input.intake !== null) await append(record, 'visitor', input.intake);
+      await store.queues.add(record.team, record.id, queueScore(record));
+      await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'queued' }));
+      await count('opened', record);
+      return { record, token, staffed: choice.staffed, expiresAt: now + ttlOf(record.category) };
+    },
+
+    /** The conversation if `token` is its visitor's; unauthorized otherwise (same answer for unknown ids). */
+    async asVisitor(id: ConversationId, token: string): Promise<ConversationRecord> {
+      const record = await store.conversations.get(id);
+      if (record === null || !tokenMatches(token, record.tokenHash)) throw new ApiError(ErrorCode.Unauthorized);
+      return record;
+    },
+
+    /** The conversation if `responder` may read it: its assignee, or a member of its team while it waits. */
+    async asResponder(id: ConversationId, responder: ResponderRecord): Promise<ConversationRecord> {
+      const record = await require(id);
+      const mayRead =
+        record.assignee === responder.id || (record.status === 'waiting' && responder.teams.includes(record.team));
+      if (!mayRead) throw new ApiError(ErrorCode.Forbidden);
+      return record;
+    },
+
+    /** Position in the team's queue (0-based) while waiting, else null. */
+    async queuePosition(record: ConversationRecord): Promise<number | null> {
+      return record.status === 'waiting' ? store.queues.rank(record.team, record.id) : null;
+    },
+
+    async postAsVisitor(record: ConversationRecord, input: EnvelopeInput) {
+      if (record.status === 'closed') throw new ApiError(ErrorCode.ConversationClosed);
+      return append(record, 'visitor', input);
+    },
+
+    async postAsResponder(record: ConversationRecord, responder: ResponderRecord, input: EnvelopeInput) {
+      if (record.status === 'closed') throw new ApiError(ErrorCode.ConversationClosed);
+      if (record.assignee !== responder.id) throw new ApiError(ErrorCode.NotAssignee);
+      return append(record, 'responder', input);
+    },
+
+    async history(id: ConversationId, after: MessageId | null, limit: number): Promise<LogEntry[]> {
+      return store.log.after(id, after, limit);
+    },
+
+    async claim(id: ConversationId, responder: ResponderRecord): Promise<ConversationRecord> {
+      const record = await require(id);
+      if (!responder.teams.includes(record.team)) throw new ApiError(ErrorCode.Forbidden);
+      const result = await store.conversations.claim(id, responder.id);
+      if (!result.ok) {
+        throw new ApiError(
+          result.reason === 'gone'
+            ? ErrorCode.ConversationGone
+            : result.reason === 'closed'
+              ? ErrorCode.ConversationClosed
+              : ErrorCode.AlreadyClaimed,
+        );
+      }
+      await store.queues.remove(record.team, id);
+      await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'claimed' }));
+      await count('claimed', result.record);
+      return result.record;
+    },
+
+    async transfer(id: ConversationId, responder: ResponderRecord, target: TransferTarget): Promise<ConversationRecord> {
+      if (target.kind === 'team' && (await store.staff.getTeam(target.team)) === null) throw new ApiError(ErrorCode.InvalidRequest, 'Unknown team.');
+      if (target.kind === 'responder') {
+        const next = await store.staff.getResponder(target.responder);
+        const record = await require(id);
+        if (next === null || !next.active || !next.teams.includes(record.team)) throw new ApiError(ErrorCode.InvalidRequest, 'Unknown responder.');
+      }
+      const result = await store.conversations.transfer(id, responder.id, target, clock.now());
+      if (!result.ok) {
+        throw new ApiError(
+          result.reason === 'gone' ? ErrorCode.ConversationGone : result.reason === 'closed' ? ErrorCode.ConversationClosed : ErrorCode.NotAssignee,
+        );
+      }
+      if (result.record.status === 'waiting') {
+        await store.queues.add(result.record.team, id, queueScore(result.record));
+        await store.pubsub.publish(keys.teamChannel(result.record.team), JSON.stringify({ t: 'queued' }));
+      }
+      await count('transferred', result.record);
+      return result.record;
+    },
+
+    /** Closes it; `by` null is the visitor. */
+    async close(id: ConversationId, by: ResponderRecord | null, outcome: string | null): Promise<ConversationRecord> {
+      const result = await store.conversations.close(id, by?.id ?? null, outcome);
+      if (!result.ok) {
+        throw new ApiError(
+          result.reason === 'gone' ? ErrorCode.ConversationGone : result.reason === 'closed' ? ErrorCode.ConversationClosed : ErrorCode.NotAssignee,
+        );
+      }
+      await store.queues.remove(result.record.team, id);
+      await count('closed', result.record, outcome ?? (by === null ? 'visitor' : 'none'));
+      return result.record;
+    },
+
+    /** "Delete now": erases everything of the conversation at once and tells connected clients. */
+    async erase(record: ConversationRecord): Promise<void> {
+      await store.conversations.erase(record.id);
+      await store.queues.remove(record.team, record.id);
+      await store.pubsub.publish(keys.conversationChannel(record.id), JSON.stringify({ t: 'erased' }));
+    },
+
+    /** Waiting conversations of a team, oldest (danger first), with their intake; prunes gone ids. */
+    async queue(team: TeamId, limit = 100) {
+      const entries = await store.queues.list(team, limit);
+      const items = [];
+      for (const entry of entries) {
+        const record = await store.conversations.get(entry.id);
+        if (record === null || record.status !== 'waiting' || record.team !== team) {
+          await store.queues.remove(team, entry.id);
+          continue;
+        }
+        const [intake] = await store.log.after(record.id, null, 1);
+        items.push({ record, intake: intake?.kind === 'intake' ? intake : null });
+      }
+      return items;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The demo organisation for a first `npm start`: three teams and one responder whose login is printed.
+import type { Role, ResponderId, Store, TeamId, TeamRecord } from './store/ports.js';
+import { DEFAULT_KDF, authKeyHash } from './routes/responder.js';
+
+export const DEMO_TEAMS: readonly TeamRecord[] = [
+  { id: 'unga' as TeamId, name: 'Socialtjänsten – unga', categories: ['chat', 'callback'], overflow: 'konsult' as TeamId },
+  { id: 'foraldrar' as TeamId, name: 'Föräldrarådgivning', categories: ['parent'], overflow: 'unga' as TeamId },
+  { id: 'konsult' as TeamId, name: 'Konsultationsteamet', categories: [], overflow: null },
+];
+
+/** Derives the 32-byte auth key from a password as the console does (Argon2id, then KDF "auth"). */
+export type AuthKeyDeriver = (password: string, salt: Uint8Array, params: { opslimit: number; memlimit: number }) => Promise<Uint8Array>;
+
+export interface DemoLogin {
+  readonly login: string;
+  readonly password: string;
+}
+
+/**
+ * Seeds teams and a demo responder (all roles, all teams) unless it exists. Returns the login to
+ * print. The password is random per seeding; the server keeps only the hash of the derived key.
+ */
+export async function seedDemo(
+  store: Store,
+  derive: AuthKeyDeriver,
+  random: (n: number) => Uint8Array,
+  login = 'demo',
+): Promise<DemoLogin | null> {
+  for (const team of DEMO_TEAMS) if ((await store.staff.getTeam(team.id)) === null) await store.staff.putTeam(team);
+  if ((await store.staff.findResponderByLogin(login)) !== null) return null;
+  const password = Buffer.from(random(12)).toString('base64url');
+  const salt = random(16);
+  const authKey = await derive(password, salt, DEFAULT_KDF);
+  await store.staff.putResponder({
+    id: `r-${login}` as ResponderId,
+    login,
+    displayName: 'Demo responder',
+    teams: DEMO_TEAMS.map((t) => t.id),
+    roles: ['responder', 'supervisor', 'admin'] satisfies Role[],
+    salt: Buffer.from(salt).toString('base64url'),
+    opslimit: DEFAULT_KDF.opslimit,
+    memlimit: DEFAULT_KDF.memlimit,
+    authHash: authKeyHash(authKey),
+    active: true,
+  });
+  return { login, password };
+}

@@ -1,0 +1,121 @@
+// Typed API errors with stable codes; `toErrorResponse` is the only place they become HTTP.
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Stable, machine-readable error codes. Clients map each to a human sentence. */
+export const ErrorCode = {
+  InvalidRequest: 'invalid_request',
+  InvalidJson: 'invalid_json',
+  BodyTooLarge: 'body_too_large',
+  MessageTooLarge: 'message_too_large',
+  NotFound: 'not_found',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
+  CsrfFailed: 'csrf_failed',
+  LoginFailed: 'login_failed',
+  PowInvalid: 'pow_invalid',
+  PowExpired: 'pow_expired',
+  PowReused: 'pow_reused',
+  RateLimited: 'rate_limited',
+  ConversationGone: 'conversation_gone',
+  ConversationExists: 'conversation_exists',
+  ConversationClosed: 'conversation_closed',
+  ConversationFull: 'conversation_full',
+  AlreadyClaimed: 'already_claimed',
+  NotAssignee: 'not_assignee',
+  NoTeam: 'no_team',
+  StoreUnavailable: 'store_unavailable',
+  Internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  invalid_request: 400,
+  invalid_json: 400,
+  body_too_large: 413,
+  message_too_large: 413,
+  not_found: 404,
+  unauthorized: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  login_failed: 401,
+  pow_invalid: 400,
+  pow_expired: 400,
+  pow_reused: 400,
+  rate_limited: 429,
+  conversation_gone: 404,
+  conversation_exists: 409,
+  conversation_closed: 409,
+  conversation_full: 409,
+  already_claimed: 409,
+  not_assignee: 403,
+  no_team: 503,
+  store_unavailable: 503,
+  internal_error: 500,
+};
+
+const MESSAGES: Record<ErrorCode, string> = {
+  invalid_request: 'The request is not valid.',
+  invalid_json: 'The request body is not valid JSON.',
+  body_too_large: 'The request body is too large.',
+  message_too_large: 'The message is too large.',
+  not_found: 'Not found.',
+  unauthorized: 'Authentication is required.',
+  forbidden: 'Not allowed.',
+  csrf_failed: 'Missing or wrong CSRF token.',
+  login_failed: 'Wrong login or password.',
+  pow_invalid: 'The proof of work is not valid.',
+  pow_expired: 'The proof-of-work challenge has expired.',
+  pow_reused: 'The proof-of-work challenge was already used.',
+  rate_limited: 'Too many requests; try again later.',
+  conversation_gone: 'The conversation does not exist any more.',
+  conversation_exists: 'A conversation with this id exists; draw a new id.',
+  conversation_closed: 'The conversation is closed.',
+  conversation_full: 'The conversation has reached its message limit.',
+  already_claimed: 'Another responder has already taken this conversation.',
+  not_assignee: 'This conversation is assigned to someone else.',
+  no_team: 'No team takes this kind of conversation.',
+  store_unavailable: 'The service cannot store data right now; try again shortly.',
+  internal_error: 'Something went wrong on our side.',
+};
+
+/** An error with a stable code; thrown anywhere, answered by the app's onError. */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  constructor(
+    readonly code: ErrorCode,
+    message: string = MESSAGES[code],
+    /** Seconds after which a retry may succeed (Retry-After). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = STATUS[code];
+  }
+}
+
+export function isApiError(error: unknown, code?: ErrorCode): error is ApiError {
+  return error instanceof ApiError && (code === undefined || error.code === code);
+}
+
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string };
+}
+
+export function errorBody(code: ErrorCode, message: string = MESSAGES[code]): ErrorBody {
+  return { error: { code, message } };
+}
+
+/**
+ * The ApiError an error stands for: itself, or the store refusing work (503 with a retry hint);
+ * null for anything unexpected (a bug: answered as 500 and logged without details of the request).
+ */
+export function toApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error instanceof Error && (error as { code?: unknown }).code === 'store_unavailable') {
+    return new ApiError(ErrorCode.StoreUnavailable, undefined, 5);
+  }
+  if (error instanceof Error && (error as { code?: unknown }).code === 'store_conflict') {
+    return new ApiError(ErrorCode.ConversationExists);
+  }
+  return null;
+}

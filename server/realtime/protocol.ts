@@ -1,0 +1,75 @@
+// WebSocket message types (JSON text frames), validated with zod. Documented in docs/websocket.md
+// and served beside the OpenAPI document at /api/websocket.json.
+import { z } from 'zod';
+import { EnvelopeSchema } from '../routes/schemas.js';
+
+const ConvId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+const MsgId = z.string().regex(/^\d{1,16}-\d{1,16}$/);
+
+/** What a client may send. The first frame of a visitor is `hello` with its conversation and token. */
+export const ClientFrame = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('hello'), v: z.literal(1), c: ConvId.optional(), token: z.string().max(128).optional(), after: MsgId.nullable().optional() }).strict(),
+  z.object({ t: z.literal('sub'), c: ConvId, after: MsgId.nullable() }).strict(),
+  z.object({ t: z.literal('unsub'), c: ConvId }).strict(),
+  z.object({ t: z.literal('send'), c: ConvId, e: EnvelopeSchema }).strict(),
+  z.object({ t: z.literal('typing'), c: ConvId }).strict(),
+  z.object({ t: z.literal('ping') }).strict(),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** What the server sends. */
+export type ServerFrame =
+  | { t: 'ready'; role: 'visitor' | 'responder' }
+  | { t: 'subscribed'; c: string }
+  | { t: 'msg'; c: string; e: unknown }
+  | { t: 'ack'; c: string; cid: string; id: string; dup: boolean }
+  | { t: 'state'; c: string; status: string; session: number }
+  | { t: 'typing'; c: string; from: 'visitor' | 'responder' }
+  | { t: 'erased'; c: string }
+  | { t: 'unsubscribed'; c: string; reason: string }
+  | { t: 'error'; code: string; message: string; c?: string; cid?: string }
+  | { t: 'pong' };
+
+/** Close codes the server uses. */
+export const CloseCode = {
+  /** Bad first frame or authentication failed. */
+  PolicyViolation: 1008,
+  /** Frame larger than the body limit. */
+  TooBig: 1009,
+  /** The server restarts: reconnect (to another instance) and resume from the last id. */
+  ServiceRestart: 1012,
+  /** The client did not read fast enough: reconnect and resume from the last id. */
+  TryAgainLater: 1013,
+} as const;
+
+/** Machine-readable description of the protocol, served at /api/websocket.json. */
+export const WEBSOCKET_DOC = {
+  path: '/api/v1/ws',
+  encoding: 'JSON text frames',
+  authentication: {
+    visitor: 'first frame {"t":"hello","v":1,"c":<conversation id>,"token":<bearer token>,"after":<last id or null>}; the token never appears in a URL',
+    responder: 'session cookie on the upgrade request (same origin only), then {"t":"hello","v":1}',
+  },
+  clientFrames: {
+    hello: 'authenticate (see above); a visitor is subscribed to its conversation at once',
+    sub: '{"t":"sub","c":id,"after":lastId|null} (responder): replay everything after lastId, then live, each message exactly once',
+    unsub: '{"t":"unsub","c":id}',
+    send: '{"t":"send","c":id,"e":Envelope} → ack after the message is stored; repeat with the same cid after a reconnect',
+    typing: '{"t":"typing","c":id}',
+    ping: '{"t":"ping"} → pong',
+  },
+  serverFrames: {
+    ready: '{"t":"ready","role":"visitor"|"responder"}',
+    subscribed: '{"t":"subscribed","c":id} once the replay is done',
+    msg: '{"t":"msg","c":id,"e":LogEntry}',
+    ack: '{"t":"ack","c":id,"cid":cid,"id":messageId,"dup":bool}',
+    state: '{"t":"state","c":id,"status":"waiting"|"active"|"closed","session":n}',
+    typing: '{"t":"typing","c":id,"from":"visitor"|"responder"}',
+    erased: '{"t":"erased","c":id}: the visitor deleted the conversation',
+    unsubscribed: '{"t":"unsubscribed","c":id,"reason":code}: access ended (transfer, close)',
+    error: '{"t":"error","code":ErrorCode,"message":string,"c"?,"cid"?}',
+  },
+  closeCodes: CloseCode,
+} as const;
+
+export { ConvId, MsgId };

@@ -1,0 +1,304 @@
+// Responder routes: login (the browser sends only a derived auth key), duty, queue, claim,
+// messages, transfer, close. Every route below /api/v1/responder/ except login needs a session.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hashAuthKey } from '../../crypto/password.js';
+import { createRoute } from '@hono/zod-openapi';
+import type { Clock } from '../clock.js';
+import type { ConversationService } from '../conversations/service.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import type { ClientKeyer } from '../middleware/client-key.js';
+import type { RateLimiter } from '../middleware/rate-limit.js';
+import type { ResponderSessions } from '../middleware/responder-auth.js';
+import type { ConversationId, MessageId, ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
+import { ERROR_RESPONSES, json, type App } from './common.js';
+import {
+  AfterQuery,
+  AppendedSchema,
+  CloseRequest,
+  ConversationIdParam,
+  ConversationViewSchema,
+  DutyRequest,
+  EnvelopeSchema,
+  LoggedInSchema,
+  LoginParamsRequest,
+  LoginParamsSchema,
+  LoginRequest,
+  MessagesSchema,
+  QueueSchema,
+  ResponderSchema,
+  TransferRequest,
+} from './schemas.js';
+
+export interface ResponderRouteDeps {
+  readonly store: Store;
+  readonly conversations: ConversationService;
+  readonly sessions: ResponderSessions;
+  readonly limiter: RateLimiter;
+  readonly keyer: ClientKeyer;
+  readonly clock: Clock;
+  /** Server secret: keys the fake salts of unknown logins and the audit references. */
+  readonly secret: Uint8Array;
+  readonly presenceTtlMs: number;
+}
+
+/** Argon2id parameters for new accounts and for the fake answer to unknown logins. */
+export const DEFAULT_KDF = { opslimit: 3, memlimit: 64 * 1024 * 1024 } as const;
+
+const cookieSecurity = [{ responderSession: [] }];
+
+/** The stored form of a 32-byte auth key (crypto's hashAuthKey, hex); throws CryptoError Malformed for another length. */
+export function authKeyHash(authKey: Uint8Array): string {
+  return Buffer.from(hashAuthKey(authKey)).toString('hex');
+}
+
+const publicResponder = (r: ResponderRecord) => ({ id: r.id, displayName: r.displayName, teams: [...r.teams], roles: [...r.roles] });
+
+export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): void {
+  const { store, conversations, sessions } = deps;
+  const auditRef = (id: string) => createHmac('sha256', deps.secret).update(`audit:${id}`).digest('base64url').slice(0, 16);
+  const audit = (actor: ResponderId, action: string, id: string) =>
+    store.audit.append({ at: deps.clock.now(), actor, action, ref: auditRef(id) });
+
+  app.use('/api/v1/responder/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/v1/responder/login')) return next();
+    return sessions.required()(c, next);
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/login/params',
+      tags: ['responder'],
+      summary: 'Argon2id salt and parameters for a login (a stable fake for unknown logins)',
+      request: { body: { content: { 'application/json': { schema: LoginParamsRequest } }, required: true } },
+      responses: { 200: json(LoginParamsSchema, 'Parameters'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { login } = c.req.valid('json');
+      deps.limiter.hit('login', deps.keyer.keyOf(c), 30);
+      const responder = await store.staff.findResponderByLogin(login);
+      if (responder !== null) return c.json({ salt: responder.salt, opslimit: responder.opslimit, memlimit: responder.memlimit }, 200);
+      const fake = createHmac('sha256', deps.secret).update(`salt:${login}`).digest().subarray(0, 16).toString('base64url');
+      return c.json({ salt: fake, ...DEFAULT_KDF }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/login',
+      tags: ['responder'],
+      summary: 'Log in with the auth key derived in the browser; sets the session cookie',
+      request: { body: { content: { 'application/json': { schema: LoginRequest } }, required: true } },
+      responses: { 200: json(LoggedInSchema, 'Logged in'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { login, authKey } = c.req.valid('json');
+      deps.limiter.hit('login', deps.keyer.keyOf(c), 30);
+      const responder = await store.staff.findResponderByLogin(login);
+      const keyBytes = new Uint8Array(Buffer.from(authKey, 'base64url'));
+      if (keyBytes.length !== 32) throw new ApiError(ErrorCode.LoginFailed);
+      const presented = Buffer.from(authKeyHash(keyBytes), 'hex');
+      const stored = Buffer.from(responder?.authHash ?? '00'.repeat(32), 'hex');
+      const ok = presented.length === stored.length && timingSafeEqual(presented, stored);
+      if (responder === null || !responder.active || !ok) throw new ApiError(ErrorCode.LoginFailed);
+      const csrfToken = await sessions.start(c, responder);
+      return c.json({ responder: publicResponder(responder), csrfToken }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/logout',
+      tags: ['responder'],
+      security: cookieSecurity,
+      responses: { 204: { description: 'Logged out' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const responder = c.get('responder');
+      for (const team of responder.teams) await store.duty.setOnDuty(team, responder.id, false);
+      await sessions.end(c);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/responder/me',
+      tags: ['responder'],
+      security: cookieSecurity,
+      responses: { 200: json(ResponderSchema, 'The logged-in responder'), ...ERROR_RESPONSES },
+    }),
+    (c) => c.json(publicResponder(c.get('responder')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/duty',
+      tags: ['responder'],
+      summary: 'Go on or off duty in a team (on duty also needs heartbeats)',
+      security: cookieSecurity,
+      request: { body: { content: { 'application/json': { schema: DutyRequest } }, required: true } },
+      responses: { 204: { description: 'Done' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { team, onDuty } = c.req.valid('json');
+      const responder = c.get('responder');
+      if (!responder.teams.includes(team as TeamId)) throw new ApiError(ErrorCode.Forbidden);
+      await store.duty.setOnDuty(team as TeamId, responder.id, onDuty);
+      if (onDuty) await store.duty.heartbeat(responder.id, deps.presenceTtlMs);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/heartbeat',
+      tags: ['responder'],
+      summary: 'Keep presence alive; without it the responder leaves duty',
+      security: cookieSecurity,
+      responses: { 204: { description: 'Done' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      await store.duty.heartbeat(c.get('responder').id, deps.presenceTtlMs);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/responder/queue',
+      tags: ['responder'],
+      summary: 'Waiting conversations of the responder’s teams, with their sealed first message',
+      security: cookieSecurity,
+      responses: { 200: json(QueueSchema, 'Queue'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const now = deps.clock.now();
+      const items = [];
+      for (const team of c.get('responder').teams) {
+        for (const { record, intake } of await conversations.queue(team)) {
+          items.push({
+            id: record.id,
+            team: record.team,
+            category: record.category,
+            language: record.language,
+            source: record.source,
+            danger: record.danger,
+            waitingMs: now - record.queuedAt,
+            intake,
+          });
+        }
+      }
+      return c.json({ items }, 200);
+    },
+  );
+
+  const asResponder = (id: string, responder: ResponderRecord) => conversations.asResponder(id as ConversationId, responder);
+  const view = (r: Awaited<ReturnType<typeof asResponder>>) => ({
+    id: r.id,
+    category: r.category,
+    team: r.team,
+    status: r.status,
+    session: r.session,
+    queuePosition: null,
+    danger: r.danger,
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/conversations/{id}/claim',
+      tags: ['responder'],
+      summary: 'Take a waiting conversation; of concurrent claims exactly one wins',
+      security: cookieSecurity,
+      request: { params: ConversationIdParam },
+      responses: { 200: json(ConversationViewSchema, 'Claimed'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const responder = c.get('responder');
+      const record = await conversations.claim(c.req.valid('param').id as ConversationId, responder);
+      await audit(responder.id, 'claim', record.id);
+      return c.json(view(record), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/responder/conversations/{id}/messages',
+      tags: ['responder'],
+      security: cookieSecurity,
+      request: { params: ConversationIdParam, query: AfterQuery },
+      responses: { 200: json(MessagesSchema, 'Messages, oldest first'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const record = await asResponder(c.req.valid('param').id, c.get('responder'));
+      const { after, limit } = c.req.valid('query');
+      return c.json({ messages: await conversations.history(record.id, (after ?? null) as MessageId | null, limit) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/conversations/{id}/messages',
+      tags: ['responder'],
+      security: cookieSecurity,
+      request: { params: ConversationIdParam, body: { content: { 'application/json': { schema: EnvelopeSchema } }, required: true } },
+      responses: { 201: json(AppendedSchema, 'Stored'), 200: json(AppendedSchema, 'Already stored (same cid)'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const responder = c.get('responder');
+      const record = await asResponder(c.req.valid('param').id, responder);
+      const { entry, duplicate } = await conversations.postAsResponder(record, responder, c.req.valid('json'));
+      return c.json({ id: entry.id, duplicate }, duplicate ? 200 : 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/conversations/{id}/transfer',
+      tags: ['responder'],
+      summary: 'Hand over to a colleague or a team; the next responder runs a fresh handshake',
+      security: cookieSecurity,
+      request: { params: ConversationIdParam, body: { content: { 'application/json': { schema: TransferRequest } }, required: true } },
+      responses: { 200: json(ConversationViewSchema, 'Transferred'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const responder = c.get('responder');
+      const body = c.req.valid('json');
+      const target =
+        'toResponder' in body
+          ? ({ kind: 'responder', responder: body.toResponder as ResponderId } as const)
+          : ({ kind: 'team', team: body.toTeam as TeamId } as const);
+      const record = await conversations.transfer(c.req.valid('param').id as ConversationId, responder, target);
+      await audit(responder.id, 'transfer', record.id);
+      return c.json(view(record), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/conversations/{id}/close',
+      tags: ['responder'],
+      summary: 'Close with an outcome category (for statistics)',
+      security: cookieSecurity,
+      request: { params: ConversationIdParam, body: { content: { 'application/json': { schema: CloseRequest } }, required: true } },
+      responses: { 200: json(ConversationViewSchema, 'Closed'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const responder = c.get('responder');
+      const record = await conversations.close(c.req.valid('param').id as ConversationId, responder, c.req.valid('json').outcome);
+      await audit(responder.id, 'close', record.id);
+      return c.json(view(record), 200);
+    },
+  );
+}

@@ -1,0 +1,159 @@
+// Zod schemas of the HTTP API: they validate requests and generate /api/openapi.json.
+import { z } from '@hono/zod-openapi';
+import { CATEGORIES, ENVELOPE_KINDS } from '../store/ports.js';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string().openapi({ example: 'The request is not valid.' }),
+    }),
+  })
+  .openapi('Error');
+
+const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding');
+
+/** Ciphertext envelope limit in characters: 16 KiB of bytes is 21,846 base64url characters. */
+export const MAX_BODY_CHARS = 21_846;
+
+export const EnvelopeSchema = z
+  .object({
+    cid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'client message id: 16–64 base64url characters'),
+    kind: z.enum(ENVELOPE_KINDS),
+    body: base64url(MAX_BODY_CHARS),
+  })
+  .strict()
+  .openapi('Envelope', { description: 'Opaque end-to-end ciphertext; the server checks shape and size only.' });
+
+export const LogEntrySchema = EnvelopeSchema.extend({
+  id: z.string().openapi({ example: '1763899200000-0', description: 'Stream id, "<ms>-<seq>"' }),
+  from: z.enum(['visitor', 'responder']),
+  session: z.number().int(),
+}).openapi('LogEntry');
+
+export const ConversationIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22}$/)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'q3R8xvV0m2iU7lYcKp1aZw' }),
+});
+
+export const AfterQuery = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,16}-\d{1,16}$/)
+    .optional()
+    .openapi({ param: { name: 'after', in: 'query' }, description: 'Last message id seen' }),
+  limit: z.coerce.number().int().min(1).max(500).default(200).openapi({ param: { name: 'limit', in: 'query' } }),
+});
+
+export const CategorySchema = z.enum(CATEGORIES);
+export const LanguageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'BCP 47 language tag').openapi({ example: 'sv' });
+export const SourceSchema = z.string().regex(/^[a-z0-9-]{1,40}$/, 'source tag: 1–40 of a-z, 0-9, -').openapi({ example: 'poster-malmo-c' });
+
+export const StatusQuery = z.object({
+  category: CategorySchema.default('chat').openapi({ param: { name: 'category', in: 'query' } }),
+});
+
+export const StatusSchema = z
+  .object({
+    category: CategorySchema,
+    team: z.string(),
+    staffed: z.boolean().openapi({ description: 'Someone on duty can answer now' }),
+    onDuty: z.number().int(),
+    waiting: z.number().int(),
+  })
+  .openapi('Status');
+
+export const ChallengeSchema = z
+  .object({ challenge: z.string(), difficulty: z.number().int(), expiresAt: z.number().int() })
+  .openapi('PowChallenge');
+
+export const OpenConversationSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{22}$/)
+      .optional()
+      .openapi({ description: 'Conversation id drawn by the visitor (16 random bytes, base64url) so the sealed intake can name it; drawn by the server when absent' }),
+    category: CategorySchema,
+    language: LanguageSchema,
+    source: SourceSchema.default('direct'),
+    danger: z.boolean().default(false),
+    pow: z.object({ challenge: base64url(128), nonce: base64url(16) }).strict(),
+    intake: EnvelopeSchema.optional(),
+  })
+  .strict()
+  .openapi('OpenConversation');
+
+export const OpenedSchema = z
+  .object({
+    id: z.string(),
+    token: z.string().openapi({ description: 'Bearer token for this conversation; shown once, stored only as a hash' }),
+    team: z.string(),
+    staffed: z.boolean(),
+    expiresAt: z.number().int(),
+  })
+  .openapi('OpenedConversation');
+
+export const ConversationViewSchema = z
+  .object({
+    id: z.string(),
+    category: CategorySchema,
+    team: z.string(),
+    status: z.enum(['waiting', 'active', 'closed']),
+    session: z.number().int(),
+    queuePosition: z.number().int().nullable(),
+    danger: z.boolean(),
+  })
+  .openapi('Conversation');
+
+export const AppendedSchema = z.object({ id: z.string(), duplicate: z.boolean() }).openapi('Appended');
+export const MessagesSchema = z.object({ messages: z.array(LogEntrySchema) }).openapi('Messages');
+
+export const LoginParamsRequest = z.object({ login: z.string().min(1).max(100) }).strict();
+export const LoginParamsSchema = z
+  .object({ salt: z.string(), opslimit: z.number().int(), memlimit: z.number().int() })
+  .openapi('LoginParams', { description: 'Argon2id salt and parameters; the password never leaves the browser' });
+export const LoginRequest = z
+  .object({ login: z.string().min(1).max(100), authKey: base64url(64).openapi({ description: 'KDF(master, "auth"), 32 bytes' }) })
+  .strict()
+  .openapi('Login');
+export const ResponderSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    teams: z.array(z.string()),
+    roles: z.array(z.enum(['responder', 'supervisor', 'admin'])),
+  })
+  .openapi('Responder');
+export const LoggedInSchema = z
+  .object({ responder: ResponderSchema, csrfToken: z.string().openapi({ description: 'Send as X-CSRF-Token on every state-changing request' }) })
+  .openapi('LoggedIn');
+
+export const DutyRequest = z.object({ team: z.string().min(1).max(64), onDuty: z.boolean() }).strict().openapi('Duty');
+
+export const QueueItemSchema = z
+  .object({
+    id: z.string(),
+    team: z.string(),
+    category: CategorySchema,
+    language: z.string(),
+    source: z.string(),
+    danger: z.boolean(),
+    waitingMs: z.number().int(),
+    intake: LogEntrySchema.nullable(),
+  })
+  .openapi('QueueItem');
+export const QueueSchema = z.object({ items: z.array(QueueItemSchema) }).openapi('Queue');
+
+export const TransferRequest = z
+  .union([
+    z.object({ toResponder: z.string().min(1).max(64) }).strict(),
+    z.object({ toTeam: z.string().min(1).max(64) }).strict(),
+  ])
+  .openapi('Transfer');
+export const CloseRequest = z
+  .object({ outcome: z.string().regex(/^[a-z0-9-]{1,32}$/).nullable().default(null) })
+  .strict()
+  .openapi('Close');
