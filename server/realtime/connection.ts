@@ -30,7 +30,10 @@ export interface ConnectionDeps {
 
 interface Subscription {
   last: MessageId | null;
-  /** Events that arrived during the replay; null once live. */
+  /**
+   * Events held back: during the replay, and while a responder's access is rechecked after a
+   * session change; null while delivering live.
+   */
   pending: ConversationEvent[] | null;
   session: number;
   stop: () => Promise<void>;
@@ -88,7 +91,12 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
         return;
       case 'state':
         send({ t: 'state', c: id, status: event.status, session: event.session });
-        if (responder !== null && event.session !== sub.session) void recheck(id, sub);
+        if (responder !== null && event.session !== sub.session) {
+          // Hold what follows until access is confirmed: after a claim or transfer by someone
+          // else, the next responder's messages must not reach this one in the meantime.
+          sub.pending ??= [];
+          void recheck(id, sub);
+        }
         return;
       case 'typing':
         if ((responder === null) === (event.from === 'visitor')) return; // not one's own
@@ -101,13 +109,30 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
     }
   };
 
-  /** After a transfer or close a responder may have lost access: stop delivering if so. */
+  /** Delivers the held events; a state event among them may start holding again. */
+  const release = (id: ConversationId, sub: Subscription) => {
+    const held = sub.pending ?? [];
+    sub.pending = null;
+    for (const [i, event] of held.entries()) {
+      // deliver() may have started holding again (TypeScript cannot see that it sets pending).
+      const holding = sub.pending as ConversationEvent[] | null;
+      if (holding !== null) {
+        holding.push(...held.slice(i));
+        return;
+      }
+      deliver(id, sub, event);
+    }
+  };
+
+  /** After a claim, transfer or close a responder may have lost access: stop delivering if so. */
   const recheck = async (id: ConversationId, sub: Subscription) => {
     try {
       const record = await authorize(id);
+      if (subs.get(id) !== sub) return;
       sub.session = record.session;
+      release(id, sub);
     } catch (error) {
-      await unsubscribe(id, isApiError(error) ? error.code : ErrorCode.Forbidden);
+      if (subs.get(id) === sub) await unsubscribe(id, isApiError(error) ? error.code : ErrorCode.Forbidden);
     }
   };
 
@@ -122,14 +147,22 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
   const subscribe = async (id: ConversationId, after: MessageId | null) => {
     const record = await authorize(id);
     await subs.get(id)?.stop();
+    // The socket may have closed meanwhile: stopAll() has run and would not see a new listener.
+    if (closed) return;
     const sub: Subscription = { last: after, pending: [], session: record.session, stop: async () => {} };
     subs.set(id, sub);
-    sub.stop = await deps.hub.listen(deps.keys.conversationChannel(id), (payload) => {
+    const listening = deps.hub.listen(deps.keys.conversationChannel(id), (payload) => {
       if (subs.get(id) !== sub) return;
       const event = JSON.parse(payload) as ConversationEvent;
       if (sub.pending !== null) sub.pending.push(event);
       else deliver(id, sub, event);
     });
+    // stop() may come (close, unsubscribe) before the listener is in place: it waits for it.
+    sub.stop = async () => {
+      const remove = await listening.catch(() => null);
+      await remove?.();
+    };
+    await listening;
     // Live events are buffered while the log is replayed, then delivered if newer than the replay.
     for (;;) {
       const page = await deps.conversations.history(id, sub.last, REPLAY_PAGE);
@@ -139,9 +172,7 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
       }
       if (page.length < REPLAY_PAGE || closed) break;
     }
-    const pending = sub.pending ?? [];
-    sub.pending = null;
-    for (const event of pending) deliver(id, sub, event);
+    release(id, sub);
     send({ t: 'state', c: id, status: record.status, session: record.session });
     send({ t: 'subscribed', c: id });
   };
@@ -196,46 +227,56 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
     }
   };
 
+  // Frames of one socket are handled one after another, in arrival order: a send right behind the
+  // hello must find the hello done, and pipelined sends are stored in the order they were sent.
+  let queue: Promise<void> = Promise.resolve();
+
   return {
-    async onMessage(text) {
-      if (closed) return;
-      if (text.length > deps.maxFrameChars) {
-        closed = true;
-        socket.close(CloseCode.TooBig, 'frame too large');
-        await stopAll();
-        return;
-      }
-      let frame: ClientFrame;
-      try {
-        const parsed = ClientFrame.safeParse(JSON.parse(text));
-        if (!parsed.success) {
-          send({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Invalid frame.' });
-          return;
-        }
-        frame = parsed.data;
-      } catch {
-        send({ t: 'error', code: ErrorCode.InvalidJson, message: 'The frame is not valid JSON.' });
-        return;
-      }
-      try {
-        await handle(frame);
-      } catch (error) {
-        const apiError = toApiError(error);
-        if (apiError !== null) {
-          send({ t: 'error', code: apiError.code, message: apiError.message, ...('c' in frame ? { c: frame.c } : {}) });
-          if (!helloDone) {
-            closed = true;
-            socket.close(CloseCode.PolicyViolation, apiError.code);
-          }
-          return;
-        }
-        deps.logger.error({ err: error instanceof Error ? error.name : 'unknown', frame: frame.t }, 'websocket handler failed');
-        send({ t: 'error', code: ErrorCode.Internal, message: 'Something went wrong on our side.' });
-      }
+    onMessage(text) {
+      const run = queue.then(() => onFrame(text));
+      queue = run.catch(() => undefined);
+      return run;
     },
     async onClose() {
       closed = true;
       await stopAll();
     },
   };
+
+  async function onFrame(text: string): Promise<void> {
+    if (closed) return;
+    if (text.length > deps.maxFrameChars) {
+      closed = true;
+      socket.close(CloseCode.TooBig, 'frame too large');
+      await stopAll();
+      return;
+    }
+    let frame: ClientFrame;
+    try {
+      const parsed = ClientFrame.safeParse(JSON.parse(text));
+      if (!parsed.success) {
+        send({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Invalid frame.' });
+        return;
+      }
+      frame = parsed.data;
+    } catch {
+      send({ t: 'error', code: ErrorCode.InvalidJson, message: 'The frame is not valid JSON.' });
+      return;
+    }
+    try {
+      await handle(frame);
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError !== null) {
+        send({ t: 'error', code: apiError.code, message: apiError.message, ...('c' in frame ? { c: frame.c } : {}) });
+        if (!helloDone) {
+          closed = true;
+          socket.close(CloseCode.PolicyViolation, apiError.code);
+        }
+        return;
+      }
+      deps.logger.error({ err: error instanceof Error ? error.name : 'unknown', frame: frame.t }, 'websocket handler failed');
+      send({ t: 'error', code: ErrorCode.Internal, message: 'Something went wrong on our side.' });
+    }
+  }
 }
