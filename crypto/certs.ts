@@ -27,6 +27,7 @@ export const WireType = {
   ResumeBlob: 0x50,
   WrappedKeys: 0x60,
   SessionState: 0x70,
+  PendingVisitor: 0x71,
 } as const;
 
 /** Organisation certificate: the root vouches for the organisation signing key (≤ 366 days). */

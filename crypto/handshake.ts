@@ -183,9 +183,11 @@ export function parseHandshake(wire: Uint8Array): HandshakeMessage {
  * (WrongEpoch), the certificate chain at `now` (UntrustedKey / Expired / NotYetValid / Revoked /
  * WrongTeam / WrongRole), the announced certificate for a transfer (UntrustedKey), and the signature
  * over T recomputed from the visitor's own values (BadSignature). Wipes the visitor's ephemeral secret
- * on success; on failure `pending` stays usable.
+ * on success (a second call throws Replay); on failure `pending` stays usable.
  */
 export function completeHandshake(pending: PendingVisitor, wire: Uint8Array, options: { anchor: TrustAnchor; now: Date }): SessionState {
+  // The secret is wiped when a handshake completes: a second (replayed) handshake must not derive anything.
+  if (sodium().is_zero(pending.visitorKeyPair.secretKey)) fail(CryptoErrorCode.Replay, 'this intake already completed a handshake');
   const m = parseHandshake(wire);
   if (!bytesEqual(m.conversationId, pending.conversationId)) fail(CryptoErrorCode.WrongConversation, 'handshake for another conversation');
   if (m.sessionNumber !== pending.sessionNumber) fail(CryptoErrorCode.WrongSession, `handshake for session ${m.sessionNumber}`);

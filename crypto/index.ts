@@ -7,7 +7,7 @@
 
 export { CryptoError, CryptoErrorCode, isCryptoError } from './errors.js';
 export { loadSodium, sodiumVariant, type SodiumVariant } from './sodium.js';
-export { systemRandom, seededRandom, type Random } from './random.js';
+export { systemRandom, type Random } from './random.js';
 export {
   PROTOCOL_VERSION,
   toBase64url,
@@ -27,6 +27,7 @@ export {
   generateSigningKeyPair,
   generateBoxKeyPair,
   boxKeyPairFromSecret,
+  signingKeyPairFromSecret,
   asEd25519PublicKey,
   asX25519PublicKey,
   type SigningKeyPair,
@@ -111,7 +112,14 @@ export {
   type MessageHeader,
   type SkippedKey,
 } from './session.js';
-export { serializeSession, deserializeSession, sealStateSnapshot, openStateSnapshot } from './session-state.js';
+export {
+  serializeSession,
+  deserializeSession,
+  sealStateSnapshot,
+  openStateSnapshot,
+  serializePendingVisitor,
+  deserializePendingVisitor,
+} from './session-state.js';
 export {
   createSessionRequest,
   openSessionRequest,
@@ -132,3 +140,4 @@ export {
   type ResumeBlob,
 } from './resume-code.js';
 export { hashAuthKey } from './password.js';
+export { generateVerificationWord, VERIFICATION_WORDS } from './verification-word.js';

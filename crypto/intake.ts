@@ -178,13 +178,13 @@ export function parseIntakeEnvelope(wire: Uint8Array): IntakeEnvelope & { nonce:
 }
 
 function open(wire: Uint8Array, inbox: TeamInboxKey, kind: 'intake' | 'callback'): { env: IntakeEnvelope; inner: Reader } {
-  const env = parseIntakeEnvelope(wire);
+  const { nonce, ciphertext, ...env } = parseIntakeEnvelope(wire);
   if (env.kind !== kind) fail(CryptoErrorCode.Malformed, `not a ${kind}`);
   if (env.team !== inbox.cert.team) fail(CryptoErrorCode.WrongTeam, 'addressed to another team');
   if (env.epoch !== inbox.cert.epoch) fail(CryptoErrorCode.WrongEpoch, 'addressed to another inbox epoch');
   let padded: Uint8Array;
   try {
-    padded = sodium().crypto_box_open_easy(env.ciphertext, env.nonce, env.visitorPublicKey, inbox.keyPair.secretKey);
+    padded = sodium().crypto_box_open_easy(ciphertext, nonce, env.visitorPublicKey, inbox.keyPair.secretKey);
   } catch {
     return fail(CryptoErrorCode.Tampered, `${kind} does not authenticate`);
   }

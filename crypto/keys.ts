@@ -24,6 +24,12 @@ export function generateSigningKeyPair(random: Random = systemRandom): SigningKe
   return { publicKey: kp.publicKey as Ed25519PublicKey, secretKey: kp.privateKey as Ed25519SecretKey };
 }
 
+/** The Ed25519 key pair of a 64-byte libsodium secret key (its last 32 bytes are the public key). */
+export function signingKeyPairFromSecret(secretKey: Ed25519SecretKey): SigningKeyPair {
+  if (secretKey.length !== 64) fail(CryptoErrorCode.Malformed, 'Ed25519 secret key length');
+  return { publicKey: secretKey.slice(32) as Ed25519PublicKey, secretKey };
+}
+
 /** A fresh X25519 key pair: 32 random bytes as the secret, its base-point multiple as the public key. */
 export function generateBoxKeyPair(random: Random = systemRandom): BoxKeyPair {
   const secretKey = random(32);

@@ -31,13 +31,9 @@ describe('proof of work', () => {
 
   it('rejects a nonce for another challenge, a higher difficulty, or a wrong size with PowInvalid', () => {
     const nonce = powSolve(challenge, 12);
-    const other = new Uint8Array(16).fill(8);
-    // a 12-bit nonce passes 20 bits with probability 2^-8; pick a difficulty it provably misses
-    let strict = 13;
-    while (strict <= 48 && code(() => powVerify(challenge, strict, nonce)) === 'no error') strict++;
-    expect(code(() => powVerify(challenge, strict, nonce))).toBe(CryptoErrorCode.PowInvalid);
-    const misses = [0, 1, 2, 3].map((i) => code(() => powVerify(other, 12, powSolve(challenge, 12, { start: i * 1e6 }))));
-    expect(misses.filter((c) => c === CryptoErrorCode.PowInvalid).length).toBeGreaterThan(0);
+    // Deterministic: the solver counts from 0, so these outcomes are fixed for these inputs.
+    expect(code(() => powVerify(new Uint8Array(16).fill(8), 12, nonce))).toBe(CryptoErrorCode.PowInvalid);
+    expect(code(() => powVerify(challenge, 40, nonce))).toBe(CryptoErrorCode.PowInvalid);
     expect(code(() => powVerify(challenge, 12, nonce.subarray(0, 7)))).toBe(CryptoErrorCode.PowInvalid);
     expect(code(() => powVerify(challenge, 12, new Uint8Array(9)))).toBe(CryptoErrorCode.PowInvalid);
   });

@@ -87,8 +87,8 @@ export function powSolve(challenge: Uint8Array, difficultyBits: number, options:
 
 /**
  * Like powSolve, but yields to the event loop every `sliceIterations` hashes (default 8192) so a page
- * stays responsive; rejects with `signal.reason`
- * when aborted. Same result as powSolve for the same options.
+ * stays responsive; rejects with `signal.reason` when aborted. Same nonce as powSolve for the same
+ * options. For no main-thread work at all, use the module worker crypto/pow-worker.ts.
  */
 export async function powSolveAsync(
   challenge: Uint8Array,

@@ -8,13 +8,13 @@ import { acceptIntake, completeHandshake, createHandshake } from './handshake.js
 import { kdf } from './hash.js';
 import { openTeamInboxKey, sealTeamInboxKey } from './inbox-key.js';
 import { createCallbackRequest, createIntake, openCallbackRequest, openIntake, type PendingVisitor } from './intake.js';
-import { generateBoxKeyPair, generateSigningKeyPair, x25519 } from './keys.js';
+import { generateBoxKeyPair, generateSigningKeyPair, signingKeyPairFromSecret, x25519 } from './keys.js';
 import { powSolve, powVerify } from './pow.js';
 import { seededRandom, type Random } from './random.js';
 import { generateResumeCode, openResumeBlob, parseResumeCode, RESUME_ALPHABET, sealResumeBlob } from './resume-code.js';
 import { closeSession, decryptMessage, encryptMessage, type CloseInfo, type SessionContent, type SessionState } from './session.js';
 import { createSessionRequest, openSessionRequest } from './session-request.js';
-import { deserializeSession, openStateSnapshot, sealStateSnapshot, serializeSession } from './session-state.js';
+import { deserializePendingVisitor, deserializeSession, openStateSnapshot, sealStateSnapshot, serializePendingVisitor, serializeSession } from './session-state.js';
 import { createTransfer, openTransferHandoff } from './transfer.js';
 import { sodium } from './sodium.js';
 
@@ -228,6 +228,7 @@ export const protocolCases: ProtocolCase[] = [
       receive(responder, m.wire, long);
       const empty = send(visitor, '', c.random);
       assertEqual(empty.wire.length, 35 + 16 + 256, 'empty message is one bucket');
+      assertCode(() => send(visitor, 'x'.repeat(16200), c.random), CryptoErrorCode.TooLarge, 'message over 16 KiB');
     },
   },
   {
@@ -377,6 +378,10 @@ export const protocolCases: ProtocolCase[] = [
       const fakeSigner = { cert: a.alice.identity.cert, signKeyPair: generateSigningKeyPair(random) };
       const mitm = acceptIntake(openIntake(b.wire, team.inbox), fakeSigner, { random });
       assertCode(() => completeHandshake(clonePending(b.pending), mitm.wire, { anchor: pki.anchor, now: NOW }), CryptoErrorCode.BadSignature, 'server-signed handshake');
+      // A second (replayed or competing) handshake for an intake that already completed one.
+      const genuine = acceptIntake(openIntake(b.wire, team.inbox), a.alice.identity, { random });
+      completeHandshake(b.pending, genuine.wire, { anchor: pki.anchor, now: NOW });
+      assertCode(() => completeHandshake(b.pending, genuine.wire, { anchor: pki.anchor, now: NOW }), CryptoErrorCode.Replay, 'handshake replayed to the same visitor');
     },
   },
   {
@@ -432,6 +437,9 @@ export const protocolCases: ProtocolCase[] = [
       assertCode(() => decryptMessage(r3, more[1] as Uint8Array, { now: new Date(T0 + 2 * HOUR), limits }), CryptoErrorCode.Expired, 'skipped key too old');
       const ok = decryptMessage(r3, more[1] as Uint8Array, { now: NOW, limits });
       assertEqual(text(ok.content), 'n1', 'late message within age');
+      // A later authentic message prunes cached keys past their age.
+      const pruned = decryptMessage(r3, more[4] as Uint8Array, { now: new Date(T0 + 2 * HOUR), limits }).state;
+      assertEqual(pruned.skipped.map((k) => k.counter), [], 'expired skipped keys dropped on the next commit');
     },
   },
   {
@@ -448,6 +456,11 @@ export const protocolCases: ProtocolCase[] = [
       let r = receive(c.responder, wires[0] as Uint8Array, 'm0');
       const reply = send(r, 'reply', c.random);
       r = reply.state;
+      // A close must carry its own counter and cannot acknowledge more than was sent (a lying peer).
+      const badClose = (sent: number, received: number) =>
+        encryptMessage(v, { type: 'close', sent, received } as unknown as SessionContent, { random: c.random }).wire;
+      rejects(r, badClose(5, 0), CryptoErrorCode.Malformed, 'close with a wrong final counter');
+      rejects(r, badClose(3, 9), CryptoErrorCode.Malformed, 'close acknowledging unsent messages');
       const closed = closeSession(v, { random: c.random });
       assertCode(() => send(closed.state, 'after', c.random), CryptoErrorCode.SessionClosed, 'send after close');
       rejects(closed.state, reply.wire, CryptoErrorCode.SessionClosed, 'receive after own close');
@@ -558,6 +571,14 @@ export const protocolCases: ProtocolCase[] = [
       assertCode(() => openStateSnapshot(c.random(32), snap), CryptoErrorCode.Tampered, 'snapshot under another key');
       assertCode(() => deserializeSession(flip(bytes, 0)), CryptoErrorCode.UnsupportedVersion, 'state of another version');
       assertCode(() => deserializeSession(bytes.subarray(0, bytes.length - 2)), CryptoErrorCode.Malformed, 'truncated state');
+      // A visitor tab reloaded between intake and handshake restores its pending state.
+      const pendingBytes = serializePendingVisitor(c.pending);
+      assertEqual(serializePendingVisitor(deserializePendingVisitor(pendingBytes)), pendingBytes, 'pending round-trip');
+      const restoredVisitor = completeHandshake(deserializePendingVisitor(pendingBytes), c.handshakeWire, { anchor: c.pki.anchor, now: NOW });
+      assertEqual(restoredVisitor.safetyCode, c.responder.safetyCode, 'handshake completes from restored pending state');
+      assertCode(() => deserializePendingVisitor(bytes), CryptoErrorCode.Malformed, 'session state is not a pending state');
+      // Private keys unwrapped in the console become a signing identity again.
+      assertEqual(signingKeyPairFromSecret(c.alice.identity.signKeyPair.secretKey).publicKey, c.alice.identity.signKeyPair.publicKey, 'Ed25519 public key from secret');
     },
   },
   {
@@ -655,6 +676,17 @@ export const protocolCases: ProtocolCase[] = [
         }
       }
       assert(checked > 500, 'checked all variants');
+      // Distance 3: any two substituted characters are caught too.
+      const pick = rng('resume-code/pairs');
+      for (let i = 0; i < chars.length; i++) {
+        for (let j = i + 1; j < chars.length; j++) {
+          const [a, b] = pick(2) as unknown as [number, number];
+          const ci = RESUME_ALPHABET[(RESUME_ALPHABET.indexOf(chars[i] as string) + 1 + (a % 31)) % 32] as string;
+          const cj = RESUME_ALPHABET[(RESUME_ALPHABET.indexOf(chars[j] as string) + 1 + (b % 31)) % 32] as string;
+          const twice = chars.slice(0, i) + ci + chars.slice(i + 1, j) + cj + chars.slice(j + 1);
+          assertCode(() => parseResumeCode(twice), CryptoErrorCode.BadResumeCode, `double error at ${i},${j}`);
+        }
+      }
       assertCode(() => parseResumeCode(chars.slice(1)), CryptoErrorCode.BadResumeCode, 'too short');
       assertCode(() => parseResumeCode(`${chars.slice(1)}U`), CryptoErrorCode.BadResumeCode, 'character outside the alphabet');
       assert(!bytesEqual(keys.psk, keys.blobKey) && !bytesEqual(keys.psk, keys.lookupId), 'independent keys');

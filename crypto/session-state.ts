@@ -3,6 +3,8 @@ import { WireType } from './certs.js';
 import { PROTOCOL_VERSION, Reader, Writer, readHeader, type ConversationId } from './encoding.js';
 import { CryptoErrorCode, fail } from './errors.js';
 import { systemRandom, type Random } from './random.js';
+import type { PendingVisitor } from './intake.js';
+import type { X25519PublicKey, X25519SecretKey } from './encoding.js';
 import type { SessionState, SkippedKey } from './session.js';
 import { sodium } from './sodium.js';
 
@@ -106,4 +108,46 @@ export function openStateSnapshot(localKey: Uint8Array, wire: Uint8Array): Sessi
     return fail(CryptoErrorCode.Tampered, 'snapshot does not authenticate');
   }
   return deserializeSession(plain);
+}
+
+/**
+ * Serialises a visitor's pending handshake (between intake / session request and the responder's
+ * handshake), for the tab's own sessionStorage so a reload does not lose it. Contains the visitor's
+ * ephemeral secret key: never store it beyond the tab. Wire: u8 version ‖ u8 0x71 ‖ bytes(labelled "pending-visitor" …).
+ */
+export function serializePendingVisitor(p: PendingVisitor): Uint8Array {
+  const body = Writer.labelled('pending-visitor')
+    .fixed(p.conversationId, 16)
+    .string(p.team)
+    .u32(p.epoch)
+    .u32(p.sessionNumber)
+    .fixed(p.visitorKeyPair.publicKey, 32)
+    .fixed(p.visitorKeyPair.secretKey, 32)
+    .fixed(p.binding, 32);
+  optionalKey(body, p.psk);
+  optionalKey(body, p.expectedResponderCertHash);
+  return new Writer().u8(PROTOCOL_VERSION).u8(WireType.PendingVisitor).bytes(body.finish()).finish();
+}
+
+/** Parses serializePendingVisitor() output; Malformed / UnsupportedVersion otherwise. */
+export function deserializePendingVisitor(bytes: Uint8Array): PendingVisitor {
+  const outer = new Reader(bytes);
+  readHeader(outer, WireType.PendingVisitor, 'pending visitor');
+  const r = new Reader(outer.bytes());
+  outer.end();
+  r.expectLabel('pending-visitor');
+  const conversationId = r.fixed(16) as ConversationId;
+  const team = r.string(256);
+  const epoch = r.u32();
+  const sessionNumber = r.u32();
+  const visitorKeyPair = { publicKey: r.fixed(32) as X25519PublicKey, secretKey: r.fixed(32) as X25519SecretKey };
+  const binding = r.fixed(32);
+  const key = (): Uint8Array | null => {
+    const flag = r.u8();
+    return flag === 0 ? null : flag === 1 ? r.fixed(32) : fail(CryptoErrorCode.Malformed, 'key flag');
+  };
+  const psk = key();
+  const expectedResponderCertHash = key();
+  r.end();
+  return { conversationId, team, epoch, sessionNumber, visitorKeyPair, binding, psk, expectedResponderCertHash };
 }

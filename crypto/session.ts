@@ -282,6 +282,7 @@ export function decryptMessage(
 
   if (content.type !== 'close') return { state: next, content };
   if (content.sent !== h.counter) fail(CryptoErrorCode.Malformed, 'close counter mismatch');
+  if (content.received > state.send.counter) fail(CryptoErrorCode.Malformed, 'close acknowledges messages never sent');
   // Keep only the keys of messages still missing before the close; wipe everything else.
   const keep = skipped.filter((k) => k.counter < h.counter);
   wipe(next.recv.chainKey, state.send.chainKey, ...skipped.filter((k) => k.counter >= h.counter).map((k) => k.messageKey));
