@@ -22,6 +22,7 @@ export interface Keys {
   session(idHash: string): string;
   audit(): string;
   stats(day: string): string;
+  records(collection: string): string;
 }
 
 /** Builds the key namer; `prefix` separates deployments or test runs sharing one Redis. */
@@ -45,5 +46,6 @@ export function createKeys(prefix = ''): Keys {
     session: (idHash) => `${p}session:{${idHash}}`,
     audit: () => `${p}audit`,
     stats: (day) => `${p}stats:{${day}}`,
+    records: (collection) => `${p}records:{${collection}}`,
   };
 }

@@ -256,6 +256,18 @@ export interface StatsStore {
   day(day: string): Promise<Record<string, number>>;
 }
 
+/**
+ * Persistent staff-side documents (key directory, invitations, settings), JSON strings by collection
+ * and id. Never visitor data: nothing here expires.
+ */
+export interface RecordStore {
+  put(collection: string, id: string, value: string): Promise<void>;
+  get(collection: string, id: string): Promise<string | null>;
+  delete(collection: string, id: string): Promise<void>;
+  /** Every record of a collection, ordered by id. */
+  list(collection: string): Promise<Array<{ readonly id: string; readonly value: string }>>;
+}
+
 export interface Store {
   readonly conversations: ConversationStore;
   readonly log: MessageLog;
@@ -268,6 +280,7 @@ export interface Store {
   readonly duty: DutyStore;
   readonly audit: AuditLog;
   readonly stats: StatsStore;
+  readonly records: RecordStore;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -583,6 +583,27 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
       });
     });
 
+    describe('records', () => {
+      it('puts, gets, lists in id order and deletes, per collection, without expiry', async () => {
+        const collection = `c-${rid()}`;
+        await store.records.put(collection, 'b', '{"n":2}');
+        await store.records.put(collection, 'a', '{"n":1}');
+        await store.records.put(`${collection}-other`, 'a', '{"other":true}');
+        await store.records.put(collection, 'b', '{"n":3}');
+        expect(await store.records.get(collection, 'b')).toBe('{"n":3}');
+        expect(await store.records.get(collection, 'zz')).toBeNull();
+        expect(await store.records.list(collection)).toEqual([
+          { id: 'a', value: '{"n":1}' },
+          { id: 'b', value: '{"n":3}' },
+        ]);
+        await advance(PAST_TTL);
+        await store.records.delete(collection, 'a');
+        await store.records.delete(collection, 'missing');
+        expect(await store.records.list(collection)).toEqual([{ id: 'b', value: '{"n":3}' }]);
+        expect(await store.records.list(`c-${rid()}`)).toEqual([]);
+      });
+    });
+
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -123,6 +123,13 @@ export class MemoryDb {
     for (const [k, v] of Object.entries(fields)) hash.value.set(k, v);
   }
 
+  hdel(key: string, field: string): void {
+    const hash = this.typed(key, 'hash');
+    if (hash === undefined) return;
+    hash.value.delete(field);
+    if (hash.value.size === 0) this.slots.delete(key);
+  }
+
   hincrby(key: string, field: string, by: number): number {
     const hash = this.typed(key, 'hash') ?? this.create(key, { type: 'hash', value: new Map() });
     const next = Number(hash.value.get(field) ?? '0') + by;

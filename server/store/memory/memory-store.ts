@@ -264,6 +264,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return Object.fromEntries(Object.entries(flat).map(([k, v]) => [k, Number(v)]));
       },
     },
+    records: {
+      async put(collection, id, value) {
+        db.hset(keys.records(collection), { [id]: value });
+      },
+      async get(collection, id) {
+        return db.hget(keys.records(collection), id);
+      },
+      async delete(collection, id) {
+        db.hdel(keys.records(collection), id);
+      },
+      async list(collection) {
+        return Object.entries(db.hgetall(keys.records(collection)) ?? {})
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([id, value]) => ({ id, value }));
+      },
+    },
     async ping() {},
     async close() {
       if (sweeper !== null) clearInterval(sweeper);

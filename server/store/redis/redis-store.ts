@@ -38,6 +38,7 @@ import type {
   ResponderId,
   SecretStore,
   SessionStore,
+  RecordStore,
   StaffStore,
   StatsStore,
   Store,
@@ -166,6 +167,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     duty: createRedisDutyStore(client, keys),
     audit: createRedisAuditLog(client, keys),
     stats: createRedisStatsStore(client, keys),
+    records: createRedisRecordStore(client, keys),
     ping: () =>
       guarded('ping', async () => {
         await client.ping();
@@ -350,6 +352,26 @@ function createRedisSecretStore(client: RedisClient, keys: Keys): SecretStore {
         if (stored === null) throw new Error(`secret "${name}" vanished right after it was stored`);
         return stored;
       }),
+  };
+}
+
+function createRedisRecordStore(client: RedisClient, keys: Keys): RecordStore {
+  return {
+    put: (collection, id, value) =>
+      guarded('records.put', async () => {
+        await client.hSet(keys.records(collection), id, value);
+      }),
+    get: (collection, id) => guarded('records.get', async () => (await client.hGet(keys.records(collection), id)) ?? null),
+    delete: (collection, id) =>
+      guarded('records.delete', async () => {
+        await client.hDel(keys.records(collection), id);
+      }),
+    list: (collection) =>
+      guarded('records.list', async () =>
+        Object.entries(await client.hGetAll(keys.records(collection)))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([id, value]) => ({ id, value })),
+      ),
   };
 }
 

@@ -1,0 +1,153 @@
+// The demo organisation's keys, made and kept by the server. Only for the demo: in a real
+// organisation the root key is made offline and the organisation key never leaves an admin's
+// browser (see deploy/RUNBOOK.md). The root secret is dropped right after it signs the org cert.
+import {
+  generateBoxKeyPair,
+  generateSigningKeyPair,
+  issueOrgCert,
+  issueResponderCert,
+  issueRevocationList,
+  issueTeamCert,
+  parseResponderCert,
+  parseRevocationList,
+  parseTeamCert,
+  sealTeamInboxKey,
+  fromBase64url,
+  toBase64url,
+  type Ed25519SecretKey,
+  type Random,
+} from '../../crypto/index.js';
+import { wrapPrivateKeys } from '../../crypto/password.js';
+import type { Clock } from '../clock.js';
+import type { ResponderRecord, Store, TeamId } from '../store/ports.js';
+import type { Directory } from './directory.js';
+
+const DAY = 86_400_000;
+const ORG_SECRET = 'demo-org-signing-key';
+const SERIALS = 'directory-serials';
+
+export interface DemoOrgDeps {
+  readonly store: Store;
+  readonly directory: Directory;
+  readonly clock: Clock;
+  readonly random: Random;
+}
+
+async function nextSerial(store: Store): Promise<number> {
+  const current = Number((await store.records.get(SERIALS, 'next')) ?? '1');
+  await store.records.put(SERIALS, 'next', String(current + 1));
+  return current;
+}
+
+async function orgSecret(store: Store): Promise<Ed25519SecretKey | null> {
+  const stored = await store.records.get(ORG_SECRET, 'current');
+  return stored === null ? null : (fromBase64url(stored) as Ed25519SecretKey);
+}
+
+/**
+ * Creates the demo root and organisation keys and a fresh revocation list unless they exist; returns
+ * the root public key (base64url) that the demo pages pin.
+ */
+export async function ensureDemoOrg(deps: DemoOrgDeps): Promise<string> {
+  const { store, directory, clock, random } = deps;
+  const existing = await directory.getOrg();
+  const secret = await orgSecret(store);
+  if (existing !== null && secret !== null) return existing.rootPublicKey;
+  const now = clock.now();
+  const root = generateSigningKeyPair(random);
+  const org = generateSigningKeyPair(random);
+  const orgCert = issueOrgCert(root.secretKey, { serial: await nextSerial(store), publicKey: org.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 365 * DAY });
+  root.secretKey.fill(0);
+  await store.records.put(ORG_SECRET, 'current', toBase64url(org.secretKey));
+  const rootPublicKey = toBase64url(root.publicKey);
+  await directory.putOrg({
+    rootPublicKey,
+    orgCert: toBase64url(orgCert),
+    revocationList: toBase64url(issueRevocationList(org.secretKey, { issuedAt: now, serials: [] })),
+  });
+  return rootPublicKey;
+}
+
+/**
+ * Keeps the demo organisation valid: a revocation list younger than 24 h, responder certificates with
+ * more than 7 days left, and team inbox keys (a new epoch, sealed to every member with keys) with
+ * more than 2 days left. Run at start and hourly.
+ */
+export async function refreshDemoOrg(deps: DemoOrgDeps): Promise<void> {
+  const { store, directory, clock, random } = deps;
+  const secret = await orgSecret(store);
+  const org = await directory.getOrg();
+  if (secret === null || org === null) return;
+  const now = clock.now();
+
+  const revocations = parseRevocationList(fromBase64url(org.revocationList)).value;
+  if (now - revocations.issuedAt > DAY) {
+    await directory.putOrg({ ...org, revocationList: toBase64url(issueRevocationList(secret, { issuedAt: now, serials: revocations.serials })) });
+  }
+
+  const keyed = new Map<string, { record: ResponderRecord; boxPublicKey: Uint8Array }>();
+  for (const keys of await directory.listResponderKeys()) {
+    const responder = await store.staff.getResponder(keys.responder as ResponderRecord['id']);
+    if (responder === null || !responder.active) continue;
+    const cert = parseResponderCert(fromBase64url(keys.cert)).value;
+    if (cert.expires - now < 7 * DAY) {
+      const renewed = issueResponderCert(secret, { ...cert, serial: await nextSerial(store), notBefore: now - 60_000, expires: now - 60_000 + 30 * DAY });
+      await directory.putResponderKeys({ ...keys, cert: toBase64url(renewed) });
+    }
+    keyed.set(responder.id, { record: responder, boxPublicKey: cert.boxPublicKey });
+  }
+
+  for (const team of await store.staff.listTeams()) {
+    const current = await directory.currentTeamKey(team.id);
+    const members = [...keyed.values()].filter((m) => m.record.teams.includes(team.id));
+    const missing = current !== null && members.some((m) => current.deliveries[m.record.id] === undefined);
+    if (current !== null && !missing && parseTeamCert(fromBase64url(current.cert)).value.expires - now > 2 * DAY) continue;
+    await rotateTeamKey(deps, secret, team.id, (current?.epoch ?? 0) + 1, members.map((m) => ({ id: m.record.id, boxPublicKey: m.boxPublicKey })));
+  }
+}
+
+/** A new inbox key pair for `team`, certified and sealed to each member; the secret is then dropped. */
+async function rotateTeamKey(
+  deps: DemoOrgDeps,
+  secret: Ed25519SecretKey,
+  team: TeamId,
+  epoch: number,
+  members: Array<{ id: string; boxPublicKey: Uint8Array }>,
+): Promise<void> {
+  const now = deps.clock.now();
+  const inbox = generateBoxKeyPair(deps.random);
+  const cert = issueTeamCert(secret, { serial: await nextSerial(deps.store), team, epoch, boxPublicKey: inbox.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 7 * DAY });
+  const deliveries: Record<string, string> = {};
+  for (const m of members) {
+    deliveries[m.id] = toBase64url(sealTeamInboxKey({ team, epoch, secretKey: inbox.secretKey }, m.boxPublicKey as never));
+  }
+  inbox.secretKey.fill(0);
+  await deps.directory.putTeamKey({ team, epoch, cert: toBase64url(cert), deliveries, createdAt: now });
+}
+
+/**
+ * Gives a demo responder identity keys: generated here (in a real organisation the responder's
+ * browser makes them at enrolment), wrapped under the wrap key derived from its password, certified.
+ */
+export async function enrolDemoResponder(deps: DemoOrgDeps, responder: ResponderRecord, wrapKey: Uint8Array): Promise<void> {
+  const secret = await orgSecret(deps.store);
+  if (secret === null) throw new Error('demo organisation missing');
+  const now = deps.clock.now();
+  const sign = generateSigningKeyPair(deps.random);
+  const box = generateBoxKeyPair(deps.random);
+  const cert = issueResponderCert(secret, {
+    serial: await nextSerial(deps.store),
+    id: responder.id,
+    displayName: responder.displayName,
+    teams: [...responder.teams],
+    roles: [...responder.roles],
+    signPublicKey: sign.publicKey,
+    boxPublicKey: box.publicKey,
+    notBefore: now - 60_000,
+    expires: now - 60_000 + 30 * DAY,
+  });
+  const wrappedKeys = wrapPrivateKeys(wrapKey, { signSecretKey: sign.secretKey, boxSecretKey: box.secretKey }, deps.random);
+  sign.secretKey.fill(0);
+  box.secretKey.fill(0);
+  await deps.directory.putResponderKeys({ responder: responder.id, cert: toBase64url(cert), wrappedKeys: toBase64url(wrappedKeys) });
+}

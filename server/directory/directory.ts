@@ -1,0 +1,87 @@
+// The key directory: signed certificates and sealed key deliveries the server stores and hands out
+// but cannot forge (every client verifies them against the pinned root key). Over the RecordStore.
+import { z } from 'zod';
+import type { RecordStore, ResponderId, TeamId } from '../store/ports.js';
+
+const b64 = z.string().regex(/^[A-Za-z0-9_-]+$/);
+
+export const OrgBundleSchema = z.object({
+  /** Informational only: clients trust the root key pinned in their build, never this field. */
+  rootPublicKey: b64,
+  orgCert: b64,
+  revocationList: b64,
+});
+export type OrgBundle = z.infer<typeof OrgBundleSchema>;
+
+export const TeamKeySchema = z.object({
+  team: z.string(),
+  epoch: z.number().int().positive(),
+  cert: b64,
+  /** The epoch's inbox private key sealed to each member's X25519 key, by responder id. */
+  deliveries: z.record(z.string(), b64),
+  createdAt: z.number().int(),
+});
+export type TeamKeyRecord = z.infer<typeof TeamKeySchema>;
+
+export const ResponderKeysSchema = z.object({
+  responder: z.string(),
+  cert: b64,
+  /** Private keys encrypted under the password-derived wrap key; opaque to the server. */
+  wrappedKeys: b64,
+});
+export type ResponderKeysRecord = z.infer<typeof ResponderKeysSchema>;
+
+const ORG = 'directory-org';
+const TEAM_KEYS = 'directory-team-keys';
+const TEAM_EPOCH = 'directory-team-epoch';
+const RESPONDER_KEYS = 'directory-responder-keys';
+
+function parse<T>(schema: z.ZodType<T>, value: string | null): T | null {
+  return value === null ? null : schema.parse(JSON.parse(value));
+}
+
+export type Directory = ReturnType<typeof createDirectory>;
+
+export function createDirectory(records: RecordStore) {
+  return {
+    async getOrg(): Promise<OrgBundle | null> {
+      return parse(OrgBundleSchema, await records.get(ORG, 'current'));
+    },
+    async putOrg(bundle: OrgBundle): Promise<void> {
+      await records.put(ORG, 'current', JSON.stringify(OrgBundleSchema.parse(bundle)));
+    },
+    /** The team's current inbox epoch, or null before its first key. */
+    async currentTeamKey(team: TeamId): Promise<TeamKeyRecord | null> {
+      const epoch = await records.get(TEAM_EPOCH, team);
+      return epoch === null ? null : parse(TeamKeySchema, await records.get(TEAM_KEYS, `${team}:${epoch}`));
+    },
+    /** Every stored epoch of the team, oldest first (older ones open callbacks sealed before a rotation). */
+    async teamKeys(team: TeamId): Promise<TeamKeyRecord[]> {
+      const all = await records.list(TEAM_KEYS);
+      return all
+        .filter((r) => r.id.startsWith(`${team}:`))
+        .map((r) => TeamKeySchema.parse(JSON.parse(r.value)))
+        .sort((a, b) => a.epoch - b.epoch);
+    },
+    /** Stores an epoch and makes it current. */
+    async putTeamKey(record: TeamKeyRecord): Promise<void> {
+      await records.put(TEAM_KEYS, `${record.team}:${record.epoch}`, JSON.stringify(TeamKeySchema.parse(record)));
+      await records.put(TEAM_EPOCH, record.team, String(record.epoch));
+    },
+    /** Deletes epochs older than `keepFrom` (retention). */
+    async pruneTeamKeys(team: TeamId, keepFrom: number): Promise<void> {
+      for (const record of await this.teamKeys(team)) {
+        if (record.epoch < keepFrom) await records.delete(TEAM_KEYS, `${team}:${record.epoch}`);
+      }
+    },
+    async getResponderKeys(id: ResponderId): Promise<ResponderKeysRecord | null> {
+      return parse(ResponderKeysSchema, await records.get(RESPONDER_KEYS, id));
+    },
+    async listResponderKeys(): Promise<ResponderKeysRecord[]> {
+      return (await records.list(RESPONDER_KEYS)).map((r) => ResponderKeysSchema.parse(JSON.parse(r.value)));
+    },
+    async putResponderKeys(record: ResponderKeysRecord): Promise<void> {
+      await records.put(RESPONDER_KEYS, record.responder, JSON.stringify(ResponderKeysSchema.parse(record)));
+    },
+  };
+}

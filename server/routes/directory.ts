@@ -1,0 +1,82 @@
+// Key directory routes: what a visitor needs to seal an intake to a team (verified in the browser
+// against the pinned root key), and what a logged-in responder needs to unlock its keys.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Directory } from '../directory/directory.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import type { TeamId } from '../store/ports.js';
+import { ERROR_RESPONSES, json, type App } from './common.js';
+
+const TeamParam = z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'team', in: 'path' }, example: 'unga' }) });
+
+const TeamBundleSchema = z
+  .object({
+    orgCert: z.string(),
+    revocationList: z.string(),
+    team: z.string(),
+    epoch: z.number().int(),
+    teamCert: z.string(),
+  })
+  .openapi('TeamKeyBundle', { description: 'Certificates (base64url wire formats of crypto/): verify against the pinned root key before use' });
+
+const ResponderKeysSchema = z
+  .object({
+    orgCert: z.string(),
+    revocationList: z.string(),
+    cert: z.string(),
+    wrappedKeys: z.string().openapi({ description: 'Private keys encrypted under the password-derived wrap key' }),
+    inbox: z.array(z.object({ team: z.string(), epoch: z.number().int(), cert: z.string(), sealed: z.string() })),
+  })
+  .openapi('ResponderKeys');
+
+export function registerDirectoryRoutes(app: App, deps: { directory: Directory }): void {
+  const { directory } = deps;
+  const org = async () => {
+    const bundle = await directory.getOrg();
+    if (bundle === null) throw new ApiError(ErrorCode.NotFound, 'No organisation keys are published yet.');
+    return bundle;
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/directory/teams/{team}',
+      tags: ['visitor'],
+      summary: 'A team’s current inbox certificate with the organisation certificate and revocation list',
+      request: { params: TeamParam },
+      responses: { 200: json(TeamBundleSchema, 'Certificates'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { team } = c.req.valid('param');
+      const bundle = await org();
+      const key = await directory.currentTeamKey(team as TeamId);
+      if (key === null) throw new ApiError(ErrorCode.NoTeam, 'This team has no inbox key.');
+      c.header('Cache-Control', 'no-store');
+      return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, team, epoch: key.epoch, teamCert: key.cert }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/responder/keys',
+      tags: ['responder'],
+      summary: 'The responder’s certificate, wrapped private keys and sealed team inbox keys',
+      security: [{ responderSession: [] }],
+      responses: { 200: json(ResponderKeysSchema, 'Keys'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const responder = c.get('responder');
+      const bundle = await org();
+      const keys = await directory.getResponderKeys(responder.id);
+      if (keys === null) throw new ApiError(ErrorCode.NotFound, 'No keys are enrolled for this responder.');
+      const inbox = [];
+      for (const team of responder.teams) {
+        for (const record of await directory.teamKeys(team)) {
+          const sealed = record.deliveries[responder.id];
+          if (sealed !== undefined) inbox.push({ team, epoch: record.epoch, cert: record.cert, sealed });
+        }
+      }
+      return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, cert: keys.cert, wrappedKeys: keys.wrappedKeys, inbox }, 200);
+    },
+  );
+}
