@@ -1,21 +1,13 @@
 // `npm start`'s server from the production build: starts on the embedded store, answers health
 // checks, serves the clients, seeds a demo responder whose printed login really works, stops on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveLoginKeys } from '../../crypto/password.js';
 import { loadSumoSodium } from '../../crypto/sodium-sumo.js';
 import { createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
+import { freePort } from '../support/free-port.js';
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
+
 
 let child: ChildProcess;
 let output = '';

@@ -1,7 +1,7 @@
 // Two app instances on one real redis-server: a visitor on A and a responder on B exchange messages
 // over WebSockets in order and exactly once; A stops mid-stream and the visitor resumes on B.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePorts } from '../support/free-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError, createCookieJar, createResponderApi, createVisitorApi, type Envelope, type LogEntry } from '../../client/shared/api-client.js';
 import { loadSodium } from '../../crypto/sodium.js';
@@ -20,27 +20,6 @@ interface Instance {
   readonly logs: string[];
 }
 
-/** Ports the OS reports free now (PUBLIC_URL must name the port before the server listens). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
-}
 
 const message = (cid: string): Envelope => ({ cid, kind: 'message', body: fakeCipher(48) });
 const ids = (entries: readonly LogEntry[]) => entries.map((e) => e.id);

@@ -2,7 +2,6 @@
 // visitor's address, user agent, token, or a responder's cookie or CSRF token; every visitor key has
 // a TTL; and no log line holds an address, user agent, token or conversation id.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
 import { loadSodium } from '../../crypto/sodium.js';
@@ -13,18 +12,8 @@ import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { captureLogs, fakeCipher, newCid, seedResponder, seedTeams, solvePow, testConfig } from '../support/harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { connectWs, type WsClient } from '../support/ws-client.js';
+import { freePort } from '../support/free-port.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no port'));
-      s.close(() => resolve(address.port));
-    });
-  });
-}
 
 const lines = (out: string) => out.split('\n').filter((l) => l !== '');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,7 +1,6 @@
 // A real server on a free port for browser tests: the built clients (npm run build), an in-memory
 // store (or a given one), the demo organisation with a known responder password, the pinned root key.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { deriveLoginKeys } from '../../crypto/password.js';
 import { loadSodium } from '../../crypto/sodium.js';
 import { loadSumoSodium } from '../../crypto/sodium-sumo.js';
@@ -12,18 +11,9 @@ import { enrolDemoResponder, ensureDemoOrg, refreshDemoOrg } from '../../server/
 import { startServer, type RunningServer } from '../../server/server.js';
 import { createMemoryStore } from '../../server/store/memory/memory-store.js';
 import type { Store } from '../../server/store/ports.js';
+import { freePort } from './free-port.js';
 import { captureLogs, testConfig } from './harness.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 export interface E2eServer {
   readonly url: string;
