@@ -152,6 +152,27 @@ describe('websocket connection: replay then live', () => {
     await eventually(() => expect(msgs(v.fake)).toEqual([intake, ...during, after]));
   });
 
+  it('replays what a lost subscription missed when the store says resync, each once', async () => {
+    const t = await setup();
+    const { record, token, intake } = await t.open();
+    const v = t.connect(null);
+    await v.frame({ t: 'hello', v: 1, c: record.id, token, after: null });
+    expect(msgs(v.fake)).toEqual([intake]);
+    // Appended while this instance's subscription was away: in the log, never published to it.
+    const missed: LogEntry[] = [];
+    const memory = t.store as unknown as { db: { xadd(k: string, f: Record<string, string>): string } };
+    for (let i = 0; i < 3; i += 1) {
+      const id = memory.db.xadd(t.deps.keys.log(record.id), { from: 'responder', session: '1', cid: newCid(), kind: 'message', body: fakeCipher(16) });
+      missed.push((await t.store.log.after(record.id, msgs(v.fake).at(-1)?.id ?? null, 10)).find((e) => e.id === id)!);
+    }
+    await t.store.pubsub.publish(t.deps.keys.conversationChannel(record.id), JSON.stringify({ t: 'resync' }));
+    await eventually(() => expect(msgs(v.fake)).toEqual([intake, ...missed]));
+    const live = await t.postAsVisitor(record.id, token);
+    await eventually(() => expect(msgs(v.fake)).toEqual([intake, ...missed, live]));
+    await settle();
+    expect(msgs(v.fake)).toHaveLength(5);
+  });
+
   it('pages through a log longer than one replay page without gaps or repeats', async () => {
     const t = await setup();
     const { record, token, intake } = await t.open();

@@ -106,6 +106,44 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
         send({ t: 'erased', c: id });
         void unsubscribe(id, 'conversation_gone');
         return;
+      case 'resync':
+        // The instance may have missed events: hold live ones, replay the log after the last id.
+        sub.pending ??= [];
+        void resync(id, sub);
+        return;
+    }
+  };
+
+  /** Re-checks access (a transfer may have happened meanwhile), replays, then goes live again. */
+  const resync = async (id: ConversationId, sub: Subscription) => {
+    try {
+      const record = await authorize(id);
+      if (subs.get(id) !== sub) return;
+      sub.session = record.session;
+      await replay(id, sub);
+      if (subs.get(id) === sub) release(id, sub);
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError?.code === ErrorCode.StoreUnavailable) {
+        // Still reconnecting: the socket cannot be kept consistent; the client resumes elsewhere.
+        closed = true;
+        socket.close(CloseCode.ServiceRestart, 'store reconnecting: reconnect and resume');
+        await stopAll();
+      } else if (subs.get(id) === sub) {
+        await unsubscribe(id, apiError?.code ?? ErrorCode.Forbidden);
+      }
+    }
+  };
+
+  /** Sends every logged message after `sub.last`, page by page. */
+  const replay = async (id: ConversationId, sub: Subscription) => {
+    for (;;) {
+      const page = await deps.conversations.history(id, sub.last, REPLAY_PAGE);
+      for (const entry of page) {
+        sub.last = entry.id;
+        send({ t: 'msg', c: id, e: entry });
+      }
+      if (page.length < REPLAY_PAGE || closed) return;
     }
   };
 
@@ -164,14 +202,7 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
     };
     await listening;
     // Live events are buffered while the log is replayed, then delivered if newer than the replay.
-    for (;;) {
-      const page = await deps.conversations.history(id, sub.last, REPLAY_PAGE);
-      for (const entry of page) {
-        sub.last = entry.id;
-        send({ t: 'msg', c: id, e: entry });
-      }
-      if (page.length < REPLAY_PAGE || closed) break;
-    }
+    await replay(id, sub);
     release(id, sub);
     send({ t: 'state', c: id, status: record.status, session: record.session });
     send({ t: 'subscribed', c: id });

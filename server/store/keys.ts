@@ -23,6 +23,9 @@ export interface Keys {
   audit(): string;
   stats(day: string): string;
   records(collection: string): string;
+  /** One expiring visitor record, and the index (sorted by expiry) of its collection: same slot. */
+  expiring(collection: string, id: string): string;
+  expiringIndex(collection: string): string;
 }
 
 /** Builds the key namer; `prefix` separates deployments or test runs sharing one Redis. */
@@ -47,5 +50,7 @@ export function createKeys(prefix = ''): Keys {
     audit: () => `${p}audit`,
     stats: (day) => `${p}stats:{${day}}`,
     records: (collection) => `${p}records:{${collection}}`,
+    expiring: (collection, id) => `${p}exp:{${collection}}:${id}`,
+    expiringIndex: (collection) => `${p}exp:{${collection}}`,
   };
 }

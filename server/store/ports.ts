@@ -137,7 +137,12 @@ export type ConversationEvent =
   | { readonly t: 'msg'; readonly entry: LogEntry }
   | { readonly t: 'state'; readonly status: ConversationStatus; readonly session: number }
   | { readonly t: 'typing'; readonly from: Sender }
-  | { readonly t: 'erased' };
+  | { readonly t: 'erased' }
+  /**
+   * Emitted by an adapter (never published) when its subscription was interrupted, e.g. a Redis
+   * reconnect: events may have been missed, so listeners replay the log after their last id.
+   */
+  | { readonly t: 'resync' };
 
 export type Unsubscribe = () => Promise<void>;
 
@@ -268,6 +273,21 @@ export interface RecordStore {
   list(collection: string): Promise<Array<{ readonly id: string; readonly value: string }>>;
 }
 
+/**
+ * Visitor data with a TTL (consents, resume blobs): JSON strings by collection and id, each record
+ * expiring on its own (invariant 4). `list` returns live records only.
+ */
+export interface ExpiringRecordStore {
+  /** Stores or replaces a record that expires `ttlMs` from now. */
+  put(collection: string, id: string, value: string, ttlMs: number): Promise<void>;
+  /** The record, or null when absent or expired. */
+  get(collection: string, id: string): Promise<string | null>;
+  /** Idempotent. */
+  delete(collection: string, id: string): Promise<void>;
+  /** Live records of a collection, ordered by id, with their expiry (ms since the epoch). */
+  list(collection: string): Promise<Array<{ readonly id: string; readonly value: string; readonly expiresAt: number }>>;
+}
+
 export interface Store {
   readonly conversations: ConversationStore;
   readonly log: MessageLog;
@@ -281,6 +301,7 @@ export interface Store {
   readonly audit: AuditLog;
   readonly stats: StatsStore;
   readonly records: RecordStore;
+  readonly expiring: ExpiringRecordStore;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -583,6 +583,26 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
       });
     });
 
+    describe('expiring records', () => {
+      it('keeps a record until its TTL, lists live ones by id, deletes idempotently', async () => {
+        const collection = `x-${rid()}`;
+        await store.expiring.put(collection, 'b', '{"n":2}', TTL);
+        await store.expiring.put(collection, 'a', '{"n":1}', TTL * 10);
+        await store.expiring.put(`${collection}-other`, 'a', '{}', TTL);
+        expect(await store.expiring.get(collection, 'b')).toBe('{"n":2}');
+        expect((await store.expiring.list(collection)).map((r) => r.id)).toEqual(['a', 'b']);
+        const listed = await store.expiring.list(collection);
+        expect(listed[0]?.expiresAt).toBeGreaterThan(listed[1]?.expiresAt ?? Infinity);
+        await advance(PAST_TTL);
+        expect(await store.expiring.get(collection, 'b')).toBeNull();
+        expect(await store.expiring.list(collection)).toEqual([expect.objectContaining({ id: 'a', value: '{"n":1}' })]);
+        await store.expiring.delete(collection, 'a');
+        await store.expiring.delete(collection, 'missing');
+        expect(await store.expiring.get(collection, 'a')).toBeNull();
+        expect(await store.expiring.list(collection)).toEqual([]);
+      });
+    });
+
     describe('records', () => {
       it('puts, gets, lists in id order and deletes, per collection, without expiry', async () => {
         const collection = `c-${rid()}`;

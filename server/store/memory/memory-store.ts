@@ -280,6 +280,33 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           .map(([id, value]) => ({ id, value }));
       },
     },
+    expiring: {
+      async put(collection, id, value, ttlMs) {
+        db.set(keys.expiring(collection, id), value, ttlMs);
+        const index = keys.expiringIndex(collection);
+        db.zadd(index, id, clock.now() + ttlMs);
+        // The index lives exactly as long as its longest-lived record (every visitor key has a TTL).
+        const last = db.zrange(index).at(-1);
+        if (last !== undefined) db.pexpire(index, Math.max(1, last.score - clock.now()));
+      },
+      async get(collection, id) {
+        return db.get(keys.expiring(collection, id));
+      },
+      async delete(collection, id) {
+        db.del(keys.expiring(collection, id));
+        db.zrem(keys.expiringIndex(collection), id);
+      },
+      async list(collection) {
+        const index = keys.expiringIndex(collection);
+        const live: Array<{ id: string; value: string; expiresAt: number }> = [];
+        for (const { member, score } of db.zrange(index)) {
+          const value = db.get(keys.expiring(collection, member));
+          if (value === null) db.zrem(index, member);
+          else live.push({ id: member, value, expiresAt: score });
+        }
+        return live.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      },
+    },
     async ping() {},
     async close() {
       if (sweeper !== null) clearInterval(sweeper);

@@ -158,6 +158,24 @@ describe('Redis store specifics', () => {
     }
   });
 
+  it('tells every subscriber to resync after its subscription connection came back, and keeps delivering', async () => {
+    const other = await startRedisServer();
+    const s = await createRedisStore({ url: other.url, prefix: freshPrefix() });
+    try {
+      const got: string[] = [];
+      await s.pubsub.subscribe('chan-a', (payload) => got.push(payload));
+      await other.restart();
+      for (let i = 0; i < 100 && !got.includes('{"t":"resync"}'); i += 1) await sleep(50);
+      expect(got).toContain('{"t":"resync"}');
+      await s.pubsub.publish('chan-a', 'after');
+      for (let i = 0; i < 40 && !got.includes('after'); i += 1) await sleep(25);
+      expect(got).toContain('after');
+    } finally {
+      await s.close();
+      await other.stop();
+    }
+  });
+
   it('reports StoreUnavailableError when Redis is unreachable', async () => {
     const other = await startRedisServer();
     const s = await createRedisStore({ url: other.url, prefix: freshPrefix() });

@@ -39,6 +39,7 @@ import type {
   SecretStore,
   SessionStore,
   RecordStore,
+  ExpiringRecordStore,
   StaffStore,
   StatsStore,
   Store,
@@ -168,6 +169,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     audit: createRedisAuditLog(client, keys),
     stats: createRedisStatsStore(client, keys),
     records: createRedisRecordStore(client, keys),
+    expiring: createRedisExpiringRecordStore(client, keys),
     ping: () =>
       guarded('ping', async () => {
         await client.ping();
@@ -259,8 +261,25 @@ interface ChannelSubscription {
 }
 
 /** Multiplexes every subscribe() of this store over one subscriber connection, one SUBSCRIBE per channel. */
+/** What every channel's handlers get after the subscriber connection came back (see ports.ts). */
+export const RESYNC_PAYLOAD = JSON.stringify({ t: 'resync' });
+/** node-redis re-sends SUBSCRIBE on reconnect; wait this long before telling handlers to replay. */
+const RESYNC_DELAY_MS = 100;
+
 function createRedisPubSub(client: RedisClient, subscriber: RedisClient, onError: (error: Error) => void): PubSub {
   const channels = new Map<string, ChannelSubscription>();
+  // Messages published while the subscriber was away are lost to it: after a reconnect every
+  // channel's handlers replay from their last id (the log has everything).
+  let readyBefore = subscriber.isReady;
+  subscriber.on('ready', () => {
+    if (!readyBefore) {
+      readyBefore = true;
+      return;
+    }
+    setTimeout(() => {
+      for (const subscription of channels.values()) subscription.listener(RESYNC_PAYLOAD);
+    }, RESYNC_DELAY_MS).unref();
+  });
 
   const open = (channel: string): ChannelSubscription => {
     const handlers = new Set<(payload: string) => void>();
@@ -372,6 +391,52 @@ function createRedisRecordStore(client: RedisClient, keys: Keys): RecordStore {
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([id, value]) => ({ id, value })),
       ),
+  };
+}
+
+/** SET value PX ttl, index it by expiry (Redis clock), prune expired members, index TTL = last expiry. */
+const EXPIRING_PUT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+redis.call('ZADD', KEYS[2], now + ttl, ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if last[2] then redis.call('PEXPIREAT', KEYS[2], last[2]) end
+return 1`;
+
+function createRedisExpiringRecordStore(client: RedisClient, keys: Keys): ExpiringRecordStore {
+  return {
+    put: (collection, id, value, ttlMs) =>
+      guarded('expiring.put', async () => {
+        await client.eval(EXPIRING_PUT, {
+          keys: [keys.expiring(collection, id), keys.expiringIndex(collection)],
+          arguments: [value, String(Math.max(1, Math.ceil(ttlMs))), id],
+        });
+      }),
+    get: (collection, id) => guarded('expiring.get', async () => (await client.get(keys.expiring(collection, id))) ?? null),
+    delete: (collection, id) =>
+      guarded('expiring.delete', async () => {
+        await client.del(keys.expiring(collection, id));
+        await client.zRem(keys.expiringIndex(collection), id);
+      }),
+    list: (collection) =>
+      guarded('expiring.list', async () => {
+        const index = keys.expiringIndex(collection);
+        const members = await client.zRangeWithScores(index, 0, -1);
+        if (members.length === 0) return [];
+        const values = await client.mGet(members.map((m) => keys.expiring(collection, m.value)));
+        const live: Array<{ id: string; value: string; expiresAt: number }> = [];
+        const dead: string[] = [];
+        members.forEach((m, i) => {
+          const value = values[i];
+          if (value === null || value === undefined) dead.push(m.value);
+          else live.push({ id: m.value, value, expiresAt: m.score });
+        });
+        if (dead.length > 0) await client.zRem(index, dead);
+        return live.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      }),
   };
 }
 
