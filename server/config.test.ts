@@ -26,6 +26,17 @@ describe('loadConfig', () => {
     for (const name of ['PORT="eighty"', 'POW_DIFFICULTY="99"', 'REDIS_URL="not a url"', 'TRUST_PROXY="maybe"']) expect(problems).toContain(name);
   });
 
+  it('never prints a password of a bad Redis URL', () => {
+    let message = '';
+    try {
+      loadConfig({ REDIS_URL: 'redis://app:s3cret-pass@:bad port' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('REDIS_URL');
+    expect(message).not.toContain('s3cret-pass');
+  });
+
   it('splits frame ancestors and strips a trailing slash of the public URL', () => {
     const config = loadConfig({ FRAME_ANCESTORS: 'https://malmo.se  https://huddinge.se', PUBLIC_URL: 'https://utvag.example.se/' });
     expect(config.frameAncestors).toEqual(['https://malmo.se', 'https://huddinge.se']);

@@ -1,4 +1,5 @@
 // Environment → typed, validated Config. Fails fast with one clear line per bad variable.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const bool = z
@@ -13,6 +14,7 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 0.0.0.0 in containers'),
   PUBLIC_URL: z.url().optional().describe('Origin visitors and responders use, e.g. https://utvag.example.se; default http://localhost:PORT'),
   REDIS_URL: z.url().optional().describe('redis:// or rediss:// URL; without it the in-memory store is used'),
+  REDIS_URL_FILE: z.string().optional().describe('File holding REDIS_URL (a container secret); read when REDIS_URL is unset'),
   REDIS_PREFIX: z.string().regex(/^[a-z0-9-]*$/).default('').describe('Key prefix when several deployments share one Redis'),
   CONVERSATION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72).describe('Idle time after which a conversation is erased'),
   CALLBACK_TTL_DAYS: z.coerce.number().positive().max(30).default(7).describe('Lifetime of an open callback request'),
@@ -29,7 +31,15 @@ export const ConfigSchema = z.object({
   FRAME_ANCESTORS: z.string().default('').describe('Space-separated origins allowed to embed the widget iframe'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
   STATIC_DIR: z.string().default('dist/public').describe('Built clients to serve'),
+  ROOT_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'the organisation root Ed25519 public key, 32 bytes base64url')
+    .optional()
+    .describe('Root public key the served pages pin when the build does not (the demo makes its own)'),
   DEMO: bool.optional().describe('Seed the demo organisation; default true without REDIS_URL'),
+  METRICS_PORT: int(0, 65535).default(9464).describe('Port of the Prometheus /metrics listener; 0 turns it off'),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('Interface of the metrics listener; never the public one'),
+  SHUTDOWN_GRACE_SECONDS: int(1, 600).default(20).describe('On SIGTERM, seconds to finish in-flight work before the process exits'),
 });
 
 export interface Config {
@@ -54,6 +64,18 @@ export interface Config {
   readonly logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   readonly staticDir: string;
   readonly demo: boolean;
+  readonly rootPublicKey: string | null;
+  /** null: no metrics listener. */
+  readonly metricsPort: number | null;
+  readonly metricsHost: string;
+  readonly shutdownGraceMs: number;
+}
+
+/** A value as an error message may show it: secrets masked, credentials in URLs cut out. */
+function shown(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return value;
+  if (name.startsWith('REDIS_URL')) return value.replace(/\/\/[^@/]*@/, '//***@');
+  return value;
 }
 
 export class ConfigError extends Error {
@@ -65,13 +87,17 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws ConfigError naming each bad variable and why. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  env = withRedisUrlFile(env);
   const known = Object.fromEntries(
     Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
   );
   const parsed = ConfigSchema.safeParse(known);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(known[String(issue.path[0])])}: ${issue.message}`),
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${issue.path.join('.')}=${JSON.stringify(shown(name, known[name]))}: ${issue.message}`;
+      }),
     );
   }
   const e = parsed.data;
@@ -97,5 +123,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,
     demo: e.DEMO ?? e.REDIS_URL === undefined,
+    rootPublicKey: e.ROOT_PUBLIC_KEY ?? null,
+    metricsPort: e.METRICS_PORT === 0 ? null : e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
   };
+}
+
+/** REDIS_URL from the file REDIS_URL_FILE names, when REDIS_URL itself is unset (secrets as files). */
+function withRedisUrlFile(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const file = env.REDIS_URL_FILE;
+  if (file === undefined || file === '' || (env.REDIS_URL !== undefined && env.REDIS_URL !== '')) return env;
+  try {
+    return { ...env, REDIS_URL: readFileSync(file, 'utf8').trim() };
+  } catch (error) {
+    throw new ConfigError([`REDIS_URL_FILE=${JSON.stringify(file)}: cannot read (${(error as { code?: string }).code ?? 'error'})`]);
+  }
 }

@@ -5,11 +5,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REDIS_CLI_PATH, REDIS_SERVER_PATH } from '../support/redis-server.js';
+import { freePorts } from '../support/free-port.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -110,23 +110,6 @@ export async function startDeployRedis(args: readonly string[] = []): Promise<De
   };
 }
 
-/** Ports the OS reports free now (a config must name its port before the server listens). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
-}
 
 /** Every label value in a Prometheus text exposition. */
 export function labelValues(exposition: string): string[] {

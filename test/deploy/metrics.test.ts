@@ -14,7 +14,8 @@ import { startServer, type RunningServer } from '../../server/server.js';
 import { createMemoryStore } from '../../server/store/memory/memory-store.js';
 import { captureLogs, fakeCipher, newCid, seedResponder, seedTeams, solvePow, testConfig } from '../support/harness.js';
 import { connectWs, type WsClient } from '../support/ws-client.js';
-import { freePorts, labelValues, sample } from './deploy-redis.js';
+import { labelValues, sample } from './deploy-redis.js';
+import { freePorts } from '../support/free-port.js';
 
 describe('metrics after a conversation', () => {
   let server: RunningServer;

@@ -12,7 +12,8 @@ import type { Store } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { captureLogs, fakeCipher, newCid, seedTeams, solvePow, testConfig } from '../support/harness.js';
 import { connectWs } from '../support/ws-client.js';
-import { freePorts, startDeployRedis, type DeployRedis } from './deploy-redis.js';
+import { startDeployRedis, type DeployRedis } from './deploy-redis.js';
+import { freePorts } from '../support/free-port.js';
 
 describe('a full Redis under noeviction', () => {
   let deployRedis: DeployRedis;

@@ -17,7 +17,8 @@ import type { ConversationId, Store } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { fakeCipher, newCid, seedResponder, seedTeams, solvePow } from '../support/harness.js';
 import { connectWs, WsFrameError, type WsClient } from '../support/ws-client.js';
-import { DEPLOY_DIR, freePorts, labelValues, sample, startDeployRedis, type DeployRedis } from './deploy-redis.js';
+import { DEPLOY_DIR, labelValues, sample, startDeployRedis, type DeployRedis } from './deploy-redis.js';
+import { freePorts } from '../support/free-port.js';
 
 const execFileAsync = promisify(execFile);
 const REPO = new URL('../../', import.meta.url).pathname;
