@@ -1,5 +1,5 @@
 // Runs every benchmark section and writes BENCHMARKS.md with the machine, the date and the command.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 
 interface Section {
@@ -10,7 +10,27 @@ interface Section {
 const sections: Section[] = [
   { name: 'crypto', run: async () => (await import('./crypto.js')).runCryptoBench() },
   { name: 'relay', run: async () => (await import('./relay.js')).runRelayBench() },
+  { name: 'compare', run: async () => (await import('./compare.js')).runCompareBench() },
+  { name: 'widget', run: async () => (await import('./widget-size.js')).runWidgetSizeBench() },
 ];
+
+/** The "## " sections of the current BENCHMARKS.md, so a partial run keeps the others. */
+function previousSections(): string[] {
+  if (!existsSync('BENCHMARKS.md')) return [];
+  return readFileSync('BENCHMARKS.md', 'utf8')
+    .split(/\n(?=## )/)
+    .slice(1)
+    .map((part) => part.trim());
+}
+
+/** Previous sections in their order, each replaced by a new one with the same heading; new ones appended. */
+function merge(previous: string[], fresh: string[]): string[] {
+  const heading = (part: string) => part.split('\n', 1)[0] ?? '';
+  const byHeading = new Map(fresh.map((part) => [heading(part), part.trim()]));
+  const merged = previous.map((part) => byHeading.get(heading(part)) ?? part);
+  for (const part of fresh) if (!previous.some((p) => heading(p) === heading(part))) merged.push(part.trim());
+  return merged;
+}
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -24,12 +44,12 @@ async function main(): Promise<void> {
   const header = [
     '# Benchmarks',
     '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench${only.length > 0 ? ` -- ${only.join(' ')}` : ''}\`.`,
+    `Last written ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench${only.length > 0 ? ` -- ${only.join(' ')}` : ''}\` (\`npm run bench -- <section>\` reruns one section and keeps the others; sections: ${sections.map((x) => x.name).join(', ')}).`,
     '',
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}.`,
     '',
   ].join('\n');
-  writeFileSync('BENCHMARKS.md', `${header}\n${parts.join('\n\n')}\n`);
+  writeFileSync('BENCHMARKS.md', `${header}\n${merge(previousSections(), parts).join('\n\n')}\n`);
   process.stdout.write('bench: wrote BENCHMARKS.md\n');
 }
 

@@ -90,6 +90,7 @@ async function runOnce(store: 'memory' | 'redis', conversations: number, rate: n
     const jar = createCookieJar();
     const api = createResponderApi({ baseUrl: server.base, cookies: jar });
     await api.login(server.login, deriveLoginKeys(server.password, new Uint8Array(Buffer.from(params.salt, 'base64url')), params).authKey);
+    await api.duty('unga', true); // only responders on duty may take waiting conversations
     const visitorApi = createVisitorApi({ baseUrl: server.base });
     const wsBase = `${server.base.replace('http', 'ws')}/api/v1/ws`;
 

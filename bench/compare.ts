@@ -1,0 +1,196 @@
+// Utväg's durable relay against two bare relays measured in the same run: the raw `ws` floor and a
+// socket.io relay. Each server in its own process, the generator in another; CPU from /proc for
+// exactly the measured window; three repetitions, median reported.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCookieJar, createResponderApi, createVisitorApi } from '../client/shared/api-client.js';
+import { deriveLoginKeys } from '../crypto/password.js';
+import { powSolve } from '../crypto/pow.js';
+import { loadSodium } from '../crypto/sodium.js';
+import { loadSumoSodium } from '../crypto/sodium-sumo.js';
+import { freePort } from '../test/support/free-port.js';
+import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
+import type { Job, Result } from './load-generator.js';
+
+const CLK_TCK = 100;
+const cpuTicks = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11]) + Number(fields[12]);
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+interface Target {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly job: Omit<Job, 'rate' | 'seconds' | 'bodyChars'>;
+  readonly redisPid: number | null;
+  stop(): Promise<void>;
+}
+
+function spawnAndWait(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve({ child, output: () => out });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)));
+  });
+}
+
+async function startUtvag(conversations: number, redis: RedisServer): Promise<Target> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const { child, output } = await spawnAndWait(
+    ['dist/server/main.js'],
+    {
+      PORT: String(port),
+      PUBLIC_URL: base,
+      REDIS_URL: redis.url,
+      DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      METRICS_PORT: '0',
+      POW_DIFFICULTY: '8',
+      RATE_OPEN_PER_HOUR: '1000000',
+      RATE_REQUESTS_PER_MINUTE: '10000000',
+      MAX_LOG_ENTRIES: '100000',
+    },
+    /password "[^"]+"/,
+  );
+  const m = /login "([^"]+)", password "([^"]+)"/.exec(output());
+  await loadSumoSodium();
+  const jar = createCookieJar();
+  const api = createResponderApi({ baseUrl: base, cookies: jar });
+  const params = await api.loginParams(m?.[1] ?? '');
+  await api.login(m?.[1] ?? '', deriveLoginKeys(m?.[2] ?? '', new Uint8Array(Buffer.from(params.salt, 'base64url')), params).authKey);
+  await api.duty('unga', true);
+  const visitors = createVisitorApi({ baseUrl: base });
+  const convs: Array<{ c: string; token: string }> = [];
+  for (let i = 0; i < conversations; i += 20) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(20, conversations - i) }, async () => {
+        const opened = await visitors.open({ category: 'chat', language: 'sv' }, async (c, d) => powSolve(c, d));
+        await api.claim(opened.id);
+        return { c: opened.id, token: opened.token };
+      }),
+    );
+    convs.push(...batch);
+    if (i % 400 === 0) await api.heartbeat();
+  }
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.cli('INFO', 'server'))?.[1]);
+  return {
+    name: 'Utväg (Redis)',
+    process: child,
+    job: { kind: 'utvag', url: `ws://127.0.0.1:${port}/api/v1/ws`, conversations: convs, cookie: jar.get() ?? '', origin: base },
+    redisPid,
+    async stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+async function startBaseline(kind: 'raw' | 'socketio', conversations: number): Promise<Target> {
+  const port = await freePort();
+  const file = kind === 'raw' ? 'bench/baselines/raw-ws-relay.ts' : 'bench/baselines/socketio-relay.ts';
+  const { child } = await spawnAndWait(['--import', 'tsx', file], { PORT: String(port) }, /listening/);
+  const convs = Array.from({ length: conversations }, (_, i) => ({ c: `room-${i}` }));
+  return {
+    name: kind === 'raw' ? 'raw ws relay' : 'socket.io relay',
+    process: child,
+    job: { kind, url: kind === 'raw' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, conversations: convs },
+    redisPid: null,
+    async stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+interface Measured extends Result {
+  readonly serverUsPerMsg: number;
+  readonly redisUsPerMsg: number | null;
+}
+
+async function measure(target: Target, rate: number, seconds: number, dir: string): Promise<Measured> {
+  const jobFile = join(dir, `${target.job.kind}-${rate}.json`);
+  const job: Job = { ...target.job, rate, seconds, bodyChars: 400 };
+  writeFileSync(jobFile, JSON.stringify(job));
+  const gen = spawn(process.execPath, ['--import', 'tsx', 'bench/load-generator.ts', jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let t0 = { server: 0, redis: 0 };
+  let t1 = { server: 0, redis: 0 };
+  const sample = () => ({ server: cpuTicks(target.process.pid ?? 0), redis: target.redisPid === null ? 0 : cpuTicks(target.redisPid) });
+  await new Promise<void>((resolve, reject) => {
+    gen.stdout?.on('data', (d: Buffer) => {
+      const before = out;
+      out += d.toString();
+      if (!before.includes('start\n') && out.includes('start\n')) t0 = sample();
+      if (!before.includes('end\n') && out.includes('end\n')) t1 = sample();
+    });
+    gen.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generator exited ${code}: ${out}`))));
+  });
+  const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Result;
+  const us = (ticks: number) => (ticks * 1e6) / CLK_TCK / result.sent;
+  return { ...result, serverUsPerMsg: us(t1.server - t0.server), redisUsPerMsg: target.redisPid === null ? null : us(t1.redis - t0.redis) };
+}
+
+/** Markdown section: CPU per message and latency percentiles, Utväg against the baselines. */
+export async function runCompareBench(): Promise<string> {
+  await loadSodium();
+  const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 2000);
+  const rates = (process.env.BENCH_RATES ?? '2000,5000').split(',').map(Number);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+  const dir = mkdtempSync(join(tmpdir(), 'utvag-bench-'));
+  const redis = await startRedisServer();
+  const targets: Target[] = [];
+  const rows: string[] = [];
+  try {
+    targets.push(await startBaseline('raw', conversations), await startBaseline('socketio', conversations), await startUtvag(conversations, redis));
+    for (const rate of rates) {
+      const byTarget = new Map<string, Measured[]>();
+      for (let r = 0; r < repeats; r++) {
+        for (const target of targets) {
+          const m = await measure(target, rate, seconds, dir);
+          byTarget.set(target.name, [...(byTarget.get(target.name) ?? []), m]);
+        }
+      }
+      const floor = byTarget.get('raw ws relay') ?? [];
+      const floorCpu = median(floor.map((m) => m.serverUsPerMsg));
+      const floorP99 = median(floor.map((m) => m.p99));
+      for (const target of targets) {
+        const ms = byTarget.get(target.name) ?? [];
+        const cpu = median(ms.map((m) => m.serverUsPerMsg));
+        const redisCpu = target.redisPid === null ? null : median(ms.map((m) => m.redisUsPerMsg ?? 0));
+        const p99 = median(ms.map((m) => m.p99));
+        const delivered = ms
+          .map((m) => {
+            const errs = Object.entries(m.errors ?? {}).map(([code, n]) => `${n} ${code}`);
+            return `${m.delivered}/${m.sent}${m.duplicates > 0 ? ` (+${m.duplicates} dup)` : ''}${errs.length > 0 ? ` [${errs.join(', ')}]` : ''}`;
+          })
+          .join(', ');
+        rows.push(
+          `| ${rate} | ${target.name} | ${cpu.toFixed(1)} | ${(cpu / floorCpu).toFixed(2)}× | ${redisCpu === null ? '—' : `${redisCpu.toFixed(1)} (server + Redis ${((cpu + redisCpu) / floorCpu).toFixed(2)}×)`} | ${median(ms.map((m) => m.p50)).toFixed(1)} | ${p99.toFixed(1)} | ${(p99 / floorP99).toFixed(2)}× | ${delivered} |`,
+        );
+      }
+    }
+  } finally {
+    for (const t of targets) await t.stop();
+    await redis.stop();
+  }
+  return [
+    '## Durable relay against bare relays (issue 9, first measurement)',
+    '',
+    `${conversations} conversations, a visitor and a responder WebSocket each, open-loop rates below for ${seconds} s, alternating directions, 400-character bodies; each server in its own process, the generator in another (\`bench/load-generator.ts\`); CPU is user + system time of the server process (and of redis-server) from /proc during the measured window, divided by messages sent; median of ${repeats} runs; ratios against the raw ws relay of the same run. Utväg stores every message in a Redis Stream before acknowledging it; the baselines store nothing.`,
+    '',
+    '| msg/s | relay | server CPU µs/msg | vs raw ws | Redis CPU µs/msg | p50 ms | p99 ms | p99 vs raw ws | delivered (each run) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCompareBench().then((md) => process.stdout.write(`${md}\n`));
+}
