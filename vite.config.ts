@@ -2,18 +2,23 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { widgetPins } from './scripts/widget-pins.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   root: here('./client'),
   base: '/',
-  plugins: [preact()],
+  plugins: [preact(), widgetPins({ loaderEntry: here('./client/widget/loader.ts') })],
   build: {
     outDir: here('./dist/public'),
     emptyOutDir: true,
     sourcemap: false,
     target: 'es2022',
+    // The widget also runs in the loader's srcdoc iframe, where root-relative preload URLs would
+    // resolve against the host page: chunks are imported relative to the module instead, and the
+    // loader preloads them itself with their integrity hashes (scripts/widget-pins.ts).
+    modulePreload: false,
     rollupOptions: {
       input: {
         widget: here('./client/widget/index.html'),

@@ -1,5 +1,7 @@
 // createApp(deps): the Hono app with every route, middleware and error mapping. No I/O at import.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createNodeWebSocket } from '@hono/node-ws';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -11,6 +13,7 @@ import type { Config } from './config.js';
 import { createConversationService } from './conversations/service.js';
 import { ApiError, ErrorCode, errorBody, toApiError } from './errors.js';
 import type { Logger } from './logger.js';
+import { noopMetrics, type Metrics } from './metrics/metrics.js';
 import { createClientKeyer } from './middleware/client-key.js';
 import { createRateLimiter, rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
@@ -21,10 +24,22 @@ import { createConnection } from './realtime/connection.js';
 import { createHub } from './realtime/hub.js';
 import { WEBSOCKET_DOC } from './realtime/protocol.js';
 import type { AppEnv } from './routes/common.js';
+import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { createDirectory } from './directory/directory.js';
 import { registerResponderRoutes } from './routes/responder.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerConsoleRoutes } from './routes/console.js';
+import { registerEnrolmentRoutes } from './routes/enrolment.js';
+import { createRouting } from './routing/routing.js';
+import { createCallbacks } from './callbacks/callbacks.js';
+import { createInvitations } from './enrolment/invitations.js';
+import { createLoginGuard } from './enrolment/login-guard.js';
+import { createTotp } from './enrolment/totp.js';
 import { registerVisitorRoutes } from './routes/visitor.js';
-import { createKeys } from './store/keys.js';
+import { registerConsentRoutes } from './routes/consent.js';
+import { registerResumeRoutes } from './routes/resume.js';
+import { registerWidgetSupportRoutes } from './routes/widget-support.js';
 import type { ResponderRecord, Store } from './store/ports.js';
 
 export interface AppDeps {
@@ -35,6 +50,10 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Server-wide secret shared by all instances (proof-of-work MACs, fake salts, audit refs). */
   readonly secret: Uint8Array;
+  /** Root public key (base64url) the served pages pin when their build does not; null: none. */
+  readonly rootPublicKey?: string | null;
+  /** Counters and gauges (server/metrics); default: none kept. */
+  readonly metrics?: Metrics;
 }
 
 /** Bytes a socket may have queued before it counts as a slow consumer. */
@@ -42,6 +61,7 @@ const MAX_SOCKET_BUFFER = 1024 * 1024;
 
 export function createApp(deps: AppDeps) {
   const { config, store, clock, random, logger } = deps;
+  const metrics = deps.metrics ?? noopMetrics;
   let shuttingDown = false;
 
   const app = new OpenAPIHono<AppEnv>({
@@ -57,12 +77,16 @@ export function createApp(deps: AppDeps) {
   // ws enforces this while reading a frame, before it is buffered whole.
   (nodeWs.wss.options as { maxPayload?: number }).maxPayload = config.maxBodyBytes;
 
-  const keys = createKeys(config.redisPrefix);
+  const keys = store.keys;
   const keyer = createClientKeyer({ clock, rotateMs: 3_600_000, trustProxy: config.trustProxy });
   const limiter = createRateLimiter(keyer, 3600);
   const minuteKeyer = createClientKeyer({ clock, rotateMs: 60_000, trustProxy: config.trustProxy });
   const minuteLimiter = createRateLimiter(minuteKeyer, 60);
-  const conversations = createConversationService({ store, config, clock, random });
+  const routing = createRouting({ store, clock });
+  const conversations = createConversationService({ store, config, clock, random, routing });
+  const directory = createDirectory(store.records);
+  const totp = createTotp({ records: store.records, once: store.once, clock });
+  const invitations = createInvitations({ records: store.records, clock, random });
   const pow = createPowChallenges({ secret: deps.secret, difficulty: config.powDifficulty, ttlMs: config.powTtlMs, clock, random, once: store.once });
   const sessions = createResponderSessions({ store, clock, random, idleMs: config.sessionIdleMs, secureCookies: config.publicUrl.startsWith('https:') });
   const hub = createHub(store.pubsub);
@@ -81,7 +105,20 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // Before any route: every responder route but login needs a session (and CSRF on unsafe methods).
+  const requireSession = sessions.required();
+  app.use('/api/v1/responder/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/v1/responder/login')) return next();
+    return requireSession(c, next);
+  });
+  app.use('/api/v1/admin/*', requireSession);
+
   registerHealthRoutes(app, { store, isShuttingDown: () => shuttingDown });
+  // Widget: sandboxed-iframe CORS, loader, wait estimate, consent, resume (before the visitor routes: they wrap delete-now).
+  registerWidgetSupportRoutes(app, { store, clock, staticDir: config.staticDir });
+  registerConsentRoutes(app, { store, clock, random });
+  registerResumeRoutes(app, { store, config, clock });
+  registerDirectoryRoutes(app, { directory });
   registerVisitorRoutes(app, { conversations, pow, limiter, keyer, openPerHour: config.rateOpenPerHour });
   registerResponderRoutes(app, {
     store,
@@ -92,7 +129,14 @@ export function createApp(deps: AppDeps) {
     clock,
     secret: deps.secret,
     presenceTtlMs: config.presenceTtlMs,
+    routing,
+    totp,
+    guard: createLoginGuard({ records: store.records, clock }),
+    directory,
   });
+  registerConsoleRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
+  registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });
+  registerAdminRoutes(app, { store, directory, invitations, routing, clock, random, secret: deps.secret });
 
   app.get(
     '/api/v1/ws',
@@ -109,7 +153,11 @@ export function createApp(deps: AppDeps) {
         onOpen(_event, ws) {
           connection = createConnection(
             {
-              send: (text) => ws.send(text),
+              send: (text) => {
+                // Error frames are serialised with `t` first, so this prefix finds them cheaply.
+                if (text.startsWith('{"t":"error"')) metrics.error((JSON.parse(text) as { code: string }).code, 'ws');
+                ws.send(text);
+              },
               close: (code, reason) => ws.close(code, reason),
               bufferedAmount: () => (ws.raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0,
             },
@@ -117,12 +165,14 @@ export function createApp(deps: AppDeps) {
             { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes },
           );
           sockets.add(ws);
+          metrics.socketOpened();
         },
-        onMessage(event) {
+        onMessage(event, ws) {
           if (typeof event.data === 'string') void connection?.onMessage(event.data);
+          else ws.send(JSON.stringify({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Send JSON text frames.' }));
         },
         onClose(_event, ws) {
-          sockets.delete(ws);
+          if (sockets.delete(ws)) metrics.socketClosed();
           void connection?.onClose();
         },
       };
@@ -159,15 +209,21 @@ export function createApp(deps: AppDeps) {
       if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
     });
     app.use('/assets/*', serveStatic({ root }));
-    app.get('/c/:source{[a-z0-9-]{1,40}}', serveStatic({ root, path: 'widget/index.html' }));
-    app.get('/widget', serveStatic({ root, path: 'widget/index.html' }));
-    app.get('/', serveStatic({ root, path: 'widget/index.html' }));
-    app.get('/console', serveStatic({ root, path: 'console/index.html' }));
+    const page = (file: string) => {
+      const html = readPage(join(root, file), deps.rootPublicKey ?? null);
+      return (c: Context) => (html === null ? c.json(errorBody(ErrorCode.NotFound), 404) : c.html(html));
+    };
+    const widget = page('widget/index.html');
+    app.get('/c/:source{[a-z0-9-]{1,40}}', widget);
+    app.get('/widget', widget);
+    app.get('/', widget);
+    app.get('/console', page('console/index.html'));
   }
 
   app.notFound((c) => c.json(errorBody(ErrorCode.NotFound), 404));
   app.onError((error, c) => {
     const apiError = toApiError(error) ?? fromHttpException(error);
+    metrics.error(apiError?.code ?? ErrorCode.Internal, 'http');
     if (apiError !== null) {
       if (apiError.retryAfter !== undefined) c.header('Retry-After', String(apiError.retryAfter));
       return c.json(errorBody(apiError.code, apiError.message), apiError.status);
@@ -190,6 +246,17 @@ export function createApp(deps: AppDeps) {
 }
 
 export type CreatedApp = ReturnType<typeof createApp>;
+
+/**
+ * A built page with the root public key as `<meta name="utvag-root-key">` for builds that do not pin
+ * one themselves (the demo). Read once at start; null when the file is missing.
+ */
+function readPage(path: string, rootPublicKey: string | null): string | null {
+  if (!existsSync(path)) return null;
+  const html = readFileSync(path, 'utf8');
+  if (rootPublicKey === null) return html;
+  return html.replace('</head>', `<meta name="utvag-root-key" content="${rootPublicKey}" />\n  </head>`);
+}
 
 function fromHttpException(error: unknown): ApiError | null {
   if (!(error instanceof HTTPException)) return null;

@@ -1,6 +1,7 @@
 // The demo organisation for a first `npm start`: three teams and one responder whose login is printed.
-import type { Role, ResponderId, Store, TeamId, TeamRecord } from './store/ports.js';
+import type { ResponderId, ResponderRecord, Role, Store, TeamId, TeamRecord } from './store/ports.js';
 import { DEFAULT_KDF, authKeyHash } from './routes/responder.js';
+import { createTeamSettings } from './routing/team-settings.js';
 
 export const DEMO_TEAMS: readonly TeamRecord[] = [
   { id: 'unga' as TeamId, name: 'Socialtjänsten – unga', categories: ['chat', 'callback'], overflow: 'konsult' as TeamId },
@@ -8,12 +9,19 @@ export const DEMO_TEAMS: readonly TeamRecord[] = [
   { id: 'konsult' as TeamId, name: 'Konsultationsteamet', categories: [], overflow: null },
 ];
 
-/** Derives the 32-byte auth key from a password as the console does (Argon2id, then KDF "auth"). */
-export type AuthKeyDeriver = (password: string, salt: Uint8Array, params: { opslimit: number; memlimit: number }) => Promise<Uint8Array>;
+/** Derives the auth and wrap keys from a password as the console does (Argon2id, then KDF "auth" / "wrap"). */
+export type LoginKeyDeriver = (
+  password: string,
+  salt: Uint8Array,
+  params: { opslimit: number; memlimit: number },
+) => Promise<{ authKey: Uint8Array; wrapKey: Uint8Array }>;
 
 export interface DemoLogin {
   readonly login: string;
   readonly password: string;
+  readonly responder: ResponderRecord;
+  /** For wrapping the demo responder's private keys (enrolDemoResponder); never stored. */
+  readonly wrapKey: Uint8Array;
 }
 
 /**
@@ -22,16 +30,20 @@ export interface DemoLogin {
  */
 export async function seedDemo(
   store: Store,
-  derive: AuthKeyDeriver,
+  derive: LoginKeyDeriver,
   random: (n: number) => Uint8Array,
   login = 'demo',
 ): Promise<DemoLogin | null> {
   for (const team of DEMO_TEAMS) if ((await store.staff.getTeam(team.id)) === null) await store.staff.putTeam(team);
+  // The consultation team takes conversations flagged "under threat".
+  const settings = createTeamSettings(store.records);
+  const konsult = 'konsult' as TeamId;
+  if (!(await settings.get(konsult)).specialist) await settings.put(konsult, { ...(await settings.get(konsult)), specialist: true });
   if ((await store.staff.findResponderByLogin(login)) !== null) return null;
   const password = Buffer.from(random(12)).toString('base64url');
   const salt = random(16);
-  const authKey = await derive(password, salt, DEFAULT_KDF);
-  await store.staff.putResponder({
+  const { authKey, wrapKey } = await derive(password, salt, DEFAULT_KDF);
+  const responder: ResponderRecord = {
     id: `r-${login}` as ResponderId,
     login,
     displayName: 'Demo responder',
@@ -42,6 +54,7 @@ export async function seedDemo(
     memlimit: DEFAULT_KDF.memlimit,
     authHash: authKeyHash(authKey),
     active: true,
-  });
-  return { login, password };
+  };
+  await store.staff.putResponder(responder);
+  return { login, password, responder, wrapKey };
 }

@@ -1,4 +1,4 @@
-// Composition root: config, logger, store, demo organisation, server, signals. Nothing else creates objects.
+// Composition root: config, logger, metrics, store, demo organisation, server, signals. Nothing else creates objects.
 import { randomBytes } from 'node:crypto';
 import { loadSodium } from '../crypto/sodium.js';
 import { loadSumoSodium } from '../crypto/sodium-sumo.js';
@@ -6,7 +6,10 @@ import { deriveLoginKeys } from '../crypto/password.js';
 import { systemClock, systemRandom } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { seedDemo } from './demo.js';
+import { createDirectory } from './directory/directory.js';
+import { enrolDemoResponder, ensureDemoOrg, refreshDemoOrg } from './directory/demo-org.js';
 import { createLogger } from './logger.js';
+import { createMetrics, instrumentStore, startMetricsServer, type MetricsServer } from './metrics/index.js';
 import { startServer } from './server.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
 import { createRedisStore } from './store/redis/redis-store.js';
@@ -26,21 +29,49 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   await loadSodium();
 
-  const store: Store =
+  const rawStore: Store =
     config.redisUrl === null
       ? createMemoryStore()
       : await createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix });
+  const observed = createMetrics({ clock: systemClock });
+  observed.observeQueues(rawStore);
+  const store = instrumentStore(rawStore, observed.metrics);
   const secret = Buffer.from(await store.secrets.getOrCreate('server', randomBytes(32).toString('base64url')), 'base64url');
 
   let demoLogin = null;
+  let rootPublicKey = config.rootPublicKey;
   if (config.demo) {
     // Argon2id for the demo password, as the console does it in the browser.
     await loadSumoSodium();
-    demoLogin = await seedDemo(store, async (password, salt, params) => deriveLoginKeys(password, salt, params).authKey, systemRandom);
+    const demoDeps = { store, directory: createDirectory(store.records), clock: systemClock, random: systemRandom };
+    rootPublicKey ??= await ensureDemoOrg(demoDeps);
+    demoLogin = await seedDemo(store, async (password, salt, params) => deriveLoginKeys(password, salt, params), systemRandom);
+    if (demoLogin !== null) await enrolDemoResponder(demoDeps, demoLogin.responder, demoLogin.wrapKey);
+    await refreshDemoOrg(demoDeps);
+    setInterval(() => void refreshDemoOrg(demoDeps).catch((e: unknown) => logger.error({ err: String(e) }, 'demo refresh failed')), 3_600_000).unref();
   }
 
-  const server = await startServer({ config, store, clock: systemClock, random: systemRandom, logger, secret: new Uint8Array(secret) });
+  const server = await startServer({
+    config,
+    store,
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+    secret: new Uint8Array(secret),
+    metrics: observed.metrics,
+    rootPublicKey,
+  });
   logger.info({ port: server.port, store: config.redisUrl === null ? 'memory' : 'redis' }, 'listening');
+  let metricsServer: MetricsServer | null = null;
+  if (config.metricsPort !== null) {
+    try {
+      metricsServer = await startMetricsServer({ registry: observed.registry, host: config.metricsHost, port: config.metricsPort });
+      logger.info({ port: metricsServer.port, host: config.metricsHost }, 'metrics listening');
+    } catch (error) {
+      // Metrics are for operators; a taken port must not keep a crisis service from answering.
+      logger.error({ err: (error as { code?: string }).code ?? 'unknown', port: config.metricsPort }, 'metrics listener not started');
+    }
+  }
   const origin = config.publicUrl;
   process.stdout.write(
     [
@@ -58,9 +89,21 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await server.stop(10_000);
+    const graceMs = config.shutdownGraceMs;
+    logger.info({ signal, graceMs }, 'shutting down');
+    // Whatever still hangs when the grace period is over is cut off: the orchestrator's own kill
+    // (terminationGracePeriodSeconds, stop_grace_period) must come later than this.
+    setTimeout(() => {
+      logger.warn({ graceMs }, 'grace period over; exiting with work unfinished');
+      process.exit(1);
+    }, graceMs).unref();
+    // Readiness false and sockets closed with 1012 at once; HTTP requests in flight (appends
+    // included) may finish until shortly before the grace period ends, then the store connection
+    // closes after its pending replies.
+    await server.stop(Math.max(graceMs - 1_000, graceMs / 2));
     await store.close();
+    await metricsServer?.close();
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

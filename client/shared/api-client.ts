@@ -43,6 +43,8 @@ export interface QueueItem {
   readonly danger: boolean;
   readonly waitingMs: number;
   readonly intake: LogEntry | null;
+  /** Handshake sessions so far: 0 for a new conversation, more after a transfer to the team. */
+  readonly session?: number;
 }
 
 /** An error answer of the API: its stable code, for the UI to turn into a sentence. */
@@ -160,11 +162,11 @@ export function createResponderApi(options: ApiOptions) {
   return {
     loginParams: (login: string) => request<{ salt: string; opslimit: number; memlimit: number }>('POST', '/api/v1/responder/login/params', { login }),
     /** Logs in with the auth key derived in the browser; keeps the CSRF token for later calls. */
-    async login(login: string, authKey: Uint8Array) {
+    async login(login: string, authKey: Uint8Array, totp?: string) {
       const result = await request<{ responder: { id: string; displayName: string; teams: string[]; roles: string[] }; csrfToken: string }>(
         'POST',
         '/api/v1/responder/login',
-        { login, authKey: b64.encode(authKey) },
+        { login, authKey: b64.encode(authKey), ...(totp === undefined ? {} : { totp }) },
       );
       csrf = result.csrfToken;
       return result.responder;
@@ -183,5 +185,8 @@ export function createResponderApi(options: ApiOptions) {
       request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/transfer`, to, unsafe()),
     close: (id: string, outcome: string | null = null) =>
       request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/close`, { outcome }, unsafe()),
+    /** Any other call of the session (console, admin routes); unsafe methods carry the CSRF token. */
+    call: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
+      request<T>(method, path, body, method === 'GET' ? {} : unsafe()),
   };
 }

@@ -1,26 +1,67 @@
-// Placeholder of the visitor widget (issue 4 builds it): shows live availability from the server.
+// Composition root of the visitor widget: reads the pinned root key, the source tag and the service
+// origin from the page, creates the API, the crypto loader and the controller, and renders.
+// Runs as a full page (/c/<source>, /widget) or inside the loader's sandboxed iframe (opaque origin).
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { createVisitorApi } from '../shared/api-client.js';
+import { App } from './App.js';
+import { createWidgetApi } from './state/api.js';
+import { createApp } from './state/app.js';
+import { createCryptoLoader } from './state/crypto.js';
+import { createPowSolver } from './state/pow.js';
+import './styles.css';
 
-function Availability() {
-  const [staffed, setStaffed] = useState<boolean | null>(null);
-  useEffect(() => {
-    createVisitorApi({ baseUrl: '' })
-      .status('chat')
-      .then((s) => setStaffed(s.staffed))
-      .catch(() => setStaffed(false));
-  }, []);
-  return (
-    <main>
-      <h1>Utväg</h1>
-      <p role="status">
-        {staffed === null ? 'Kollar om någon är här…' : staffed ? 'Någon finns här just nu.' : 'Ingen är här just nu.'}
-      </p>
-      <p>Vid fara: ring 112. Polisen 114 14. BRIS 116 111.</p>
-    </main>
-  );
+const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null;
+const KEY = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The root public key the widget trusts, in order: pinned at build time (VITE_UTVAG_ROOT_KEY), given
+ * by the loader (URL fragment #root= or its meta tag in the iframe document), served in the page.
+ */
+function pinnedRootKey(): string | null {
+  const fragment = new URLSearchParams(location.hash.slice(1)).get('root');
+  const candidates = [import.meta.env.VITE_UTVAG_ROOT_KEY, fragment, meta('utvag-loader-root-key'), meta('utvag-root-key')];
+  return candidates.find((k): k is string => typeof k === 'string' && KEY.test(k)) ?? null;
 }
 
+function sourceTag(): string {
+  const fromPath = /^\/c\/([a-z0-9-]{1,40})$/.exec(location.pathname)?.[1];
+  const fromLoader = meta('utvag-source');
+  const tag = fromPath ?? fromLoader ?? new URLSearchParams(location.hash.slice(1)).get('source') ?? 'direct';
+  return /^[a-z0-9-]{1,40}$/.test(tag) ? tag : 'direct';
+}
+
+/** sessionStorage, or null where using it throws (opaque-origin iframe) — state then stays in memory. */
+function tabStorage(): Storage | null {
+  try {
+    const s = window.sessionStorage;
+    s.getItem('utvag.prefs');
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+// The service origin is where this module was loaded from (in the loader's srcdoc iframe the
+// document has no usable origin of its own).
+const baseUrl = new URL(import.meta.url).origin;
+const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
+const loadCrypto = createCryptoLoader();
+const exitUrl = meta('utvag-exit-url') ?? 'https://www.smhi.se/';
+const app = createApp({
+  window,
+  api: createWidgetApi(baseUrl),
+  loadCrypto,
+  solve: createPowSolver(loadCrypto),
+  rootPublicKey: pinnedRootKey(),
+  wsUrl,
+  baseUrl,
+  source: sourceTag(),
+  storage: tabStorage(),
+  exitUrl: /^https:\/\//.test(exitUrl) || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(exitUrl) ? exitUrl : 'https://www.smhi.se/',
+  embedded: window.parent !== window,
+});
+
 const root = document.getElementById('app');
-if (root !== null) render(<Availability />, root);
+if (root !== null) {
+  root.textContent = '';
+  render(<App app={app} />, root);
+}

@@ -4,7 +4,7 @@ import type { Clock, RandomBytes } from '../clock.js';
 import type { Config } from '../config.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { chooseTeam } from '../routing/choose-team.js';
-import { createKeys } from '../store/keys.js';
+import type { Routing } from '../routing/routing.js';
 import type {
   Category,
   ConversationId,
@@ -26,6 +26,8 @@ export interface ConversationServiceDeps {
   readonly config: Config;
   readonly clock: Clock;
   readonly random: RandomBytes;
+  /** Duty hours, capacity and auto-assignment; without it everyone on duty counts, nothing is auto-assigned. */
+  readonly routing?: Routing;
 }
 
 export interface OpenInput {
@@ -60,7 +62,7 @@ export type ConversationService = ReturnType<typeof createConversationService>;
 
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, config, clock, random } = deps;
-  const keys = createKeys(config.redisPrefix);
+  const keys = store.keys;
 
   const ttlOf = (category: Category) => (category === 'callback' ? config.callbackTtlMs : config.conversationTtlMs);
   const queueScore = (r: ConversationRecord) => (r.danger ? r.queuedAt - DANGER_OFFSET : r.queuedAt);
@@ -68,6 +70,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     store.stats.increment(stockholmDay(clock.now()), [what, r.team, r.category, r.source, extra].join(':'), 1);
 
   async function onDutyCounts(): Promise<Map<TeamId, number>> {
+    if (deps.routing !== undefined) return deps.routing.staffedCounts();
     const teams = await store.staff.listTeams();
     const counts = await Promise.all(teams.map(async (t) => [t.id, (await store.duty.onDuty(t.id)).length] as const));
     return new Map(counts);
@@ -89,6 +92,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const result = await store.log.append(record.id, from, record.session, input, ttlOf(record.category), config.maxLogEntries);
     if (!result.ok) throw new ApiError(result.reason === 'gone' ? ErrorCode.ConversationGone : ErrorCode.ConversationFull);
     return { entry: result.entry, duplicate: result.duplicate };
+  }
+
+  /** Where the team auto-assigns: claims it for the least-loaded responder on duty (who then runs the handshake). */
+  async function autoAssign(record: ConversationRecord): Promise<void> {
+    const assignee = await deps.routing?.autoAssignee(record);
+    if (assignee === undefined || assignee === null) return;
+    const result = await store.conversations.claim(record.id, assignee);
+    if (!result.ok) return;
+    await store.queues.remove(record.team, record.id);
+    await deps.routing?.assigned(assignee, record.id);
+    await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'claimed' }));
+    await count('claimed', result.record);
   }
 
   return {
@@ -133,6 +148,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await store.queues.add(record.team, record.id, queueScore(record));
       await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'queued' }));
       await count('opened', record);
+      await autoAssign(record);
       return { record, token, staffed: choice.staffed, expiresAt: now + ttlOf(record.category) };
     },
 
@@ -147,7 +163,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async asResponder(id: ConversationId, responder: ResponderRecord): Promise<ConversationRecord> {
       const record = await require(id);
       const mayRead =
-        record.assignee === responder.id || (record.status === 'waiting' && responder.teams.includes(record.team));
+        record.assignee === responder.id ||
+        (record.status === 'waiting' &&
+          responder.teams.includes(record.team) &&
+          // A waiting conversation is offered only to those on duty in its team.
+          (deps.routing === undefined || (await deps.routing.onDuty(record.team)).includes(responder.id)));
       if (!mayRead) throw new ApiError(ErrorCode.Forbidden);
       return record;
     },

@@ -74,6 +74,7 @@ describe('demo organisation keys', () => {
     const delivery = keysResponse.inbox.find((i) => i.team === 'unga' && i.epoch === bundle.epoch);
     expect(delivery).toBeDefined();
     const inbox = openTeamInboxKey(fromBase64url(delivery?.sealed ?? ''), boxKeyPairFromSecret(privateKeys.boxSecretKey), teamCert);
+    await api.duty('unga', true);
     const queue = await api.queue();
     const item = queue.items.find((i) => i.id === opened.id);
     const intake = openIntake(fromBase64url(item?.intake?.body ?? ''), inbox);

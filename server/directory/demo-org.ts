@@ -151,3 +151,36 @@ export async function enrolDemoResponder(deps: DemoOrgDeps, responder: Responder
   box.secretKey.fill(0);
   await deps.directory.putResponderKeys({ responder: responder.id, cert: toBase64url(cert), wrappedKeys: toBase64url(wrappedKeys) });
 }
+
+/** Whether this server holds the demo organisation key (it may then certify enrolled responders itself). */
+export async function holdsDemoOrgKey(store: Store): Promise<boolean> {
+  return (await orgSecret(store)) !== null;
+}
+
+/**
+ * Certifies public keys a responder's browser generated at enrolment (demo only: a real organisation
+ * certifies in an admin's browser). Stores the certificate with the wrapped keys, then seals the team
+ * inbox keys to the new member (refreshDemoOrg).
+ */
+export async function certifyDemoResponder(
+  deps: DemoOrgDeps,
+  responder: ResponderRecord,
+  keys: { signPublicKey: Uint8Array; boxPublicKey: Uint8Array; wrappedKeys: string },
+): Promise<void> {
+  const secret = await orgSecret(deps.store);
+  if (secret === null) throw new Error('demo organisation missing');
+  const now = deps.clock.now();
+  const cert = issueResponderCert(secret, {
+    serial: await nextSerial(deps.store),
+    id: responder.id,
+    displayName: responder.displayName,
+    teams: [...responder.teams],
+    roles: [...responder.roles],
+    signPublicKey: keys.signPublicKey as never,
+    boxPublicKey: keys.boxPublicKey as never,
+    notBefore: now - 60_000,
+    expires: now - 60_000 + 30 * DAY,
+  });
+  await deps.directory.putResponderKeys({ responder: responder.id, cert: toBase64url(cert), wrappedKeys: keys.wrappedKeys });
+  await refreshDemoOrg(deps);
+}

@@ -37,7 +37,9 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   // Every object-valued member is a port (conversations, log, queues, ...), whichever the Store has.
   const wrapped: Record<string, unknown> = {};
   for (const [name, port] of Object.entries(store)) {
-    if (typeof port === 'object' && port !== null) wrapped[name] = wrapPort(name, port as object);
+    // `keys` names keys and channels (pure functions): not a port, nothing to time.
+    if (name === 'keys') wrapped[name] = port;
+    else if (typeof port === 'object' && port !== null) wrapped[name] = wrapPort(name, port as object);
   }
   wrapped.log = wrapPort('log', store.log, {
     append: (result: AppendResult) => {

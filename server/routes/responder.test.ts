@@ -70,6 +70,8 @@ describe('responder routes', () => {
     const apiB = t.responder();
     await apiA.login('anna', a.authKey);
     await apiB.login('bo', b.authKey);
+    await apiA.duty('unga', true);
+    await apiB.duty('unga', true);
     const intake = { cid: newCid(), kind: 'intake' as const, body: fakeCipher() };
     const opened = await t.visitor().open({ category: 'chat', language: 'ar', source: 'qr-1', intake }, solvePow);
     const queue = await apiA.queue();
@@ -91,6 +93,8 @@ describe('responder routes', () => {
     const apiP = t.responder();
     await apiA.login('anna', a.authKey);
     await apiP.login('per', p.authKey);
+    await apiA.duty('unga', true);
+    await apiP.duty('foraldrar', true);
     const opened = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
     expect(await codeOf(apiP.claim(opened.id))).toBe('forbidden');
     expect(await codeOf(apiP.messages(opened.id))).toBe('forbidden');
@@ -109,6 +113,7 @@ describe('responder routes', () => {
     const apiB = t.responder();
     await apiA.login('anna', a.authKey);
     await apiB.login('bo', b.authKey);
+    await apiA.duty('unga', true);
     const opened = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
     await apiA.claim(opened.id);
     const moved = await apiA.transfer(opened.id, { toResponder: b.id });
@@ -121,7 +126,7 @@ describe('responder routes', () => {
       'conversation_closed',
     );
     const audit = await t.store.audit.recent(10);
-    expect(audit.map((e) => e.action)).toEqual(['close', 'transfer', 'claim']);
+    expect(audit.slice(0, 3).map((e) => e.action)).toEqual(['close', 'transfer', 'claim']);
     expect(JSON.stringify(audit)).not.toContain(opened.id);
   });
 
@@ -130,6 +135,8 @@ describe('responder routes', () => {
     const a = await seedResponder(t.store, 'anna');
     const apiA = t.responder();
     await apiA.login('anna', a.authKey);
+    await apiA.duty('unga', true);
+    await apiA.duty('konsult', true);
     const opened = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
     await apiA.claim(opened.id);
     const moved = await apiA.transfer(opened.id, { toTeam: 'konsult' });
@@ -158,6 +165,7 @@ describe('responder routes', () => {
     const a = await seedResponder(t.store, 'anna');
     const apiA = t.responder();
     await apiA.login('anna', a.authKey);
+    await apiA.duty('unga', true);
     const first = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
     const urgent = await t.visitor().open({ category: 'chat', language: 'sv', danger: true }, solvePow);
     expect((await apiA.queue()).items.map((i) => [i.id, i.danger])).toEqual([

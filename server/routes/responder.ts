@@ -1,6 +1,7 @@
 // Responder routes: login (the browser sends only a derived auth key), duty, queue, claim,
 // messages, transfer, close. Every route below /api/v1/responder/ except login needs a session.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createAuditWriter } from './audit-writer.js';
 import { hashAuthKey } from '../../crypto/password.js';
 import { createRoute } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
@@ -9,7 +10,11 @@ import { ApiError, ErrorCode } from '../errors.js';
 import type { ClientKeyer } from '../middleware/client-key.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
 import type { ResponderSessions } from '../middleware/responder-auth.js';
-import type { ConversationId, MessageId, ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
+import type { LoginGuard } from '../enrolment/login-guard.js';
+import type { Totp } from '../enrolment/totp.js';
+import type { Directory } from '../directory/directory.js';
+import type { Routing } from '../routing/routing.js';
+import type { ConversationId, ConversationRecord, MessageId, ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import {
   AfterQuery,
@@ -39,6 +44,10 @@ export interface ResponderRouteDeps {
   /** Server secret: keys the fake salts of unknown logins and the audit references. */
   readonly secret: Uint8Array;
   readonly presenceTtlMs: number;
+  readonly routing: Routing;
+  readonly totp: Totp;
+  readonly guard: LoginGuard;
+  readonly directory: Directory;
 }
 
 /** Argon2id parameters for new accounts and for the fake answer to unknown logins. */
@@ -51,18 +60,22 @@ export function authKeyHash(authKey: Uint8Array): string {
   return Buffer.from(hashAuthKey(authKey)).toString('hex');
 }
 
+/** A conversation as a responder route answers it (the visitor-only queue position left out). */
+export const conversationView = (r: ConversationRecord) => ({
+  id: r.id,
+  category: r.category,
+  team: r.team,
+  status: r.status,
+  session: r.session,
+  queuePosition: null,
+  danger: r.danger,
+});
+
 const publicResponder = (r: ResponderRecord) => ({ id: r.id, displayName: r.displayName, teams: [...r.teams], roles: [...r.roles] });
 
 export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): void {
   const { store, conversations, sessions } = deps;
-  const auditRef = (id: string) => createHmac('sha256', deps.secret).update(`audit:${id}`).digest('base64url').slice(0, 16);
-  const audit = (actor: ResponderId, action: string, id: string) =>
-    store.audit.append({ at: deps.clock.now(), actor, action, ref: auditRef(id) });
-
-  app.use('/api/v1/responder/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/v1/responder/login')) return next();
-    return sessions.required()(c, next);
-  });
+  const audit = createAuditWriter(deps);
 
   app.openapi(
     createRoute({
@@ -93,15 +106,26 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
       responses: { 200: json(LoggedInSchema, 'Logged in'), ...ERROR_RESPONSES },
     }),
     async (c) => {
-      const { login, authKey } = c.req.valid('json');
-      deps.limiter.hit('login', deps.keyer.keyOf(c), 30);
+      const { login, authKey, totp } = c.req.valid('json');
+      const client = deps.keyer.keyOf(c);
+      deps.limiter.hit('login', client, 30);
+      await deps.guard.check(login, client, deps.keyer.epoch());
+      const fail = async () => {
+        await deps.guard.failed(login, client, deps.keyer.epoch());
+        return new ApiError(ErrorCode.LoginFailed);
+      };
       const responder = await store.staff.findResponderByLogin(login);
       const keyBytes = new Uint8Array(Buffer.from(authKey, 'base64url'));
-      if (keyBytes.length !== 32) throw new ApiError(ErrorCode.LoginFailed);
+      if (keyBytes.length !== 32) throw await fail();
       const presented = Buffer.from(authKeyHash(keyBytes), 'hex');
       const stored = Buffer.from(responder?.authHash ?? '00'.repeat(32), 'hex');
       const ok = presented.length === stored.length && timingSafeEqual(presented, stored);
-      if (responder === null || !responder.active || !ok) throw new ApiError(ErrorCode.LoginFailed);
+      if (responder === null || !responder.active || !ok) throw await fail();
+      // The second factor is asked for only after the password-derived key was right.
+      if (totp === undefined && (await deps.totp.required(responder.id))) throw new ApiError(ErrorCode.TotpRequired);
+      if (!(await deps.totp.verify(responder.id, totp))) throw await fail();
+      await deps.guard.succeeded(login);
+      await audit(responder.id, 'login');
       const csrfToken = await sessions.start(c, responder);
       return c.json({ responder: publicResponder(responder), csrfToken }, 200);
     },
@@ -119,6 +143,7 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
       const responder = c.get('responder');
       for (const team of responder.teams) await store.duty.setOnDuty(team, responder.id, false);
       await sessions.end(c);
+      await audit(responder.id, 'logout');
       return c.body(null, 204);
     },
   );
@@ -145,11 +170,13 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
       responses: { 204: { description: 'Done' }, ...ERROR_RESPONSES },
     }),
     async (c) => {
-      const { team, onDuty } = c.req.valid('json');
+      const { team, onDuty, capacity } = c.req.valid('json');
       const responder = c.get('responder');
       if (!responder.teams.includes(team as TeamId)) throw new ApiError(ErrorCode.Forbidden);
+      if (capacity !== undefined) await deps.routing.setCapacity(responder.id, capacity);
       await store.duty.setOnDuty(team as TeamId, responder.id, onDuty);
       if (onDuty) await store.duty.heartbeat(responder.id, deps.presenceTtlMs);
+      await audit(responder.id, onDuty ? 'duty-on' : 'duty-off');
       return c.body(null, 204);
     },
   );
@@ -181,7 +208,10 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
     async (c) => {
       const now = deps.clock.now();
       const items = [];
+      const me = c.get('responder').id;
       for (const team of c.get('responder').teams) {
+        // Offers go only to responders on duty (live heartbeat, within duty hours) with room.
+        if ((await deps.routing.refusal(me, team)) !== null) continue;
         for (const { record, intake } of await conversations.queue(team)) {
           items.push({
             id: record.id,
@@ -192,6 +222,7 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
             danger: record.danger,
             waitingMs: now - record.queuedAt,
             intake,
+            session: record.session,
           });
         }
       }
@@ -200,16 +231,6 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
   );
 
   const asResponder = (id: string, responder: ResponderRecord) => conversations.asResponder(id as ConversationId, responder);
-  const view = (r: Awaited<ReturnType<typeof asResponder>>) => ({
-    id: r.id,
-    category: r.category,
-    team: r.team,
-    status: r.status,
-    session: r.session,
-    queuePosition: null,
-    danger: r.danger,
-  });
-
   app.openapi(
     createRoute({
       method: 'post',
@@ -222,9 +243,17 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
     }),
     async (c) => {
       const responder = c.get('responder');
-      const record = await conversations.claim(c.req.valid('param').id as ConversationId, responder);
+      const id = c.req.valid('param').id as ConversationId;
+      const current = await store.conversations.get(id);
+      // Only those on duty in its team may take a waiting conversation. Capacity limits the offers
+      // and auto-assignment; a responder may still take one more on purpose.
+      if (current?.status === 'waiting' && responder.teams.includes(current.team) && (await deps.routing.refusal(responder.id, current.team)) === 'off_duty') {
+        throw new ApiError(ErrorCode.OffDuty);
+      }
+      const record = await conversations.claim(id, responder);
+      await deps.routing.assigned(responder.id, record.id);
       await audit(responder.id, 'claim', record.id);
-      return c.json(view(record), 200);
+      return c.json(conversationView(record), 200);
     },
   );
 
@@ -279,8 +308,10 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
           ? ({ kind: 'responder', responder: body.toResponder as ResponderId } as const)
           : ({ kind: 'team', team: body.toTeam as TeamId } as const);
       const record = await conversations.transfer(c.req.valid('param').id as ConversationId, responder, target);
+      await deps.routing.released(responder.id, record.id);
+      if (target.kind === 'responder') await deps.routing.assigned(target.responder, record.id);
       await audit(responder.id, 'transfer', record.id);
-      return c.json(view(record), 200);
+      return c.json(conversationView(record), 200);
     },
   );
 
@@ -297,8 +328,9 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
     async (c) => {
       const responder = c.get('responder');
       const record = await conversations.close(c.req.valid('param').id as ConversationId, responder, c.req.valid('json').outcome);
+      await deps.routing.released(responder.id, record.id);
       await audit(responder.id, 'close', record.id);
-      return c.json(view(record), 200);
+      return c.json(conversationView(record), 200);
     },
   );
 }

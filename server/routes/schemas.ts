@@ -116,7 +116,11 @@ export const LoginParamsSchema = z
   .object({ salt: z.string(), opslimit: z.number().int(), memlimit: z.number().int() })
   .openapi('LoginParams', { description: 'Argon2id salt and parameters; the password never leaves the browser' });
 export const LoginRequest = z
-  .object({ login: z.string().min(1).max(100), authKey: base64url(64).openapi({ description: 'KDF(master, "auth"), 32 bytes' }) })
+  .object({
+    login: z.string().min(1).max(100),
+    authKey: base64url(64).openapi({ description: 'KDF(master, "auth"), 32 bytes' }),
+    totp: z.string().regex(/^\d{6}$/).optional().openapi({ description: 'Current code of the authenticator app, when the account has one' }),
+  })
   .strict()
   .openapi('Login');
 export const ResponderSchema = z
@@ -131,7 +135,10 @@ export const LoggedInSchema = z
   .object({ responder: ResponderSchema, csrfToken: z.string().openapi({ description: 'Send as X-CSRF-Token on every state-changing request' }) })
   .openapi('LoggedIn');
 
-export const DutyRequest = z.object({ team: z.string().min(1).max(64), onDuty: z.boolean() }).strict().openapi('Duty');
+export const DutyRequest = z
+  .object({ team: z.string().min(1).max(64), onDuty: z.boolean(), capacity: z.number().int().min(1).max(20).optional() })
+  .strict()
+  .openapi('Duty');
 
 export const QueueItemSchema = z
   .object({
@@ -143,6 +150,7 @@ export const QueueItemSchema = z
     danger: z.boolean(),
     waitingMs: z.number().int(),
     intake: LogEntrySchema.nullable(),
+    session: z.number().int().openapi({ description: 'Handshake sessions so far: 0 when new, more after a transfer to the team' }),
   })
   .openapi('QueueItem');
 export const QueueSchema = z.object({ items: z.array(QueueItemSchema) }).openapi('Queue');

@@ -3,6 +3,7 @@
 // Semantics are defined here and enforced by the contract suite `store.case.ts`, which runs against
 // every adapter. Times are milliseconds since the epoch (number); TTLs are milliseconds. Adapters
 // never interpret ciphertext: `body` fields are opaque base64url strings.
+import type { Keys } from './keys.js';
 
 /** 22-character base64url id (128 random bits) of one conversation. */
 export type ConversationId = string & { readonly __brand: 'ConversationId' };
@@ -289,6 +290,8 @@ export interface ExpiringRecordStore {
 }
 
 export interface Store {
+  /** The names of this store's keys and channels (its prefix included); callers never build their own. */
+  readonly keys: Keys;
   readonly conversations: ConversationStore;
   readonly log: MessageLog;
   readonly pubsub: PubSub;

@@ -77,6 +77,7 @@ describe('two instances on one Redis', () => {
     const jar = createCookieJar();
     const api = createResponderApi({ baseUrl: b.server.url, cookies: jar });
     await api.login(anna.login, anna.authKey);
+    await api.duty('unga', true);
     expect((await api.claim(c)).status).toBe('active');
     const responder = await connectWs(b.server.url, { cookie: jar.get(), origin: b.origin });
     clients.push(responder);
@@ -170,6 +171,7 @@ describe('two instances on one Redis', () => {
     };
     const one = await login(c1, first);
     const two = await login(d1, next);
+    await one.api.duty('unga', true);
     await one.api.claim(c);
     await one.ws.sub(c, null);
     const beforeCid = newCid();

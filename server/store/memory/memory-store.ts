@@ -61,6 +61,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
   const store: MemoryStore = {
     db,
+    keys,
     conversations: {
       async create(record, ttlMs) {
         const key = keys.conversation(record.id);

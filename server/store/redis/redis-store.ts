@@ -157,6 +157,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
 
   const pubsub = createRedisPubSub(client, subscriber, onError);
   return {
+    keys,
     conversations: createRedisConversationStore(client, keys),
     log: createRedisMessageLog(client, keys),
     pubsub,

@@ -1,2 +1,0 @@
-// Placeholder of the responder console (issue 5 builds it).
-export {};

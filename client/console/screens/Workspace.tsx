@@ -1,0 +1,301 @@
+// The responder's workspace: duty per team, the queue of waiting conversations, own chats, and the
+// open chat with quick replies, safety code, transfer and close.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatWait, useConsole } from '../context.js';
+import type { MessageKey } from '../i18n/index.js';
+import { EMERGENCY_SNIPPET, TEAM_TEMPLATES, localeOfTag } from '../i18n/templates.js';
+import type { ChatView, QueueView } from '../state/console-store.js';
+
+const CATEGORY_KEY = { chat: 'categoryChat', parent: 'categoryParent', callback: 'categoryCallback' } as const satisfies Record<string, MessageKey>;
+
+export function Workspace() {
+  const { state, t } = useConsole();
+  const active = state.chats.find((c) => c.id === state.activeChat) ?? null;
+  return (
+    <div class="workspace">
+      <h1 class="visually-hidden">{t('navWork')}</h1>
+      <div class="side">
+        <DutyPanel />
+        <QueuePanel />
+        <ChatList />
+      </div>
+      <div class="pane">{active !== null ? <ChatPane chat={active} key={active.id} /> : <p class="hint">{t('chatsEmpty')}</p>}</div>
+    </div>
+  );
+}
+
+function DutyPanel() {
+  const { store, state, t } = useConsole();
+  const duty = state.duty;
+  const [capacity, setCapacity] = useState<number | null>(null);
+  const cap = capacity ?? duty?.capacity ?? 3;
+  return (
+    <section class="card" aria-labelledby="duty-title">
+      <h2 id="duty-title">{t('dutyTitle')}</h2>
+      {duty !== null && (
+        <p class="hint" aria-live="polite">
+          {t('load', { load: duty.load, capacity: duty.capacity })}
+        </p>
+      )}
+      <label for="capacity">{t('capacity')}</label>
+      <input id="capacity" type="number" min={1} max={20} value={cap} onInput={(e) => setCapacity(Number(e.currentTarget.value))} />
+      <ul class="plain">
+        {(duty?.teams ?? []).map((team) => (
+          <li key={team.team} class="duty-row">
+            <span>
+              <strong>{team.name}</strong> — {team.onDuty ? t('onDuty') : t('offDuty')}
+              {!team.inHours && ` (${t('outsideHours')})`} · {t('colleaguesOnDuty', { n: team.colleaguesOnDuty })}
+            </span>
+            <button type="button" aria-pressed={team.onDuty} onClick={() => void store.setDuty(team.team, !team.onDuty, cap)}>
+              {team.onDuty ? t('goOffDuty', { team: team.name }) : t('goOnDuty', { team: team.name })}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function QueuePanel() {
+  const { store, state, t } = useConsole();
+  const onDuty = state.duty?.teams.some((d) => d.onDuty) ?? false;
+  return (
+    <section class="card" aria-labelledby="queue-title">
+      <h2 id="queue-title">
+        {t('queueTitle')} ({state.queue.length})
+      </h2>
+      <label class="check">
+        <input type="checkbox" checked={state.notify} onChange={(e) => void store.setNotify(e.currentTarget.checked)} /> {t('notify')}
+      </label>
+      {state.queue.length === 0 ? (
+        <p class="hint">{onDuty ? t('queueEmpty') : t('queueOffDuty')}</p>
+      ) : (
+        <ul class="plain queue" aria-label={t('queueTitle')}>
+          {state.queue.map((item) => (
+            <QueueRow item={item} key={item.id} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function QueueRow({ item }: { item: QueueView }) {
+  const { store, state, t } = useConsole();
+  const team = state.duty?.teams.find((d) => d.team === item.team)?.name ?? item.team;
+  return (
+    <li class={item.danger ? 'queue-item danger' : 'queue-item'} data-conversation={item.id}>
+      <p class="meta">
+        {item.danger && <strong class="flag">{t('danger')}</strong>} {t(CATEGORY_KEY[item.category])} · {team} · {item.language} · {t('source')} {item.source} ·{' '}
+        {t('waited', { time: formatWait(item.waitingMs) })}
+      </p>
+      {item.transferred && <p class="hint">{t('transferredIn')}</p>}
+      <blockquote class="first" dir="auto">
+        {item.firstMessage ?? (item.transferred ? '' : t('undecryptable'))}
+      </blockquote>
+      <button type="button" class="primary" onClick={() => void store.claim(item.id)}>
+        {t('claim')}
+      </button>
+    </li>
+  );
+}
+
+function ChatList() {
+  const { store, state, t } = useConsole();
+  return (
+    <section class="card" aria-labelledby="chats-title">
+      <h2 id="chats-title">{t('chatsTitle')}</h2>
+      {state.chats.length === 0 ? (
+        <p class="hint">{t('chatsEmpty')}</p>
+      ) : (
+        <ul class="plain">
+          {state.chats.map((chat) => (
+            <li key={chat.id}>
+              <button type="button" class="chat-tab" aria-current={state.activeChat === chat.id ? 'true' : undefined} onClick={() => store.openChat(chat.id)}>
+                {chat.danger && '⚠ '}
+                {t(CATEGORY_KEY[chat.category])} · {chat.language} · {chat.id.slice(0, 6)}
+                {chat.unread > 0 && <span class="badge">{t('unread', { n: chat.unread })}</span>}
+                {chat.typing && <span class="hint"> {t('typing')}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const PERSONAL_KEY = 'utvag.console.canned';
+
+function ChatPane({ chat }: { chat: ChatView }) {
+  const { store, state, t } = useConsole();
+  const [draft, setDraft] = useState('');
+  const [outcome, setOutcome] = useState('helped');
+  const [target, setTarget] = useState('');
+  const [personal, setPersonal] = useState<string[]>(() => JSON.parse(localStorage.getItem(PERSONAL_KEY) ?? '[]') as string[]);
+  const log = useRef<HTMLOListElement>(null);
+  const visitorLocale = localeOfTag(chat.language);
+  const templates = TEAM_TEMPLATES[visitorLocale].map((x) => x.replace('{name}', state.me?.displayName ?? ''));
+
+  useEffect(() => {
+    if (state.colleagues === null) void store.loadColleagues();
+  }, []);
+  useEffect(() => {
+    log.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+  }, [chat.lines.length]);
+
+  const open = chat.phase === 'open';
+  const send = async (e: Event) => {
+    e.preventDefault();
+    if (await store.send(chat.id, draft)) setDraft('');
+  };
+  const savePersonal = () => {
+    if (draft.trim() === '') return;
+    const next = [...personal, draft.trim()].slice(-20);
+    setPersonal(next);
+    localStorage.setItem(PERSONAL_KEY, JSON.stringify(next));
+  };
+  const colleagues = (state.colleagues?.responders ?? []).filter((r) => r.id !== state.me?.id && r.teams.includes(chat.team));
+  const teams = state.colleagues?.teams ?? [];
+  const phaseNotice: Partial<Record<ChatView['phase'], MessageKey>> = {
+    connecting: 'connecting',
+    'awaiting-visitor': 'waitingForVisitor',
+    transferred: 'transferred',
+    closed: 'closed',
+    lost: 'accessEnded',
+    elsewhere: 'openElsewhere',
+  };
+  const notice = phaseNotice[chat.phase];
+
+  return (
+    <section class="card chat" aria-labelledby="chat-title" data-conversation={chat.id} data-phase={chat.phase}>
+      <h2 id="chat-title">
+        {chat.danger && <strong class="flag">{t('danger')}</strong>} {t(CATEGORY_KEY[chat.category])} · {chat.language} · {chat.id.slice(0, 6)}
+      </h2>
+      {chat.safetyCode !== null && open && (
+        <p class="safety">
+          {t('safetyCode')}: <strong class="code">{chat.safetyCode}</strong> <span class="hint">{t('safetyHint')}</span>
+        </p>
+      )}
+      {notice !== undefined && (
+        <p class="phase" role="status">
+          {t(notice)}
+        </p>
+      )}
+      <ol class="log" ref={log} aria-label={t('logLabel')} aria-live="polite">
+        {chat.lines.map((line) => (
+          <li key={line.key} class={`line ${line.from}`}>
+            <span class="from">{line.from === 'visitor' ? t('visitor') : line.from === 'responder' ? t('you') : ''}</span>
+            <p dir="auto">{line.from === 'system' ? t(line.text as MessageKey) : line.text}</p>
+          </li>
+        ))}
+      </ol>
+      {chat.typing && <p class="hint">{t('typing')}</p>}
+      {open && (
+        <>
+          <form onSubmit={send} class="composer" autocomplete="off">
+            <label for="draft">{t('message')}</label>
+            <textarea
+              id="draft"
+              dir="auto"
+              rows={3}
+              value={draft}
+              onInput={(e) => {
+                setDraft(e.currentTarget.value);
+                store.typing(chat.id);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) void send(e);
+              }}
+            />
+            <button type="submit" class="primary">
+              {t('send')}
+            </button>
+            <button type="button" onClick={savePersonal}>
+              {t('cannedAdd')}
+            </button>
+            <button type="button" onClick={() => setDraft((d) => (d === '' ? EMERGENCY_SNIPPET[visitorLocale] : `${d}\n${EMERGENCY_SNIPPET[visitorLocale]}`))}>
+              {t('emergency')}
+            </button>
+          </form>
+          <details class="canned">
+            <summary>{t('cannedTitle')}</summary>
+            <h3>{t('cannedTeam')}</h3>
+            <ul class="plain">
+              {templates.map((text, i) => (
+                <li key={`team-${i}`}>
+                  <button type="button" class="link" lang={visitorLocale} dir="auto" onClick={() => setDraft(text)}>
+                    {text}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <h3>{t('cannedPersonal')}</h3>
+            <ul class="plain">
+              {personal.map((text, i) => (
+                <li key={`own-${i}`}>
+                  <button type="button" class="link" dir="auto" onClick={() => setDraft(text)}>
+                    {text}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </details>
+          <div class="actions">
+            <fieldset>
+              <legend>{t('transferTitle')}</legend>
+              <label for="transfer-target">{t('transferTo')}</label>
+              <select id="transfer-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+                <option value="">—</option>
+                <optgroup label={t('transferColleague')}>
+                  {colleagues.map((r) => (
+                    <option key={r.id} value={`r:${r.id}`}>
+                      {r.displayName}
+                      {r.onDuty.length > 0 ? ` (${t('onDuty')})` : ''}
+                    </option>
+                  ))}
+                </optgroup>
+                <optgroup label={t('transferTeam')}>
+                  {teams.map((team) => (
+                    <option key={team.id} value={`t:${team.id}`}>
+                      {team.name}
+                    </option>
+                  ))}
+                </optgroup>
+              </select>
+              <button
+                type="button"
+                disabled={target === ''}
+                onClick={() => void store.transfer(chat.id, target.startsWith('r:') ? { toResponder: target.slice(2) } : { toTeam: target.slice(2) })}
+              >
+                {t('transfer')}
+              </button>
+              <button type="button" class="warn" onClick={() => void store.transfer(chat.id, { threat: true })}>
+                {t('threat')}
+              </button>
+            </fieldset>
+            <fieldset>
+              <legend>{t('closeTitle')}</legend>
+              <label for="outcome">{t('outcome')}</label>
+              <select id="outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
+                <option value="helped">{t('outcomeHelped')}</option>
+                <option value="referred">{t('outcomeReferred')}</option>
+                <option value="follow-up">{t('outcomeFollowUp')}</option>
+                <option value="no-contact">{t('outcomeNoContact')}</option>
+                <option value="other">{t('outcomeOther')}</option>
+              </select>
+              <button type="button" onClick={() => void store.close(chat.id, outcome)}>
+                {t('close')}
+              </button>
+            </fieldset>
+          </div>
+        </>
+      )}
+      {(chat.phase === 'closed' || chat.phase === 'transferred' || chat.phase === 'lost' || chat.phase === 'elsewhere') && (
+        <button type="button" onClick={() => store.dismissChat(chat.id)}>
+          {t('dismiss')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,281 @@
+// One conversation's end-to-end protocol on the responder side: handshake after a claim (or an
+// auto-assignment), a transfer received from a colleague (handoff + the visitor's session request),
+// messages in both directions, transfer out, close. Transport and clock injected; state immutable.
+import {
+  acceptIntake,
+  closeSession,
+  conversationIdFromString,
+  createHandshake,
+  createTransfer,
+  decryptMessage,
+  encryptMessage,
+  fromBase64url,
+  CryptoErrorCode,
+  isCryptoError,
+  openIntake,
+  openSessionRequest,
+  openTransferHandoff,
+  sealStateSnapshot,
+  toBase64url,
+  type OpenedIntake,
+  type SessionContent,
+  type SessionState,
+  type TransferHandoff,
+  type VerifiedResponderCert,
+} from '../../../crypto/console.js';
+import type { Envelope, LogEntry } from '../../shared/api-client.js';
+import type { UnlockedKeys } from '../crypto/keys.js';
+
+export type ChatPhase = 'connecting' | 'awaiting-visitor' | 'open' | 'transferred' | 'closed' | 'lost';
+
+export type ChatEvent =
+  | { readonly type: 'text'; readonly key: string; readonly from: 'visitor' | 'responder'; readonly text: string; readonly at: number }
+  | { readonly type: 'phase'; readonly phase: ChatPhase }
+  | { readonly type: 'safety'; readonly code: string }
+  | { readonly type: 'visitor-closed' }
+  | { readonly type: 'tampered' };
+
+export interface ChatEngineDeps {
+  readonly id: string;
+  readonly team: string;
+  readonly keys: UnlockedKeys;
+  /** Posts an envelope to the conversation's log; resolves with the stored id. */
+  readonly post: (envelope: Envelope) => Promise<{ id: string }>;
+  readonly emit: (event: ChatEvent) => void;
+  readonly now: () => Date;
+  readonly newCid: () => string;
+}
+
+/** Milliseconds of a stream id "<ms>-<seq>". */
+export const entryTime = (id: string) => Number(id.split('-')[0]);
+
+export type ChatEngine = ReturnType<typeof createChatEngine>;
+
+export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | null = null) {
+  let state: SessionState | null = restored;
+  let handoff: TransferHandoff | null = null;
+  /** The psk of the visitor's resume code (sent inside the session), to answer a resume request. */
+  let resumePsk: Uint8Array | null = null;
+  /** Highest session number this console has run, so a replayed request is refused. */
+  let lastSession = restored?.sessionNumber ?? 0;
+  let intake: LogEntry | null = null;
+  /** A responder handshake was seen after the last request/intake we could answer: not ours to redo. */
+  let answered = false;
+  let replayDone = false;
+  let phase: ChatPhase = restored === null ? 'connecting' : 'open';
+  let lastId: string | null = null;
+  let busy: Promise<void> = Promise.resolve();
+
+  const setPhase = (next: ChatPhase) => {
+    phase = next;
+    deps.emit({ type: 'phase', phase: next });
+  };
+  const established = (next: SessionState) => {
+    state = next;
+    lastSession = Math.max(lastSession, next.sessionNumber);
+    deps.emit({ type: 'safety', code: next.safetyCode });
+    setPhase('open');
+  };
+
+  /** Runs steps one after another (entries arrive faster than handshakes are posted). */
+  const serial = (step: () => Promise<void>) => {
+    busy = busy.then(step, step);
+    return busy;
+  };
+
+  async function answerIntake(opened: OpenedIntake): Promise<void> {
+    const { wire, state: next } = acceptIntake(opened, deps.keys.identity);
+    await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
+    established(next);
+  }
+
+  async function tryEstablish(): Promise<void> {
+    if (state !== null || phase === 'transferred' || phase === 'closed') return;
+    if (handoff !== null) {
+      setPhase('awaiting-visitor');
+      return;
+    }
+    if (intake !== null && replayDone && !answered) {
+      const inbox = deps.keys.inbox;
+      try {
+        const envelope = fromBase64url(intake.body);
+        for (const key of inbox.values()) {
+          if (key.cert.team !== deps.team) continue;
+          try {
+            await answerIntake(openIntake(envelope, key));
+            return;
+          } catch (error) {
+            if (!isCryptoError(error)) throw error;
+          }
+        }
+      } catch (error) {
+        if (!isCryptoError(error)) throw error;
+      }
+      setPhase('lost');
+    } else if (replayDone && answered) setPhase('lost');
+  }
+
+  async function onVisitorRequest(entry: LogEntry): Promise<void> {
+    if (handoff === null || state !== null) return;
+    try {
+      const context = openSessionRequest(fromBase64url(entry.body), {
+        mode: 'transfer',
+        conversationId: handoff.conversationId,
+        team: handoff.team,
+        lastSessionNumber: handoff.sessionNumber - 1,
+        psk: handoff.transferKey,
+      });
+      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity });
+      await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
+      handoff = null;
+      established(next);
+    } catch (error) {
+      if (!isCryptoError(error)) throw error;
+    }
+  }
+
+  /** The visitor continues from a resume code (a new tab or phone): a fresh handshake bound to the psk. */
+  async function onResumeRequest(entry: LogEntry): Promise<void> {
+    if (resumePsk === null) return;
+    try {
+      const context = openSessionRequest(fromBase64url(entry.body), {
+        mode: 'resume',
+        conversationId: conversationIdFromString(deps.id),
+        team: deps.team,
+        lastSessionNumber: lastSession,
+        psk: resumePsk,
+      });
+      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity });
+      await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
+      established(next);
+    } catch (error) {
+      if (!isCryptoError(error)) throw error;
+    }
+  }
+
+  function onMessage(entry: LogEntry): void {
+    if (state === null) return;
+    try {
+      const { state: next, content } = decryptMessage(state, fromBase64url(entry.body), { now: deps.now() });
+      state = next;
+      if (content.type === 'text') deps.emit({ type: 'text', key: entry.id, from: 'visitor', text: content.text, at: entryTime(entry.id) });
+      else if (content.type === 'resume-psk') {
+        resumePsk?.fill(0);
+        resumePsk = content.psk.slice();
+      } else if (content.type === 'close') {
+        deps.emit({ type: 'visitor-closed' });
+        setPhase('closed');
+      }
+    } catch (error) {
+      if (!isCryptoError(error)) throw error;
+      // Messages of an earlier session (before a transfer) are not ours; anything else is reported.
+      if (error.code !== CryptoErrorCode.WrongSession && error.code !== CryptoErrorCode.Replay) deps.emit({ type: 'tampered' });
+    }
+  }
+
+  return {
+    get phase() {
+      return phase;
+    },
+    get lastId() {
+      return lastId;
+    },
+    get safetyCode() {
+      return state?.safetyCode ?? null;
+    },
+    /** A log entry (replay or live), in log order. */
+    onEntry(entry: LogEntry): Promise<void> {
+      return serial(async () => {
+        lastId = entry.id;
+        if (entry.from === 'visitor') {
+          if (entry.kind === 'intake') {
+            intake = entry;
+            answered = false;
+          } else if (entry.kind === 'transfer') await onVisitorRequest(entry);
+          else if (entry.kind === 'resume') await onResumeRequest(entry);
+          else if (entry.kind === 'message' || entry.kind === 'close') onMessage(entry);
+        } else if (entry.kind === 'handshake' && state === null) {
+          answered = true;
+        } else if (entry.kind === 'transfer' && state === null) {
+          try {
+            handoff = openTransferHandoff(fromBase64url(entry.body), { cert: deps.keys.identity.cert, boxKeyPair: deps.keys.boxKeyPair }, { anchor: deps.keys.anchor, now: deps.now() });
+            answered = false;
+          } catch (error) {
+            if (!isCryptoError(error)) throw error; // sealed to a colleague
+          }
+        }
+        await tryEstablish();
+      });
+    },
+    /** The replay of the log is complete: decide whether this console must answer the intake. */
+    replayed(): Promise<void> {
+      return serial(async () => {
+        replayDone = true;
+        await tryEstablish();
+      });
+    },
+    async send(text: string): Promise<void> {
+      await serial(async () => {
+        if (state === null) throw new Error('not connected');
+        const { state: next, wire } = encryptMessage(state, { type: 'text', text });
+        const { id } = await deps.post({ cid: deps.newCid(), kind: 'message', body: toBase64url(wire) });
+        state = next;
+        deps.emit({ type: 'text', key: id, from: 'responder', text, at: entryTime(id) });
+      });
+    },
+    /**
+     * Announces a transfer in the channel and posts the handoffs, sealed to each of `next`. With one
+     * certificate the visitor pins it; with several (a team) the announcement names none (all-zero hash).
+     */
+    async announceTransfer(next: readonly VerifiedResponderCert[]): Promise<void> {
+      await serial(async () => {
+        if (state === null || next.length === 0) throw new Error('nothing to transfer to');
+        const transferKey = crypto.getRandomValues(new Uint8Array(32));
+        const random = (n: number) => (n === 32 ? transferKey.slice() : crypto.getRandomValues(new Uint8Array(n)));
+        const handoffs: Uint8Array[] = [];
+        let announcement: SessionContent | null = null;
+        for (const cert of next) {
+          const t = createTransfer({ state, from: deps.keys.identity, next: cert, random });
+          handoffs.push(t.handoff);
+          announcement = t.announcement;
+        }
+        if (announcement === null || announcement.type !== 'transfer') throw new Error('no announcement');
+        if (next.length > 1) announcement = { ...announcement, nextCertHash: new Uint8Array(32) };
+        const { state: after, wire } = encryptMessage(state, announcement);
+        await deps.post({ cid: deps.newCid(), kind: 'message', body: toBase64url(wire) });
+        state = after;
+        for (const h of handoffs) await deps.post({ cid: deps.newCid(), kind: 'transfer', body: toBase64url(h) });
+        transferKey.fill(0);
+      });
+    },
+    /** The server moved it away: forget the session. */
+    handedOver(): void {
+      state = null;
+      resumePsk?.fill(0);
+      resumePsk = null;
+      setPhase('transferred');
+    },
+    accessEnded(): void {
+      state = null;
+      if (phase !== 'transferred' && phase !== 'closed') setPhase('lost');
+    },
+    async close(): Promise<void> {
+      await serial(async () => {
+        if (state !== null && state.closed === null) {
+          const { state: after, wire } = closeSession(state);
+          await deps.post({ cid: deps.newCid(), kind: 'close', body: toBase64url(wire) });
+          state = after;
+        }
+        setPhase('closed');
+      });
+    },
+    ended(): void {
+      state = null;
+      setPhase('closed');
+    },
+    /** The session sealed under the snapshot key, for this tab's storage; null without a session. */
+    snapshot(): string | null {
+      return state === null ? null : toBase64url(sealStateSnapshot(deps.keys.snapshotKey, state));
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// The visitor's WebSocket: hello with its token (never in the URL), reconnect with backoff resuming
+// from the last id seen, frames sent while offline are resent by the caller after `onReady`.
+
+export type ServerFrame =
+  | { t: 'ready'; role: string }
+  | { t: 'subscribed'; c: string }
+  | { t: 'msg'; c: string; e: { id: string; from: 'visitor' | 'responder'; session: number; cid: string; kind: string; body: string } }
+  | { t: 'ack'; c: string; cid: string; id: string; dup: boolean }
+  | { t: 'state'; c: string; status: 'waiting' | 'active' | 'closed'; session: number }
+  | { t: 'typing'; c: string; from: 'visitor' | 'responder' }
+  | { t: 'erased'; c: string }
+  | { t: 'unsubscribed'; c: string; reason: string }
+  | { t: 'error'; code: string; message: string; c?: string; cid?: string }
+  | { t: 'pong' };
+
+export interface VisitorSocketOptions {
+  readonly url: string;
+  readonly conversation: string;
+  readonly token: string;
+  /** Last message id seen, asked for at each (re)connect. */
+  readonly after: () => string | null;
+  readonly onFrame: (frame: ServerFrame) => void;
+  /** Called after each successful subscribe (first connect and every reconnect). */
+  readonly onReady: (reconnected: boolean) => void;
+  readonly onDown: () => void;
+  readonly createSocket?: (url: string) => WebSocket;
+}
+
+export interface VisitorSocket {
+  /** Sends now if connected; returns false when offline (the caller keeps it for onReady). */
+  send(frame: object): boolean;
+  stop(): void;
+}
+
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+
+export function connectVisitorSocket(options: VisitorSocketOptions): VisitorSocket {
+  const make = options.createSocket ?? ((url: string) => new WebSocket(url));
+  let socket: WebSocket | null = null;
+  let ready = false;
+  let stopped = false;
+  let attempt = 0;
+  let everReady = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let pinger: ReturnType<typeof setInterval> | null = null;
+
+  const open = () => {
+    if (stopped) return;
+    const ws = make(options.url);
+    socket = ws;
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ t: 'hello', v: 1, c: options.conversation, token: options.token, after: options.after() }));
+    };
+    ws.onmessage = (event) => {
+      if (typeof event.data !== 'string') return;
+      const frame = JSON.parse(event.data) as ServerFrame;
+      if (frame.t === 'subscribed') {
+        ready = true;
+        attempt = 0;
+        options.onReady(everReady);
+        everReady = true;
+      }
+      options.onFrame(frame);
+    };
+    ws.onclose = (event) => {
+      if (socket !== ws) return;
+      ready = false;
+      socket = null;
+      if (stopped || event.code === 1008) return;
+      options.onDown();
+      timer = setTimeout(open, BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
+      attempt += 1;
+    };
+  };
+  open();
+  // Keeps idle proxies from dropping the socket.
+  pinger = setInterval(() => {
+    if (ready) socket?.send(JSON.stringify({ t: 'ping' }));
+  }, 25_000);
+
+  return {
+    send(frame) {
+      if (!ready || socket === null) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
+    },
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      if (pinger !== null) clearInterval(pinger);
+      socket?.close(1000, 'bye');
+      socket = null;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Consented identity (invariant 4's one exception): a name or phone number the young person chose to
+// share, sealed in the browser to the team inbox key, kept for the retention the visitor picked and
+// revocable by the visitor. The server stores ciphertext and metadata only.
+import type { Clock, RandomBytes } from '../clock.js';
+import { hashToken, newConversationId, tokenMatches } from '../conversations/ids.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import type { ConversationRecord, ExpiringRecordStore, TeamId } from '../store/ports.js';
+
+/** Retentions a visitor may choose, in days. */
+export const CONSENT_RETENTION_DAYS = [30, 90, 180] as const;
+export type ConsentRetentionDays = (typeof CONSENT_RETENTION_DAYS)[number];
+
+const DAY_MS = 86_400_000;
+const byTeam = (team: string) => `consent:${team}`;
+/** id → team, so a visitor can revoke with the id alone (same TTL as the consent). */
+const REF = 'consent-ref';
+
+/** One consent as stored and as listed to the team's responders. */
+export interface ConsentRecord {
+  readonly id: string;
+  readonly team: TeamId;
+  /** The conversation it was given in (it may have expired since). */
+  readonly conversation: string;
+  /** base64url of the sealed identity (an intake-format box to the team inbox key, category "consent"). */
+  readonly sealed: string;
+  readonly retentionDays: ConsentRetentionDays;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+interface Stored extends ConsentRecord {
+  /** SHA-256 of the visitor's conversation token: the right to revoke. */
+  readonly tokenHash: string;
+}
+
+export interface ConsentServiceDeps {
+  readonly expiring: ExpiringRecordStore;
+  readonly clock: Clock;
+  readonly random: RandomBytes;
+}
+
+export type ConsentService = ReturnType<typeof createConsentService>;
+
+const publicView = ({ tokenHash: _omit, ...record }: Stored): ConsentRecord => record;
+
+export function createConsentService(deps: ConsentServiceDeps) {
+  const { expiring, clock, random } = deps;
+
+  const load = async (id: string): Promise<Stored | null> => {
+    const team = await expiring.get(REF, id);
+    if (team === null) return null;
+    const value = await expiring.get(byTeam(team), id);
+    return value === null ? null : (JSON.parse(value) as Stored);
+  };
+
+  return {
+    /** Stores a consent given in `conversation` by the holder of `token`; returns its id and expiry. */
+    async grant(conversation: ConversationRecord, token: string, sealed: string, retentionDays: ConsentRetentionDays): Promise<ConsentRecord> {
+      if (conversation.status === 'closed') throw new ApiError(ErrorCode.ConversationClosed);
+      const now = clock.now();
+      const ttl = retentionDays * DAY_MS;
+      const record: Stored = {
+        id: newConversationId(random),
+        team: conversation.team,
+        conversation: conversation.id,
+        sealed,
+        retentionDays,
+        createdAt: now,
+        expiresAt: now + ttl,
+        tokenHash: hashToken(token),
+      };
+      await expiring.put(byTeam(record.team), record.id, JSON.stringify(record), ttl);
+      await expiring.put(REF, record.id, record.team, ttl);
+      return publicView(record);
+    },
+
+    /** The visitor withdraws it (token of the conversation it was given in). Unauthorized for a wrong token or unknown id. */
+    async revoke(id: string, token: string): Promise<void> {
+      const record = await load(id);
+      if (record === null || !tokenMatches(token, record.tokenHash)) throw new ApiError(ErrorCode.Unauthorized);
+      await expiring.delete(byTeam(record.team), id);
+      await expiring.delete(REF, id);
+    },
+
+    /** Live consents of the given teams, oldest first. */
+    async listForTeams(teams: readonly string[]): Promise<ConsentRecord[]> {
+      const all: ConsentRecord[] = [];
+      for (const team of teams) {
+        for (const { value } of await expiring.list(byTeam(team))) all.push(publicView(JSON.parse(value) as Stored));
+      }
+      return all.sort((a, b) => a.createdAt - b.createdAt);
+    },
+
+    /** A team member erases a consent (e.g. once support has started elsewhere). */
+    async eraseAsResponder(id: string, teams: readonly string[]): Promise<void> {
+      const record = await load(id);
+      if (record === null) throw new ApiError(ErrorCode.NotFound);
+      if (!teams.includes(record.team)) throw new ApiError(ErrorCode.Forbidden);
+      await expiring.delete(byTeam(record.team), id);
+      await expiring.delete(REF, id);
+    },
+  };
+}

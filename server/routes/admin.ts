@@ -1,0 +1,220 @@
+// Admin and supervisor routes: invitations and certification of enrolled responders, team routing
+// settings, and the audit log (who did what, never content). Needs a session with the right role.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { createTrustAnchor, fromBase64url, toBase64url, verifyResponderCert } from '../../crypto/index.js';
+import type { Clock } from '../clock.js';
+import type { Directory } from '../directory/directory.js';
+import { certifyDemoResponder, holdsDemoOrgKey, refreshDemoOrg } from '../directory/demo-org.js';
+import type { Invitations } from '../enrolment/invitations.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import { TeamSettingsSchema } from '../routing/team-settings.js';
+import type { Routing } from '../routing/routing.js';
+import type { ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
+import { createAuditWriter } from './audit-writer.js';
+import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
+
+export interface AdminRouteDeps {
+  readonly store: Store;
+  readonly directory: Directory;
+  readonly invitations: Invitations;
+  readonly routing: Routing;
+  readonly clock: Clock;
+  readonly random: (n: number) => Uint8Array;
+  readonly secret: Uint8Array;
+}
+
+const security = [{ responderSession: [] }];
+
+/** Middleware: the session's responder must hold one of `roles`. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async function requireRole(c, next) {
+    if (!c.get('responder').roles.some((r) => roles.includes(r))) throw new ApiError(ErrorCode.Forbidden);
+    await next();
+  };
+}
+
+const InvitationRequest = z
+  .object({
+    displayName: z.string().min(1).max(80),
+    teams: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).min(1).max(10),
+    roles: z.array(z.enum(['responder', 'supervisor', 'admin'])).min(1),
+  })
+  .strict()
+  .openapi('InvitationRequest');
+
+const InvitationSummary = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  teams: z.array(z.string()),
+  roles: z.array(z.string()),
+  state: z.enum(['open', 'enrolled', 'certified']),
+  login: z.string().nullable(),
+  fingerprint: z.string().nullable(),
+  expiresAt: z.number().int(),
+});
+const IdParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/).openapi({ param: { name: 'id', in: 'path' } }) });
+const TeamParam = z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'team', in: 'path' } }) });
+
+export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
+  const { store, invitations } = deps;
+  app.use('/api/v1/admin/invitations', requireRole('admin'));
+  app.use('/api/v1/admin/invitations/*', requireRole('admin'));
+  app.use('/api/v1/admin/teams/*', requireRole('admin', 'supervisor'));
+  app.use('/api/v1/admin/audit', requireRole('admin', 'supervisor'));
+  const audit = createAuditWriter(deps);
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/invitations',
+      tags: ['admin'],
+      summary: 'Invite a responder (teams, roles); the link is shown once',
+      security,
+      request: { body: { content: { 'application/json': { schema: InvitationRequest } }, required: true } },
+      responses: { 201: json(z.object({ token: z.string(), path: z.string(), expiresAt: z.number().int() }), 'Invitation'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      for (const team of body.teams) if ((await store.staff.getTeam(team as TeamId)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+      const me = c.get('responder');
+      const { token, invitation } = await invitations.create({ ...body, createdBy: me.id });
+      await audit(me.id, 'invite');
+      return c.json({ token, path: `/console#enrol=${token}`, expiresAt: invitation.expiresAt }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/admin/invitations', tags: ['admin'], summary: 'Invitations and enrolments waiting for certification', security, responses: { 200: json(z.object({ items: z.array(InvitationSummary) }), 'Invitations'), ...ERROR_RESPONSES } }),
+    async (c) => {
+      const items = (await invitations.list()).map((i) => ({ id: i.id, displayName: i.displayName, teams: i.teams, roles: i.roles, state: i.state, login: i.login, fingerprint: i.fingerprint, expiresAt: i.expiresAt }));
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/invitations/{id}/certify',
+      tags: ['admin'],
+      summary: 'Certify an enrolled responder after comparing the key fingerprint (with a certificate signed in the admin’s browser, or by the demo organisation key)',
+      security,
+      request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ fingerprint: z.string().max(64), cert: z.string().regex(/^[A-Za-z0-9_-]+$/).max(8192).optional() }).strict() } }, required: true } },
+      responses: { 204: { description: 'Certified and activated' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const inv = await invitations.get(c.req.valid('param').id);
+      if (inv === null || inv.state !== 'enrolled' || inv.responder === null || inv.signPublicKey === null || inv.boxPublicKey === null || inv.wrappedKeys === null) {
+        throw new ApiError(ErrorCode.InvitationInvalid);
+      }
+      const body = c.req.valid('json');
+      if (body.fingerprint.replace(/\s/g, '') !== (inv.fingerprint ?? '').replace(/\s/g, '')) throw new ApiError(ErrorCode.InvalidRequest, 'The fingerprint does not match the enrolled keys.');
+      const responder = await store.staff.getResponder(inv.responder as ResponderId);
+      if (responder === null) throw new ApiError(ErrorCode.InvitationInvalid);
+      const enrolled = { signPublicKey: inv.signPublicKey, boxPublicKey: inv.boxPublicKey, wrappedKeys: inv.wrappedKeys };
+      // Active before the team inbox keys are sealed (only active members get them); undone on failure.
+      await store.staff.putResponder({ ...responder, active: true });
+      try {
+        await storeCertificate(deps, responder, enrolled, body.cert);
+      } catch (error) {
+        await store.staff.putResponder({ ...responder, active: false });
+        throw error;
+      }
+      await invitations.put({ ...inv, state: 'certified', wrappedKeys: null });
+      await audit(c.get('responder').id, 'certify');
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'delete', path: '/api/v1/admin/invitations/{id}', tags: ['admin'], summary: 'Withdraw an invitation', security, request: { params: IdParam }, responses: { 204: { description: 'Withdrawn' }, ...ERROR_RESPONSES } }),
+    async (c) => {
+      await invitations.remove(c.req.valid('param').id);
+      await audit(c.get('responder').id, 'withdraw-invitation');
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/admin/teams/{team}/settings', tags: ['admin'], summary: 'Routing settings of a team', security, request: { params: TeamParam }, responses: { 200: json(TeamSettingsSchema, 'Settings'), ...ERROR_RESPONSES } }),
+    async (c) => {
+      const team = c.req.valid('param').team as TeamId;
+      if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.NotFound);
+      return c.json(await deps.routing.settings.get(team), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/admin/teams/{team}/settings',
+      tags: ['admin'],
+      summary: 'Duty hours (Europe/Stockholm), auto-assignment, default capacity, specialist flag',
+      security,
+      request: { params: TeamParam, body: { content: { 'application/json': { schema: TeamSettingsSchema } }, required: true } },
+      responses: { 204: { description: 'Saved' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const team = c.req.valid('param').team as TeamId;
+      if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.NotFound);
+      await deps.routing.settings.put(team, c.req.valid('json'));
+      await audit(c.get('responder').id, 'team-settings');
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/audit',
+      tags: ['admin'],
+      summary: 'Recent responder actions (who, what, when; never content)',
+      security,
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+      responses: { 200: json(z.object({ entries: z.array(z.object({ at: z.number().int(), actor: z.string(), actorName: z.string(), action: z.string(), ref: z.string() })) }), 'Entries'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const names = new Map<string, string>();
+      const entries = [];
+      for (const e of await store.audit.recent(c.req.valid('query').limit)) {
+        if (!names.has(e.actor)) names.set(e.actor, (await store.staff.getResponder(e.actor))?.displayName ?? e.actor);
+        entries.push({ ...e, actorName: names.get(e.actor) ?? e.actor });
+      }
+      return c.json({ entries }, 200);
+    },
+  );
+}
+
+/**
+ * Stores the certificate of an enrolled responder's keys: one signed in an admin's browser (accepted
+ * only if it chains to the organisation and names exactly these keys), or, in the demo, one the
+ * server issues with the organisation key it holds. Team inbox keys are then sealed to the member.
+ */
+async function storeCertificate(
+  deps: AdminRouteDeps,
+  responder: ResponderRecord,
+  enrolled: { signPublicKey: string; boxPublicKey: string; wrappedKeys: string },
+  signed: string | undefined,
+): Promise<void> {
+  const demoDeps = { store: deps.store, directory: deps.directory, clock: deps.clock, random: deps.random };
+  if (signed === undefined) {
+    if (!(await holdsDemoOrgKey(deps.store))) throw new ApiError(ErrorCode.InvalidRequest, 'Sign the certificate in the admin console (the server holds no organisation key).');
+    await certifyDemoResponder(demoDeps, responder, { signPublicKey: fromBase64url(enrolled.signPublicKey), boxPublicKey: fromBase64url(enrolled.boxPublicKey), wrappedKeys: enrolled.wrappedKeys });
+    return;
+  }
+  const org = await deps.directory.getOrg();
+  if (org === null) throw new ApiError(ErrorCode.NotFound, 'No organisation keys are published yet.');
+  const now = new Date(deps.clock.now());
+  const anchor = createTrustAnchor({ rootPublicKey: fromBase64url(org.rootPublicKey) as never, orgCert: fromBase64url(org.orgCert), revocationList: fromBase64url(org.revocationList), now });
+  let cert;
+  try {
+    cert = verifyResponderCert(anchor, fromBase64url(signed), { now });
+  } catch {
+    throw new ApiError(ErrorCode.InvalidRequest, 'The certificate does not chain to the organisation key.');
+  }
+  if (cert.id !== responder.id || toBase64url(cert.signPublicKey) !== enrolled.signPublicKey || toBase64url(cert.boxPublicKey) !== enrolled.boxPublicKey) {
+    throw new ApiError(ErrorCode.InvalidRequest, 'The certificate is for other keys.');
+  }
+  await deps.directory.putResponderKeys({ responder: responder.id, cert: toBase64url(cert.bytes), wrappedKeys: enrolled.wrappedKeys });
+  if (await holdsDemoOrgKey(deps.store)) await refreshDemoOrg(demoDeps);
+}

@@ -1,0 +1,217 @@
+// Routes the responder console needs beside the core responder API: duty status, own assignments,
+// colleagues' certificates (for transfers), the "under threat" hand-over, and callbacks.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Callbacks } from '../callbacks/callbacks.js';
+import type { Clock } from '../clock.js';
+import type { ConversationService } from '../conversations/service.js';
+import type { Directory } from '../directory/directory.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import type { Routing } from '../routing/routing.js';
+import type { ConversationId, ResponderId, Store, TeamId } from '../store/ports.js';
+import { createAuditWriter } from './audit-writer.js';
+import { ERROR_RESPONSES, json, type App } from './common.js';
+import { conversationView } from './responder.js';
+import { ConversationIdParam, ConversationViewSchema, LogEntrySchema } from './schemas.js';
+
+export interface ConsoleRouteDeps {
+  readonly store: Store;
+  readonly conversations: ConversationService;
+  readonly routing: Routing;
+  readonly directory: Directory;
+  readonly callbacks: Callbacks;
+  readonly clock: Clock;
+  readonly secret: Uint8Array;
+  /** Presence lifetime without a heartbeat; the console beats at a third of it. */
+  readonly presenceTtlMs: number;
+}
+
+const security = [{ responderSession: [] }];
+
+const DutyStatusSchema = z
+  .object({
+    teams: z.array(
+      z.object({
+        team: z.string(),
+        name: z.string(),
+        onDuty: z.boolean(),
+        inHours: z.boolean(),
+        colleaguesOnDuty: z.number().int(),
+        waiting: z.number().int(),
+      }),
+    ),
+    capacity: z.number().int(),
+    load: z.number().int(),
+    heartbeatMs: z.number().int().openapi({ description: 'Send a heartbeat at least this often while on duty' }),
+  })
+  .openapi('DutyStatus');
+
+const AssignedSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        team: z.string(),
+        category: z.enum(['chat', 'callback', 'parent']),
+        language: z.string(),
+        source: z.string(),
+        danger: z.boolean(),
+        session: z.number().int(),
+        since: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('Assigned');
+
+const ColleaguesSchema = z
+  .object({
+    teams: z.array(z.object({ id: z.string(), name: z.string(), specialist: z.boolean() })),
+    responders: z.array(z.object({ id: z.string(), displayName: z.string(), teams: z.array(z.string()), cert: z.string(), onDuty: z.array(z.string()) })),
+  })
+  .openapi('Colleagues');
+
+const CallbacksSchema = z
+  .object({ items: z.array(z.object({ id: z.string(), team: z.string(), language: z.string(), waitingMs: z.number().int(), attempts: z.number().int(), intake: LogEntrySchema.nullable() })) })
+  .openapi('Callbacks');
+
+export function registerConsoleRoutes(app: App, deps: ConsoleRouteDeps): void {
+  const { store, conversations, routing } = deps;
+  const audit = createAuditWriter(deps);
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/responder/duty', tags: ['responder'], summary: 'Own duty per team, capacity and load', security, responses: { 200: json(DutyStatusSchema, 'Duty'), ...ERROR_RESPONSES } }),
+    async (c) => {
+      const me = c.get('responder');
+      const teams = [];
+      for (const id of me.teams) {
+        const team = await store.staff.getTeam(id);
+        const raw = await store.duty.onDuty(id);
+        teams.push({
+          team: id,
+          name: team?.name ?? id,
+          onDuty: raw.includes(me.id),
+          inHours: await routing.isWithinHours(id),
+          colleaguesOnDuty: raw.filter((r) => r !== me.id).length,
+          waiting: await store.queues.size(id),
+        });
+      }
+      const first = me.teams[0];
+      return c.json(
+        { teams, capacity: first === undefined ? 0 : await routing.capacity(me.id, first), load: await routing.load(me.id), heartbeatMs: Math.max(1000, Math.floor(deps.presenceTtlMs / 3)) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/responder/assigned', tags: ['responder'], summary: 'Open conversations assigned to me (claimed, auto-assigned or transferred to me)', security, responses: { 200: json(AssignedSchema, 'Assigned'), ...ERROR_RESPONSES } }),
+    async (c) => {
+      const me = c.get('responder');
+      await routing.load(me.id); // prunes
+      const items = [];
+      for (const entry of await store.queues.list(`~${me.id}` as TeamId, 100)) {
+        const r = await store.conversations.get(entry.id);
+        if (r === null || r.assignee !== me.id || r.status !== 'active') continue;
+        items.push({ id: r.id, team: r.team, category: r.category, language: r.language, source: r.source, danger: r.danger, session: r.session, since: entry.score });
+      }
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/responder/colleagues', tags: ['responder'], summary: 'Teams and certified responders (for transfers: the browser verifies every certificate)', security, responses: { 200: json(ColleaguesSchema, 'Colleagues'), ...ERROR_RESPONSES } }),
+    async (c) => {
+      const teams = await store.staff.listTeams();
+      const onDuty = new Map<TeamId, ResponderId[]>();
+      for (const t of teams) onDuty.set(t.id, await routing.onDuty(t.id));
+      const responders = [];
+      for (const keys of await deps.directory.listResponderKeys()) {
+        const r = await store.staff.getResponder(keys.responder as ResponderId);
+        if (r === null || !r.active) continue;
+        responders.push({ id: r.id, displayName: r.displayName, teams: [...r.teams], cert: keys.cert, onDuty: teams.filter((t) => onDuty.get(t.id)?.includes(r.id)).map((t) => t.id) });
+      }
+      const specialist = await routing.specialistTeam();
+      return c.json({ teams: teams.map((t) => ({ id: t.id, name: t.name, specialist: t.id === specialist })), responders }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/conversations/{id}/threat',
+      tags: ['responder'],
+      summary: 'Flag "under threat": hands the conversation to the specialist team (after the in-channel transfer announcement)',
+      security,
+      request: { params: ConversationIdParam },
+      responses: { 200: json(ConversationViewSchema, 'Handed over'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const me = c.get('responder');
+      const team = await routing.specialistTeam();
+      if (team === null) throw new ApiError(ErrorCode.NotFound, 'No specialist team is configured.');
+      const record = await conversations.transfer(c.req.valid('param').id as ConversationId, me, { kind: 'team', team });
+      await routing.released(me.id, record.id);
+      await audit(me.id, 'threat-handover', record.id);
+      return c.json(conversationView(record), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/responder/callbacks', tags: ['responder'], summary: 'Waiting callback requests offered to me, sealed (decrypt in the browser)', security, responses: { 200: json(CallbacksSchema, 'Callbacks'), ...ERROR_RESPONSES } }),
+    async (c) => {
+      const me = c.get('responder');
+      const offered = [];
+      for (const t of me.teams) if ((await routing.onDuty(t)).includes(me.id)) offered.push(t);
+      const items = await deps.callbacks.list(offered);
+      const now = deps.clock.now();
+      return c.json({ items: items.map((i) => ({ id: i.record.id, team: i.record.team, language: i.record.language, waitingMs: now - i.record.createdAt, attempts: i.attempts, intake: i.intake })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/api/v1/responder/callbacks/{id}/done', tags: ['responder'], summary: 'Called: erases the request (and the number) at once', security, request: { params: ConversationIdParam }, responses: { 204: { description: 'Erased' }, ...ERROR_RESPONSES } }),
+    async (c) => {
+      const me = c.get('responder');
+      await deps.callbacks.done(c.req.valid('param').id as ConversationId, me);
+      await routing.released(me.id, c.req.valid('param').id as ConversationId);
+      await audit(me.id, 'callback-done', c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/callbacks/{id}/not-reached',
+      tags: ['responder'],
+      summary: 'Not reached: back to the team queue with the attempt counted',
+      security,
+      request: { params: ConversationIdParam },
+      responses: { 200: json(z.object({ attempts: z.number().int() }), 'Requeued'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const me = c.get('responder');
+      const attempts = await deps.callbacks.notReached(c.req.valid('param').id as ConversationId, me);
+      await routing.released(me.id, c.req.valid('param').id as ConversationId);
+      await audit(me.id, 'callback-not-reached', c.req.valid('param').id);
+      return c.json({ attempts }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/responder/audit/consent',
+      tags: ['responder'],
+      summary: 'Records that consented identities were viewed or copied (the audit keeps keyed references, never the identity)',
+      security,
+      request: { body: { content: { 'application/json': { schema: z.object({ consents: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1).max(200), action: z.enum(['view', 'copy']) }).strict() } }, required: true } },
+      responses: { 204: { description: 'Recorded' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const me = c.get('responder');
+      const { consents, action } = c.req.valid('json');
+      for (const id of consents) await audit(me.id, `consent-${action}`, id);
+      return c.body(null, 204);
+    },
+  );
+}
