@@ -40,6 +40,8 @@ interface Subscription {
 }
 
 const REPLAY_PAGE = 200;
+/** How long a replay waits for a reader that makes no room in its send buffer. */
+const REPLAY_STALL_MS = 30_000;
 
 export interface Connection {
   onMessage(text: string): Promise<void>;
@@ -140,11 +142,31 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
     for (;;) {
       const page = await deps.conversations.history(id, sub.last, REPLAY_PAGE);
       for (const entry of page) {
+        // A long replay goes at the reader's pace: it must not trip the slow-consumer limit.
+        if (socket.bufferedAmount() > deps.maxBufferedBytes / 2 && !(await drained())) return;
         sub.last = entry.id;
         send({ t: 'msg', c: id, e: entry });
       }
       if (page.length < REPLAY_PAGE || closed) return;
     }
+  };
+
+  /**
+   * Waits until the socket's send buffer is down to a quarter of the limit. False when the socket
+   * closed meanwhile or the reader made no room within REPLAY_STALL_MS (then it is closed with 1013).
+   */
+  const drained = async (): Promise<boolean> => {
+    const deadline = Date.now() + REPLAY_STALL_MS;
+    while (!closed && socket.bufferedAmount() > deps.maxBufferedBytes / 4) {
+      if (Date.now() > deadline) {
+        closed = true;
+        socket.close(CloseCode.TryAgainLater, 'slow consumer: reconnect and resume');
+        await stopAll();
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return !closed;
   };
 
   /** Delivers the held events; a state event among them may start holding again. */
