@@ -28,6 +28,7 @@ export const WireType = {
   WrappedKeys: 0x60,
   SessionState: 0x70,
   PendingVisitor: 0x71,
+  LocalSecret: 0x72,
 } as const;
 
 /** Organisation certificate: the root vouches for the organisation signing key (≤ 366 days). */

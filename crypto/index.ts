@@ -117,6 +117,8 @@ export {
   deserializeSession,
   sealStateSnapshot,
   openStateSnapshot,
+  sealLocalSecret,
+  openLocalSecret,
   serializePendingVisitor,
   deserializePendingVisitor,
 } from './session-state.js';

@@ -151,3 +151,33 @@ export function deserializePendingVisitor(bytes: Uint8Array): PendingVisitor {
   r.end();
   return { conversationId, team, epoch, sessionNumber, visitorKeyPair, binding, psk, expectedResponderCertHash };
 }
+
+function localSecretAd(purpose: string): Uint8Array {
+  return Writer.labelled('local-secret').u8(PROTOCOL_VERSION).string(purpose).finish();
+}
+
+/**
+ * Encrypts a small secret (e.g. a visitor's resume psk) under a 32-byte local key for the console's
+ * own storage, bound to `purpose`. Wire: u8 version ‖ u8 0x72 ‖ nonce(24) ‖ XChaCha20-Poly1305
+ * ciphertext, with AD = L("local-secret", version, purpose). Malformed for a wrong key length.
+ */
+export function sealLocalSecret(localKey: Uint8Array, purpose: string, secret: Uint8Array, random: Random = systemRandom): Uint8Array {
+  if (localKey.length !== 32) fail(CryptoErrorCode.Malformed, 'local key length');
+  const nonce = random(24);
+  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(secret, localSecretAd(purpose), null, nonce, localKey);
+  return new Writer().u8(PROTOCOL_VERSION).u8(WireType.LocalSecret).fixed(nonce, 24).bytes(ct).finish();
+}
+
+/** Decrypts a sealed local secret; Tampered when it does not authenticate (wrong key, purpose or bytes). */
+export function openLocalSecret(localKey: Uint8Array, purpose: string, wire: Uint8Array): Uint8Array {
+  const r = new Reader(wire);
+  readHeader(r, WireType.LocalSecret, 'local secret');
+  const nonce = r.fixed(24);
+  const ct = r.bytes(4096);
+  r.end();
+  try {
+    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, localSecretAd(purpose), nonce, localKey);
+  } catch {
+    return fail(CryptoErrorCode.Tampered, 'local secret does not authenticate');
+  }
+}
