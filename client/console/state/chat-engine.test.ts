@@ -19,7 +19,8 @@ import {
 import { seededRandom } from '../../../crypto/random.js';
 import type { Envelope, LogEntry } from '../../shared/api-client.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
-import { createChatEngine, type ChatEvent } from './chat-engine.js';
+import { openLocalSecret, openStateSnapshot } from '../../../crypto/index.js';
+import { createChatEngine, resumePskPurpose, type ChatEvent } from './chat-engine.js';
 
 async function world() {
   await loadSodium();
@@ -47,24 +48,29 @@ async function world() {
   const id = conversationIdToString(pending.conversationId);
   append('visitor', { cid: 'intake', kind: 'intake', body: toBase64url(wire) });
 
-  const engine = (who: typeof alice, inbox: boolean) => {
+  const engine = (
+    who: typeof alice,
+    inbox: boolean,
+    restore: { keys: UnlockedKeys; state: SessionState; psk: Uint8Array | null; seen: number } | null = null,
+  ) => {
     const events: ChatEvent[] = [];
+    const keys = restore?.keys ?? keysOf(who, inbox);
     const e = createChatEngine({
       id,
       team: 'unga',
-      keys: keysOf(who, inbox),
+      keys,
       post: async (env) => append('responder', env),
       emit: (ev) => events.push(ev),
       now: () => NOW,
       newCid: () => `cid-${n}`,
-    });
-    let seen = 0;
+    }, restore?.state ?? null, restore?.psk ?? null);
+    let seen = restore?.seen ?? 0;
     /** Delivers the log entries it has not seen yet, then the end of the replay. */
     const sync = async () => {
       while (seen < log.length) await e.onEntry(log[seen++]!);
       await e.replayed();
     };
-    return { e, events, sync, texts: () => events.flatMap((ev) => (ev.type === 'text' && ev.from === 'visitor' ? [ev.text] : [])) };
+    return { e, keys, events, sync, seen: () => seen, texts: () => events.flatMap((ev) => (ev.type === 'text' && ev.from === 'visitor' ? [ev.text] : [])) };
   };
 
   // The visitor side.
@@ -102,7 +108,7 @@ async function world() {
     session = out.state;
     append('visitor', { cid: `v-${n}`, kind: 'message', body: toBase64url(out.wire) });
   };
-  return { pki, alice, bob, carol, log, engine, visitorSync, visitorSend, received, get session() {
+  return { pki, alice, bob, carol, log, id, engine, visitorSync, visitorSend, received, get session() {
     return session;
   }, setPending: (p: PendingVisitor) => {
     visitorPending = p;
@@ -155,13 +161,26 @@ describe('chat engine', () => {
     const psk = new Uint8Array(32).fill(7);
     w.visitorSend({ type: 'resume-psk', psk });
     await b.sync();
+    expect(b.events.some((ev) => ev.type === 'resume-ready')).toBe(true);
+    // The tab reloads: the engine comes back from its sealed snapshots only (state and psk).
+    const snap = b.e.snapshot();
+    const pskSnap = b.e.resumeSnapshot();
+    expect(snap).not.toBeNull();
+    expect(pskSnap).not.toBeNull();
+    expect(() => openLocalSecret(b.keys.snapshotKey, resumePskPurpose('another-conversation'), fromBase64url(pskSnap!))).toThrow();
+    const b2 = w.engine(w.bob, false, {
+      keys: b.keys,
+      state: openStateSnapshot(b.keys.snapshotKey, fromBase64url(snap!)),
+      psk: openLocalSecret(b.keys.snapshotKey, resumePskPurpose(w.id), fromBase64url(pskSnap!)),
+      seen: b.seen(),
+    });
     const resumed = createSessionRequest({ mode: 'resume', conversationId: w.session!.conversationId, team: 'unga', sessionNumber: w.session!.sessionNumber + 1, psk });
     w.setPending(resumed.pending);
     w.log.push({ cid: 'resume', kind: 'resume', body: toBase64url(resumed.wire), id: '9999-0', from: 'visitor', session: 0 });
-    await b.sync();
+    await b2.sync();
     w.visitorSync();
     expect(w.session?.sessionNumber).toBe(3);
-    expect(w.session?.safetyCode).toBe(b.e.safetyCode);
+    expect(w.session?.safetyCode).toBe(b2.e.safetyCode);
   });
 
   it('a transfer to a team names no single responder: any sealed member may answer', async () => {

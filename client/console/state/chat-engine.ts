@@ -16,6 +16,7 @@ import {
   openSessionRequest,
   openTransferHandoff,
   sealStateSnapshot,
+  sealLocalSecret,
   toBase64url,
   type OpenedIntake,
   type SessionContent,
@@ -33,7 +34,9 @@ export type ChatEvent =
   | { readonly type: 'phase'; readonly phase: ChatPhase }
   | { readonly type: 'safety'; readonly code: string }
   | { readonly type: 'visitor-closed' }
-  | { readonly type: 'tampered' };
+  | { readonly type: 'tampered' }
+  /** The visitor shared its resume psk: persist it (resumeSnapshot) so a reloaded tab can answer. */
+  | { readonly type: 'resume-ready' };
 
 export interface ChatEngineDeps {
   readonly id: string;
@@ -46,16 +49,19 @@ export interface ChatEngineDeps {
   readonly newCid: () => string;
 }
 
+/** What a conversation's sealed resume psk is bound to in local storage. */
+export const resumePskPurpose = (id: string) => `resume-psk:${id}`;
+
 /** Milliseconds of a stream id "<ms>-<seq>". */
 export const entryTime = (id: string) => Number(id.split('-')[0]);
 
 export type ChatEngine = ReturnType<typeof createChatEngine>;
 
-export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | null = null) {
+export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | null = null, restoredResumePsk: Uint8Array | null = null) {
   let state: SessionState | null = restored;
   let handoff: TransferHandoff | null = null;
   /** The psk of the visitor's resume code (sent inside the session), to answer a resume request. */
-  let resumePsk: Uint8Array | null = null;
+  let resumePsk: Uint8Array | null = restoredResumePsk;
   /** Highest session number this console has run, so a replayed request is refused. */
   let lastSession = restored?.sessionNumber ?? 0;
   let intake: LogEntry | null = null;
@@ -162,6 +168,7 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
       else if (content.type === 'resume-psk') {
         resumePsk?.fill(0);
         resumePsk = content.psk.slice();
+        deps.emit({ type: 'resume-ready' });
       } else if (content.type === 'close') {
         deps.emit({ type: 'visitor-closed' });
         setPhase('closed');
@@ -276,6 +283,10 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
     /** The session sealed under the snapshot key, for this tab's storage; null without a session. */
     snapshot(): string | null {
       return state === null ? null : toBase64url(sealStateSnapshot(deps.keys.snapshotKey, state));
+    },
+    /** The visitor's resume psk sealed under the snapshot key (pass it back on restore); null without one. */
+    resumeSnapshot(): string | null {
+      return resumePsk === null ? null : toBase64url(sealLocalSecret(deps.keys.snapshotKey, resumePskPurpose(deps.id), resumePsk));
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   openCallbackRequest,
   openIntake,
   openStateSnapshot,
+  openLocalSecret,
   parseIntakeEnvelope,
   verifyResponderCert,
   type OpenedIntake,
@@ -17,7 +18,7 @@ import { ApiRequestError, type Category, type LogEntry, type QueueItem, type cre
 import type { DeriveKeys } from '../crypto/password.js';
 import { unlockKeys, wipeKeys, type KeyBundle, type UnlockedKeys } from '../crypto/keys.js';
 import type { Locale, MessageKey } from '../i18n/index.js';
-import { createChatEngine, type ChatEngine, type ChatPhase } from './chat-engine.js';
+import { createChatEngine, resumePskPurpose, type ChatEngine, type ChatPhase } from './chat-engine.js';
 import { createResponderSocket, type ResponderSocket, type ServerFrame } from './socket.js';
 
 export type ResponderApi = ReturnType<typeof createResponderApi>;
@@ -223,7 +224,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     const snap = engine?.snapshot() ?? null;
     try {
       if (snap === null) win.sessionStorage.removeItem(SNAPSHOT_PREFIX + id);
-      else win.sessionStorage.setItem(SNAPSHOT_PREFIX + id, JSON.stringify({ snap, lastId: engine?.lastId ?? null }));
+      else win.sessionStorage.setItem(SNAPSHOT_PREFIX + id, JSON.stringify({ snap, psk: engine?.resumeSnapshot() ?? null, lastId: engine?.lastId ?? null }));
     } catch {
       // Storage full or unavailable: the chat still works in this tab, it just will not survive a reload.
     }
@@ -234,12 +235,14 @@ export function createConsoleStore(deps: ConsoleDeps) {
     if (existing !== undefined) return existing;
     if (keys === null) throw new Error('locked');
     let restored = null;
+    let restoredPsk: Uint8Array | null = null;
     let after: string | null = null;
     const stored = restoreFromSnapshot ? win.sessionStorage.getItem(SNAPSHOT_PREFIX + meta.id) : null;
     if (stored !== null) {
       try {
-        const parsed = JSON.parse(stored) as { snap: string; lastId: string | null };
+        const parsed = JSON.parse(stored) as { snap: string; psk?: string | null; lastId: string | null };
         restored = openStateSnapshot(keys.snapshotKey, fromBase64url(parsed.snap));
+        if (typeof parsed.psk === 'string') restoredPsk = openLocalSecret(keys.snapshotKey, resumePskPurpose(meta.id), fromBase64url(parsed.psk));
         after = parsed.lastId;
       } catch {
         restored = null;
@@ -257,12 +260,15 @@ export function createConsoleStore(deps: ConsoleDeps) {
           if (event.type === 'text') addLine(meta.id, event);
           else if (event.type === 'phase') updateChat(meta.id, () => ({ phase: event.phase }));
           else if (event.type === 'safety') updateChat(meta.id, () => ({ safetyCode: event.code }));
-          else if (event.type === 'visitor-closed') addLine(meta.id, { key: `closed-${Date.now()}`, from: 'system', text: 'visitorClosed', at: Date.now() });
+          else if (event.type === 'resume-ready') {
+            // Nothing to show; saved below so a reloaded tab can still answer a resume request.
+          } else if (event.type === 'visitor-closed') addLine(meta.id, { key: `closed-${Date.now()}`, from: 'system', text: 'visitorClosed', at: Date.now() });
           else addLine(meta.id, { key: `tampered-${Date.now()}`, from: 'system', text: 'tampered', at: Date.now() });
           saveSnapshot(meta.id);
         },
       },
       restored,
+      restoredPsk,
     );
     engines.set(meta.id, engine);
     if (!state.chats.some((c) => c.id === meta.id)) {

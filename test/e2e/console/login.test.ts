@@ -90,12 +90,14 @@ describe('console login', () => {
     await submitLogin(page, tove.login, tove.password, wrong === totpCode(tove.totpSecret ?? '') ? '000000' : wrong);
     await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toBe('Fel användarnamn, lösenord eller kod.');
     // The code confirmed at enrolment was used once already: take the next one (±1 step is accepted).
-    await submitLogin(page, tove.login, tove.password, totpCode(tove.totpSecret ?? '', 1));
+    const used = totpCode(tove.totpSecret ?? '', 1);
+    await submitLogin(page, tove.login, tove.password, used);
     await page.getByRole('heading', { name: 'Tjänstgöring' }).waitFor({ timeout: 20_000 });
-    // The same code cannot be used twice.
+    // The same code cannot be used twice (the very code just accepted; the current step's code may
+    // be unused when enrolment happened a step earlier).
     const params = await createResponderApi({ baseUrl: server.url }).loginParams(tove.login);
     const keys = deriveLoginKeys(tove.password, fromBase64url(params.salt), params);
-    expect(await codeOf(createResponderApi({ baseUrl: server.url, cookies: createCookieJar() }).login(tove.login, keys.authKey, totpCode(tove.totpSecret ?? '')))).toBe('login_failed');
+    expect(await codeOf(createResponderApi({ baseUrl: server.url, cookies: createCookieJar() }).login(tove.login, keys.authKey, used))).toBe('login_failed');
   });
 
   it('locks a login after repeated failures, with a growing wait, also for the right password', async () => {
