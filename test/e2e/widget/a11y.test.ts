@@ -9,7 +9,9 @@ import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
 import { createResponder, type Responder } from './support.js';
 
-const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+// The README's screenshots are refreshed only on request (UPDATE_SCREENSHOTS=1 npx vitest run
+// test/e2e/widget/a11y.test.ts); an ordinary run writes them under .tmp/ so the tree stays clean.
+const SHOTS = fileURLToPath(new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../../docs/screenshots/' : '../../../.tmp/screenshots/', import.meta.url));
 let browser: Browser;
 let server: E2eServer;
 let responder: Responder;
