@@ -130,26 +130,12 @@ async function rotateTeamKey(
  * browser makes them at enrolment), wrapped under the wrap key derived from its password, certified.
  */
 export async function enrolDemoResponder(deps: DemoOrgDeps, responder: ResponderRecord, wrapKey: Uint8Array): Promise<void> {
-  const secret = await orgSecret(deps.store);
-  if (secret === null) throw new Error('demo organisation missing');
-  const now = deps.clock.now();
   const sign = generateSigningKeyPair(deps.random);
   const box = generateBoxKeyPair(deps.random);
-  const cert = issueResponderCert(secret, {
-    serial: await nextSerial(deps.store),
-    id: responder.id,
-    displayName: responder.displayName,
-    teams: [...responder.teams],
-    roles: [...responder.roles],
-    signPublicKey: sign.publicKey,
-    boxPublicKey: box.publicKey,
-    notBefore: now - 60_000,
-    expires: now - 60_000 + 30 * DAY,
-  });
   const wrappedKeys = wrapPrivateKeys(wrapKey, { signSecretKey: sign.secretKey, boxSecretKey: box.secretKey }, deps.random);
   sign.secretKey.fill(0);
   box.secretKey.fill(0);
-  await deps.directory.putResponderKeys({ responder: responder.id, cert: toBase64url(cert), wrappedKeys: toBase64url(wrappedKeys) });
+  await certifyDemoResponder(deps, responder, { signPublicKey: sign.publicKey, boxPublicKey: box.publicKey, wrappedKeys: toBase64url(wrappedKeys) });
 }
 
 /** Whether this server holds the demo organisation key (it may then certify enrolled responders itself). */
