@@ -2,7 +2,7 @@
 // socket.io relay. Each server in its own process, the generator in another; CPU from /proc for
 // exactly the measured window; three repetitions, median reported.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCookieJar, createResponderApi, createVisitorApi } from '../client/shared/api-client.js';
@@ -13,12 +13,8 @@ import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { freePort } from '../test/support/free-port.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
 import type { Job, Result } from './load-generator.js';
+import { cpuTicks, microsPer } from './proc.js';
 
-const CLK_TCK = 100;
-const cpuTicks = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]);
-};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 interface Target {
@@ -132,7 +128,7 @@ async function measure(target: Target, rate: number, seconds: number, dir: strin
     gen.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generator exited ${code}: ${out}`))));
   });
   const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Result;
-  const us = (ticks: number) => (ticks * 1e6) / CLK_TCK / result.sent;
+  const us = (ticks: number) => microsPer(ticks, result.sent);
   return { ...result, serverUsPerMsg: us(t1.server - t0.server), redisUsPerMsg: target.redisPid === null ? null : us(t1.redis - t0.redis) };
 }
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { io, type Socket } from 'socket.io-client';
+import { percentile } from './proc.js';
 
 export interface Job {
   readonly kind: 'utvag' | 'raw' | 'socketio';
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
   const elapsed = (performance.now() - start) / 1000;
   process.stdout.write('end\n');
   const sorted = latencies.sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  const pct = (p: number) => percentile(sorted, p);
   const result: Result = { sent: total, delivered: seen.size, duplicates, p50: pct(50), p90: pct(90), p99: pct(99), max: sorted.at(-1) ?? 0, seconds: elapsed, errors };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const p of pairs) for (const s of p.sides) s.close();

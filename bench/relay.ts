@@ -3,7 +3,6 @@
 // end-to-end latency, exactly-once delivery, and CPU per message of the server and of redis-server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { createCookieJar, createResponderApi, createVisitorApi } from '../client/shared/api-client.js';
 import { deriveLoginKeys } from '../crypto/password.js';
@@ -11,6 +10,7 @@ import { loadSodium } from '../crypto/sodium.js';
 import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { powSolve } from '../crypto/pow.js';
 import { freePort } from '../test/support/free-port.js';
+import { cpuTicks, microsPer, percentile, rssMiB } from './proc.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 
 interface RunResult {
@@ -29,17 +29,6 @@ interface RunResult {
   readonly serverRssMiB: number;
 }
 
-const CLK_TCK = 100;
-const cpuTicks = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]);
-};
-const rssMiB = (pid: number): number => {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
-};
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; login: string; password: string }> {
   const port = await freePort();
@@ -158,7 +147,7 @@ async function runOnce(store: 'memory' | 'redis', conversations: number, rate: n
       p.responder.close();
     }
     const sorted = latencies.sort((a, b) => a - b);
-    const us = (ticks: number) => (ticks * 1e6) / CLK_TCK / total;
+    const us = (ticks: number) => microsPer(ticks, total);
     return {
       store,
       conversations,
