@@ -74,3 +74,17 @@ export function ErrorNote(props: { text: string | null }) {
     </p>
   );
 }
+
+/** A form's submit button (its label swaps while busy) and the way back to the first screen. */
+export function FormActions(props: { busy: boolean; disabled?: boolean; label: string; busyLabel: string; backLabel: string; onBack: () => void }) {
+  return (
+    <div class="actions">
+      <button type="submit" class="primary" disabled={props.busy || props.disabled === true} aria-busy={props.busy}>
+        {props.busy ? props.busyLabel : props.label}
+      </button>
+      <button type="button" class="link" onClick={props.onBack}>
+        {props.backLabel}
+      </button>
+    </div>
+  );
+}

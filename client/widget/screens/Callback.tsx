@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { errorText, fill } from '../i18n/index.js';
 import { checkPhone } from '../phone.js';
 import type { App } from '../state/app.js';
-import { ErrorNote, Heading } from '../components.js';
+import { ErrorNote, FormActions, Heading } from '../components.js';
 
 const CALLBACK_DAYS = 7;
 
@@ -90,14 +90,7 @@ export function Callback(props: { app: App }) {
           <p>{fill(m.storageText, { n: CALLBACK_DAYS })}</p>
         </section>
         <ErrorNote text={s.error === null ? null : errorText(m, s.error)} />
-        <div class="actions">
-          <button type="submit" class="primary" disabled={s.busy || s.verificationWord === null}>
-            {s.busy ? m.sending : m.callbackSubmit}
-          </button>
-          <button type="button" class="link" onClick={() => app.go('home')}>
-            {m.back}
-          </button>
-        </div>
+        <FormActions busy={s.busy} disabled={s.verificationWord === null} label={m.callbackSubmit} busyLabel={m.sending} backLabel={m.back} onBack={() => app.go('home')} />
       </form>
     </main>
   );

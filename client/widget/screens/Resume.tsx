@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { errorText } from '../i18n/index.js';
 import type { App } from '../state/app.js';
-import { ErrorNote, Heading } from '../components.js';
+import { ErrorNote, FormActions, Heading } from '../components.js';
 
 export function Resume(props: { app: App }) {
   const { app } = props;
@@ -33,14 +33,7 @@ export function Resume(props: { app: App }) {
           onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)}
         />
         <ErrorNote text={error} />
-        <div class="actions">
-          <button type="submit" class="primary" disabled={s.busy}>
-            {s.busy ? m.busy : m.resumeSubmit}
-          </button>
-          <button type="button" class="link" onClick={() => app.go('home')}>
-            {m.back}
-          </button>
-        </div>
+        <FormActions busy={s.busy} label={m.resumeSubmit} busyLabel={m.busy} backLabel={m.back} onBack={() => app.go('home')} />
       </form>
     </main>
   );

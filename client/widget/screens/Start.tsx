@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { errorText } from '../i18n/index.js';
 import type { App } from '../state/app.js';
-import { ErrorNote, Heading } from '../components.js';
+import { ErrorNote, FormActions, Heading } from '../components.js';
 
 export function Start(props: { app: App }) {
   const { app } = props;
@@ -37,14 +37,7 @@ export function Start(props: { app: App }) {
           </p>
         )}
         <ErrorNote text={s.error === null ? null : errorText(m, s.error)} />
-        <div class="actions">
-          <button type="submit" class="primary" disabled={s.busy} aria-busy={s.busy}>
-            {s.busy ? m.preparing : m.send}
-          </button>
-          <button type="button" class="link" onClick={() => app.go('home')}>
-            {m.back}
-          </button>
-        </div>
+        <FormActions busy={s.busy} label={m.send} busyLabel={m.preparing} backLabel={m.back} onBack={() => app.go('home')} />
       </form>
     </main>
   );
