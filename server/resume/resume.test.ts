@@ -8,13 +8,7 @@ const hex = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
 async function setup() {
   const t = await createTestApp({ manualClock: true });
   const opened = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
-  const call = (method: string, path: string, body?: unknown, token?: string) =>
-    t.fetch(`http://localhost${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  return { t, opened, call };
+  return { t, opened, call: t.call };
 }
 
 describe('resume blobs', () => {

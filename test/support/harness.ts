@@ -86,6 +86,8 @@ export interface TestApp {
   readonly logs: string[];
   /** fetch() served by app.request(), no socket. */
   readonly fetch: typeof fetch;
+  /** A raw request: JSON body when given, the visitor's bearer token when given. */
+  call(method: string, path: string, body?: unknown, token?: string): Promise<Response>;
   visitor(): ReturnType<typeof createVisitorApi>;
   responder(): ReturnType<typeof createResponderApi>;
 }
@@ -107,6 +109,12 @@ export async function createTestApp(options: { env?: Record<string, string>; sto
     clock,
     logs: captured.lines,
     fetch: doFetch,
+    call: (method, path, body, token) =>
+      doFetch(`http://localhost${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     visitor: () => createVisitorApi({ baseUrl: 'http://localhost', fetch: doFetch }),
     responder: () => createResponderApi({ baseUrl: 'http://localhost', fetch: doFetch, cookies: createCookieJar() }),
   };
