@@ -153,16 +153,12 @@ export function createApp(deps: AppDeps) {
         onOpen(_event, ws) {
           connection = createConnection(
             {
-              send: (text) => {
-                // Error frames are serialised with `t` first, so this prefix finds them cheaply.
-                if (text.startsWith('{"t":"error"')) metrics.error((JSON.parse(text) as { code: string }).code, 'ws');
-                ws.send(text);
-              },
+              send: (text) => ws.send(text),
               close: (code, reason) => ws.close(code, reason),
               bufferedAmount: () => (ws.raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0,
             },
             responder,
-            { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes },
+            { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code) => metrics.error(code, 'ws') },
           );
           sockets.add(ws);
           metrics.socketOpened();

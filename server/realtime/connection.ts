@@ -26,6 +26,8 @@ export interface ConnectionDeps {
   /** A socket with more than this many bytes unsent is closed (1013) and must resume. */
   readonly maxBufferedBytes: number;
   readonly maxFrameChars: number;
+  /** Told the code of every error frame sent (metrics); default: nothing. */
+  readonly onErrorFrame?: (code: string) => void;
 }
 
 interface Subscription {
@@ -68,6 +70,7 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
       void stopAll();
       return;
     }
+    if (frame.t === 'error') deps.onErrorFrame?.(frame.code);
     socket.send(JSON.stringify(frame));
   };
 
