@@ -1,18 +1,28 @@
 // The console catalogues: every key in every language, the same placeholders, Arabic right to left.
 import { describe, expect, it } from 'vitest';
-import { ar } from './ar.js';
-import { en } from './en.js';
-import { directionOf, translator } from './index.js';
-import { sv } from './sv.js';
+import { AREAS } from './areas/index.js';
+import { CATALOGUES, directionOf, translator } from './index.js';
+import { sv as base } from './sv.js';
 import { EMERGENCY_SNIPPET, TEAM_TEMPLATES, localeOfTag } from './templates.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('console catalogues', () => {
   it('have the same keys and placeholders in Swedish, English and Arabic', () => {
+    const { sv, en, ar } = CATALOGUES;
     for (const catalogue of [en, ar]) {
       expect(Object.keys(catalogue).sort()).toEqual(Object.keys(sv).sort());
       for (const key of Object.keys(sv) as Array<keyof typeof sv>) expect([key, placeholders(catalogue[key])]).toEqual([key, placeholders(sv[key])]);
+    }
+  });
+
+  it('has no key in two areas or in an area and the base catalogue', () => {
+    const seen = new Set(Object.keys(base));
+    for (const area of AREAS) {
+      for (const key of Object.keys(area.sv)) {
+        expect(seen.has(key), key).toBe(false);
+        seen.add(key);
+      }
     }
   });
 

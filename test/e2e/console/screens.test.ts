@@ -135,9 +135,14 @@ describe('console screens', () => {
     await page.getByRole('button', { name: 'Radera' }).click();
     await page.getByText('Inga sparade samtycken.').waitFor();
     await page.getByRole('button', { name: 'Administration' }).click();
-    await page.getByRole('heading', { name: 'Logg över åtgärder (utan innehåll)' }).waitFor();
     await page.getByRole('group', { name: 'Team' }).waitFor();
     await expectNoViolations(page, 'admin');
+    await page.getByRole('navigation', { name: 'Delar av administrationen' }).getByRole('button', { name: 'Team' }).click();
+    await page.getByRole('heading', { name: 'Teamens inställningar' }).waitFor();
+    await expectNoViolations(page, 'admin-teams');
+    await page.getByRole('navigation', { name: 'Delar av administrationen' }).getByRole('button', { name: 'Logg' }).click();
+    await page.getByRole('heading', { name: 'Logg över åtgärder (utan innehåll)' }).waitFor();
+    await expectNoViolations(page, 'admin-audit');
     const audit = (await page.locator('table').textContent()) ?? '';
     expect(audit).toContain('claim');
     expect(audit).toContain('callback-done');

@@ -1,6 +1,6 @@
 // The admin screen's duty-hours text: "mon-fri 08:00-17:00; sat 10:00-14:00" ⇄ the settings object.
 import { describe, expect, it } from 'vitest';
-import { formatDutyHours, parseDutyHours } from './Admin.js';
+import { formatDutyHours, parseDutyHours } from './Teams.js';
 
 describe('duty hours text', () => {
   it('parses ranges of days and formats back', () => {

@@ -1,0 +1,41 @@
+// The audit log of responder actions: who did what and when, never content.
+import { useEffect, useState } from 'preact/hooks';
+import { useConsole } from '../../context.js';
+
+export function Audit() {
+  const { store, state, t } = useConsole();
+  const [entries, setEntries] = useState<Array<{ at: number; actorName: string; action: string; ref: string }>>([]);
+  useEffect(() => {
+    void store.api
+      .call<{ entries: typeof entries }>('GET', '/api/v1/admin/audit?limit=100')
+      .then((r) => setEntries(r.entries))
+      .catch(() => undefined);
+  }, []);
+  return (
+    <section class="card" aria-labelledby="audit-title">
+      <h2 id="audit-title">{t('auditTitle')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('auditWhen')}</th>
+            <th scope="col">{t('auditWho')}</th>
+            <th scope="col">{t('auditWhat')}</th>
+            <th scope="col">{t('auditRef')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e, i) => (
+            <tr key={`${e.at}-${i}`}>
+              <td>{new Date(e.at).toLocaleString(state.locale)}</td>
+              <td>{e.actorName}</td>
+              <td>{e.action}</td>
+              <td>
+                <code>{e.ref}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
