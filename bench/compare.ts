@@ -2,7 +2,7 @@
 // socket.io relay. Each server in its own process, the generator in another; CPU from /proc for
 // exactly the measured window; three repetitions, median reported.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCookieJar, createResponderApi, createVisitorApi } from '../client/shared/api-client.js';
@@ -25,7 +25,7 @@ interface Target {
   stop(): Promise<void>;
 }
 
-function spawnAndWait(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+export function spawnAndWait(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -37,14 +37,25 @@ function spawnAndWait(args: string[], env: Record<string, string>, ready: RegExp
   });
 }
 
-async function startUtvag(conversations: number, redis: RedisServer): Promise<Target> {
+/** The built server the benches start (scripts/bench.mjs compiles it there first). */
+export const SERVER_ENTRY = process.env.BENCH_SERVER_ENTRY ?? '.tmp/bench-dist/server/main.js';
+
+/** `--cpu-prof` for the server processes when BENCH_CPU_PROF names a directory. */
+export const profileArgs = (): string[] => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
+
+/** One built Utväg process on `redis`; `publicUrl` of another instance makes it a peer behind the same name. */
+export async function spawnUtvag(
+  redis: RedisServer,
+  options: { readonly nodeArgs?: readonly string[]; readonly publicUrl?: string } = {},
+): Promise<{ child: ChildProcess; base: string; publicUrl: string; output: () => string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const publicUrl = options.publicUrl ?? base;
   const { child, output } = await spawnAndWait(
-    ['dist/server/main.js'],
+    [...profileArgs(), ...(options.nodeArgs ?? []), SERVER_ENTRY],
     {
       PORT: String(port),
-      PUBLIC_URL: base,
+      PUBLIC_URL: publicUrl,
       REDIS_URL: redis.url,
       DEMO: 'true',
       LOG_LEVEL: 'warn',
@@ -52,46 +63,85 @@ async function startUtvag(conversations: number, redis: RedisServer): Promise<Ta
       POW_DIFFICULTY: '8',
       RATE_OPEN_PER_HOUR: '1000000',
       RATE_REQUESTS_PER_MINUTE: '10000000',
-      MAX_LOG_ENTRIES: '100000',
+      MAX_LOG_ENTRIES: '1000000',
     },
-    /password "[^"]+"/,
+    // The first instance on a Redis seeds the demo and prints its password; a peer just starts.
+    options.publicUrl === undefined ? /password "[^"]+"/ : /Utväg is running/,
   );
-  const m = /login "([^"]+)", password "([^"]+)"/.exec(output());
-  await loadSumoSodium();
+  return { child, base, publicUrl, output };
+}
+
+/**
+ * Opens `n` conversations through the real HTTP API (proof of work, open), 20 at a time; with a
+ * login, the demo responder goes on duty and claims each. Returns them with the responder's cookie.
+ */
+export async function openConversations(
+  base: string,
+  n: number,
+  login: { readonly user: string; readonly password: string } | null,
+): Promise<{ conversations: Array<{ c: string; token: string }>; cookie: string }> {
   const jar = createCookieJar();
   const api = createResponderApi({ baseUrl: base, cookies: jar });
-  const params = await api.loginParams(m?.[1] ?? '');
-  await api.login(m?.[1] ?? '', deriveLoginKeys(m?.[2] ?? '', new Uint8Array(Buffer.from(params.salt, 'base64url')), params).authKey);
-  await api.duty('unga', true);
+  if (login !== null) {
+    await loadSumoSodium();
+    const params = await api.loginParams(login.user);
+    await api.login(login.user, deriveLoginKeys(login.password, new Uint8Array(Buffer.from(params.salt, 'base64url')), params).authKey);
+    await api.duty('unga', true);
+  }
   const visitors = createVisitorApi({ baseUrl: base });
-  const convs: Array<{ c: string; token: string }> = [];
-  for (let i = 0; i < conversations; i += 20) {
+  const conversations: Array<{ c: string; token: string }> = [];
+  for (let i = 0; i < n; i += 20) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(20, conversations - i) }, async () => {
+      Array.from({ length: Math.min(20, n - i) }, async () => {
         const opened = await visitors.open({ category: 'chat', language: 'sv' }, async (c, d) => powSolve(c, d));
-        await api.claim(opened.id);
+        if (login !== null) await api.claim(opened.id);
         return { c: opened.id, token: opened.token };
       }),
     );
-    convs.push(...batch);
-    if (i % 400 === 0) await api.heartbeat();
+    conversations.push(...batch);
+    if (login !== null && i % 400 === 0) await api.heartbeat();
   }
-  const redisPid = Number(/process_id:(\d+)/.exec(await redis.cli('INFO', 'server'))?.[1]);
+  return { conversations, cookie: jar.get() ?? '' };
+}
+
+/** The demo responder's login a first instance printed. */
+export function demoLogin(output: string): { user: string; password: string } {
+  const m = /login "([^"]+)", password "([^"]+)"/.exec(output);
+  return { user: m?.[1] ?? '', password: m?.[2] ?? '' };
+}
+
+export async function redisPidOf(redis: RedisServer): Promise<number> {
+  return Number(/process_id:(\d+)/.exec(await redis.cli('INFO', 'server'))?.[1]);
+}
+
+async function startUtvag(conversations: number, redis: RedisServer): Promise<Target> {
+  const { child, base, output } = await spawnUtvag(redis);
+  const opened = await openConversations(base, conversations, demoLogin(output()));
   return {
     name: 'Utväg (Redis)',
     process: child,
-    job: { kind: 'utvag', url: `ws://127.0.0.1:${port}/api/v1/ws`, conversations: convs, cookie: jar.get() ?? '', origin: base },
-    redisPid,
+    job: { kind: 'utvag', url: `ws://127.0.0.1:${new URL(base).port}/api/v1/ws`, conversations: opened.conversations, cookie: opened.cookie, origin: base },
+    redisPid: await redisPidOf(redis),
     async stop() {
-      child.kill('SIGKILL');
+      await stopChild(child);
     },
   };
+}
+
+/** SIGTERM first (a profiled process writes its profile on a clean exit), SIGKILL after 10 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(process.env.BENCH_CPU_PROF ? 'SIGINT' : 'SIGKILL');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function startBaseline(kind: 'raw' | 'socketio', conversations: number): Promise<Target> {
   const port = await freePort();
   const file = kind === 'raw' ? 'bench/baselines/raw-ws-relay.ts' : 'bench/baselines/socketio-relay.ts';
-  const { child } = await spawnAndWait(['--import', 'tsx', file], { PORT: String(port) }, /listening/);
+  const { child } = await spawnAndWait([...profileArgs(), '--import', 'tsx', file], { PORT: String(port) }, /listening/);
   const convs = Array.from({ length: conversations }, (_, i) => ({ c: `room-${i}` }));
   return {
     name: kind === 'raw' ? 'raw ws relay' : 'socket.io relay',
@@ -99,9 +149,20 @@ async function startBaseline(kind: 'raw' | 'socketio', conversations: number): P
     job: { kind, url: kind === 'raw' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, conversations: convs },
     redisPid: null,
     async stop() {
-      child.kill('SIGKILL');
+      await stopChild(child);
     },
   };
+}
+
+/**
+ * Appends a measured window (monotonic µs, the clock of `--cpu-prof` timestamps) to
+ * <BENCH_CPU_PROF>/windows-<pid>.json, so bench/profile-summary.ts can count only those samples.
+ */
+function recordWindow(target: Target, from: bigint, to: bigint): void {
+  const file = join(process.env.BENCH_CPU_PROF ?? '.', `windows-${target.process.pid}.json`);
+  const windows = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Array<[number, number]>) : [];
+  windows.push([Number(from), Number(to)]);
+  writeFileSync(file, JSON.stringify(windows));
 }
 
 interface Measured extends Result {
@@ -117,13 +178,20 @@ async function measure(target: Target, rate: number, seconds: number, dir: strin
   let out = '';
   let t0 = { server: 0, redis: 0 };
   let t1 = { server: 0, redis: 0 };
+  let windowStart = 0n;
   const sample = () => ({ server: cpuTicks(target.process.pid ?? 0), redis: target.redisPid === null ? 0 : cpuTicks(target.redisPid) });
   await new Promise<void>((resolve, reject) => {
     gen.stdout?.on('data', (d: Buffer) => {
       const before = out;
       out += d.toString();
-      if (!before.includes('start\n') && out.includes('start\n')) t0 = sample();
-      if (!before.includes('end\n') && out.includes('end\n')) t1 = sample();
+      if (!before.includes('start\n') && out.includes('start\n')) {
+        t0 = sample();
+        windowStart = process.hrtime.bigint() / 1000n;
+      }
+      if (!before.includes('end\n') && out.includes('end\n')) {
+        t1 = sample();
+        if (process.env.BENCH_CPU_PROF) recordWindow(target, windowStart, process.hrtime.bigint() / 1000n);
+      }
     });
     gen.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`generator exited ${code}: ${out}`))));
   });
@@ -144,7 +212,11 @@ export async function runCompareBench(): Promise<string> {
   const targets: Target[] = [];
   const rows: string[] = [];
   try {
-    targets.push(await startBaseline('raw', conversations), await startBaseline('socketio', conversations), await startUtvag(conversations, redis));
+    // BENCH_TARGETS=raw,utvag narrows the run (e.g. to profile); the raw relay is always the floor.
+    const wanted = (process.env.BENCH_TARGETS ?? 'raw,socketio,utvag').split(',');
+    targets.push(await startBaseline('raw', conversations));
+    if (wanted.includes('socketio')) targets.push(await startBaseline('socketio', conversations));
+    if (wanted.includes('utvag')) targets.push(await startUtvag(conversations, redis));
     for (const rate of rates) {
       const byTarget = new Map<string, Measured[]>();
       for (let r = 0; r < repeats; r++) {
@@ -177,9 +249,9 @@ export async function runCompareBench(): Promise<string> {
     await redis.stop();
   }
   return [
-    '## Durable relay against bare relays (issue 9, first measurement)',
+    '## Durable relay against bare relays',
     '',
-    `${conversations} conversations, a visitor and a responder WebSocket each, open-loop rates below for ${seconds} s, alternating directions, 400-character bodies; each server in its own process, the generator in another (\`bench/load-generator.ts\`); CPU is user + system time of the server process (and of redis-server) from /proc during the measured window, divided by messages sent; median of ${repeats} runs; ratios against the raw ws relay of the same run. Utväg stores every message in a Redis Stream before acknowledging it; the baselines store nothing.`,
+    `${conversations} conversations, a visitor and a responder WebSocket each, open-loop rates below for ${seconds} s, alternating directions, 400-character bodies; each server in its own process, the generator in another (\`bench/load-generator.ts\`); CPU is user + system time of the server process (and of redis-server) from /proc during the measured window, divided by messages sent; median of ${repeats} runs; ratios against the raw ws relay of the same run. Utväg stores every message in a Redis Stream before acknowledging it and echoes it to the sender's own socket (the baselines store nothing and send the sender only the ack).`,
     '',
     '| msg/s | relay | server CPU µs/msg | vs raw ws | Redis CPU µs/msg | p50 ms | p99 ms | p99 vs raw ws | delivered (each run) |',
     '|---|---|---|---|---|---|---|---|---|',

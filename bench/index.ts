@@ -11,7 +11,23 @@ const sections: Section[] = [
   { name: 'crypto', run: async () => (await import('./crypto.js')).runCryptoBench() },
   { name: 'relay', run: async () => (await import('./relay.js')).runRelayBench() },
   { name: 'compare', run: async () => (await import('./compare.js')).runCompareBench() },
+  { name: 'idle', run: async () => (await import('./idle.js')).runIdleBench() },
+  { name: 'scale', run: async () => (await import('./scale.js')).runScaleBench() },
   { name: 'widget', run: async () => (await import('./widget-size.js')).runWidgetSizeBench() },
+];
+
+/** How to run each section alone, and its knobs (environment variables), for the header. */
+const SECTION_HELP = [
+  '| section | what | run alone | knobs (defaults) |',
+  '|---|---|---|---|',
+  '| crypto | libsodium costs in Node | `npm run bench -- crypto` | — |',
+  '| relay | one instance, memory store vs Redis | `npm run bench -- relay` | BENCH_CONVERSATIONS (200), BENCH_RATE (2000), BENCH_SECONDS (10) |',
+  '| compare | Utväg vs raw ws and socket.io relays, same run | `npm run bench -- compare` | BENCH_CONVERSATIONS (2000), BENCH_RATES (2000,5000), BENCH_SECONDS (10), BENCH_REPEATS (3), BENCH_TARGETS (raw,socketio,utvag), BENCH_CPU_PROF (a directory: `--cpu-prof` the servers) |',
+  '| idle | memory per idle socket, Utväg vs raw ws | `npm run bench -- idle` | BENCH_IDLE_SOCKETS (15000), BENCH_IDLE_TARGET (50000), BENCH_REPEATS (3) |',
+  '| scale | two instances on one Redis, several generators | `npm run bench -- scale` | BENCH_CONVERSATIONS (2000), BENCH_SCALE_RATES (5000,10000,20000), BENCH_GENERATORS (2), BENCH_SECONDS (10), BENCH_REPEATS (3) |',
+  '| widget | bundle sizes of the built widget | `npm run bench -- widget` (after `npm run build`) | — |',
+  '',
+  '`npm run bench` compiles the server into .tmp/bench-dist first and the benches start that build. A profile of the measured window only: `BENCH_CPU_PROF=$PWD/.tmp/prof BENCH_TARGETS=utvag npm run bench -- compare`, then `npx tsx bench/profile-summary.ts .tmp/prof/<file>.cpuprofile 40 .tmp/prof/windows-<server pid>.json`.',
 ];
 
 /** The "## " sections of the current BENCHMARKS.md, so a partial run keeps the others. */
@@ -47,6 +63,8 @@ async function main(): Promise<void> {
     `Last written ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench${only.length > 0 ? ` -- ${only.join(' ')}` : ''}\` (\`npm run bench -- <section>\` reruns one section and keeps the others; sections: ${sections.map((x) => x.name).join(', ')}).`,
     '',
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}.`,
+    '',
+    ...SECTION_HELP,
     '',
   ].join('\n');
   writeFileSync('BENCHMARKS.md', `${header}\n${merge(previousSections(), parts).join('\n\n')}\n`);

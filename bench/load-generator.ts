@@ -16,6 +16,12 @@ export interface Job {
   readonly rate: number;
   readonly seconds: number;
   readonly bodyChars: number;
+  /** Utväg: where the responder sockets connect (another instance); default `url`. */
+  readonly responderUrl?: string;
+  /** Put every latency in the result (to merge several generators' percentiles). */
+  readonly keepLatencies?: boolean;
+  /** Print "connected" once the sockets are ready and start only at a line on stdin (several generators in step). */
+  readonly waitForGo?: boolean;
 }
 
 export interface Result {
@@ -28,6 +34,7 @@ export interface Result {
   readonly max: number;
   readonly seconds: number;
   readonly errors: Record<string, number>;
+  readonly latencies?: number[];
 }
 
 interface Side {
@@ -97,7 +104,7 @@ async function connectPair(c: string, token: string | undefined): Promise<[Side,
   }
   const visitor = wsSide(job.url, {}, [{ t: 'hello', v: 1, c, token, after: null }], 'subscribed', 'visitor');
   const responder = wsSide(
-    job.url,
+    job.responderUrl ?? job.url,
     { cookie: job.cookie ?? '', origin: job.origin ?? '' },
     [{ t: 'hello', v: 1 }, { t: 'sub', c, after: null }],
     'subscribed',
@@ -112,6 +119,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < job.conversations.length; i += 50) {
     const batch = job.conversations.slice(i, i + 50);
     pairs.push(...(await Promise.all(batch.map(async (conv) => ({ c: conv.c, sides: await connectPair(conv.c, conv.token) })))));
+  }
+  if (job.waitForGo) {
+    process.stdout.write('connected\n');
+    await new Promise((resolve) => process.stdin.once('data', resolve));
   }
   const body = 'A'.repeat(job.bodyChars);
   const total = Math.round(job.rate * job.seconds);
@@ -134,7 +145,7 @@ async function main(): Promise<void> {
   process.stdout.write('end\n');
   const sorted = latencies.sort((a, b) => a - b);
   const pct = (p: number) => percentile(sorted, p);
-  const result: Result = { sent: total, delivered: seen.size, duplicates, p50: pct(50), p90: pct(90), p99: pct(99), max: sorted.at(-1) ?? 0, seconds: elapsed, errors };
+  const result: Result = { sent: total, delivered: seen.size, duplicates, p50: pct(50), p90: pct(90), p99: pct(99), max: sorted.at(-1) ?? 0, seconds: elapsed, errors, ...(job.keepLatencies ? { latencies: sorted.map((x) => Math.round(x * 100) / 100) } : {}) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   for (const p of pairs) for (const s of p.sides) s.close();
   setTimeout(() => process.exit(0), 200).unref();

@@ -12,6 +12,7 @@ import { powSolve } from '../crypto/pow.js';
 import { freePort } from '../test/support/free-port.js';
 import { cpuTicks, microsPer, percentile, rssMiB } from './proc.js';
 import { startRedisServer } from '../test/support/redis-server.js';
+import { SERVER_ENTRY } from './compare.js';
 
 interface RunResult {
   readonly store: string;
@@ -33,7 +34,7 @@ interface RunResult {
 async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; login: string; password: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'warn', DEMO: 'true', POW_DIFFICULTY: '8', RATE_OPEN_PER_HOUR: '1000000', RATE_REQUESTS_PER_MINUTE: '10000000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

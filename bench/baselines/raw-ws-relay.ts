@@ -30,3 +30,6 @@ wss.on('listening', () => {
   const address = wss.address();
   process.stdout.write(`listening ${typeof address === 'string' || address === null ? address : address.port}\n`);
 });
+
+// A clean exit on SIGINT, so a `--cpu-prof` run (bench/compare.ts, BENCH_CPU_PROF) writes its profile.
+process.on('SIGINT', () => process.exit(0));

@@ -1,6 +1,7 @@
 // Unit tests of one WebSocket connection over the memory store and a fake socket (no network):
 // replay-then-live delivery exactly once, authorization, and loss of access after a transfer.
-import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadSodium } from '../../crypto/sodium.js';
 import { captureLogs, fakeCipher, newCid, seedResponder, seedTeams, testConfig } from '../../test/support/harness.js';
 import { systemRandom } from '../clock.js';
@@ -10,7 +11,7 @@ import { createMemoryStore } from '../store/memory/memory-store.js';
 import type { ConversationId, ConversationRecord, EnvelopeInput, LogEntry, ResponderRecord, Store } from '../store/ports.js';
 import { createConnection, type Connection, type ConnectionDeps } from './connection.js';
 import { createHub } from './hub.js';
-import { CloseCode, type ClientFrame, type ServerFrame } from './protocol.js';
+import { ClientFrame, CloseCode, type ServerFrame } from './protocol.js';
 
 /** A socket that records what the connection sends. */
 function fakeSocket() {
@@ -218,6 +219,87 @@ describe('websocket connection: replay then live', () => {
 });
 
 describe('websocket connection: authorization', () => {
+  it('sends of a live subscription use its record, which follows the close event', async () => {
+    const t = await setup();
+    const a = await t.open();
+    const anna = await t.responder('anna');
+    await t.conversations.claim(a.record.id, anna);
+    const v = t.connect(null);
+    await v.frame({ t: 'hello', v: 1, c: a.record.id, token: a.token, after: null });
+    const r = t.connect(anna);
+    await r.frame({ t: 'hello', v: 1 });
+    await r.frame({ t: 'sub', c: a.record.id, after: null });
+
+    // Count the store reads of conversation records from here on.
+    const get = t.store.conversations.get.bind(t.store.conversations);
+    let reads = 0;
+    t.store.conversations.get = (id) => ((reads += 1), get(id));
+    await v.frame({ t: 'send', c: a.record.id, e: message() });
+    await r.frame({ t: 'send', c: a.record.id, e: message() });
+    expect(ofType(v.fake, 'ack')).toHaveLength(1);
+    expect(ofType(r.fake, 'ack')).toHaveLength(1);
+    expect(reads).toBe(0);
+
+    await t.conversations.close(a.record.id, anna, null);
+    await eventually(() => expect(ofType(v.fake, 'state').at(-1)?.status).toBe('closed'));
+    await eventually(() => expect(ofType(r.fake, 'state').at(-1)?.status).toBe('closed'));
+    const late = [message(), message()] as const;
+    await v.frame({ t: 'send', c: a.record.id, e: late[0] });
+    await r.frame({ t: 'send', c: a.record.id, e: late[1] });
+    expect(ofType(v.fake, 'error').map((f) => [f.code, f.cid])).toEqual([['conversation_closed', late[0].cid]]);
+    expect(ofType(r.fake, 'error').map((f) => [f.code, f.cid])).toEqual([['conversation_closed', late[1].cid]]);
+    expect((await t.store.log.after(a.record.id, null, 10)).map((e) => e.cid)).not.toContain(late[0].cid);
+  });
+
+  it('answers every malformed frame with an error frame and stores nothing from it', async () => {
+    const t = await setup();
+    const a = await t.open();
+    const v = t.connect(null);
+    await v.frame({ t: 'hello', v: 1, c: a.record.id, token: a.token, after: null });
+    const valid = { t: 'send', c: a.record.id, e: message() };
+    const malformed: unknown[] = [
+      { ...valid, extra: 1 },
+      { ...valid, e: { ...valid.e, body: `${valid.e.body}=` } },
+      { ...valid, e: { ...valid.e, cid: 'short' } },
+      { ...valid, e: { ...valid.e, kind: 'nonsense' } },
+      { ...valid, e: { ...valid.e, body: '' } },
+      { ...valid, e: { cid: valid.e.cid, kind: valid.e.kind } },
+      { ...valid, c: 'x' },
+      { t: 'send', c: a.record.id },
+      { ...valid, t: 'sent' },
+      [valid],
+      'send',
+      null,
+    ];
+    fc.assert(fc.property(fc.anything(), (junk) => void (ClientFrame.safeParse(junk).success || malformed.push(junk))), { numRuns: 100 });
+    for (const frame of malformed) await v.conn.onMessage(JSON.stringify(frame) ?? 'undefined');
+    expect(ofType(v.fake, 'error')).toHaveLength(malformed.length);
+    expect(ofType(v.fake, 'ack')).toEqual([]);
+    expect(await t.store.log.after(a.record.id, null, 10)).toEqual([a.intake]);
+    expect(v.fake.state.closed).toBeNull();
+  });
+
+  it('encodes a live message once for every local socket of the conversation', async () => {
+    const t = await setup();
+    const a = await t.open();
+    const texts: string[][] = [[], []];
+    for (const seen of texts) {
+      const fake = fakeSocket();
+      const conn = createConnection({ ...fake.socket, send: (text) => seen.push(text) }, null, t.deps);
+      await conn.onMessage(JSON.stringify({ t: 'hello', v: 1, c: a.record.id, token: a.token, after: null }));
+    }
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const entry = await t.postAsVisitor(a.record.id, a.token);
+    await eventually(() => expect(texts.map((x) => x.length)).toEqual([5, 5]));
+    // Frames carry the conversation id (c); the store's own event encoding does not.
+    const encodedMsgs = stringify.mock.calls.filter(([v]) => (v as { t?: string; c?: string } | null)?.c === a.record.id && (v as { t: string }).t === 'msg');
+    stringify.mockRestore();
+    expect(encodedMsgs).toHaveLength(1);
+    const [first, second] = texts.map((x) => x.at(-1));
+    expect(JSON.parse(first!)).toEqual({ t: 'msg', c: a.record.id, e: entry });
+    expect(second).toBe(first);
+  });
+
   it('refuses a visitor token of another conversation and closes the socket', async () => {
     const t = await setup();
     const a = await t.open();

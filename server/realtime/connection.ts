@@ -1,13 +1,13 @@
 // One WebSocket connection: authentication, subscriptions with replay-then-live delivery (each
 // message exactly once per socket), sends acknowledged after they are stored, typing, errors.
-import { compareMessageIds } from '../store/codec.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ApiError, ErrorCode, isApiError, toApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { ConversationEvent, ConversationId, ConversationRecord, MessageId, ResponderRecord, PubSub } from '../store/ports.js';
 import type { Hub } from './hub.js';
-import { ClientFrame, CloseCode, type ServerFrame } from './protocol.js';
+import { isAfter } from './message-order.js';
+import { ClientFrame, CloseCode, fastSendFrame, type ServerFrame } from './protocol.js';
 
 /** The transport as this module needs it. */
 export interface Socket {
@@ -38,7 +38,45 @@ interface Subscription {
    */
   pending: ConversationEvent[] | null;
   session: number;
+  /**
+   * The record access was last checked against: sends while delivering live use it instead of a
+   * store read. Kept current by the conversation's own events (state: claim, transfer, close;
+   * erased ends the subscription; resync and session changes recheck with the store first).
+   */
+  record: ConversationRecord;
   stop: () => Promise<void>;
+}
+
+/**
+ * The last pub/sub payload decoded and its encoded msg frame. The hub hands one payload to every
+ * local listener of a channel in turn, so it is parsed and encoded once however many sockets
+ * listen, and every socket gets the same string.
+ */
+let memoPayload: string | null = null;
+let memoEvent: ConversationEvent | null = null;
+let memoFrameOf: ConversationId | null = null;
+let memoFrame = '';
+
+function decodeEvent(payload: string): ConversationEvent {
+  if (payload !== memoPayload) {
+    memoEvent = JSON.parse(payload) as ConversationEvent;
+    memoPayload = payload;
+    memoFrameOf = null;
+  }
+  return memoEvent as ConversationEvent;
+}
+
+/** The msg frame of the last decoded event for conversation `id` (encoded once). */
+function msgFrameOf(id: ConversationId, event: ConversationEvent & { t: 'msg' }): string {
+  if (memoEvent !== event || memoFrameOf !== id) return JSON.stringify({ t: 'msg', c: id, e: event.entry });
+  return memoFrame;
+}
+
+function rememberMsgFrame(id: ConversationId, event: ConversationEvent, frame: string): void {
+  if (memoEvent === event) {
+    memoFrameOf = id;
+    memoFrame = frame;
+  }
 }
 
 const REPLAY_PAGE = 200;
@@ -55,125 +93,165 @@ export interface Connection {
  * cookie; otherwise the socket is a visitor's and must authenticate with its first frame.
  */
 export function createConnection(socket: Socket, responder: ResponderRecord | null, deps: ConnectionDeps): Connection {
-  const subs = new Map<ConversationId, Subscription>();
-  let visitorConversation: ConversationId | null = null;
-  let visitorToken = '';
-  let helloDone = false;
-  let closed = false;
-  let lastTyping = 0;
+  return new SocketConnection(socket, responder, deps);
+}
 
-  const send = (frame: ServerFrame) => {
-    if (closed) return;
-    if (socket.bufferedAmount() > deps.maxBufferedBytes) {
-      closed = true;
-      socket.close(CloseCode.TryAgainLater, 'slow consumer: reconnect and resume');
-      void stopAll();
+/**
+ * One socket's state and handlers as a class: the methods live once on the prototype, so an idle
+ * socket holds only these fields (no closure per handler and socket).
+ */
+class SocketConnection implements Connection {
+  private readonly subs = new Map<ConversationId, Subscription>();
+  private visitorConversation: ConversationId | null = null;
+  private visitorToken = '';
+  private helloDone = false;
+  private closed = false;
+  private lastTyping = 0;
+  // Frames of one socket are handled one after another, in arrival order: a send right behind the
+  // hello must find the hello done, and pipelined sends are stored in the order they were sent.
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly responder: ResponderRecord | null,
+    private readonly deps: ConnectionDeps,
+  ) {}
+
+  onMessage(text: string): Promise<void> {
+    const run = this.queue.then(() => this.onFrame(text));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async onClose(): Promise<void> {
+    this.closed = true;
+    await this.stopAll();
+  }
+
+  /** Sends an encoded frame unless the socket is closed or over its buffer limit (then closes it: 1013). */
+  private sendText(text: string) {
+    if (this.closed) return;
+    if (this.socket.bufferedAmount() > this.deps.maxBufferedBytes) {
+      this.closed = true;
+      this.socket.close(CloseCode.TryAgainLater, 'slow consumer: reconnect and resume');
+      void this.stopAll();
       return;
     }
-    if (frame.t === 'error') deps.onErrorFrame?.(frame.code);
-    socket.send(JSON.stringify(frame));
-  };
+    this.socket.send(text);
+  }
 
-  const stopAll = async () => {
-    const all = [...subs.values()];
-    subs.clear();
+  private send(frame: ServerFrame) {
+    if (this.closed) return;
+    if (frame.t === 'error') this.deps.onErrorFrame?.(frame.code);
+    this.sendText(JSON.stringify(frame));
+  }
+
+  private async stopAll() {
+    const all = [...this.subs.values()];
+    this.subs.clear();
     await Promise.all(all.map((s) => s.stop()));
-  };
+  }
 
   /** Who may read `id` now; throws ApiError otherwise. */
-  const authorize = async (id: ConversationId): Promise<ConversationRecord> => {
-    if (responder !== null) return deps.conversations.asResponder(id, responder);
-    if (visitorConversation !== id) throw new ApiError(ErrorCode.Forbidden);
-    return deps.conversations.asVisitor(id, visitorToken);
-  };
+  private async authorize(id: ConversationId): Promise<ConversationRecord> {
+    if (this.responder !== null) return this.deps.conversations.asResponder(id, this.responder);
+    if (this.visitorConversation !== id) throw new ApiError(ErrorCode.Forbidden);
+    return this.deps.conversations.asVisitor(id, this.visitorToken);
+  }
 
-  const deliver = (id: ConversationId, sub: Subscription, event: ConversationEvent) => {
+  private deliver(id: ConversationId, sub: Subscription, event: ConversationEvent) {
     switch (event.t) {
-      case 'msg':
-        if (sub.last !== null && compareMessageIds(event.entry.id, sub.last) <= 0) return;
+      case 'msg': {
+        if (sub.last !== null && !isAfter(event.entry.id, sub.last)) return;
         sub.last = event.entry.id;
-        send({ t: 'msg', c: id, e: event.entry });
+        const frame = msgFrameOf(id, event);
+        this.sendText(frame);
+        rememberMsgFrame(id, event, frame);
         return;
+      }
       case 'state':
-        send({ t: 'state', c: id, status: event.status, session: event.session });
-        if (responder !== null && event.session !== sub.session) {
+        // What sends check (status, session) follows the event; a new session rechecks below.
+        sub.record = { ...sub.record, status: event.status, session: event.session };
+        this.send({ t: 'state', c: id, status: event.status, session: event.session });
+        if (this.responder !== null && event.session !== sub.session) {
           // Hold what follows until access is confirmed: after a claim or transfer by someone
           // else, the next responder's messages must not reach this one in the meantime.
           sub.pending ??= [];
-          void recheck(id, sub);
+          void this.recheck(id, sub);
         }
         return;
       case 'typing':
-        if ((responder === null) === (event.from === 'visitor')) return; // not one's own
-        send({ t: 'typing', c: id, from: event.from });
+        if ((this.responder === null) === (event.from === 'visitor')) return; // not one's own
+        this.send({ t: 'typing', c: id, from: event.from });
         return;
       case 'erased':
-        send({ t: 'erased', c: id });
-        void unsubscribe(id, 'conversation_gone');
+        this.send({ t: 'erased', c: id });
+        void this.unsubscribe(id, 'conversation_gone');
         return;
       case 'resync':
         // The instance may have missed events: hold live ones, replay the log after the last id.
         sub.pending ??= [];
-        void resync(id, sub);
+        void this.resync(id, sub);
         return;
     }
-  };
+  }
 
   /** Re-checks access (a transfer may have happened meanwhile), replays, then goes live again. */
-  const resync = async (id: ConversationId, sub: Subscription) => {
+  private async resync(id: ConversationId, sub: Subscription) {
     try {
-      const record = await authorize(id);
-      if (subs.get(id) !== sub) return;
+      const record = await this.authorize(id);
+      if (this.subs.get(id) !== sub) return;
       sub.session = record.session;
-      await replay(id, sub);
-      if (subs.get(id) === sub) release(id, sub);
+      sub.record = record;
+      await this.replay(id, sub);
+      if (this.subs.get(id) === sub) this.release(id, sub);
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError?.code === ErrorCode.StoreUnavailable) {
         // Still reconnecting: the socket cannot be kept consistent; the client resumes elsewhere.
-        closed = true;
-        socket.close(CloseCode.ServiceRestart, 'store reconnecting: reconnect and resume');
-        await stopAll();
-      } else if (subs.get(id) === sub) {
-        await unsubscribe(id, apiError?.code ?? ErrorCode.Forbidden);
+        this.closed = true;
+        this.socket.close(CloseCode.ServiceRestart, 'store reconnecting: reconnect and resume');
+        await this.stopAll();
+      } else if (this.subs.get(id) === sub) {
+        await this.unsubscribe(id, apiError?.code ?? ErrorCode.Forbidden);
       }
     }
-  };
+  }
 
   /** Sends every logged message after `sub.last`, page by page. */
-  const replay = async (id: ConversationId, sub: Subscription) => {
+  private async replay(id: ConversationId, sub: Subscription) {
     for (;;) {
-      const page = await deps.conversations.history(id, sub.last, REPLAY_PAGE);
+      const page = await this.deps.conversations.history(id, sub.last, REPLAY_PAGE);
       for (const entry of page) {
         // A long replay goes at the reader's pace: it must not trip the slow-consumer limit.
-        if (socket.bufferedAmount() > deps.maxBufferedBytes / 2 && !(await drained())) return;
+        if (this.socket.bufferedAmount() > this.deps.maxBufferedBytes / 2 && !(await this.drained())) return;
         sub.last = entry.id;
-        send({ t: 'msg', c: id, e: entry });
+        this.send({ t: 'msg', c: id, e: entry });
       }
-      if (page.length < REPLAY_PAGE || closed) return;
+      if (page.length < REPLAY_PAGE || this.closed) return;
     }
-  };
+  }
 
   /**
    * Waits until the socket's send buffer is down to a quarter of the limit. False when the socket
    * closed meanwhile or the reader made no room within REPLAY_STALL_MS (then it is closed with 1013).
    */
-  const drained = async (): Promise<boolean> => {
+  private async drained(): Promise<boolean> {
     const deadline = Date.now() + REPLAY_STALL_MS;
-    while (!closed && socket.bufferedAmount() > deps.maxBufferedBytes / 4) {
+    while (!this.closed && this.socket.bufferedAmount() > this.deps.maxBufferedBytes / 4) {
       if (Date.now() > deadline) {
-        closed = true;
-        socket.close(CloseCode.TryAgainLater, 'slow consumer: reconnect and resume');
-        await stopAll();
+        this.closed = true;
+        this.socket.close(CloseCode.TryAgainLater, 'slow consumer: reconnect and resume');
+        await this.stopAll();
         return false;
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    return !closed;
-  };
+    return !this.closed;
+  }
 
   /** Delivers the held events; a state event among them may start holding again. */
-  const release = (id: ConversationId, sub: Subscription) => {
+  private release(id: ConversationId, sub: Subscription) {
     const held = sub.pending ?? [];
     sub.pending = null;
     for (const [i, event] of held.entries()) {
@@ -183,42 +261,43 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
         holding.push(...held.slice(i));
         return;
       }
-      deliver(id, sub, event);
+      this.deliver(id, sub, event);
     }
-  };
+  }
 
   /** After a claim, transfer or close a responder may have lost access: stop delivering if so. */
-  const recheck = async (id: ConversationId, sub: Subscription) => {
+  private async recheck(id: ConversationId, sub: Subscription) {
     try {
-      const record = await authorize(id);
-      if (subs.get(id) !== sub) return;
+      const record = await this.authorize(id);
+      if (this.subs.get(id) !== sub) return;
       sub.session = record.session;
-      release(id, sub);
+      sub.record = record;
+      this.release(id, sub);
     } catch (error) {
-      if (subs.get(id) === sub) await unsubscribe(id, isApiError(error) ? error.code : ErrorCode.Forbidden);
+      if (this.subs.get(id) === sub) await this.unsubscribe(id, isApiError(error) ? error.code : ErrorCode.Forbidden);
     }
-  };
+  }
 
-  const unsubscribe = async (id: ConversationId, reason: string) => {
-    const sub = subs.get(id);
+  private async unsubscribe(id: ConversationId, reason: string) {
+    const sub = this.subs.get(id);
     if (sub === undefined) return;
-    subs.delete(id);
+    this.subs.delete(id);
     await sub.stop();
-    send({ t: 'unsubscribed', c: id, reason });
-  };
+    this.send({ t: 'unsubscribed', c: id, reason });
+  }
 
-  const subscribe = async (id: ConversationId, after: MessageId | null) => {
-    const record = await authorize(id);
-    await subs.get(id)?.stop();
+  private async subscribe(id: ConversationId, after: MessageId | null) {
+    const record = await this.authorize(id);
+    await this.subs.get(id)?.stop();
     // The socket may have closed meanwhile: stopAll() has run and would not see a new listener.
-    if (closed) return;
-    const sub: Subscription = { last: after, pending: [], session: record.session, stop: async () => {} };
-    subs.set(id, sub);
-    const listening = deps.hub.listen(deps.keys.conversationChannel(id), (payload) => {
-      if (subs.get(id) !== sub) return;
-      const event = JSON.parse(payload) as ConversationEvent;
+    if (this.closed) return;
+    const sub: Subscription = { last: after, pending: [], session: record.session, record, stop: async () => {} };
+    this.subs.set(id, sub);
+    const listening = this.deps.hub.listen(this.deps.keys.conversationChannel(id), (payload) => {
+      if (this.subs.get(id) !== sub) return;
+      const event = decodeEvent(payload);
       if (sub.pending !== null) sub.pending.push(event);
-      else deliver(id, sub, event);
+      else this.deliver(id, sub, event);
     });
     // stop() may come (close, unsubscribe) before the listener is in place: it waits for it.
     sub.stop = async () => {
@@ -227,112 +306,105 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
     };
     await listening;
     // Live events are buffered while the log is replayed, then delivered if newer than the replay.
-    await replay(id, sub);
-    release(id, sub);
-    send({ t: 'state', c: id, status: record.status, session: record.session });
-    send({ t: 'subscribed', c: id });
-  };
+    await this.replay(id, sub);
+    this.release(id, sub);
+    this.send({ t: 'state', c: id, status: record.status, session: record.session });
+    this.send({ t: 'subscribed', c: id });
+  }
 
-  const handle = async (frame: ClientFrame) => {
-    if (frame.t === 'ping') return send({ t: 'pong' });
-    if (!helloDone) {
+  private async handle(frame: ClientFrame) {
+    if (frame.t === 'ping') return this.send({ t: 'pong' });
+    if (!this.helloDone) {
       if (frame.t !== 'hello') throw new ApiError(ErrorCode.Unauthorized, 'Say hello first.');
-      if (responder === null) {
+      if (this.responder === null) {
         if (frame.c === undefined || frame.token === undefined) throw new ApiError(ErrorCode.Unauthorized);
-        await deps.conversations.asVisitor(frame.c as ConversationId, frame.token);
-        visitorConversation = frame.c as ConversationId;
-        visitorToken = frame.token;
+        await this.deps.conversations.asVisitor(frame.c as ConversationId, frame.token);
+        this.visitorConversation = frame.c as ConversationId;
+        this.visitorToken = frame.token;
       }
-      helloDone = true;
-      send({ t: 'ready', role: responder === null ? 'visitor' : 'responder' });
-      if (visitorConversation !== null) await subscribe(visitorConversation, (frame.after ?? null) as MessageId | null);
+      this.helloDone = true;
+      this.send({ t: 'ready', role: this.responder === null ? 'visitor' : 'responder' });
+      if (this.visitorConversation !== null) await this.subscribe(this.visitorConversation, (frame.after ?? null) as MessageId | null);
       return;
     }
     switch (frame.t) {
       case 'hello':
         throw new ApiError(ErrorCode.InvalidRequest, 'Already authenticated.');
       case 'sub':
-        return subscribe(frame.c as ConversationId, frame.after as MessageId | null);
+        return this.subscribe(frame.c as ConversationId, frame.after as MessageId | null);
       case 'unsub':
-        return unsubscribe(frame.c as ConversationId, 'requested');
+        return this.unsubscribe(frame.c as ConversationId, 'requested');
       case 'send': {
         const id = frame.c as ConversationId;
         try {
-          const record = await authorize(id);
+          // Delivering live, the subscription's record is current (see Subscription.record);
+          // otherwise (not subscribed, replaying, rechecking) ask the store.
+          const sub = this.subs.get(id);
+          const record = sub !== undefined && sub.pending === null ? sub.record : await this.authorize(id);
           const { entry, duplicate } =
-            responder === null
-              ? await deps.conversations.postAsVisitor(record, frame.e)
-              : await deps.conversations.postAsResponder(record, responder, frame.e);
-          send({ t: 'ack', c: id, cid: frame.e.cid, id: entry.id, dup: duplicate });
+            this.responder === null
+              ? await this.deps.conversations.postAsVisitor(record, frame.e)
+              : await this.deps.conversations.postAsResponder(record, this.responder, frame.e);
+          this.send({ t: 'ack', c: id, cid: frame.e.cid, id: entry.id, dup: duplicate });
         } catch (error) {
           const apiError = toApiError(error);
           if (apiError === null) throw error;
-          send({ t: 'error', code: apiError.code, message: apiError.message, c: id, cid: frame.e.cid });
+          this.send({ t: 'error', code: apiError.code, message: apiError.message, c: id, cid: frame.e.cid });
         }
         return;
       }
       case 'typing': {
         const id = frame.c as ConversationId;
         const now = Date.now();
-        if (!subs.has(id) || now - lastTyping < 1000) return;
-        lastTyping = now;
-        const event: ConversationEvent = { t: 'typing', from: responder === null ? 'visitor' : 'responder' };
-        await deps.pubsub.publish(deps.keys.conversationChannel(id), JSON.stringify(event));
+        if (!this.subs.has(id) || now - this.lastTyping < 1000) return;
+        this.lastTyping = now;
+        const event: ConversationEvent = { t: 'typing', from: this.responder === null ? 'visitor' : 'responder' };
+        await this.deps.pubsub.publish(this.deps.keys.conversationChannel(id), JSON.stringify(event));
         return;
       }
     }
-  };
+  }
 
-  // Frames of one socket are handled one after another, in arrival order: a send right behind the
-  // hello must find the hello done, and pipelined sends are stored in the order they were sent.
-  let queue: Promise<void> = Promise.resolve();
 
-  return {
-    onMessage(text) {
-      const run = queue.then(() => onFrame(text));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    async onClose() {
-      closed = true;
-      await stopAll();
-    },
-  };
-
-  async function onFrame(text: string): Promise<void> {
-    if (closed) return;
-    if (text.length > deps.maxFrameChars) {
-      closed = true;
-      socket.close(CloseCode.TooBig, 'frame too large');
-      await stopAll();
+  private async onFrame(text: string): Promise<void> {
+    if (this.closed) return;
+    if (text.length > this.deps.maxFrameChars) {
+      this.closed = true;
+      this.socket.close(CloseCode.TooBig, 'frame too large');
+      await this.stopAll();
       return;
     }
     let frame: ClientFrame;
     try {
-      const parsed = ClientFrame.safeParse(JSON.parse(text));
-      if (!parsed.success) {
-        send({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Invalid frame.' });
-        return;
+      const value: unknown = JSON.parse(text);
+      const fast = fastSendFrame(value);
+      if (fast !== null) frame = fast;
+      else {
+        const parsed = ClientFrame.safeParse(value);
+        if (!parsed.success) {
+          this.send({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Invalid frame.' });
+          return;
+        }
+        frame = parsed.data;
       }
-      frame = parsed.data;
     } catch {
-      send({ t: 'error', code: ErrorCode.InvalidJson, message: 'The frame is not valid JSON.' });
+      this.send({ t: 'error', code: ErrorCode.InvalidJson, message: 'The frame is not valid JSON.' });
       return;
     }
     try {
-      await handle(frame);
+      await this.handle(frame);
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError !== null) {
-        send({ t: 'error', code: apiError.code, message: apiError.message, ...('c' in frame ? { c: frame.c } : {}) });
-        if (!helloDone) {
-          closed = true;
-          socket.close(CloseCode.PolicyViolation, apiError.code);
+        this.send({ t: 'error', code: apiError.code, message: apiError.message, ...('c' in frame ? { c: frame.c } : {}) });
+        if (!this.helloDone) {
+          this.closed = true;
+          this.socket.close(CloseCode.PolicyViolation, apiError.code);
         }
         return;
       }
-      deps.logger.error({ err: error instanceof Error ? error.name : 'unknown', frame: frame.t }, 'websocket handler failed');
-      send({ t: 'error', code: ErrorCode.Internal, message: 'Something went wrong on our side.' });
+      this.deps.logger.error({ err: error instanceof Error ? error.name : 'unknown', frame: frame.t }, 'websocket handler failed');
+      this.send({ t: 'error', code: ErrorCode.Internal, message: 'Something went wrong on our side.' });
     }
   }
 }

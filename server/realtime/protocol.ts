@@ -1,7 +1,8 @@
 // WebSocket message types (JSON text frames), validated with zod. Documented in docs/websocket.md
 // and served beside the OpenAPI document at /api/websocket.json.
 import { z } from 'zod';
-import { EnvelopeSchema } from '../routes/schemas.js';
+import { EnvelopeSchema, MAX_BODY_CHARS } from '../routes/schemas.js';
+import { ENVELOPE_KINDS } from '../store/ports.js';
 
 const ConvId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
 const MsgId = z.string().regex(/^\d{1,16}-\d{1,16}$/);
@@ -16,6 +17,36 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ping') }).strict(),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
+
+type SendFrame = Extract<ClientFrame, { t: 'send' }>;
+
+const CONV_ID = /^[A-Za-z0-9_-]{22}$/;
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{16,64}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const KINDS: ReadonlySet<unknown> = new Set(ENVELOPE_KINDS);
+
+/** Own enumerable keys of a parsed JSON object, counted without allocating. */
+function keyCount(o: object): number {
+  let n = 0;
+  for (const _ in o) n += 1;
+  return n;
+}
+
+/**
+ * The hot frame checked by hand: a well-formed `send` as it is, anything else null (then
+ * ClientFrame decides and answers errors). Accepts only what ClientFrame accepts, so it can only
+ * make a valid frame cheaper, never let an invalid one through.
+ */
+export function fastSendFrame(value: unknown): SendFrame | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const f = value as { t?: unknown; c?: unknown; e?: unknown };
+  if (f.t !== 'send' || typeof f.c !== 'string' || typeof f.e !== 'object' || f.e === null || keyCount(f) !== 3) return null;
+  const e = f.e as { cid?: unknown; kind?: unknown; body?: unknown };
+  if (typeof e.cid !== 'string' || typeof e.body !== 'string' || !KINDS.has(e.kind) || keyCount(e) !== 3) return null;
+  if (e.body.length === 0 || e.body.length > MAX_BODY_CHARS) return null;
+  if (!CONV_ID.test(f.c) || !CLIENT_MESSAGE_ID.test(e.cid) || !BASE64URL.test(e.body)) return null;
+  return value as SendFrame;
+}
 
 /** What the server sends. */
 export type ServerFrame =
