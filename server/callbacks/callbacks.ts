@@ -3,6 +3,7 @@
 // once; "not reached" puts it back in the team's queue with one more attempt counted.
 import type { ConversationService } from '../conversations/service.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import type { StatsCounter } from '../stats/counter.js';
 import type { ConversationId, ConversationRecord, ResponderRecord, Store, TeamId } from '../store/ports.js';
 
 /**
@@ -11,7 +12,7 @@ import type { ConversationId, ConversationRecord, ResponderRecord, Store, TeamId
  */
 const ATTEMPTS = '~callback-attempts' as TeamId;
 
-export function createCallbacks(deps: { store: Store; conversations: ConversationService }) {
+export function createCallbacks(deps: { store: Store; conversations: ConversationService; stats?: StatsCounter }) {
   const { store, conversations } = deps;
 
   async function attemptsById(): Promise<Map<string, number>> {
@@ -48,13 +49,15 @@ export function createCallbacks(deps: { store: Store; conversations: Conversatio
       const record = await requireCallback(id, responder);
       await conversations.erase(record);
       await store.queues.remove(ATTEMPTS, id);
+      await deps.stats?.callbackDone(record);
     },
     /** Not reached: back to the team queue, attempts + 1; returns the new count. */
     async notReached(id: ConversationId, responder: ResponderRecord): Promise<number> {
       const record = await requireCallback(id, responder);
       const attempts = ((await attemptsById()).get(id) ?? 0) + 1;
-      await conversations.transfer(id, responder, { kind: 'team', team: record.team });
+      await conversations.transfer(id, responder, { kind: 'team', team: record.team }, false);
       await store.queues.add(ATTEMPTS, id, attempts);
+      await deps.stats?.callbackNotReached(record);
       return attempts;
     },
     attemptsById,

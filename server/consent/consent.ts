@@ -91,6 +91,20 @@ export function createConsentService(deps: ConsentServiceDeps) {
       return all.sort((a, b) => a.createdAt - b.createdAt);
     },
 
+    /** Retention: erases the consents of `teams` given before `before` (ms); returns how many. */
+    async purgeGivenBefore(teams: readonly string[], before: number): Promise<number> {
+      let purged = 0;
+      for (const team of teams) {
+        for (const { id, value } of await expiring.list(byTeam(team))) {
+          if ((JSON.parse(value) as Stored).createdAt >= before) continue;
+          await expiring.delete(byTeam(team), id);
+          await expiring.delete(REF, id);
+          purged += 1;
+        }
+      }
+      return purged;
+    },
+
     /** A team member erases a consent (e.g. once support has started elsewhere). */
     async eraseAsResponder(id: string, teams: readonly string[]): Promise<void> {
       const record = await load(id);

@@ -5,6 +5,7 @@ import type { Clock, RandomBytes } from '../clock.js';
 import { CONSENT_RETENTION_DAYS, createConsentService } from '../consent/consent.js';
 import { tokenMatches } from '../conversations/ids.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import { createStatsCounter } from '../stats/counter.js';
 import type { ConversationId, Store } from '../store/ports.js';
 import { ERROR_RESPONSES, bearerToken, json, type App } from './common.js';
 import { ConversationIdParam } from './schemas.js';
@@ -51,6 +52,7 @@ const GrantedSchema = z.object({ id: z.string(), expiresAt: z.number().int() }).
 
 export function registerConsentRoutes(app: App, deps: ConsentRouteDeps): void {
   const consents = createConsentService({ expiring: deps.store.expiring, clock: deps.clock, random: deps.random });
+  const stats = createStatsCounter({ stats: deps.store.stats, now: () => deps.clock.now() });
 
   app.openapi(
     createRoute({
@@ -68,6 +70,7 @@ export function registerConsentRoutes(app: App, deps: ConsentRouteDeps): void {
       if (record === null || !tokenMatches(token, record.tokenHash)) throw new ApiError(ErrorCode.Unauthorized);
       const body = c.req.valid('json');
       const granted = await consents.grant(record, token, body.sealed, body.retentionDays as (typeof CONSENT_RETENTION_DAYS)[number]);
+      await stats.consent(record, granted.retentionDays);
       return c.json({ id: granted.id, expiresAt: granted.expiresAt }, 201);
     },
   );

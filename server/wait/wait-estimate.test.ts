@@ -2,6 +2,7 @@
 // each claim counts once into today's counters.
 import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/support/harness.js';
+import { createStatsCounter } from '../stats/counter.js';
 import { bucketOf, createWaitEstimator, medianOf, WAIT_BUCKETS_MS } from './wait-estimate.js';
 
 describe('wait estimate', () => {
@@ -17,7 +18,8 @@ describe('wait estimate', () => {
   it('counts claims per team and day and answers over the API', async () => {
     const t = await createTestApp({ manualClock: true });
     const estimator = createWaitEstimator({ stats: t.store.stats, now: () => t.clock.now() });
-    for (const wait of [10_000, 50_000, 100_000]) await estimator.recordClaim('unga', wait);
+    const counter = createStatsCounter({ stats: t.store.stats, now: () => t.clock.now() });
+    for (const wait of [10_000, 50_000, 100_000]) await counter.claimed({ team: 'unga', category: 'chat', source: 'direct' }, wait, true);
     const res = await t.fetch('http://localhost/api/v1/wait?team=unga');
     expect(await res.json()).toEqual({ team: 'unga', medianMs: 60_000, samples: 3 });
     expect(await (await t.fetch('http://localhost/api/v1/wait?team=foraldrar')).json()).toEqual({ team: 'foraldrar', medianMs: null, samples: 0 });

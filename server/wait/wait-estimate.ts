@@ -1,7 +1,9 @@
 // An honest wait estimate from aggregated counters only (invariant 5): each claim adds one to a
-// per-team, per-day histogram bucket of how long the conversation waited; the estimate is the median
-// bucket of today and yesterday. No per-visitor row is kept.
+// per-day histogram bucket of how long the conversation waited (the statistics' `wait` counters,
+// server/stats); the estimate is the median bucket of a team's claims today and yesterday. No
+// per-visitor row is kept.
 import { stockholmDay } from '../conversations/stockholm-day.js';
+import { WAIT_BUCKETS, bucketIndexOf, parseField } from '../stats/fields.js';
 import type { StatsStore } from '../store/ports.js';
 
 /** Upper bounds of the histogram buckets, in ms (the last one is open). */
@@ -9,8 +11,17 @@ export const WAIT_BUCKETS_MS = [30_000, 60_000, 120_000, 180_000, 300_000, 480_0
 /** Fewer claims than this: no estimate (saying "about 2 minutes" from one sample would not be honest). */
 export const MIN_SAMPLES = 3;
 
-const dayKey = (ms: number) => `wait:${stockholmDay(ms)}`;
-const field = (team: string, bucket: number) => `${team}:${bucket}`;
+/** Claims per wait bucket of `team` in one day's counters. */
+function teamWaits(day: Record<string, number>, team: string): number[] {
+  const counts = WAIT_BUCKETS_MS.map(() => 0);
+  for (const [text, n] of Object.entries(day)) {
+    const f = parseField(text);
+    if (f === null || f.metric !== 'wait' || f.team !== team) continue;
+    const i = bucketIndexOf(WAIT_BUCKETS, f.extra);
+    if (i >= 0 && i < counts.length) counts[i] = (counts[i] ?? 0) + n;
+  }
+  return counts;
+}
 
 /** Index of the bucket a wait falls in. */
 export function bucketOf(waitMs: number): number {
@@ -36,16 +47,12 @@ export type WaitEstimator = ReturnType<typeof createWaitEstimator>;
 
 export function createWaitEstimator(deps: { stats: StatsStore; now: () => number }) {
   return {
-    /** Counts one claim of a conversation that waited `waitMs` in `team`'s queue. */
-    async recordClaim(team: string, waitMs: number): Promise<void> {
-      await deps.stats.increment(dayKey(deps.now()), field(team, bucketOf(Math.max(0, waitMs))), 1);
-    },
     /** Median wait of claims in `team` today and yesterday (Europe/Stockholm), as a bucket bound. */
     async estimate(team: string): Promise<{ medianMs: number | null; samples: number }> {
       const now = deps.now();
-      const days = await Promise.all([deps.stats.day(dayKey(now)), deps.stats.day(dayKey(now - 86_400_000))]);
-      const counts = WAIT_BUCKETS_MS.map((_, i) => days.reduce((sum, d) => sum + (d[field(team, i)] ?? 0), 0));
-      return medianOf(counts);
+      const days = await Promise.all([deps.stats.day(stockholmDay(now)), deps.stats.day(stockholmDay(now - 86_400_000))]);
+      const perDay = days.map((d) => teamWaits(d, team));
+      return medianOf(WAIT_BUCKETS_MS.map((_, i) => perDay.reduce((sum, c) => sum + (c[i] ?? 0), 0)));
     },
   };
 }

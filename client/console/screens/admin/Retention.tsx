@@ -1,0 +1,72 @@
+// Retention of the long-lived things (admins): how many days the audit log, the statistics and
+// consented identities are kept before the automatic purge deletes them.
+import { useEffect, useState } from 'preact/hooks';
+import { useConsole } from '../../context.js';
+import type { MessageKey } from '../../i18n/index.js';
+
+interface RetentionSettings {
+  auditDays: number;
+  statsDays: number;
+  consentDays: number;
+}
+
+/** The server's limits (server/retention/settings.ts), repeated for the form's own checks. */
+const FIELDS: ReadonlyArray<{ key: keyof RetentionSettings; label: MessageKey; min: number; max: number }> = [
+  { key: 'auditDays', label: 'retentionAudit', min: 30, max: 3650 },
+  { key: 'statsDays', label: 'retentionStats', min: 31, max: 3660 },
+  { key: 'consentDays', label: 'retentionConsents', min: 1, max: 180 },
+];
+
+export function Retention() {
+  const { store, t } = useConsole();
+  const [settings, setSettings] = useState<RetentionSettings | null>(null);
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    void store.api
+      .call<RetentionSettings>('GET', '/api/v1/admin/retention')
+      .then(setSettings)
+      .catch(() => setMessage(t('errGeneric')));
+  }, []);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (settings === null) return;
+    try {
+      setSettings(await store.api.call<RetentionSettings>('PUT', '/api/v1/admin/retention', settings));
+      setMessage(t('retentionSaved'));
+    } catch {
+      setMessage(t('retentionError'));
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="retention-title">
+      <h2 id="retention-title">{t('retentionTitle')}</h2>
+      <p class="hint">{t('retentionIntro')}</p>
+      {settings !== null && (
+        <form onSubmit={save} autocomplete="off">
+          {FIELDS.map((f) => (
+            <div key={f.key}>
+              <label for={`retention-${f.key}`}>{t(f.label, { min: f.min, max: f.max })}</label>
+              <input
+                id={`retention-${f.key}`}
+                type="number"
+                inputMode="numeric"
+                min={f.min}
+                max={f.max}
+                step={1}
+                required
+                value={settings[f.key]}
+                onInput={(e) => setSettings({ ...settings, [f.key]: Number(e.currentTarget.value) })}
+              />
+            </div>
+          ))}
+          <button type="submit" class="primary">
+            {t('retentionSave')}
+          </button>
+        </form>
+      )}
+      <p role="status" class="notice">
+        {message}
+      </p>
+    </section>
+  );
+}

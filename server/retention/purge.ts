@@ -1,0 +1,64 @@
+// Housekeeping of the long-lived things: deletes audit entries, statistics days and consented
+// identities older than the retention settings, and counts queue entries of conversations that
+// expired unclaimed (server/stats). main.ts runs it on a timer; tests call runHousekeeping directly.
+import type { Clock, RandomBytes } from '../clock.js';
+import { createConsentService } from '../consent/consent.js';
+import { stockholmDay } from '../conversations/stockholm-day.js';
+import type { Logger } from '../logger.js';
+import { sweepExpiredQueueEntries } from '../stats/conversation-stats.js';
+import { createStatsCounter } from '../stats/counter.js';
+import type { Store } from '../store/ports.js';
+import { createRetentionSettings } from './settings.js';
+
+const DAY_MS = 86_400_000;
+
+export interface HousekeepingResult {
+  readonly auditEntries: number;
+  readonly statsDays: number;
+  readonly consents: number;
+  readonly expiredQueueEntries: number;
+}
+
+export interface HousekeepingDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: RandomBytes;
+}
+
+export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingResult> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const settings = await createRetentionSettings(store.records).get();
+  const expiredQueueEntries = await sweepExpiredQueueEntries(store, createStatsCounter({ stats: store.stats, now: () => clock.now() }));
+
+  const auditEntries = await store.audit.purgeBefore(now - settings.auditDays * DAY_MS);
+
+  // Keep `statsDays` whole days up to today (Europe/Stockholm); older days go whole.
+  const oldestKept = stockholmDay(now - (settings.statsDays - 1) * DAY_MS);
+  let statsDays = 0;
+  for (const day of await store.stats.days()) {
+    if (day >= oldestKept) break;
+    await store.stats.deleteDay(day);
+    statsDays += 1;
+  }
+
+  const teams = (await store.staff.listTeams()).map((t) => t.id);
+  const consentService = createConsentService({ expiring: store.expiring, clock, random: deps.random });
+  const consents = await consentService.purgeGivenBefore(teams, now - settings.consentDays * DAY_MS);
+  return { auditEntries, statsDays, consents, expiredQueueEntries };
+}
+
+/** Runs housekeeping now and every `intervalMs`; returns a stop function. Failures are logged, never thrown. */
+export function startHousekeeping(deps: HousekeepingDeps & { logger: Logger; intervalMs: number }): () => void {
+  const run = () =>
+    runHousekeeping(deps).then(
+      (result) => {
+        if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'housekeeping');
+      },
+      (error: unknown) => deps.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'housekeeping failed'),
+    );
+  void run();
+  const timer = setInterval(() => void run(), deps.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,153 @@
+// Statistics for supervisors and admins (aggregated counters only, invariant 5): a period's report as
+// JSON and the same counters as CSV; and the retention settings of the long-lived things (admins).
+// A supervisor sees the teams they belong to; an admin sees every team.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Clock } from '../clock.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import { RetentionSettingsSchema, createRetentionSettings } from '../retention/settings.js';
+import { toCsv } from '../stats/csv.js';
+import { MAX_PERIOD_DAYS, buildReport, daysBetween, isDay, parseDay } from '../stats/report.js';
+import type { ResponderRecord, Store } from '../store/ports.js';
+import { requireRole } from './admin.js';
+import { createAuditWriter } from './audit-writer.js';
+import { ERROR_RESPONSES, json, type App } from './common.js';
+
+export interface StatsRouteDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly secret: Uint8Array;
+}
+
+const security = [{ responderSession: [] }];
+const Day = z.string().refine(isDay, 'a date YYYY-MM-DD');
+const PeriodQuery = z.object({
+  from: Day.openapi({ param: { name: 'from', in: 'query' }, example: '2026-11-01' }),
+  to: Day.openapi({ param: { name: 'to', in: 'query' }, example: '2026-11-30' }),
+  team: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .optional()
+    .openapi({ param: { name: 'team', in: 'query' }, description: 'One team; all the caller may see when absent' }),
+});
+
+const Flow = { opened: z.number().int(), claimed: z.number().int(), abandoned: z.number().int() };
+const Histogram = { buckets: z.array(z.object({ le: z.number().nullable(), count: z.number().int() })), samples: z.number().int() };
+const StatsReportSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    team: z.string().nullable(),
+    teams: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: 'Teams the caller may choose' }),
+    totals: z.record(z.string(), z.number().int()),
+    days: z.array(z.object({ day: z.string(), ...Flow })),
+    bySource: z.array(z.object({ source: z.string(), ...Flow })),
+    byCategory: z.array(z.object({ category: z.string(), ...Flow })),
+    byTeam: z.array(z.object({ team: z.string(), ...Flow })),
+    outcomes: z.array(z.object({ outcome: z.string(), count: z.number().int() })),
+    transfers: z.array(z.object({ to: z.string(), count: z.number().int() })),
+    consents: z.array(z.object({ retentionDays: z.number().int(), count: z.number().int() })),
+    wait: z.object({
+      ...Histogram,
+      p50: z.number().nullable().openapi({ description: 'Seconds: the bucket bound half the waits fall under (null: no claims, or beyond the last bound)' }),
+      p90: z.number().nullable(),
+      p50Open: z.boolean(),
+      p90Open: z.boolean(),
+    }),
+    lengthMessages: z.object(Histogram),
+    lengthMinutes: z.object(Histogram),
+  })
+  .openapi('StatsReport');
+
+const isAdmin = (me: ResponderRecord) => me.roles.includes('admin');
+
+export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
+  const { store } = deps;
+  const retention = createRetentionSettings(store.records);
+  const audit = createAuditWriter(deps);
+  app.use('/api/v1/admin/stats', requireRole('admin', 'supervisor'));
+  app.use('/api/v1/admin/stats/*', requireRole('admin', 'supervisor'));
+  app.use('/api/v1/admin/retention', requireRole('admin'));
+
+  /** The period's parsed counters and the teams the caller may read (null: all). */
+  async function load(me: ResponderRecord, query: z.infer<typeof PeriodQuery>) {
+    const { from, to } = query;
+    const days = daysBetween(from, to);
+    if (days.length === 0) throw new ApiError(ErrorCode.InvalidRequest, 'from: must not be after to');
+    if (days.length > MAX_PERIOD_DAYS) throw new ApiError(ErrorCode.InvalidRequest, `to: at most ${MAX_PERIOD_DAYS} days per request`);
+    const allTeams = await store.staff.listTeams();
+    const visible = isAdmin(me) ? allTeams : allTeams.filter((t) => me.teams.includes(t.id));
+    if (query.team !== undefined && !visible.some((t) => t.id === query.team)) throw new ApiError(ErrorCode.Forbidden);
+    const teams = query.team !== undefined ? new Set([query.team]) : isAdmin(me) ? null : new Set(visible.map((t) => t.id));
+    const hashes = await Promise.all(days.map((day) => store.stats.day(day)));
+    return { counters: days.map((day, i) => parseDay(day, hashes[i] ?? {})), teams, visible };
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/stats',
+      tags: ['admin'],
+      summary: 'Aggregated statistics of a period (counters only), optionally for one team',
+      security,
+      request: { query: PeriodQuery },
+      responses: { 200: json(StatsReportSchema, 'Report'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { counters, teams, visible } = await load(c.get('responder'), query);
+      const report = buildReport({ from: query.from, to: query.to, team: query.team ?? null, teams, days: counters });
+      return c.json({ ...report, teams: visible.map((t) => ({ id: t.id, name: t.name })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/stats/csv',
+      tags: ['admin'],
+      summary: 'The counters of a period as CSV: one row per day × team × category × source × metric × bucket',
+      security,
+      request: { query: PeriodQuery },
+      responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV file' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { counters, teams } = await load(c.get('responder'), query);
+      const name = `utvag-statistik-${query.from}-${query.to}${query.team === undefined ? '' : `-${query.team}`}.csv`;
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', `attachment; filename="${name}"`);
+      c.header('Cache-Control', 'no-store');
+      return c.body(toCsv(counters, teams), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/retention',
+      tags: ['admin'],
+      summary: 'How long the audit log, statistics and consented identities are kept',
+      security,
+      responses: { 200: json(RetentionSettingsSchema, 'Settings'), ...ERROR_RESPONSES },
+    }),
+    async (c) => c.json(await retention.get(), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/admin/retention',
+      tags: ['admin'],
+      summary: 'Change the retention settings (older data is deleted by the next purge, within ten minutes)',
+      security,
+      request: { body: { content: { 'application/json': { schema: RetentionSettingsSchema } }, required: true } },
+      responses: { 200: json(RetentionSettingsSchema, 'Stored'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const settings = c.req.valid('json');
+      await retention.put(settings);
+      await audit(c.get('responder').id, 'retention-settings');
+      return c.json(await retention.get(), 200);
+    },
+  );
+}
