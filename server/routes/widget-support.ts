@@ -1,12 +1,15 @@
 // What the embedded widget needs beside the visitor API: CORS for its sandboxed (opaque-origin)
-// iframe, the loader script at a stable URL, the wait estimate, and the claim-wait counters it is
-// computed from.
+// iframe, the loader script at a stable URL, and the wait estimate (from the statistics' claim-wait
+// counters, which the conversation service keeps).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
-import type { ConversationId, Store } from '../store/ports.js';
+import type { Store, TeamId } from '../store/ports.js';
+import { openingAt } from '../routing/opening.js';
+import { createTeamSettings } from '../routing/team-settings.js';
 import { createWaitEstimator } from '../wait/wait-estimate.js';
+import { ApiError, ErrorCode } from '../errors.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 
 export interface WidgetSupportDeps {
@@ -26,6 +29,17 @@ const WaitSchema = z
     samples: z.number().int(),
   })
   .openapi('WaitEstimate');
+
+const NoticeSchema = z
+  .object({
+    team: z.string(),
+    open: z.boolean(),
+    /** Closed or on special hours because of a holiday today. */
+    holiday: z.boolean(),
+    /** Plain text per language; "" where the team wrote none (the widget falls back to Swedish, then its own text). */
+    text: z.object({ sv: z.string(), en: z.string(), ar: z.string() }),
+  })
+  .openapi('TeamNotice');
 
 /** Visitor API paths a sandboxed widget may call cross-origin (never responder routes: those use cookies). */
 const isVisitorPath = (path: string) => path.startsWith('/api/v1/') && !path.startsWith('/api/v1/responder');
@@ -68,15 +82,6 @@ export function registerWidgetSupportRoutes(app: App, deps: WidgetSupportDeps): 
     });
   }
 
-  // Counts how long each claimed conversation waited (aggregated per team and day, never per visitor).
-  app.use('/api/v1/responder/conversations/:id/claim', async (c, next) => {
-    const before = c.req.method === 'POST' ? await deps.store.conversations.get(c.req.param('id') as ConversationId) : null;
-    await next();
-    if (before !== null && before.status === 'waiting' && c.res.status === 200) {
-      await waits.recordClaim(before.team, deps.clock.now() - before.queuedAt);
-    }
-  });
-
   app.openapi(
     createRoute({
       method: 'get',
@@ -90,6 +95,27 @@ export function registerWidgetSupportRoutes(app: App, deps: WidgetSupportDeps): 
       const { team } = c.req.valid('query');
       const estimate = await waits.estimate(team);
       return c.json({ team, medianMs: estimate.medianMs, samples: estimate.samples }, 200);
+    },
+  );
+
+  // Closed teams: whether the team is open now (duty hours, holidays) and the plain text it shows
+  // visitors when closed, in every widget language (the widget renders it as text, never HTML).
+  const teamSettings = createTeamSettings(deps.store.records);
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/teams/{team}/notice',
+      tags: ['visitor'],
+      summary: 'Is the team open now (duty hours, holidays; Europe/Stockholm), and its out-of-hours text in sv, en and ar',
+      request: { params: z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'team', in: 'path' }, example: 'unga' }) }) },
+      responses: { 200: json(NoticeSchema, 'Notice'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const team = c.req.valid('param').team as TeamId;
+      if ((await deps.store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.NotFound);
+      const settings = await teamSettings.get(team);
+      const opening = openingAt(settings, deps.clock.now());
+      return c.json({ team, open: opening.open, holiday: opening.reason !== 'hours', text: settings.outOfHoursText }, 200);
     },
   );
 

@@ -1,4 +1,4 @@
-// Routing through app.request(): duty hours decide who counts as on duty (and so overflow), offers
+// Routing through app.request(): duty hours and holidays decide who counts as on duty (and so overflow), offers
 // respect capacity, auto-assignment picks the least-loaded responder, "under threat" goes to the
 // specialist team.
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,32 @@ describe('routing', () => {
     await anna.api.heartbeat();
     await kim.api.heartbeat();
     expect((await t.visitor().status('chat')).team).toBe('unga');
+  });
+
+  it('on one of its holidays a team is closed: conversations overflow; special hours and public holidays', async () => {
+    const { t, settings, login } = await setup();
+    const anna = await login('anna', ['unga']);
+    const kim = await login('kim', ['konsult']);
+    await anna.api.duty('unga', true);
+    await kim.api.duty('konsult', true);
+    // Monday 23 November in Stockholm: a holiday of "unga" with no hours (closed all day).
+    await settings.put('unga' as TeamId, { ...DEFAULT_TEAM_SETTINGS, holidays: [{ date: '2026-11-23', label: 'Studiedag', hours: [] }] });
+    expect(await t.visitor().status('chat')).toMatchObject({ team: 'konsult', staffed: true });
+    const opened = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
+    expect(opened.team).toBe('konsult');
+    expect((await t.store.conversations.get(opened.id as never))?.team).toBe('konsult');
+    expect((await anna.api.queue()).items).toEqual([]);
+    expect((await kim.api.queue()).items.map((i) => i.id)).toEqual([opened.id]);
+    // Special hours that day instead (12:00–14:00; it is 13:00): open, so no overflow.
+    await settings.put('unga' as TeamId, { ...DEFAULT_TEAM_SETTINGS, holidays: [{ date: '2026-11-23', label: '', hours: [['12:00', '14:00']] }] });
+    expect((await t.visitor().status('chat')).team).toBe('unga');
+    // Closed on public holidays: not today (an ordinary Monday), but on Christmas Eve.
+    await settings.put('unga' as TeamId, { ...DEFAULT_TEAM_SETTINGS, publicHolidays: true });
+    expect((await t.visitor().status('chat')).team).toBe('unga');
+    expect(await (await t.call('GET', '/api/v1/teams/unga/notice')).json()).toMatchObject({ open: true, holiday: false });
+    t.clock.advance?.(Date.UTC(2026, 11, 24, 12, 0) - t.clock.now());
+    expect(await (await t.call('GET', '/api/v1/teams/unga/notice')).json()).toMatchObject({ open: false, holiday: true });
+    expect(await t.visitor().status('chat')).toMatchObject({ team: 'unga', staffed: false, onDuty: 0 });
   });
 
   it('offers stop at capacity; the load falls when a conversation closes', async () => {

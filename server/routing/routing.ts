@@ -1,8 +1,8 @@
-// Routing on the server: who is really on duty (heartbeat, duty hours), capacity and load per
+// Routing on the server: who is really on duty (heartbeat, duty hours, holidays), capacity and load per
 // responder, which responders get offers, and auto-assignment to the least-loaded responder.
 import type { Clock } from '../clock.js';
 import type { ConversationId, ConversationRecord, ResponderId, Store, TeamId } from '../store/ports.js';
-import { isWithinDutyHours, type DutyHours } from './duty-hours.js';
+import { openingAt } from './opening.js';
 import { createTeamSettings } from './team-settings.js';
 
 const CAPACITY = 'duty-capacity';
@@ -41,11 +41,12 @@ export function createRouting(deps: RoutingDeps) {
     return stored === null ? (await settings.get(team)).defaultCapacity : Number(stored);
   }
 
+  /** Open now: not on one of its holidays (or within that day's special hours), and within its duty hours. */
   async function inHours(team: TeamId): Promise<boolean> {
-    return isWithinDutyHours((await settings.get(team)).dutyHours as DutyHours | null, clock.now());
+    return openingAt(await settings.get(team), clock.now()).open;
   }
 
-  /** On-duty responders with a live heartbeat; nobody outside the team's duty hours. */
+  /** On-duty responders with a live heartbeat; nobody while the team is closed (duty hours, holidays). */
   async function onDuty(team: TeamId): Promise<ResponderId[]> {
     return (await inHours(team)) ? store.duty.onDuty(team) : [];
   }

@@ -2,6 +2,7 @@
 import { plural } from '../i18n/index.js';
 import type { App, Status } from '../state/app.js';
 import { Emergency, Heading } from '../components.js';
+import { ClosedNotice } from './ClosedNotice.js';
 
 function Availability(props: { app: App; status: Status }) {
   const { app, status } = props;
@@ -31,6 +32,7 @@ export function Home(props: { app: App }) {
       <div role="status" aria-live="polite">
         <Availability app={app} status={chat} />
       </div>
+      <ClosedNotice status={chat} lang={s.lang} />
       {nobody ? <Emergency m={m} prominent /> : null}
       <h2>{m.chooseHeading}</h2>
       <ul class="choices">

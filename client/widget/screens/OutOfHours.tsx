@@ -1,6 +1,8 @@
-// Nobody on duty: say so at once, the emergency numbers first, then a callback or writing anyway.
+// Nobody on duty: say so at once (with the closed team's own text), the emergency numbers first,
+// then a callback or writing anyway.
 import type { App } from '../state/app.js';
 import { Emergency, Heading } from '../components.js';
+import { ClosedNotice } from './ClosedNotice.js';
 
 export function OutOfHours(props: { app: App }) {
   const { app } = props;
@@ -9,6 +11,7 @@ export function OutOfHours(props: { app: App }) {
   return (
     <main id="main">
       <Heading serial={s.screenSerial}>{m.outOfHoursTitle}</Heading>
+      <ClosedNotice status={s.status[s.startCategory]} lang={s.lang} />
       <p>{m.outOfHoursText}</p>
       <Emergency m={m} prominent />
       <div class="actions">

@@ -1,90 +1,398 @@
-// Team settings: duty hours (Europe/Stockholm), auto-assignment, default capacity, specialist team.
+// Teams: which team takes each kind of conversation, a new team, and one form per team — name and
+// overflow, claim or auto-assign, capacity, duty hours per weekday, holidays, texts shown when closed.
+// Admins change everything; a supervisor the settings of their own teams (the server checks again).
 import { useEffect, useState } from 'preact/hooks';
+import { ApiRequestError } from '../../../shared/api-client.js';
 import { useConsole } from '../../context.js';
+import type { MessageKey, Translate } from '../../i18n/index.js';
+import {
+  compactHours,
+  duplicateDate,
+  MAX_NOTICE_CHARS,
+  MAX_WINDOWS,
+  overflowLoop,
+  WEEKDAYS,
+  windowsValid,
+  type Holiday,
+  type TeamSettings,
+  type TeamView,
+  type Weekday,
+  type Window,
+} from './team-form.js';
 
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-type Weekday = (typeof WEEKDAYS)[number];
-type DutyHours = Partial<Record<Weekday, Array<[string, string]>>>;
-interface TeamSettings {
-  dutyHours: DutyHours | null;
-  autoAssign: boolean;
-  defaultCapacity: number;
-  specialist: boolean;
-}
-/** "mon-fri 08:00-17:00; sat 10:00-14:00" → duty hours; "" → null (always open). Throws on bad text. */
-export function parseDutyHours(text: string): DutyHours | null {
-  if (text.trim() === '') return null;
-  const hours: DutyHours = {};
-  for (const part of text.split(';').map((p) => p.trim()).filter((p) => p !== '')) {
-    const m = /^([a-z]{3})(?:-([a-z]{3}))?\s+(\d\d:\d\d)-(\d\d:\d\d)$/.exec(part);
-    if (m === null) throw new Error(part);
-    const from = WEEKDAYS.indexOf(m[1] as Weekday);
-    const to = m[2] === undefined ? from : WEEKDAYS.indexOf(m[2] as Weekday);
-    if (from < 0 || to < from) throw new Error(part);
-    for (let d = from; d <= to; d++) (hours[WEEKDAYS[d]!] ??= []).push([m[3]!, m[4]!]);
-  }
-  return hours;
-}
+type Category = 'chat' | 'callback' | 'parent';
+const CATEGORIES: ReadonlyArray<[Category, MessageKey]> = [
+  ['chat', 'teamsCategoryChat'],
+  ['callback', 'teamsCategoryCallback'],
+  ['parent', 'teamsCategoryParent'],
+];
+const DAY_NAMES: Record<Weekday, MessageKey> = { mon: 'teamsMon', tue: 'teamsTue', wed: 'teamsWed', thu: 'teamsThu', fri: 'teamsFri', sat: 'teamsSat', sun: 'teamsSun' };
+const holidayName = (key: string) => `hol${key[0]!.toUpperCase()}${key.slice(1)}` as MessageKey;
 
-export function formatDutyHours(hours: DutyHours | null): string {
-  if (hours === null) return '';
-  return WEEKDAYS.flatMap((d) => (hours[d] ?? []).map(([a, b]) => `${d} ${a}-${b}`)).join('; ');
+interface TeamsData {
+  items: TeamView[];
+  mapping: Partial<Record<Category, string>>;
+  publicHolidays: Array<{ date: string; key: string }>;
+}
+type Api = ReturnType<typeof useConsole>['store']['api'];
+
+/** A human sentence for a failed save. */
+function failure(t: Translate, error: unknown): string {
+  if (error instanceof ApiRequestError) return t(error.code === 'forbidden' ? 'teamsErrForbidden' : 'teamsErrInvalid');
+  return t('errGeneric');
 }
 
 export function Settings() {
   const { store, state, t } = useConsole();
-  const teams = state.duty?.teams ?? [];
+  const [data, setData] = useState<TeamsData | null>(null);
+  const [current, setCurrent] = useState('');
+  const load = async () => setData(await store.api.call<TeamsData>('GET', '/api/v1/admin/teams'));
+  useEffect(() => {
+    void load().catch(() => undefined);
+  }, []);
+  const isAdmin = state.me?.roles.includes('admin') ?? false;
+  const team = data?.items.find((i) => i.id === current) ?? data?.items.find((i) => i.editable !== 'none') ?? data?.items[0];
   return (
     <section class="card" aria-labelledby="settings-title">
       <h2 id="settings-title">{t('settingsTitle')}</h2>
-      {teams.map((team) => (
-        <TeamSettingsForm key={team.team} team={team.team} name={team.name} api={store.api} />
-      ))}
+      {!isAdmin && <p class="hint">{t('teamsSupervisorNote')}</p>}
+      {data !== null && isAdmin && <MappingForm api={store.api} data={data} reload={load} />}
+      {data !== null && team !== undefined && (
+        <>
+          <label for="team-pick" style={{ display: 'block', marginBlockStart: '1rem' }}>
+            {t('teamsPick')}
+          </label>
+          <select id="team-pick" value={team.id} onChange={(e) => setCurrent(e.currentTarget.value)} style={{ maxWidth: '30rem' }}>
+            {data.items.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name} – {t(i.openNow ? 'teamsOpenNow' : 'teamsClosedNow')}
+              </option>
+            ))}
+          </select>
+          <TeamForm key={team.id} api={store.api} team={team} teams={data.items} publicHolidays={data.publicHolidays} reload={load} />
+        </>
+      )}
+      {data !== null && isAdmin && <NewTeamForm api={store.api} teams={data.items} reload={load} onCreated={setCurrent} />}
     </section>
   );
 }
 
-function TeamSettingsForm(props: { team: string; name: string; api: ReturnType<typeof useConsole>['store']['api'] }) {
+function MappingForm(props: { api: Api; data: TeamsData; reload: () => Promise<void> }) {
   const { t } = useConsole();
-  const [settings, setSettings] = useState<TeamSettings | null>(null);
-  const [hours, setHours] = useState('');
+  const first = props.data.items[0]?.id ?? '';
+  const [mapping, setMapping] = useState<Record<Category, string>>({
+    chat: props.data.mapping.chat ?? first,
+    callback: props.data.mapping.callback ?? first,
+    parent: props.data.mapping.parent ?? first,
+  });
   const [message, setMessage] = useState('');
-  useEffect(() => {
-    void props.api
-      .call<TeamSettings>('GET', `/api/v1/admin/teams/${props.team}/settings`)
-      .then((s) => {
-        setSettings(s);
-        setHours(formatDutyHours(s.dutyHours));
-      })
-      .catch(() => undefined);
-  }, [props.team]);
-  if (settings === null) return null;
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      await props.api.call('PUT', `/api/v1/admin/teams/${props.team}/settings`, { ...settings, dutyHours: parseDutyHours(hours) });
+      await props.api.call('PUT', '/api/v1/admin/category-mapping', mapping);
       setMessage(t('saved'));
-    } catch {
-      setMessage(t('errGeneric'));
+      await props.reload();
+    } catch (error) {
+      setMessage(failure(t, error));
     }
   };
-  const id = (x: string) => `${x}-${props.team}`;
   return (
-    <form onSubmit={save} class="team-settings" autocomplete="off">
-      <h3>{props.name}</h3>
-      <label for={id('hours')}>{t('dutyHours')}</label>
-      <input id={id('hours')} value={hours} onInput={(e) => setHours(e.currentTarget.value)} />
-      <label class="check">
-        <input type="checkbox" checked={settings.autoAssign} onChange={(e) => setSettings({ ...settings, autoAssign: e.currentTarget.checked })} /> {t('autoAssign')}
-      </label>
-      <label class="check">
-        <input type="checkbox" checked={settings.specialist} onChange={(e) => setSettings({ ...settings, specialist: e.currentTarget.checked })} /> {t('specialist')}
-      </label>
-      <label for={id('cap')}>{t('capacity')}</label>
-      <input id={id('cap')} type="number" min={1} max={20} value={settings.defaultCapacity} onInput={(e) => setSettings({ ...settings, defaultCapacity: Number(e.currentTarget.value) })} />
-      <button type="submit">{t('save')}</button>
-      <span role="status">{message}</span>
+    <form onSubmit={save} autocomplete="off">
+      <fieldset>
+        <legend>{t('teamsMappingTitle')}</legend>
+        <p class="hint">{t('teamsMappingHint')}</p>
+        {CATEGORIES.map(([category, label]) => (
+          <div key={category}>
+            <label for={`map-${category}`}>{t(label)}</label>
+            <select id={`map-${category}`} value={mapping[category]} onChange={(e) => setMapping({ ...mapping, [category]: e.currentTarget.value })}>
+              {props.data.items.map((i) => (
+                <option key={i.id} value={i.id}>
+                  {i.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
+        <button type="submit">{t('teamsMappingSave')}</button>
+        <span role="status">{message}</span>
+      </fieldset>
     </form>
   );
 }
 
+function NewTeamForm(props: { api: Api; teams: TeamView[]; reload: () => Promise<void>; onCreated: (id: string) => void }) {
+  const { t } = useConsole();
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [message, setMessage] = useState('');
+  const create = async (e: Event) => {
+    e.preventDefault();
+    if (props.teams.some((x) => x.id === id)) return setMessage(t('teamsErrTaken', { id }));
+    try {
+      await props.api.call('POST', '/api/v1/admin/teams', { id, name });
+      setMessage(t('teamsCreated', { name }));
+      setId('');
+      setName('');
+      await props.reload();
+      props.onCreated(id);
+    } catch (error) {
+      setMessage(failure(t, error));
+    }
+  };
+  return (
+    <form onSubmit={create} autocomplete="off">
+      <fieldset>
+        <legend>{t('teamsNewTitle')}</legend>
+        <label for="new-team-id">{t('teamsNewId')}</label>
+        <input id="new-team-id" required pattern="[a-z0-9]([a-z0-9\-]{0,38}[a-z0-9])?" maxLength={40} value={id} onInput={(e) => setId(e.currentTarget.value)} />
+        <label for="new-team-name">{t('teamsNewName')}</label>
+        <input id="new-team-name" required maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        <button type="submit">{t('teamsCreate')}</button>
+        <span role="status">{message}</span>
+      </fieldset>
+    </form>
+  );
+}
+
+/** Up to MAX_WINDOWS from–to windows of one day, each removable; `label` names the day in every control. */
+function WindowsEditor(props: { idPrefix: string; label: string; windows: Window[]; disabled: boolean; onChange: (windows: Window[]) => void }) {
+  const { t } = useConsole();
+  const { windows } = props;
+  const set = (i: number, part: 0 | 1, value: string) => props.onChange(windows.map((w, j) => (j === i ? ((part === 0 ? [value, w[1]] : [w[0], value]) as Window) : w)));
+  const time = { width: '6rem', display: 'inline-block' };
+  return (
+    <div>
+      {windows.length === 0 && <span class="hint">{t('teamsClosedDay')} </span>}
+      {windows.map((w, i) => (
+        <span key={i} style={{ display: 'inline-flex', gap: '0.3rem', alignItems: 'center', marginInlineEnd: '1rem' }}>
+          <input
+            id={`${props.idPrefix}-${i}-from`}
+            aria-label={t('teamsFrom', { day: props.label, n: i + 1 })}
+            inputMode="numeric"
+            pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00"
+            placeholder="08:00"
+            maxLength={5}
+            style={time}
+            value={w[0]}
+            disabled={props.disabled}
+            onInput={(e) => set(i, 0, e.currentTarget.value)}
+          />
+          –
+          <input
+            id={`${props.idPrefix}-${i}-to`}
+            aria-label={t('teamsTo', { day: props.label, n: i + 1 })}
+            inputMode="numeric"
+            pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00"
+            placeholder="17:00"
+            maxLength={5}
+            style={time}
+            value={w[1]}
+            disabled={props.disabled}
+            onInput={(e) => set(i, 1, e.currentTarget.value)}
+          />
+          <button type="button" class="link" disabled={props.disabled} onClick={() => props.onChange(windows.filter((_, j) => j !== i))}>
+            {t('teamsRemoveWindow', { n: i + 1, day: props.label })}
+          </button>
+        </span>
+      ))}
+      {windows.length < MAX_WINDOWS && (
+        <button type="button" class="link" disabled={props.disabled} onClick={() => props.onChange([...windows, ['08:00', '17:00']])}>
+          {t('teamsAddWindow', { day: props.label })}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; publicHolidays: TeamsData['publicHolidays']; reload: () => Promise<void> }) {
+  const { t, state } = useConsole();
+  const { team } = props;
+  const [name, setName] = useState(team.name);
+  const [overflow, setOverflow] = useState(team.overflow ?? '');
+  const [settings, setSettings] = useState<TeamSettings>(team.settings);
+  const [newDate, setNewDate] = useState('');
+  const [message, setMessage] = useState('');
+  const all = team.editable === 'all';
+  const readOnly = team.editable === 'none';
+  const id = (x: string) => `${x}-${team.id}`;
+  const update = (patch: Partial<TeamSettings>) => setSettings({ ...settings, ...patch });
+  const dayName = (d: Weekday) => t(DAY_NAMES[d]);
+  const holidays = settings.holidays;
+  const setHoliday = (i: number, patch: Partial<Holiday>) => update({ holidays: holidays.map((h, j) => (j === i ? { ...h, ...patch } : h)) });
+  const dateLabel = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(state.locale === 'ar' ? 'ar' : state.locale === 'en' ? 'en-GB' : 'sv-SE', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+  /** The first problem the server would refuse, as a sentence, or null. */
+  const problem = (): string | null => {
+    for (const d of WEEKDAYS) if (!windowsValid(settings.dutyHours?.[d] ?? [])) return t('teamsErrWindow', { day: dayName(d) });
+    for (const h of holidays) if (!windowsValid(h.hours)) return t('teamsErrWindow', { day: h.date });
+    const twice = duplicateDate(holidays);
+    if (twice !== null) return t('teamsErrDuplicateDate', { date: twice });
+    const loop = all ? overflowLoop(props.teams, team.id, overflow === '' ? null : overflow) : null;
+    if (loop !== null) return t('teamsErrLoop', { path: loop.map((x) => props.teams.find((y) => y.id === x)?.name ?? x).join(' → ') });
+    return null;
+  };
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const wrong = problem();
+    if (wrong !== null) return setMessage(wrong);
+    const body = { ...settings, dutyHours: compactHours(settings.dutyHours) };
+    try {
+      if (all) await props.api.call('PUT', `/api/v1/admin/teams/${team.id}`, { name, overflow: overflow === '' ? null : overflow, settings: body });
+      else await props.api.call('PUT', `/api/v1/admin/teams/${team.id}/settings`, body);
+      setMessage(t('saved'));
+      await props.reload();
+    } catch (error) {
+      setMessage(failure(t, error));
+    }
+  };
+
+  const addHoliday = () => {
+    if (newDate === '') return;
+    if (holidays.some((h) => h.date === newDate)) return setMessage(t('teamsErrDuplicateDate', { date: newDate }));
+    update({ holidays: [...holidays, { date: newDate, label: '', hours: [] }].sort((a, b) => (a.date < b.date ? -1 : 1)) });
+    setNewDate('');
+  };
+
+  return (
+    <form onSubmit={save} class="team-settings" autocomplete="off" aria-labelledby={id('title')}>
+      <h3 id={id('title')}>{team.name}</h3>
+      <p class="hint">
+        {t(team.openNow ? 'teamsOpenNow' : 'teamsClosedNow')}
+        {readOnly ? ` · ${t('teamsReadOnly')}` : ''}
+      </p>
+      {!team.inboxKey && <p class="hint">{t('teamsNoInboxKey')}</p>}
+
+      <fieldset disabled={readOnly}>
+        <legend>{t('teamsBasics')}</legend>
+        <label for={id('name')}>{t('teamsName')}</label>
+        <input id={id('name')} required maxLength={80} value={name} disabled={!all} onInput={(e) => setName(e.currentTarget.value)} />
+        <label for={id('overflow')}>{t('teamsOverflow')}</label>
+        <select id={id('overflow')} value={overflow} disabled={!all} onChange={(e) => setOverflow(e.currentTarget.value)}>
+          <option value="">{t('teamsOverflowNone')}</option>
+          {props.teams
+            .filter((x) => x.id !== team.id)
+            .map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
+              </option>
+            ))}
+        </select>
+        <label class="check">
+          <input type="checkbox" checked={settings.specialist} disabled={!all} onChange={(e) => update({ specialist: e.currentTarget.checked })} /> {t('specialist')}
+        </label>
+      </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t('teamsAssignLegend')}</legend>
+        <label class="check">
+          <input type="radio" style={{ width: 'auto' }} name={id('assign')} checked={!settings.autoAssign} onChange={() => update({ autoAssign: false })} /> {t('teamsAssignClaim')}
+        </label>
+        <label class="check">
+          <input type="radio" style={{ width: 'auto' }} name={id('assign')} checked={settings.autoAssign} onChange={() => update({ autoAssign: true })} /> {t('autoAssign')}
+        </label>
+        <label for={id('cap')}>{t('teamsCapacity')}</label>
+        <input id={id('cap')} type="number" min={1} max={20} required style={{ width: '6rem' }} value={settings.defaultCapacity} onInput={(e) => update({ defaultCapacity: Number(e.currentTarget.value) })} />
+      </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t('teamsHoursLegend')}</legend>
+        <label class="check">
+          <input type="checkbox" checked={settings.dutyHours === null} onChange={(e) => update({ dutyHours: e.currentTarget.checked ? null : {} })} /> {t('teamsAlwaysOpen')}
+        </label>
+        {settings.dutyHours !== null && (
+          <>
+            <p class="hint">{t('teamsTimeHint')}</p>
+            {WEEKDAYS.map((d) => (
+              <fieldset key={d} class="day">
+                <legend>{dayName(d)}</legend>
+                <WindowsEditor
+                  idPrefix={id(d)}
+                  label={dayName(d)}
+                  windows={settings.dutyHours?.[d] ?? []}
+                  disabled={readOnly}
+                  onChange={(windows) => update({ dutyHours: { ...settings.dutyHours, [d]: windows } })}
+                />
+              </fieldset>
+            ))}
+          </>
+        )}
+      </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t('teamsHolidaysLegend')}</legend>
+        <label class="check">
+          <input type="checkbox" checked={settings.publicHolidays} onChange={(e) => update({ publicHolidays: e.currentTarget.checked })} /> {t('teamsPublicHolidays')}
+        </label>
+        {settings.publicHolidays && props.publicHolidays.length > 0 && (
+          <details>
+            <summary>{t('teamsPublicList')}</summary>
+            <ul>
+              {props.publicHolidays.map((h) => (
+                <li key={h.date}>
+                  {dateLabel(h.date)}: {t(holidayName(h.key))}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+        <p class="hint">{t('teamsHolidayClosed')}</p>
+        {holidays.length === 0 && <p>{t('teamsHolidayEmpty')}</p>}
+        {holidays.map((h, i) => (
+          <fieldset key={h.date} class="holiday">
+            <legend>
+              {dateLabel(h.date)}
+              {h.label === '' ? '' : ` – ${h.label}`}
+            </legend>
+            <label for={id(`hl-${h.date}`)}>{t('teamsHolidayLabel')}</label>
+            <input id={id(`hl-${h.date}`)} maxLength={60} value={h.label} onInput={(e) => setHoliday(i, { label: e.currentTarget.value })} />
+            <WindowsEditor idPrefix={id(`hh-${h.date}`)} label={dateLabel(h.date)} windows={h.hours} disabled={readOnly} onChange={(hours) => setHoliday(i, { hours })} />
+            <button type="button" class="warn" onClick={() => update({ holidays: holidays.filter((_, j) => j !== i) })}>
+              {t('teamsHolidayRemove', { date: dateLabel(h.date) })}
+            </button>
+          </fieldset>
+        ))}
+        <label for={id('new-date')}>{t('teamsHolidayNew')}</label>
+        <input id={id('new-date')} type="date" style={{ width: '12rem' }} value={newDate} onInput={(e) => setNewDate(e.currentTarget.value)} />
+        <button type="button" onClick={addHoliday}>
+          {t('teamsHolidayAdd')}
+        </button>
+      </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t('teamsTextsLegend')}</legend>
+        <p class="hint" id={id('texts-hint')}>
+          {t('teamsTextsHint', { max: MAX_NOTICE_CHARS })}
+        </p>
+        {(
+          [
+            ['sv', 'teamsTextSv', 'ltr'],
+            ['en', 'teamsTextEn', 'ltr'],
+            ['ar', 'teamsTextAr', 'rtl'],
+          ] as const
+        ).map(([lang, label, dir]) => (
+          <div key={lang}>
+            <label for={id(`text-${lang}`)}>{t(label)}</label>
+            <textarea
+              id={id(`text-${lang}`)}
+              lang={lang}
+              dir={dir}
+              rows={3}
+              maxLength={MAX_NOTICE_CHARS}
+              aria-describedby={id('texts-hint')}
+              value={settings.outOfHoursText[lang]}
+              onInput={(e) => update({ outOfHoursText: { ...settings.outOfHoursText, [lang]: e.currentTarget.value } })}
+            />
+          </div>
+        ))}
+      </fieldset>
+
+      {!readOnly && (
+        <button type="submit" class="primary">
+          {t('teamsSave', { name: team.name })}
+        </button>
+      )}
+      <p role="status">{message}</p>
+    </form>
+  );
+}
