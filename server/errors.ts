@@ -28,6 +28,7 @@ export const ErrorCode = {
   AlreadyClaimed: 'already_claimed',
   NotAssignee: 'not_assignee',
   NoTeam: 'no_team',
+  SourceExists: 'source_exists',
   StoreUnavailable: 'store_unavailable',
   Internal: 'internal_error',
 } as const;
@@ -59,6 +60,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   already_claimed: 409,
   not_assignee: 403,
   no_team: 503,
+  source_exists: 409,
   store_unavailable: 503,
   internal_error: 500,
 };
@@ -89,6 +91,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   already_claimed: 'Another responder has already taken this conversation.',
   not_assignee: 'This conversation is assigned to someone else.',
   no_team: 'No team takes this kind of conversation.',
+  source_exists: 'A source with this tag exists already.',
   store_unavailable: 'The service cannot store data right now; try again shortly.',
   internal_error: 'Something went wrong on our side.',
 };

@@ -10,6 +10,8 @@ export interface EmbedSnippetInput {
   readonly loaderIntegrity: string;
   /** Source tag for aggregated statistics: 1–40 of a-z, 0-9, "-". */
   readonly source?: string;
+  /** Language the widget opens in (the source's), unless the visitor picks another. */
+  readonly language?: 'sv' | 'en' | 'ar';
   /** Text of the button the loader adds. */
   readonly label?: string;
   /** https URL quick exit leaves for (default: a weather site). */
@@ -21,7 +23,7 @@ const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').rep
 /**
  * Returns the exact `<script>` tag to paste. Throws Error for an origin that is not http(s) without
  * a path, a root key that is not 43 base64url characters, an integrity that is not sha256/384/512,
- * a bad source tag or a non-https exit URL.
+ * a bad source tag or language, or a non-https exit URL.
  */
 export function embedSnippet(input: EmbedSnippetInput): string {
   const url = new URL(input.origin);
@@ -39,6 +41,10 @@ export function embedSnippet(input: EmbedSnippetInput): string {
     ['data-root-key', input.rootPublicKey],
   ];
   if (input.source !== undefined) attrs.push(['data-source', input.source]);
+  if (input.language !== undefined) {
+    if (!['sv', 'en', 'ar'].includes(input.language)) throw new Error('language: sv, en or ar');
+    attrs.push(['data-lang', input.language]);
+  }
   if (input.label !== undefined) attrs.push(['data-label', input.label]);
   if (input.exitUrl !== undefined) attrs.push(['data-exit-url', input.exitUrl]);
   return `<script ${attrs.map(([k, v]) => `${k}="${attr(v)}"`).join(' ')} async></script>`;

@@ -2,7 +2,7 @@
 // the snippet's integrity hash). It adds a button that opens the widget in a sandboxed iframe
 // (allow-scripts allow-forms: an opaque origin the host page's scripts cannot read) whose document it
 // writes itself, so every widget script and style it loads is pinned by an integrity hash recorded at
-// build time. Host page → widget: nothing but the pinned root key and the source tag.
+// build time. Host page → widget: nothing but the pinned root key, the source tag and its language.
 
 /** Filled in by the build (vite.config.ts): the widget's files with their SRI hashes. */
 declare const __UTVAG_WIDGET__: {
@@ -24,6 +24,7 @@ interface FrameMessages {
   const data = script.dataset;
   const rootKey = /^[A-Za-z0-9_-]{43}$/.test(data.rootKey ?? '') ? (data.rootKey as string) : '';
   const source = /^[a-z0-9-]{1,40}$/.test(data.source ?? '') ? (data.source as string) : 'web';
+  const lang = /^(sv|en|ar)$/.test(data.lang ?? '') ? (data.lang as string) : '';
   const exitUrl = /^https:\/\//.test(data.exitUrl ?? '') ? (data.exitUrl as string) : 'https://www.smhi.se/';
   const label = data.label ?? 'Prata med socialtjänsten';
   const w = __UTVAG_WIDGET__;
@@ -37,7 +38,7 @@ interface FrameMessages {
     '<!doctype html><html lang="sv"><head><meta charset="utf-8">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${esc(origin)} 'wasm-unsafe-eval'; style-src ${esc(origin)}; connect-src ${esc(origin)} ${esc(ws)}; img-src data:; base-uri 'none'; form-action 'none'">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">',
-    `<meta name="utvag-loader-root-key" content="${esc(rootKey)}"><meta name="utvag-source" content="${esc(source)}"><meta name="utvag-exit-url" content="${esc(exitUrl)}">`,
+    `<meta name="utvag-loader-root-key" content="${esc(rootKey)}"><meta name="utvag-source" content="${esc(source)}"><meta name="utvag-source-lang" content="${lang}"><meta name="utvag-exit-url" content="${esc(exitUrl)}">`,
     ...w.css.map((c) => `<link rel="stylesheet" href="${url(c.file)}" integrity="${c.integrity}" crossorigin="anonymous">`),
     ...w.preload.map((p) => `<link rel="modulepreload" href="${url(p.file)}" integrity="${p.integrity}" crossorigin="anonymous">`),
     `<script type="module" src="${url(w.entry.file)}" integrity="${w.entry.integrity}" crossorigin="anonymous"></script>`,

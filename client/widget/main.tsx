@@ -7,6 +7,7 @@ import { createWidgetApi } from './state/api.js';
 import { createApp } from './state/app.js';
 import { createCryptoLoader } from './state/crypto.js';
 import { createPowSolver } from './state/pow.js';
+import { isLang } from './i18n/index.js';
 import './styles.css';
 
 const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null;
@@ -55,6 +56,7 @@ const app = createApp({
   wsUrl,
   baseUrl,
   source: sourceTag(),
+  sourceLanguage: ((l) => (isLang(l) ? l : null))(meta('utvag-source-lang')),
   storage: tabStorage(),
   exitUrl: /^https:\/\//.test(exitUrl) || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(exitUrl) ? exitUrl : 'https://www.smhi.se/',
   embedded: window.parent !== window,

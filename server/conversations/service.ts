@@ -4,7 +4,10 @@ import type { Clock, RandomBytes } from '../clock.js';
 import type { Config } from '../config.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { chooseTeam } from '../routing/choose-team.js';
+import { preferTeam } from '../sources/index.js';
 import type { Routing } from '../routing/routing.js';
+import { createStatsCounter } from '../stats/counter.js';
+import { countExpiredEntry, messageCount } from '../stats/conversation-stats.js';
 import type {
   Category,
   ConversationId,
@@ -19,7 +22,6 @@ import type {
   TransferTarget,
 } from '../store/ports.js';
 import { hashToken, newConversationId, newToken, tokenMatches } from './ids.js';
-import { stockholmDay } from './stockholm-day.js';
 
 export interface ConversationServiceDeps {
   readonly store: Store;
@@ -38,6 +40,8 @@ export interface OpenInput {
   readonly source: string;
   readonly danger: boolean;
   readonly intake: EnvelopeInput | null;
+  /** The source's target team: routing starts there when it handles the category (absent: by category). */
+  readonly team?: TeamId | null;
 }
 
 export interface Opened {
@@ -66,8 +70,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   const ttlOf = (category: Category) => (category === 'callback' ? config.callbackTtlMs : config.conversationTtlMs);
   const queueScore = (r: ConversationRecord) => (r.danger ? r.queuedAt - DANGER_OFFSET : r.queuedAt);
-  const count = (what: string, r: ConversationRecord, extra = '') =>
-    store.stats.increment(stockholmDay(clock.now()), [what, r.team, r.category, r.source, extra].join(':'), 1);
+  // Statistics (invariant 5): counters per day × team × category × source, never per conversation.
+  const stats = createStatsCounter({ stats: store.stats, now: () => clock.now() });
+  const claimedStats = (r: ConversationRecord) => stats.claimed(r, clock.now() - r.queuedAt, r.session === 1);
 
   async function onDutyCounts(): Promise<Map<TeamId, number>> {
     if (deps.routing !== undefined) return deps.routing.staffedCounts();
@@ -103,13 +108,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     await store.queues.remove(record.team, record.id);
     await deps.routing?.assigned(assignee, record.id);
     await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'claimed' }));
-    await count('claimed', result.record);
+    await claimedStats(result.record);
   }
 
   return {
     /** Availability of the team a category routes to now (for the widget's first screen). */
-    async availability(category: Category): Promise<Availability> {
-      const teams = await store.staff.listTeams();
+    async availability(category: Category, preferred: TeamId | null = null): Promise<Availability> {
+      const teams = preferTeam(await store.staff.listTeams(), preferred, category);
       const counts = await onDutyCounts();
       const choice = chooseTeam(category, teams, counts);
       if (choice === null) throw new ApiError(ErrorCode.NoTeam);
@@ -123,7 +128,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     /** Opens a conversation (proof of work already checked), queues it, stores the intake. */
     async open(input: OpenInput): Promise<Opened> {
-      const choice = chooseTeam(input.category, await store.staff.listTeams(), await onDutyCounts());
+      const choice = chooseTeam(input.category, preferTeam(await store.staff.listTeams(), input.team, input.category), await onDutyCounts());
       if (choice === null) throw new ApiError(ErrorCode.NoTeam);
       const now = clock.now();
       const token = newToken(random);
@@ -147,7 +152,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       if (input.intake !== null) await append(record, 'visitor', input.intake);
       await store.queues.add(record.team, record.id, queueScore(record));
       await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'queued' }));
-      await count('opened', record);
+      await stats.opened(record);
       await autoAssign(record);
       return { record, token, staffed: choice.staffed, expiresAt: now + ttlOf(record.category) };
     },
@@ -207,11 +212,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       }
       await store.queues.remove(record.team, id);
       await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'claimed' }));
-      await count('claimed', result.record);
+      await claimedStats(result.record);
       return result.record;
     },
 
-    async transfer(id: ConversationId, responder: ResponderRecord, target: TransferTarget): Promise<ConversationRecord> {
+    /** Hands it on; `counted` false for a callback put back after "not reached" (counted as that). */
+    async transfer(id: ConversationId, responder: ResponderRecord, target: TransferTarget, counted = true): Promise<ConversationRecord> {
       if (target.kind === 'team' && (await store.staff.getTeam(target.team)) === null) throw new ApiError(ErrorCode.InvalidRequest, 'Unknown team.');
       if (target.kind === 'responder') {
         const next = await store.staff.getResponder(target.responder);
@@ -228,7 +234,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         await store.queues.add(result.record.team, id, queueScore(result.record));
         await store.pubsub.publish(keys.teamChannel(result.record.team), JSON.stringify({ t: 'queued' }));
       }
-      await count('transferred', result.record);
+      if (counted) await stats.transferred(result.record, target.kind);
       return result.record;
     },
 
@@ -240,15 +246,23 @@ export function createConversationService(deps: ConversationServiceDeps) {
           result.reason === 'gone' ? ErrorCode.ConversationGone : result.reason === 'closed' ? ErrorCode.ConversationClosed : ErrorCode.NotAssignee,
         );
       }
-      await store.queues.remove(result.record.team, id);
-      await count('closed', result.record, outcome ?? (by === null ? 'visitor' : 'none'));
+      const wasQueued = await store.queues.remove(result.record.team, id);
+      // Closed by the visitor while still in the queue: left before anyone took it.
+      if (wasQueued && by === null) await stats.abandoned(result.record, 'left');
+      const claimedOnce = result.record.session > 0 && !wasQueued;
+      await stats.closed(
+        result.record,
+        outcome ?? (by === null ? 'visitor' : 'none'),
+        claimedOnce ? { messages: await messageCount(store.log, id), durationMs: clock.now() - result.record.createdAt } : null,
+      );
       return result.record;
     },
 
     /** "Delete now": erases everything of the conversation at once and tells connected clients. */
     async erase(record: ConversationRecord): Promise<void> {
       await store.conversations.erase(record.id);
-      await store.queues.remove(record.team, record.id);
+      // Only the removal that took it out of the queue counts it (a sweep may race this one).
+      if (await store.queues.remove(record.team, record.id)) await stats.abandoned(record, 'deleted');
       await store.pubsub.publish(keys.conversationChannel(record.id), JSON.stringify({ t: 'erased' }));
     },
 
@@ -258,7 +272,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const items = [];
       for (const entry of entries) {
         const record = await store.conversations.get(entry.id);
-        if (record === null || record.status !== 'waiting' || record.team !== team) {
+        if (record === null) {
+          await countExpiredEntry(store, stats, team, entry.id);
+          continue;
+        }
+        if (record.status !== 'waiting' || record.team !== team) {
           await store.queues.remove(team, entry.id);
           continue;
         }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../client/shared/api-client.js';
 import { createTestApp, fakeCipher, newCid, seedResponder, solvePow } from '../../test/support/harness.js';
+import { createSources } from '../sources/index.js';
 
 const codeOf = (p: Promise<unknown>) =>
   p.then(
@@ -72,6 +73,7 @@ describe('responder routes', () => {
     await apiB.login('bo', b.authKey);
     await apiA.duty('unga', true);
     await apiB.duty('unga', true);
+    await createSources({ records: t.store.records, clock: t.clock }).create({ tag: 'qr-1', label: 'QR 1', team: null, language: null });
     const intake = { cid: newCid(), kind: 'intake' as const, body: fakeCipher() };
     const opened = await t.visitor().open({ category: 'chat', language: 'ar', source: 'qr-1', intake }, solvePow);
     const queue = await apiA.queue();

@@ -53,6 +53,7 @@ export const SourceSchema = z.string().regex(/^[a-z0-9-]{1,40}$/, 'source tag: 1
 
 export const StatusQuery = z.object({
   category: CategorySchema.default('chat').openapi({ param: { name: 'category', in: 'query' } }),
+  source: SourceSchema.optional().openapi({ param: { name: 'source', in: 'query' }, description: 'Source tag the widget was opened through (its target team, if any, is asked first)' }),
 });
 
 export const StatusSchema = z

@@ -5,6 +5,7 @@ import type { ConversationRecord, ConversationId, MessageId } from '../store/por
 import type { PowChallenges } from '../pow/challenges.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
 import type { ClientKeyer } from '../middleware/client-key.js';
+import type { Sources } from '../sources/index.js';
 import { ERROR_RESPONSES, bearerToken, json, type App } from './common.js';
 import {
   AfterQuery,
@@ -26,6 +27,8 @@ export interface VisitorRouteDeps {
   readonly limiter: RateLimiter;
   readonly keyer: ClientKeyer;
   readonly openPerHour: number;
+  /** Outreach sources: a known, active source's target team is asked first (status and open agree, so the intake is sealed to the team that gets it). */
+  readonly sources?: Sources;
 }
 
 const visitorSecurity = [{ visitorBearer: [] }];
@@ -43,6 +46,8 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
     danger: record.danger,
   });
 
+  const targetTeam = async (source: string | undefined) => (source === undefined || deps.sources === undefined ? null : (await deps.sources.hint(source)).team);
+
   const authorize = (id: string, header: string | undefined) =>
     conversations.asVisitor(id as ConversationId, bearerToken(header));
 
@@ -56,8 +61,8 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
       responses: { 200: json(StatusSchema, 'Availability'), ...ERROR_RESPONSES },
     }),
     async (c) => {
-      const { category } = c.req.valid('query');
-      const a = await conversations.availability(category);
+      const { category, source } = c.req.valid('query');
+      const a = await conversations.availability(category, await targetTeam(source));
       return c.json({ category, team: a.team, staffed: a.staffed, onDuty: a.onDuty, waiting: a.waiting }, 200);
     },
   );
@@ -90,9 +95,10 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
         id: (body.id ?? null) as ConversationId | null,
         category: body.category,
         language: body.language,
-        source: body.source,
+        source: deps.sources === undefined ? body.source : await deps.sources.countedTag(body.source),
         danger: body.danger,
         intake: body.intake ?? null,
+        team: await targetTeam(body.source),
       });
       return c.json(
         { id: opened.record.id, token: opened.token, team: opened.record.team, staffed: opened.staffed, expiresAt: opened.expiresAt },

@@ -11,6 +11,7 @@ import { enrolDemoResponder, ensureDemoOrg, refreshDemoOrg } from '../../server/
 import { startServer, type RunningServer } from '../../server/server.js';
 import { createMemoryStore } from '../../server/store/memory/memory-store.js';
 import type { Store } from '../../server/store/ports.js';
+import { createSources } from '../../server/sources/index.js';
 import { freePort } from './free-port.js';
 import { captureLogs, testConfig } from './harness.js';
 
@@ -29,9 +30,10 @@ export interface E2eServer {
 
 /**
  * Starts the server as `npm start` does, on 127.0.0.1 and a free port, serving `dist/public`
- * (run `npm run build` first; `npm test` does). `env` overrides the test configuration.
+ * (run `npm run build` first; `npm test` does). `env` overrides the test configuration; `sources`
+ * are registered as outreach sources.
  */
-export async function startE2eServer(options: { env?: Record<string, string>; store?: Store } = {}): Promise<E2eServer> {
+export async function startE2eServer(options: { env?: Record<string, string>; store?: Store; sources?: readonly string[] } = {}): Promise<E2eServer> {
   await loadSodium();
   await loadSumoSodium();
   const port = await freePort();
@@ -44,6 +46,9 @@ export async function startE2eServer(options: { env?: Record<string, string>; st
   if (demo === null) throw new Error('demo responder exists already in this store');
   await enrolDemoResponder(deps, demo.responder, demo.wrapKey);
   await refreshDemoOrg(deps);
+  // Outreach sources the test opens conversations through: only registered tags are counted by name.
+  const sources = createSources({ records: store.records, clock: systemClock });
+  for (const tag of options.sources ?? []) await sources.create({ tag, label: tag, team: null, language: null });
   const captured = captureLogs();
   const server = await startServer({
     config,

@@ -148,6 +148,7 @@ export const en: Messages = {
     conversation_closed: 'The chat has ended.',
     conversation_full: 'The chat is full. Start a new one.',
     no_team: 'Nobody takes this right now. Call 112 if you are in danger.',
+    source_exists: 'A source with this tag exists already.',
     store_unavailable: 'The service has problems right now. Try again in a while.',
     internal_error: 'Something went wrong on our side. Try again.',
     network: 'No contact with the service. Check your connection.',

@@ -146,6 +146,7 @@ export const sv = {
     conversation_closed: 'Chatten är avslutad.',
     conversation_full: 'Chatten är full. Starta en ny.',
     no_team: 'Just nu finns ingen som tar emot det här. Ring 112 vid fara.',
+    source_exists: 'Det finns redan en källa med den taggen.',
     store_unavailable: 'Tjänsten har problem just nu. Försök igen om en stund.',
     internal_error: 'Något gick fel hos oss. Försök igen.',
     network: 'Ingen kontakt med tjänsten. Kolla din uppkoppling.',

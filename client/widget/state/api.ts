@@ -1,6 +1,7 @@
 // The visitor API as the widget uses it: the shared typed client plus the widget's own endpoints
 // (key directory, wait estimate, resume blobs, consent, quick exit). Base URL is the service origin.
 import { ApiRequestError, createVisitorApi, type Category } from '../../shared/api-client.js';
+import type { TeamNotice } from '../notice.js';
 
 export interface TeamBundle {
   readonly orgCert: string;
@@ -32,9 +33,13 @@ export function createWidgetApi(baseUrl: string, doFetch: typeof fetch = globalT
   }
   return {
     ...visitor,
-    status: (category: Category) => visitor.status(category),
+    /** Availability; with the source tag, a campaign's target team is asked first (and the intake is sealed to it). */
+    status: (category: Category, source?: string) =>
+      source === undefined ? visitor.status(category) : request<Awaited<ReturnType<typeof visitor.status>>>('GET', `/api/v1/status?category=${category}&source=${encodeURIComponent(source)}`),
     bundle: (team: string) => request<TeamBundle>('GET', `/api/v1/directory/teams/${encodeURIComponent(team)}`),
     wait: (team: string) => request<{ medianMs: number | null; samples: number }>('GET', `/api/v1/wait?team=${encodeURIComponent(team)}`),
+    /** Whether the team is open now (duty hours, holidays) and its own out-of-hours text. */
+    notice: (team: string) => request<TeamNotice>('GET', `/api/v1/teams/${encodeURIComponent(team)}/notice`),
     putResume: (id: string, token: string, lookup: string, blob: string) =>
       request<{ expiresAt: number }>('PUT', `/api/v1/conversations/${id}/resume`, { lookup, blob }, token),
     getResume: (lookup: string) => request<{ conversation: string; blob: string }>('GET', `/api/v1/resume/${lookup}`),

@@ -3,13 +3,15 @@
 import type { Category } from '../../shared/api-client.js';
 import { CATALOGUES, isLang, isRtl, type Lang, type Messages } from '../i18n/index.js';
 import { errorCode, type WidgetApi } from './api.js';
+import type { TeamNotice } from '../notice.js';
 import { openConversation, requestCallback, resumeConversation, type Conversation } from './conversation.js';
 import type { Crypto } from './crypto.js';
 import { createStore, type Store } from './store.js';
 import type { PowSolver } from '../../shared/api-client.js';
 
 export type Screen = 'home' | 'start' | 'offhours' | 'chat' | 'callback' | 'callback-done' | 'resume' | 'deleted';
-export type Status = { staffed: boolean; onDuty: number; waiting: number; team: string } | 'error' | null;
+/** `notice`: asked only when nobody can answer (is the team closed, and its own text). */
+export type Status = { staffed: boolean; onDuty: number; waiting: number; team: string; notice?: TeamNotice | null } | 'error' | null;
 
 export interface AppState {
   readonly lang: Lang;
@@ -36,6 +38,8 @@ export interface AppEnvironment {
   readonly wsUrl: string;
   readonly baseUrl: string;
   readonly source: string;
+  /** Language of the source the page was opened through (the /c/<tag> page says), or null. */
+  readonly sourceLanguage?: Lang | null;
   /** sessionStorage when the page may use it (not in an opaque-origin iframe), else null. */
   readonly storage: Storage | null;
   /** Where quick exit goes (location.replace). */
@@ -53,8 +57,9 @@ export type App = ReturnType<typeof createApp>;
 export function createApp(env: AppEnvironment) {
   const win = env.window;
   const prefs = readPrefs(env.storage);
-  // Swedish first; the picker changes it (the browser's language is not used: one fewer signal).
-  const initialLang: Lang = prefs.lang ?? 'sv';
+  // The visitor's choice in this tab, else the poster's language, else Swedish; the picker changes it
+  // (the browser's language is not used: one fewer signal).
+  const initialLang: Lang = prefs.lang ?? env.sourceLanguage ?? 'sv';
   const store: Store<AppState> = createStore<AppState>({
     lang: initialLang,
     screen: 'home',
@@ -105,8 +110,9 @@ export function createApp(env: AppEnvironment) {
 
   const refreshStatus = async (category: Category) => {
     try {
-      const s = await env.api.status(category);
-      store.set((st) => ({ status: { ...st.status, [category]: { staffed: s.staffed, onDuty: s.onDuty, waiting: s.waiting, team: s.team } } }));
+      const s = await env.api.status(category, env.source);
+      const notice = s.staffed ? null : await env.api.notice(s.team).catch(() => null);
+      store.set((st) => ({ status: { ...st.status, [category]: { staffed: s.staffed, onDuty: s.onDuty, waiting: s.waiting, team: s.team, notice } } }));
     } catch {
       store.set((st) => ({ status: { ...st.status, [category]: 'error' } }));
     }

@@ -86,7 +86,7 @@ export async function verifiedTeam(deps: Pick<ConversationDeps, 'api' | 'crypto'
 /** Opens a new chat or parent conversation with `text` as its sealed first message. */
 export async function openConversation(deps: ConversationDeps, input: { category: 'chat' | 'parent'; text: string; danger: boolean }) {
   const c = deps.crypto;
-  const status = await deps.api.status(input.category);
+  const status = await deps.api.status(input.category, deps.source);
   const { anchor, teamCert } = await verifiedTeam(deps, status.team);
   const { wire, pending } = c.createIntake({ teamCert, category: input.category, text: input.text });
   const cid = randomId(c);
@@ -500,7 +500,7 @@ export async function requestCallback(
   details: { phone: string; timeWindow: string; language: string; note: string; verificationWord: string },
 ) {
   const c = deps.crypto;
-  const status = await deps.api.status('callback');
+  const status = await deps.api.status('callback', deps.source);
   const { teamCert } = await verifiedTeam(deps, status.team);
   const { wire, conversationId } = c.createCallbackRequest({ teamCert, callback: details });
   const opened = await deps.api.open(

@@ -34,7 +34,7 @@ async function consolePage(who: TestResponder): Promise<Page> {
 const queueItem = (page: Page, id: string) => page.locator(`li[data-conversation="${id}"]`);
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ env: { PRESENCE_TTL_SECONDS: '5' } })]);
+  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ env: { PRESENCE_TTL_SECONDS: '5' }, sources: ['qr-skola'] })]);
   anna = await addResponder(server, 'anna', ['unga']);
   bo = await addResponder(server, 'bo', ['unga']);
   per = await addResponder(server, 'per', ['foraldrar']);

@@ -17,7 +17,7 @@ let server: E2eServer;
 let responder: Responder;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startE2eServer()]);
+  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['a11y-sv', 'a11y-en', 'a11y-ar'] })]);
   responder = await createResponder(server);
   mkdirSync(SHOTS, { recursive: true });
 }, 60_000);

@@ -14,7 +14,7 @@ let responder: Responder;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startE2eServer()]);
+  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['e2e-poster', 'e2e-reconnect', 'e2e-callback', 'e2e-parent'] })]);
   responder = await createResponder(server);
 }, 60_000);
 

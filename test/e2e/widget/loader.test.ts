@@ -20,7 +20,7 @@ let hostUrl: string;
 const manifest = () => JSON.parse(readFileSync('dist/public/widget-manifest.json', 'utf8')) as { loader: { integrity: string } };
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startE2eServer()]);
+  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['web-kommun'] })]);
   responder = await createResponder(server);
   await responder.onDuty(['unga']);
   host = createServer((req, res) => {

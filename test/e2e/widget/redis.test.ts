@@ -18,7 +18,7 @@ let server: E2eServer;
 beforeAll(async () => {
   [browser, redis] = await Promise.all([launchChromium(), startRedisServer()]);
   store = await createRedisStore({ url: redis.url, prefix: 'w' });
-  server = await startE2eServer({ store, env: { REDIS_PREFIX: 'w' } });
+  server = await startE2eServer({ store, env: { REDIS_PREFIX: 'w' }, sources: ['redis'] });
 }, 60_000);
 
 afterAll(async () => {

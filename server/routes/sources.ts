@@ -1,0 +1,214 @@
+// Outreach sources for admins (create, edit, deactivate) and supervisors (read): their QR codes as
+// SVG and PNG downloads, and what the console needs to write a municipality's embed snippet.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { Directory } from '../directory/directory.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import { SOURCE_LANGUAGES, qrPng, qrSvg, sourceUrl, type SourceRecord, type Sources } from '../sources/index.js';
+import type { Store, TeamId } from '../store/ports.js';
+import { requireRole } from './admin.js';
+import type { AuditWriter } from './audit-writer.js';
+import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
+import { SourceSchema } from './schemas.js';
+
+export interface SourceRouteDeps {
+  readonly store: Store;
+  readonly sources: Sources;
+  readonly directory: Directory;
+  readonly audit: AuditWriter;
+  /** Origin visitors use (config.publicUrl): QR codes and snippets point there. */
+  readonly publicOrigin: string;
+  /** Built clients (config.staticDir), for the loader's integrity hash in widget-manifest.json. */
+  readonly staticDir: string;
+  /** Root public key the served pages pin, when the deployment configures one. */
+  readonly rootPublicKey: string | null;
+}
+
+const security = [{ responderSession: [] }];
+const Label = z.string().trim().min(1).max(80);
+const TeamRef = z.string().regex(/^[a-z0-9-]{1,64}$/).nullable();
+const Language = z.enum(SOURCE_LANGUAGES).nullable();
+
+const SourceView = z
+  .object({
+    tag: z.string(),
+    label: z.string(),
+    team: z.string().nullable(),
+    language: z.enum(SOURCE_LANGUAGES).nullable(),
+    createdAt: z.number().int(),
+    active: z.boolean(),
+    url: z.string().openapi({ description: 'The public link the QR code encodes: origin + /c/<tag>' }),
+  })
+  .openapi('Source');
+const NewSourceRequest = z
+  .object({ tag: SourceSchema, label: Label, team: TeamRef.default(null), language: Language.default(null) })
+  .strict()
+  .openapi('NewSource');
+const SourceChangesRequest = z
+  .object({ label: Label, team: TeamRef, language: Language, active: z.boolean() })
+  .strict()
+  .openapi('SourceChanges', { description: 'Every editable field (the tag and creation time never change)' });
+const TagParam = z.object({ tag: SourceSchema.openapi({ param: { name: 'tag', in: 'path' } }) });
+const EmbedQuery = z.object({ source: SourceSchema.optional().openapi({ param: { name: 'source', in: 'query' } }) });
+const EmbedSchema = z
+  .object({
+    origin: z.string(),
+    rootPublicKey: z.string().openapi({ description: 'Organisation root public key (base64url) the snippet pins' }),
+    loaderIntegrity: z.string().openapi({ description: 'Subresource Integrity of /loader.js in this build' }),
+    source: z.string().nullable(),
+  })
+  .openapi('EmbedParts', { description: 'Everything embedSnippet() (client/widget/embed-snippet.ts) needs for this build' });
+
+/** Reads may be made by supervisors too; every change needs an admin. */
+const sourcesAccess: MiddlewareHandler<AppEnv> = (() => {
+  const read = requireRole('admin', 'supervisor');
+  const write = requireRole('admin');
+  return async function sourcesAccess(c, next) {
+    return c.req.method === 'GET' || c.req.method === 'HEAD' ? read(c, next) : write(c, next);
+  };
+})();
+
+export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
+  const { sources, store } = deps;
+  app.use('/api/v1/admin/sources', sourcesAccess);
+  app.use('/api/v1/admin/sources/*', sourcesAccess);
+  app.use('/api/v1/admin/embed', requireRole('admin', 'supervisor'));
+
+  const view = (s: SourceRecord) => ({ ...s, url: sourceUrl(deps.publicOrigin, s.tag) });
+  const checkTeam = async (team: string | null | undefined) => {
+    if (team !== null && team !== undefined && (await store.staff.getTeam(team as TeamId)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+  };
+  const existing = async (tag: string) => {
+    const source = await sources.get(tag);
+    if (source === null) throw new ApiError(ErrorCode.NotFound);
+    return source;
+  };
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/admin/sources', tags: ['admin'], summary: 'Outreach sources (QR posters, web pages), active and ended', security, responses: { 200: json(z.object({ items: z.array(SourceView) }), 'Sources'), ...ERROR_RESPONSES } }),
+    async (c) => c.json({ items: (await sources.list()).map(view) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/sources',
+      tags: ['admin'],
+      summary: 'Create a source: a tag (never reused), a label, optionally a target team and a widget language',
+      security,
+      request: { body: { content: { 'application/json': { schema: NewSourceRequest } }, required: true } },
+      responses: { 201: json(SourceView, 'Created'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      await checkTeam(body.team);
+      const created = await sources.create({ tag: body.tag, label: body.label, team: body.team as TeamId | null, language: body.language });
+      await deps.audit(c.get('responder').id, 'source-create', body.tag);
+      return c.json(view(created), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/admin/sources/{tag}',
+      tags: ['admin'],
+      summary: 'Change a source’s label, target team, language or active flag (the tag stays)',
+      security,
+      request: { params: TagParam, body: { content: { 'application/json': { schema: SourceChangesRequest } }, required: true } },
+      responses: { 200: json(SourceView, 'Updated'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { tag } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await checkTeam(body.team);
+      const updated = await sources.update(tag, { ...body, team: body.team as TeamId | null });
+      await deps.audit(c.get('responder').id, 'source-update', tag);
+      return c.json(view(updated), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/sources/{tag}/deactivate',
+      tags: ['admin'],
+      summary: 'End a campaign: its tag still counts and its page still opens, but it no longer routes to its team',
+      security,
+      request: { params: TagParam },
+      responses: { 200: json(SourceView, 'Deactivated'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { tag } = c.req.valid('param');
+      const updated = await sources.update(tag, { active: false });
+      await deps.audit(c.get('responder').id, 'source-deactivate', tag);
+      return c.json(view(updated), 200);
+    },
+  );
+
+  const attachment = (tag: string, ext: string) => `attachment; filename="utvag-qr-${tag}.${ext}"`;
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/sources/{tag}/qr.svg',
+      tags: ['admin'],
+      summary: 'QR code of the source’s link as SVG (error correction Q, quiet zone of 4 modules)',
+      security,
+      request: { params: TagParam, query: z.object({ inline: z.enum(['1']).optional().openapi({ param: { name: 'inline', in: 'query' }, description: 'Show instead of download (previews, the poster)' }) }) },
+      responses: { 200: { content: { 'image/svg+xml': { schema: z.string() } }, description: 'SVG' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { tag } = c.req.valid('param');
+      await existing(tag);
+      const svg = await qrSvg(sourceUrl(deps.publicOrigin, tag));
+      c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+      c.header('Content-Disposition', c.req.valid('query').inline === '1' ? 'inline' : attachment(tag, 'svg'));
+      return c.body(svg, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/sources/{tag}/qr.png',
+      tags: ['admin'],
+      summary: 'QR code of the source’s link as a 1000 × 1000 PNG (error correction Q, quiet zone of 4 modules)',
+      security,
+      request: { params: TagParam },
+      responses: { 200: { content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'PNG' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { tag } = c.req.valid('param');
+      await existing(tag);
+      const png = await qrPng(sourceUrl(deps.publicOrigin, tag));
+      c.header('Content-Type', 'image/png');
+      c.header('Content-Disposition', attachment(tag, 'png'));
+      return c.body(new Uint8Array(png), 200);
+    },
+  );
+
+  // The loader's hash is fixed per build; read once, like /loader.js itself.
+  const manifestPath = join(deps.staticDir, 'widget-manifest.json');
+  const loaderIntegrity = existsSync(manifestPath) ? ((JSON.parse(readFileSync(manifestPath, 'utf8')) as { loader?: { integrity?: string } }).loader?.integrity ?? null) : null;
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/embed',
+      tags: ['admin'],
+      summary: 'What the embed snippet for a municipality’s website pins in this build: origin, root public key, loader integrity',
+      security,
+      request: { query: EmbedQuery },
+      responses: { 200: json(EmbedSchema, 'Snippet parts'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const { source } = c.req.valid('query');
+      const rootPublicKey = deps.rootPublicKey ?? (await deps.directory.getOrg())?.rootPublicKey ?? null;
+      if (loaderIntegrity === null || rootPublicKey === null) throw new ApiError(ErrorCode.NotFound, 'This deployment has no built loader or no organisation key yet.');
+      return c.json({ origin: deps.publicOrigin, rootPublicKey, loaderIntegrity, source: source ?? null }, 200);
+    },
+  );
+}
