@@ -16,3 +16,4 @@ export {
   type ResponderPrivateKeys,
 } from './password.js';
 export type { PasswordWorkerRequest, PasswordWorkerReply } from './password-worker.js';
+export { orgKeyPurpose, sealOrgSigningKey, openOrgSigningKey } from './org-key.js';

@@ -20,7 +20,7 @@ import {
 import { wrapPrivateKeys } from '../../crypto/password.js';
 import type { Clock } from '../clock.js';
 import type { ResponderRecord, Store, TeamId } from '../store/ports.js';
-import type { Directory } from './directory.js';
+import type { Directory, TeamKeyRecord } from './directory.js';
 
 const DAY = 86_400_000;
 const ORG_SECRET = 'demo-org-signing-key';
@@ -33,13 +33,15 @@ export interface DemoOrgDeps {
   readonly random: Random;
 }
 
-async function nextSerial(store: Store): Promise<number> {
+/** The next certificate serial the demo organisation issues. */
+export async function nextSerial(store: Store): Promise<number> {
   const current = Number((await store.records.get(SERIALS, 'next')) ?? '1');
   await store.records.put(SERIALS, 'next', String(current + 1));
   return current;
 }
 
-async function orgSecret(store: Store): Promise<Ed25519SecretKey | null> {
+/** The demo organisation's signing key, or null when this server holds none (a real organisation). */
+export async function orgSecret(store: Store): Promise<Ed25519SecretKey | null> {
   const stored = await store.records.get(ORG_SECRET, 'current');
   return stored === null ? null : (fromBase64url(stored) as Ed25519SecretKey);
 }
@@ -106,7 +108,7 @@ export async function refreshDemoOrg(deps: DemoOrgDeps): Promise<void> {
   }
 }
 
-/** A new inbox key pair for `team`, certified and sealed to each member; the secret is then dropped. */
+/** A new inbox key pair for `team`, certified and sealed to each member, stored as the current epoch. */
 async function rotateTeamKey(
   deps: DemoOrgDeps,
   secret: Ed25519SecretKey,
@@ -114,6 +116,17 @@ async function rotateTeamKey(
   epoch: number,
   members: Array<{ id: string; boxPublicKey: Uint8Array }>,
 ): Promise<void> {
+  await deps.directory.putTeamKey(await issueDemoTeamKey(deps, secret, team, epoch, members));
+}
+
+/** A new inbox key pair for `team`, certified and sealed to each member; the secret is then dropped. */
+export async function issueDemoTeamKey(
+  deps: DemoOrgDeps,
+  secret: Ed25519SecretKey,
+  team: TeamId,
+  epoch: number,
+  members: Array<{ id: string; boxPublicKey: Uint8Array }>,
+): Promise<TeamKeyRecord> {
   const now = deps.clock.now();
   const inbox = generateBoxKeyPair(deps.random);
   const cert = issueTeamCert(secret, { serial: await nextSerial(deps.store), team, epoch, boxPublicKey: inbox.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 7 * DAY });
@@ -122,7 +135,7 @@ async function rotateTeamKey(
     deliveries[m.id] = toBase64url(sealTeamInboxKey({ team, epoch, secretKey: inbox.secretKey }, m.boxPublicKey as never));
   }
   inbox.secretKey.fill(0);
-  await deps.directory.putTeamKey({ team, epoch, cert: toBase64url(cert), deliveries, createdAt: now });
+  return { team, epoch, cert: toBase64url(cert), deliveries, createdAt: now };
 }
 
 /**

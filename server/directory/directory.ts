@@ -31,7 +31,22 @@ export const ResponderKeysSchema = z.object({
 });
 export type ResponderKeysRecord = z.infer<typeof ResponderKeysSchema>;
 
+/**
+ * The organisation signing key sealed under an admin passphrase (crypto/org-key.ts): opaque to the
+ * server, opened only in an admin's browser or the ceremony CLI. The Argon2id salt and cost travel
+ * with it; `orgPublicKey` is informational (the browser checks the key against the org certificate).
+ */
+export const SealedOrgKeySchema = z.object({
+  orgPublicKey: b64,
+  salt: b64,
+  opslimit: z.number().int().positive(),
+  memlimit: z.number().int().positive(),
+  sealed: b64,
+});
+export type SealedOrgKey = z.infer<typeof SealedOrgKeySchema>;
+
 const ORG = 'directory-org';
+const ORG_KEY = 'directory-org-key';
 const TEAM_KEYS = 'directory-team-keys';
 const TEAM_EPOCH = 'directory-team-epoch';
 const RESPONDER_KEYS = 'directory-responder-keys';
@@ -49,6 +64,13 @@ export function createDirectory(records: RecordStore) {
     },
     async putOrg(bundle: OrgBundle): Promise<void> {
       await records.put(ORG, 'current', JSON.stringify(OrgBundleSchema.parse(bundle)));
+    },
+    /** The passphrase-sealed organisation key of a real organisation, or null (the demo keeps its own). */
+    async getSealedOrgKey(): Promise<SealedOrgKey | null> {
+      return parse(SealedOrgKeySchema, await records.get(ORG_KEY, 'current'));
+    },
+    async putSealedOrgKey(sealed: SealedOrgKey): Promise<void> {
+      await records.put(ORG_KEY, 'current', JSON.stringify(SealedOrgKeySchema.parse(sealed)));
     },
     /** The team's current inbox epoch, or null before its first key. */
     async currentTeamKey(team: TeamId): Promise<TeamKeyRecord | null> {

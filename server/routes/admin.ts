@@ -2,13 +2,14 @@
 // settings, and the audit log (who did what, never content). Needs a session with the right role.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { createTrustAnchor, fromBase64url, toBase64url, verifyResponderCert } from '../../crypto/index.js';
+import { fromBase64url, toBase64url } from '../../crypto/index.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import { certifyDemoResponder, holdsDemoOrgKey, refreshDemoOrg } from '../directory/demo-org.js';
+import type { SignedChange, StaffAdmin } from '../directory/staff-admin.js';
+import { createOrgValidator, usedSerials } from '../directory/org-validate.js';
 import type { Invitations } from '../enrolment/invitations.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import { TeamSettingsSchema } from '../routing/team-settings.js';
 import type { Routing } from '../routing/routing.js';
 import type { ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
@@ -22,6 +23,10 @@ export interface AdminRouteDeps {
   readonly clock: Clock;
   readonly random: (n: number) => Uint8Array;
   readonly secret: Uint8Array;
+  /** Checks and publishes the inbox keys an admin's browser rotated for a newly certified member. */
+  readonly staff?: StaffAdmin;
+  /** The root key the served pages pin; null: the published bundle's own (demo, tests). */
+  readonly rootPublicKey?: string | null;
 }
 
 const security = [{ responderSession: [] }];
@@ -51,10 +56,13 @@ const InvitationSummary = z.object({
   state: z.enum(['open', 'enrolled', 'certified']),
   login: z.string().nullable(),
   fingerprint: z.string().nullable(),
+  /** The enrolled keys (base64url) an admin's browser certifies after comparing the fingerprint. */
+  responder: z.string().nullable(),
+  signPublicKey: z.string().nullable(),
+  boxPublicKey: z.string().nullable(),
   expiresAt: z.number().int(),
 });
 const IdParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/).openapi({ param: { name: 'id', in: 'path' } }) });
-const TeamParam = z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'team', in: 'path' } }) });
 
 export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
   const { store, invitations } = deps;
@@ -87,7 +95,7 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/admin/invitations', tags: ['admin'], summary: 'Invitations and enrolments waiting for certification', security, responses: { 200: json(z.object({ items: z.array(InvitationSummary) }), 'Invitations'), ...ERROR_RESPONSES } }),
     async (c) => {
-      const items = (await invitations.list()).map((i) => ({ id: i.id, displayName: i.displayName, teams: i.teams, roles: i.roles, state: i.state, login: i.login, fingerprint: i.fingerprint, expiresAt: i.expiresAt }));
+      const items = (await invitations.list()).map((i) => ({ id: i.id, displayName: i.displayName, teams: i.teams, roles: i.roles, state: i.state, login: i.login, fingerprint: i.fingerprint, responder: i.responder, signPublicKey: i.signPublicKey, boxPublicKey: i.boxPublicKey, expiresAt: i.expiresAt }));
       return c.json({ items }, 200);
     },
   );
@@ -99,7 +107,27 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       tags: ['admin'],
       summary: 'Certify an enrolled responder after comparing the key fingerprint (with a certificate signed in the admin’s browser, or by the demo organisation key)',
       security,
-      request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ fingerprint: z.string().max(64), cert: z.string().regex(/^[A-Za-z0-9_-]+$/).max(8192).optional() }).strict() } }, required: true } },
+      request: {
+        params: IdParam,
+        body: {
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  fingerprint: z.string().max(64),
+                  cert: z.string().regex(/^[A-Za-z0-9_-]+$/).max(8192).optional(),
+                  revocationList: z.string().regex(/^[A-Za-z0-9_-]+$/).max(1_200_000).optional(),
+                  teamKeys: z
+                    .array(z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/), epoch: z.number().int().positive().max(2 ** 32 - 1), cert: z.string().regex(/^[A-Za-z0-9_-]+$/).max(8192), deliveries: z.record(z.string().max(64), z.string().regex(/^[A-Za-z0-9_-]+$/).max(1024)) }).strict())
+                    .max(64)
+                    .optional(),
+                })
+                .strict(),
+            },
+          },
+          required: true,
+        },
+      },
       responses: { 204: { description: 'Certified and activated' }, ...ERROR_RESPONSES },
     }),
     async (c) => {
@@ -115,7 +143,8 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       // Active before the team inbox keys are sealed (only active members get them); undone on failure.
       await store.staff.putResponder({ ...responder, active: true });
       try {
-        await storeCertificate(deps, responder, enrolled, body.cert);
+        const teamSigned = body.revocationList === undefined ? undefined : { revocationList: body.revocationList, teamKeys: body.teamKeys ?? [] };
+        await storeCertificate(deps, { ...responder, active: true }, enrolled, body.cert, teamSigned);
       } catch (error) {
         await store.staff.putResponder({ ...responder, active: false });
         throw error;
@@ -131,34 +160,6 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
     async (c) => {
       await invitations.remove(c.req.valid('param').id);
       await audit(c.get('responder').id, 'withdraw-invitation');
-      return c.body(null, 204);
-    },
-  );
-
-  app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/admin/teams/{team}/settings', tags: ['admin'], summary: 'Routing settings of a team', security, request: { params: TeamParam }, responses: { 200: json(TeamSettingsSchema, 'Settings'), ...ERROR_RESPONSES } }),
-    async (c) => {
-      const team = c.req.valid('param').team as TeamId;
-      if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.NotFound);
-      return c.json(await deps.routing.settings.get(team), 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/api/v1/admin/teams/{team}/settings',
-      tags: ['admin'],
-      summary: 'Duty hours (Europe/Stockholm), auto-assignment, default capacity, specialist flag',
-      security,
-      request: { params: TeamParam, body: { content: { 'application/json': { schema: TeamSettingsSchema } }, required: true } },
-      responses: { 204: { description: 'Saved' }, ...ERROR_RESPONSES },
-    }),
-    async (c) => {
-      const team = c.req.valid('param').team as TeamId;
-      if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.NotFound);
-      await deps.routing.settings.put(team, c.req.valid('json'));
-      await audit(c.get('responder').id, 'team-settings');
       return c.body(null, 204);
     },
   );
@@ -195,6 +196,7 @@ async function storeCertificate(
   responder: ResponderRecord,
   enrolled: { signPublicKey: string; boxPublicKey: string; wrappedKeys: string },
   signed: string | undefined,
+  teamSigned: SignedChange | undefined,
 ): Promise<void> {
   const demoDeps = { store: deps.store, directory: deps.directory, clock: deps.clock, random: deps.random };
   if (signed === undefined) {
@@ -202,19 +204,23 @@ async function storeCertificate(
     await certifyDemoResponder(demoDeps, responder, { signPublicKey: fromBase64url(enrolled.signPublicKey), boxPublicKey: fromBase64url(enrolled.boxPublicKey), wrappedKeys: enrolled.wrappedKeys });
     return;
   }
-  const org = await deps.directory.getOrg();
-  if (org === null) throw new ApiError(ErrorCode.NotFound, 'No organisation keys are published yet.');
-  const now = new Date(deps.clock.now());
-  const anchor = createTrustAnchor({ rootPublicKey: fromBase64url(org.rootPublicKey) as never, orgCert: fromBase64url(org.orgCert), revocationList: fromBase64url(org.revocationList), now });
-  let cert;
-  try {
-    cert = verifyResponderCert(anchor, fromBase64url(signed), { now });
-  } catch {
-    throw new ApiError(ErrorCode.InvalidRequest, 'The certificate does not chain to the organisation key.');
-  }
-  if (cert.id !== responder.id || toBase64url(cert.signPublicKey) !== enrolled.signPublicKey || toBase64url(cert.boxPublicKey) !== enrolled.boxPublicKey) {
-    throw new ApiError(ErrorCode.InvalidRequest, 'The certificate is for other keys.');
-  }
+  const demo = await holdsDemoOrgKey(deps.store);
+  if (!demo && (teamSigned === undefined || deps.staff === undefined)) throw new ApiError(ErrorCode.InvalidRequest, 'Rotate the inbox keys of the new member’s teams in the admin console.');
+  // Checked against the pinned root, for exactly the enrolled keys and the invitation's name, teams
+  // and roles, under the revocation list uploaded with it (or the published one).
+  const validator = createOrgValidator({ directory: deps.directory, clock: deps.clock, rootPublicKey: deps.rootPublicKey ?? null });
+  const anchor = teamSigned === undefined ? await validator.currentAnchor() : await validator.revocationList(teamSigned.revocationList, []);
+  const used = await usedSerials(deps.directory, (await deps.store.staff.listTeams()).map((t) => t.id));
+  const cert = validator.responderCert(anchor, signed, {
+    id: responder.id,
+    displayName: responder.displayName,
+    signPublicKey: enrolled.signPublicKey,
+    boxPublicKey: enrolled.boxPublicKey,
+    teams: responder.teams,
+    roles: responder.roles,
+    usedSerials: used,
+  });
   await deps.directory.putResponderKeys({ responder: responder.id, cert: toBase64url(cert.bytes), wrappedKeys: enrolled.wrappedKeys });
-  if (await holdsDemoOrgKey(deps.store)) await refreshDemoOrg(demoDeps);
+  if (demo) await refreshDemoOrg(demoDeps);
+  else if (teamSigned !== undefined && deps.staff !== undefined) await deps.staff.admit(responder, teamSigned);
 }

@@ -17,6 +17,7 @@ import {
 import { ApiRequestError, type Category, type LogEntry, type QueueItem, type createResponderApi } from '../../shared/api-client.js';
 import type { DeriveKeys } from '../crypto/password.js';
 import { unlockKeys, wipeKeys, type KeyBundle, type UnlockedKeys } from '../crypto/keys.js';
+import { createOrgSession } from '../crypto/org-session.js';
 import type { Locale, MessageKey } from '../i18n/index.js';
 import { createChatEngine, resumePskPurpose, type ChatEngine, type ChatPhase } from './chat-engine.js';
 import { createResponderSocket, type ResponderSocket, type ServerFrame } from './socket.js';
@@ -169,6 +170,8 @@ export function createConsoleStore(deps: ConsoleDeps) {
 
   // Secrets and per-session machinery: never in the rendered state.
   let keys: UnlockedKeys | null = null;
+  /** An admin's unlocked organisation key (real organisations); wiped with the other keys. */
+  const org = createOrgSession();
   let login: { name: string; salt: Uint8Array; params: { opslimit: number; memlimit: number }; bundle: KeyBundle } | null = null;
   const engines = new Map<string, ChatEngine>();
   const openedIntakes = new Map<string, OpenedIntake | null>();
@@ -485,6 +488,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     openedIntakes.clear();
     if (keys !== null) wipeKeys(keys);
     keys = null;
+    org.wipe();
   };
 
   const unlockWith = async (password: string) => {
@@ -750,6 +754,9 @@ export function createConsoleStore(deps: ConsoleDeps) {
 
     // ------------------------------------------------------------ admin
     api,
+    org,
+    derive: deps.derive,
+    rootPublicKey: deps.rootPublicKey,
   };
 
   async function loadConsents() {

@@ -1,0 +1,326 @@
+// Staff administration: list responders, change their teams and roles (a new certificate, the old one
+// revoked, the inbox keys of every team joined or left rotated), and deactivate them (inactive, off
+// duty, sockets closed, certificate revoked, the inbox keys of all their teams rotated at once).
+//
+// Who signs: in the demo organisation the server holds the organisation key and signs here. In a real
+// organisation the admin's browser signs (client/console/crypto/org-admin.ts) and uploads the
+// certificate, the revocation list and the new inbox epochs; they are checked (org-validate.ts) before
+// anything changes, so a refused upload leaves everything as it was.
+//
+// Conversations the responder holds when deactivated: callback requests go back to their team's queue
+// (a colleague opens them with the team inbox key they already hold; nothing depends on the leaver).
+// Chats are closed with the outcome "responder-deactivated": a chat can only continue through a fresh
+// handshake that the current responder hands over in the channel (transfer), which a deactivated
+// responder no longer may do; put back in the queue, a chat would strand the visitor in a session
+// nobody can answer. Closed, the widget says so at once and the visitor can start again — sealed to
+// the new inbox epoch the leaver cannot open.
+import {
+  fromBase64url,
+  isCryptoError,
+  issueResponderCert,
+  issueRevocationList,
+  parseResponderCert,
+  parseRevocationList,
+  parseTeamCert,
+  toBase64url,
+  type Random,
+} from '../../crypto/index.js';
+import type { Clock } from '../clock.js';
+import type { ConversationService } from '../conversations/service.js';
+import { keyFingerprint } from '../enrolment/fingerprint.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import type { ConversationId, ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
+import { issueDemoTeamKey, nextSerial, orgSecret } from './demo-org.js';
+import type { Directory, TeamKeyRecord } from './directory.js';
+import { createOrgValidator, usedSerials, type SignedTeamKey } from './org-validate.js';
+
+const DAY = 86_400_000;
+
+/** What an admin's browser signed for one change (absent in the demo organisation). */
+export interface SignedChange {
+  /** The new responder certificate (team or role change). */
+  readonly cert?: string;
+  readonly revocationList: string;
+  readonly teamKeys: readonly SignedTeamKey[];
+}
+
+export interface StaffRow {
+  readonly id: string;
+  readonly login: string;
+  readonly displayName: string;
+  readonly teams: readonly string[];
+  readonly roles: readonly string[];
+  readonly active: boolean;
+  /** Key fingerprint (as compared at enrolment), certificate serial, expiry and wire; null before certification. */
+  readonly fingerprint: string | null;
+  readonly certSerial: number | null;
+  readonly certExpires: number | null;
+  readonly cert: string | null;
+}
+
+/** What the admin's browser needs to sign a change: current epochs, and what the organisation signs with. */
+export interface OrgState {
+  readonly mode: 'demo' | 'organisation';
+  readonly orgCert: string | null;
+  readonly revocationList: string | null;
+  readonly teams: ReadonlyArray<{ id: string; name: string; epoch: number; expires: number | null }>;
+}
+
+export interface StaffAdminDeps {
+  readonly store: Store;
+  readonly directory: Directory;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly conversations: ConversationService;
+  readonly rootPublicKey: string | null;
+  /** Closes the responder's WebSockets on every instance. */
+  readonly disconnect: (responder: ResponderId) => Promise<void>;
+}
+
+export type StaffAdmin = ReturnType<typeof createStaffAdmin>;
+
+/** Bytes that do not even parse (a CryptoError) are the uploader's mistake: 400, never 500. */
+async function refuseMalformed<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isCryptoError(error)) throw new ApiError(ErrorCode.InvalidRequest, 'An uploaded certificate, list or key delivery is malformed.');
+    throw error;
+  }
+}
+
+/** Plan of one change: the responder afterwards, the serial to revoke, and each rotated team's members. */
+interface Plan {
+  readonly after: ResponderRecord;
+  readonly revoke: number | null;
+  readonly rotate: ReadonlyArray<{ team: TeamId; epoch: number; members: Map<string, Uint8Array> }>;
+}
+
+export function createStaffAdmin(deps: StaffAdminDeps) {
+  const { store, directory } = deps;
+  const validator = createOrgValidator(deps);
+  const demoDeps = { store, directory, clock: deps.clock, random: deps.random };
+
+  async function responder(id: string): Promise<ResponderRecord> {
+    const record = /^[A-Za-z0-9._-]{1,64}$/.test(id) ? await store.staff.getResponder(id as ResponderId) : null;
+    if (record === null) throw new ApiError(ErrorCode.NotFound, 'No such responder.');
+    return record;
+  }
+
+  /** Active members with certified keys of `team`, after `changed` takes effect: id → X25519 key. */
+  async function members(team: TeamId, changed: ResponderRecord): Promise<Map<string, Uint8Array>> {
+    const result = new Map<string, Uint8Array>();
+    for (const keys of await directory.listResponderKeys()) {
+      const r = keys.responder === changed.id ? changed : await store.staff.getResponder(keys.responder as ResponderId);
+      if (r === null || !r.active || !r.teams.includes(team)) continue;
+      result.set(r.id, parseResponderCert(fromBase64url(keys.cert)).value.boxPublicKey);
+    }
+    return result;
+  }
+
+  async function plan(before: ResponderRecord, after: ResponderRecord, teams: readonly TeamId[]): Promise<Plan> {
+    const keys = await directory.getResponderKeys(before.id);
+    const revoke = keys === null ? null : parseResponderCert(fromBase64url(keys.cert)).value.serial;
+    const rotate = [];
+    for (const team of teams) {
+      const current = await directory.currentTeamKey(team);
+      rotate.push({ team, epoch: (current?.epoch ?? 0) + 1, members: await members(team, after) });
+    }
+    return { after, revoke, rotate };
+  }
+
+  /** The artefacts of a plan: signed here (demo) or checked from the admin's browser. */
+  async function artefacts(p: Plan, signed: SignedChange | undefined, withCert: boolean): Promise<{ cert: string | null; revocationList: string; teamKeys: TeamKeyRecord[] }> {
+    const secret = await orgSecret(store);
+    const org = await validator.bundle();
+    const revoked = parseRevocationList(fromBase64url(org.revocationList)).value.serials;
+    const mustRevoke = p.revoke === null ? [] : [p.revoke];
+    const keys = await directory.getResponderKeys(p.after.id);
+    if (signed === undefined) {
+      if (secret === null) throw new ApiError(ErrorCode.InvalidRequest, 'Unlock the organisation key in the admin console: the change must be signed there.');
+      const now = deps.clock.now();
+      const revocationList = toBase64url(issueRevocationList(secret, { issuedAt: now, serials: [...new Set([...revoked, ...mustRevoke])] }));
+      let cert: string | null = null;
+      if (withCert && keys !== null) {
+        const old = parseResponderCert(fromBase64url(keys.cert)).value;
+        cert = toBase64url(
+          issueResponderCert(secret, { ...old, serial: await nextSerial(store), teams: [...p.after.teams], roles: [...p.after.roles], notBefore: now - 60_000, expires: now - 60_000 + 30 * DAY }),
+        );
+      }
+      const teamKeys = [];
+      for (const r of p.rotate) {
+        teamKeys.push(await issueDemoTeamKey(demoDeps, secret, r.team, r.epoch, [...r.members].map(([id, boxPublicKey]) => ({ id, boxPublicKey }))));
+      }
+      return { cert, revocationList, teamKeys };
+    }
+    return refuseMalformed(() => checkSigned(p, signed, mustRevoke, withCert));
+  }
+
+  /** The uploaded artefacts of a plan, each checked (org-validate.ts). */
+  async function checkSigned(p: Plan, signed: SignedChange, mustRevoke: number[], withCert: boolean): Promise<{ cert: string | null; revocationList: string; teamKeys: TeamKeyRecord[] }> {
+    const keys = await directory.getResponderKeys(p.after.id);
+    const anchor = await validator.revocationList(signed.revocationList, mustRevoke);
+    const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id));
+    let cert: string | null = null;
+    if (withCert && keys !== null) {
+      if (signed.cert === undefined) throw new ApiError(ErrorCode.InvalidRequest, 'A new certificate is needed.');
+      const old = parseResponderCert(fromBase64url(keys.cert)).value;
+      const verified = validator.responderCert(anchor, signed.cert, {
+        id: p.after.id,
+        displayName: old.displayName,
+        signPublicKey: toBase64url(old.signPublicKey),
+        boxPublicKey: toBase64url(old.boxPublicKey),
+        teams: p.after.teams,
+        roles: p.after.roles,
+        usedSerials: used,
+      });
+      cert = toBase64url(verified.bytes);
+    }
+    if (signed.teamKeys.length !== p.rotate.length) throw new ApiError(ErrorCode.InvalidRequest, `New inbox keys are needed for: ${p.rotate.map((r) => r.team).join(', ') || 'no team'}.`);
+    const teamKeys = p.rotate.map((r) => {
+      const upload = signed.teamKeys.find((k) => k.team === r.team);
+      if (upload === undefined) throw new ApiError(ErrorCode.InvalidRequest, `A new inbox key is needed for ${r.team}.`);
+      return validator.teamKey(anchor, upload, r.team, r.epoch, new Set(r.members.keys()), used);
+    });
+    return { cert, revocationList: signed.revocationList, teamKeys };
+  }
+
+  async function publish(revocationList: string, teamKeys: readonly TeamKeyRecord[]): Promise<void> {
+    const org = await validator.bundle();
+    await directory.putOrg({ ...org, revocationList });
+    for (const record of teamKeys) await directory.putTeamKey(record);
+  }
+
+  return {
+    async list(): Promise<StaffRow[]> {
+      const rows: StaffRow[] = [];
+      const keyed = new Map((await directory.listResponderKeys()).map((k) => [k.responder, k.cert]));
+      // The staff port has no listing: responders are those with keys plus those enrolled by invitation.
+      const ids = new Set<string>(keyed.keys());
+      for (const invitation of await store.records.list('invitations')) {
+        const responderId = (JSON.parse(invitation.value) as { responder?: string | null }).responder;
+        if (typeof responderId === 'string') ids.add(responderId);
+      }
+      for (const id of ids) {
+        const r = await store.staff.getResponder(id as ResponderId);
+        if (r === null) continue;
+        const cert = keyed.get(id) ?? null;
+        const parsed = cert === null ? null : parseResponderCert(fromBase64url(cert)).value;
+        rows.push({
+          id: r.id,
+          login: r.login,
+          displayName: r.displayName,
+          teams: [...r.teams],
+          roles: [...r.roles],
+          active: r.active,
+          fingerprint: parsed === null ? null : keyFingerprint(parsed.signPublicKey, parsed.boxPublicKey),
+          certSerial: parsed?.serial ?? null,
+          certExpires: parsed?.expires ?? null,
+          cert,
+        });
+      }
+      return rows.sort((a, b) => a.displayName.localeCompare(b.displayName, 'sv'));
+    },
+
+    async orgState(): Promise<OrgState> {
+      const org = await directory.getOrg();
+      const teams = [];
+      for (const t of await store.staff.listTeams()) {
+        const current = await directory.currentTeamKey(t.id);
+        teams.push({ id: t.id, name: t.name, epoch: current?.epoch ?? 0, expires: current === null ? null : parseTeamCert(fromBase64url(current.cert)).value.expires });
+      }
+      return { mode: (await orgSecret(store)) === null ? 'organisation' : 'demo', orgCert: org?.orgCert ?? null, revocationList: org?.revocationList ?? null, teams };
+    },
+
+    /** New teams and roles: a new certificate, the old serial revoked, joined and left teams rotated. */
+    async update(actor: ResponderId, id: string, change: { teams: readonly TeamId[]; roles: readonly Role[] }, signed: SignedChange | undefined): Promise<void> {
+      const before = await responder(id);
+      if (!before.active) throw new ApiError(ErrorCode.InvalidRequest, 'This responder is deactivated.');
+      for (const team of change.teams) if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+      if (actor === before.id && before.roles.includes('admin') && !change.roles.includes('admin')) throw new ApiError(ErrorCode.InvalidRequest, 'You cannot take the admin role from yourself.');
+      const after: ResponderRecord = { ...before, teams: [...new Set(change.teams)], roles: [...new Set(change.roles)] };
+      const touched = [...new Set([...before.teams, ...after.teams])].filter((t) => before.teams.includes(t) !== after.teams.includes(t));
+      const p = await plan(before, after, touched);
+      const made = await artefacts(p, signed, true);
+      await store.staff.putResponder(after);
+      const keys = await directory.getResponderKeys(after.id);
+      if (keys !== null && made.cert !== null) await directory.putResponderKeys({ ...keys, cert: made.cert });
+      await publish(made.revocationList, made.teamKeys);
+      for (const team of before.teams) if (!after.teams.includes(team)) await store.duty.setOnDuty(team, after.id, false);
+    },
+
+    /**
+     * Deactivates: inactive (every session and login refused from now), off duty, sockets closed,
+     * certificate revoked, every team's inbox key rotated to the remaining members; held callbacks
+     * back to the queue, held chats closed (see the top of this file). Returns what it did.
+     */
+    async deactivate(actor: ResponderId, id: string, signed: SignedChange | undefined): Promise<{ rotated: string[]; requeued: number; closed: number }> {
+      const before = await responder(id);
+      if (before.id === actor) throw new ApiError(ErrorCode.InvalidRequest, 'You cannot deactivate yourself.');
+      if (!before.active) throw new ApiError(ErrorCode.InvalidRequest, 'This responder is already deactivated.');
+      const after: ResponderRecord = { ...before, active: false };
+      const p = await plan(before, after, before.teams);
+      const made = await artefacts(p, signed, false);
+      await store.staff.putResponder(after);
+      for (const team of before.teams) await store.duty.setOnDuty(team, before.id, false);
+      await deps.disconnect(before.id);
+      await publish(made.revocationList, made.teamKeys);
+      let requeued = 0;
+      let closed = 0;
+      for (const entry of await store.queues.list(`~${before.id}` as TeamId, 1000)) {
+        const record = await store.conversations.get(entry.id as ConversationId);
+        await store.queues.remove(`~${before.id}` as TeamId, entry.id);
+        if (record === null || record.status !== 'active' || record.assignee !== before.id) continue;
+        try {
+          if (record.category === 'callback') {
+            await deps.conversations.transfer(record.id, before, { kind: 'team', team: record.team });
+            requeued += 1;
+          } else {
+            await deps.conversations.close(record.id, before, 'responder-deactivated');
+            closed += 1;
+          }
+        } catch (error) {
+          // Closed or moved meanwhile by the visitor or an expiry: nothing left to do for it.
+          if (!(error instanceof ApiError)) throw error;
+        }
+      }
+      return { rotated: p.rotate.map((r) => r.team), requeued, closed };
+    },
+
+    /**
+     * A newly certified member (real organisation): the inbox keys of each of its teams rotated in the
+     * admin's browser, sealed to the active members including it. Call after its keys are stored.
+     */
+    async admit(member: ResponderRecord, signed: SignedChange): Promise<void> {
+      const rotate = [];
+      for (const team of member.teams) {
+        const current = await directory.currentTeamKey(team);
+        rotate.push({ team, epoch: (current?.epoch ?? 0) + 1, members: await members(team, member) });
+      }
+      const made = await artefacts({ after: member, revoke: null, rotate }, signed, false);
+      await publish(made.revocationList, made.teamKeys);
+    },
+
+    /**
+     * Renewals signed in the admin's browser: a fresh revocation list (it goes stale after 48 h) and new
+     * inbox epochs for teams whose certificate runs out; sealed to exactly the active members.
+     */
+    async renew(signed: SignedChange): Promise<void> {
+      await refuseMalformed(() => this.checkRenewal(signed));
+    },
+
+    async checkRenewal(signed: SignedChange): Promise<void> {
+      const anchor = await validator.revocationList(signed.revocationList, []);
+      const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id));
+      const teamKeys = [];
+      for (const upload of signed.teamKeys) {
+        const team = upload.team as TeamId;
+        if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+        const current = await directory.currentTeamKey(team);
+        const nobody = { id: '' as ResponderId } as ResponderRecord;
+        teamKeys.push(validator.teamKey(anchor, upload, team, (current?.epoch ?? 0) + 1, new Set((await members(team, nobody)).keys()), used));
+      }
+      await publish(signed.revocationList, teamKeys);
+    },
+  };
+}
