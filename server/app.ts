@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createNodeWebSocket } from '@hono/node-ws';
+import type { WSEvents } from 'hono/ws';
+import type { WebSocket } from 'ws';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { getCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
@@ -20,8 +22,10 @@ import { requestLog } from './middleware/request-log.js';
 import { SESSION_COOKIE, createResponderSessions } from './middleware/responder-auth.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createPowChallenges } from './pow/challenges.js';
-import { createConnection } from './realtime/connection.js';
+import { createConnection, type Connection } from './realtime/connection.js';
 import { createHub } from './realtime/hub.js';
+import { WsSocket } from './realtime/ws-socket.js';
+import { createWriteBatch } from './realtime/write-batch.js';
 import { WEBSOCKET_DOC } from './realtime/protocol.js';
 import type { AppEnv } from './routes/common.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
@@ -29,10 +33,18 @@ import { registerHealthRoutes } from './routes/health.js';
 import { createDirectory } from './directory/directory.js';
 import { registerResponderRoutes } from './routes/responder.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerStatsRoutes } from './routes/stats.js';
+import { registerStaffRoutes } from './routes/staff.js';
+import { createStaffAdmin } from './directory/staff-admin.js';
+import { registerTeamRoutes } from './routes/teams.js';
+import { createAuditWriter } from './routes/audit-writer.js';
+import { registerSourceRoutes } from './routes/sources.js';
+import { createSources, withSourceLanguage } from './sources/index.js';
 import { registerConsoleRoutes } from './routes/console.js';
 import { registerEnrolmentRoutes } from './routes/enrolment.js';
 import { createRouting } from './routing/routing.js';
 import { createCallbacks } from './callbacks/callbacks.js';
+import { createStatsCounter } from './stats/counter.js';
 import { createInvitations } from './enrolment/invitations.js';
 import { createLoginGuard } from './enrolment/login-guard.js';
 import { createTotp } from './enrolment/totp.js';
@@ -90,7 +102,9 @@ export function createApp(deps: AppDeps) {
   const pow = createPowChallenges({ secret: deps.secret, difficulty: config.powDifficulty, ttlMs: config.powTtlMs, clock, random, once: store.once });
   const sessions = createResponderSessions({ store, clock, random, idleMs: config.sessionIdleMs, secureCookies: config.publicUrl.startsWith('https:') });
   const hub = createHub(store.pubsub);
+  const writeBatch = createWriteBatch();
   const publicOrigin = new URL(config.publicUrl).origin;
+  const sources = createSources({ records: store.records, clock });
 
   app.use('*', securityHeaders({ frameAncestors: config.frameAncestors, hsts: config.publicUrl.startsWith('https:') }));
   app.use('*', requestLog(logger));
@@ -119,7 +133,7 @@ export function createApp(deps: AppDeps) {
   registerConsentRoutes(app, { store, clock, random });
   registerResumeRoutes(app, { store, config, clock });
   registerDirectoryRoutes(app, { directory });
-  registerVisitorRoutes(app, { conversations, pow, limiter, keyer, openPerHour: config.rateOpenPerHour });
+  registerVisitorRoutes(app, { conversations, pow, limiter, keyer, openPerHour: config.rateOpenPerHour, sources });
   registerResponderRoutes(app, {
     store,
     conversations,
@@ -134,10 +148,36 @@ export function createApp(deps: AppDeps) {
     guard: createLoginGuard({ records: store.records, clock }),
     directory,
   });
-  registerConsoleRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
+  registerConsoleRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations, stats: createStatsCounter({ stats: store.stats, now: () => clock.now() }) }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
   registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });
-  registerAdminRoutes(app, { store, directory, invitations, routing, clock, random, secret: deps.secret });
+  // Deactivation closes the responder's sockets on every instance (one staff channel, single slot).
+  const responderSockets = new Map<string, Set<{ close(code?: number, reason?: string): void }>>();
+  const staffChannel = `${keys.records('staff')}:events`;
+  void store.pubsub
+    .subscribe(staffChannel, (payload) => {
+      const { responder } = JSON.parse(payload) as { responder?: string };
+      for (const ws of responderSockets.get(responder ?? '') ?? []) ws.close(1008, 'deactivated');
+    })
+    .catch((e: unknown) => logger.error({ err: String(e) }, 'staff channel subscription failed'));
+  const staff = createStaffAdmin({
+    store,
+    directory,
+    clock,
+    random,
+    conversations,
+    rootPublicKey: deps.rootPublicKey ?? config.rootPublicKey,
+    disconnect: (responder) => store.pubsub.publish(staffChannel, JSON.stringify({ responder })),
+  });
+  registerAdminRoutes(app, { store, directory, invitations, routing, clock, random, secret: deps.secret, staff, rootPublicKey: deps.rootPublicKey ?? config.rootPublicKey });
+  registerStatsRoutes(app, { store, clock, secret: deps.secret });
+  registerStaffRoutes(app, { store, directory, staff, clock, secret: deps.secret });
+  registerTeamRoutes(app, { store, directory, routing, clock, random, secret: deps.secret });
+  registerSourceRoutes(app, { store, sources, directory, audit: createAuditWriter({ store, clock, secret: deps.secret }), publicOrigin, staticDir: config.staticDir, rootPublicKey: deps.rootPublicKey ?? null });
 
+  // WebSocket endpoint (@hono/node-ws): the route authenticates the upgrade request; a socket then
+  // holds only its Connection and the `ws` socket, whose writes are batched per event-loop turn.
+  const sockets = new Set<{ close(code?: number, reason?: string): void }>();
+  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws') };
   app.get(
     '/api/v1/ws',
     async (c, next) => {
@@ -148,33 +188,38 @@ export function createApp(deps: AppDeps) {
       // A responder's cookie counts only from our own origin (no cross-site WebSocket hijacking).
       let responder: ResponderRecord | null = null;
       if (c.req.header('origin') === publicOrigin) responder = (await sessions.resolve(getCookie(c, SESSION_COOKIE)))?.responder ?? null;
-      let connection: ReturnType<typeof createConnection> | null = null;
-      return {
-        onOpen(_event, ws) {
-          connection = createConnection(
-            {
-              send: (text) => ws.send(text),
-              close: (code, reason) => ws.close(code, reason),
-              bufferedAmount: () => (ws.raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0,
-            },
-            responder,
-            { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code) => metrics.error(code, 'ws') },
-          );
-          sockets.add(ws);
-          metrics.socketOpened();
-        },
-        onMessage(event, ws) {
-          if (typeof event.data === 'string') void connection?.onMessage(event.data);
-          else ws.send(JSON.stringify({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Send JSON text frames.' }));
-        },
-        onClose(_event, ws) {
-          if (sockets.delete(ws)) metrics.socketClosed();
-          void connection?.onClose();
-        },
-      };
+      return socketEvents(responder);
     }),
   );
-  const sockets = new Set<{ close(code?: number, reason?: string): void }>();
+  /** The events of one socket: a Connection over the raw `ws` socket, counted and findable by responder. */
+  function socketEvents(responder: ResponderRecord | null): WSEvents<WebSocket> {
+    let connection: Connection | null = null;
+    let raw: WebSocket | null = null;
+    return {
+      onOpen(_event, ws) {
+        raw = ws.raw as WebSocket;
+        connection = createConnection(new WsSocket(raw, writeBatch), responder, connectionDeps);
+        sockets.add(raw);
+        if (responder !== null) responderSockets.set(responder.id, (responderSockets.get(responder.id) ?? new Set()).add(raw));
+        metrics.socketOpened();
+      },
+      onMessage(event, ws) {
+        if (typeof event.data === 'string') void connection?.onMessage(event.data);
+        else ws.send(JSON.stringify({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Send JSON text frames.' }));
+      },
+      onClose() {
+        if (raw !== null && sockets.delete(raw)) metrics.socketClosed();
+        if (responder !== null && raw !== null) {
+          const mine = responderSockets.get(responder.id);
+          mine?.delete(raw);
+          if (mine?.size === 0) responderSockets.delete(responder.id);
+        }
+        void connection?.onClose();
+        connection = null;
+        raw = null;
+      },
+    };
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'visitorBearer', {
     type: 'http',
@@ -210,7 +255,13 @@ export function createApp(deps: AppDeps) {
       return (c: Context) => (html === null ? c.json(errorBody(ErrorCode.NotFound), 404) : c.html(html));
     };
     const widget = page('widget/index.html');
-    app.get('/c/:source{[a-z0-9-]{1,40}}', widget);
+    // A source's page opens the widget in the source's language; unknown or ended tags still open it
+    // (an old poster must never lead to an error), and the tag counts as given.
+    const widgetHtml = readPage(join(root, 'widget/index.html'), deps.rootPublicKey ?? null);
+    app.get('/c/:source{[a-z0-9-]{1,40}}', async (c) => {
+      if (widgetHtml === null) return c.json(errorBody(ErrorCode.NotFound), 404);
+      return c.html(withSourceLanguage(widgetHtml, (await sources.hint(c.req.param('source'))).language));
+    });
     app.get('/widget', widget);
     app.get('/', widget);
     app.get('/console', page('console/index.html'));

@@ -7,6 +7,9 @@ import type { MessageKey } from '../i18n/index.js';
 import { Audit } from './admin/Audit.js';
 import { Invitations } from './admin/Staff.js';
 import { Settings } from './admin/Teams.js';
+import { Sources } from './admin/Sources.js';
+import { Statistics } from './admin/Statistics.js';
+import { Retention } from './admin/Retention.js';
 
 interface Section {
   readonly id: string;
@@ -20,6 +23,9 @@ const SECTIONS: readonly Section[] = [
   { id: 'staff', label: 'adminSectionStaff', roles: ['admin'], view: Invitations },
   { id: 'teams', label: 'adminSectionTeams', roles: ['admin', 'supervisor'], view: Settings },
   { id: 'audit', label: 'adminSectionAudit', roles: ['admin', 'supervisor'], view: Audit },
+  { id: 'sources', label: 'adminSectionSources', roles: ['admin', 'supervisor'], view: Sources },
+  { id: 'stats', label: 'adminSectionStats', roles: ['admin', 'supervisor'], view: Statistics },
+  { id: 'retention', label: 'adminSectionRetention', roles: ['admin'], view: Retention },
 ];
 
 export function Admin(props: { window: Window }) {
