@@ -42,6 +42,28 @@ export interface Series {
   readonly label: string;
 }
 
+/** The table version of a chart with one count per row. */
+function CountTable(props: { nameLabel: string; countLabel: string; fmt: (n: number) => string; rows: ReadonlyArray<{ key: string; label: string; value: number }> }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{props.nameLabel}</th>
+          <th scope="col">{props.countLabel}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.label}</th>
+            <td>{props.fmt(r.value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Grouped bars per day (opened, claimed, abandoned). */
 export function FlowChart(props: {
   id: string;
@@ -160,25 +182,12 @@ export function Histogram(props: {
       height={H}
       text={props.text}
       table={
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{props.bucketLabel}</th>
-              <th scope="col">{props.countLabel}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.buckets.map((b) => (
-              <tr key={b.label}>
-                <th scope="row">
-                  {b.label}
-                  {b.marks !== undefined && b.marks.length > 0 ? ` (${b.marks.join(', ')})` : ''}
-                </th>
-                <td>{fmt(b.count)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CountTable
+          fmt={fmt}
+          nameLabel={props.bucketLabel}
+          countLabel={props.countLabel}
+          rows={props.buckets.map((b) => ({ key: b.label, label: b.marks !== undefined && b.marks.length > 0 ? `${b.label} (${b.marks.join(', ')})` : b.label, value: b.count }))}
+        />
       }
     >
       <line x1={x(left)} x2={x(left + plotW)} y1={top + plotH} y2={top + plotH} stroke={COLORS.ink} />
@@ -237,24 +246,7 @@ export function BarList(props: {
       desc={props.desc}
       height={H}
       text={props.text}
-      table={
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{props.nameLabel}</th>
-              <th scope="col">{props.countLabel}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((r) => (
-              <tr key={r.key}>
-                <th scope="row">{r.label}</th>
-                <td>{fmt(r.value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      }
+      table={<CountTable fmt={fmt} nameLabel={props.nameLabel} countLabel={props.countLabel} rows={props.rows} />}
     >
       {props.rows.map((r, i) => {
         const w = (r.value / max) * plotW;
