@@ -2,6 +2,11 @@
 import type { ResponderId, ResponderRecord, Role, Store, TeamId, TeamRecord } from './store/ports.js';
 import { DEFAULT_KDF, authKeyHash } from './routes/responder.js';
 import { createTeamSettings } from './routing/team-settings.js';
+import { systemClock } from './clock.js';
+import { createSources } from './sources/index.js';
+
+/** The source tag of the demo's printed widget link. */
+export const DEMO_SOURCE = 'demo';
 
 export const DEMO_TEAMS: readonly TeamRecord[] = [
   { id: 'unga' as TeamId, name: 'Socialtjänsten – unga', categories: ['chat', 'callback'], overflow: 'konsult' as TeamId },
@@ -39,6 +44,9 @@ export async function seedDemo(
   const settings = createTeamSettings(store.records);
   const konsult = 'konsult' as TeamId;
   if (!(await settings.get(konsult)).specialist) await settings.put(konsult, { ...(await settings.get(konsult)), specialist: true });
+  // The outreach source of the printed widget link (/c/demo), so its conversations count under it.
+  const sources = createSources({ records: store.records, clock: systemClock });
+  if ((await sources.get(DEMO_SOURCE)) === null) await sources.create({ tag: DEMO_SOURCE, label: 'Demo', team: null, language: null });
   if ((await store.staff.findResponderByLogin(login)) !== null) return null;
   const password = Buffer.from(random(12)).toString('base64url');
   const salt = random(16);
