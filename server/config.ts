@@ -1,12 +1,25 @@
 // Environment → typed, validated Config. Fails fast with one clear line per bad variable.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { Fanout, RedisAuth, RedisHost, RedisTopology } from './store/redis/connect.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** "host:port,host:port" → hosts (IPv6 in brackets: "[::1]:26379"). */
+const hostList = z
+  .string()
+  .regex(/^\s*(\[[0-9a-fA-F:]+\]|[^\s:,[\]]+):\d{1,5}\s*(,\s*(\[[0-9a-fA-F:]+\]|[^\s:,[\]]+):\d{1,5}\s*)*$/, 'a comma-separated list of host:port')
+  .transform((list): RedisHost[] =>
+    list.split(',').map((item) => {
+      const at = item.trim().lastIndexOf(':');
+      return { host: item.trim().slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(item.trim().slice(at + 1)) };
+    }),
+  )
+  .refine((hosts) => hosts.every((h) => h.port >= 1 && h.port <= 65535), 'ports must be 1–65535');
 
 /** Every variable, its default and its meaning; the README's configuration table mirrors this. */
 export const ConfigSchema = z.object({
@@ -16,6 +29,18 @@ export const ConfigSchema = z.object({
   REDIS_URL: z.url().optional().describe('redis:// or rediss:// URL; without it the in-memory store is used'),
   REDIS_URL_FILE: z.string().optional().describe('File holding REDIS_URL (a container secret); read when REDIS_URL is unset'),
   REDIS_PREFIX: z.string().regex(/^[a-z0-9-]*$/).default('').describe('Key prefix when several deployments share one Redis'),
+  REDIS_MODE: z.enum(['single', 'sentinel', 'cluster']).default('single').describe('single (REDIS_URL), sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME) or cluster (REDIS_CLUSTER_NODES)'),
+  REDIS_SENTINELS: hostList.optional().describe('Sentinel mode: the Sentinels, host:port,host:port,…'),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/).optional().describe('Sentinel mode: the monitored primary\'s name (sentinel monitor <name> …)'),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional().describe('Sentinel mode: password of the Sentinels themselves, if they require one'),
+  REDIS_CLUSTER_NODES: hostList.optional().describe('Cluster mode: some cluster nodes (3 or more recommended), host:port,host:port,…'),
+  REDIS_USERNAME: z.string().min(1).optional().describe('Sentinel/cluster mode: ACL user of the Redis nodes (single mode: in REDIS_URL)'),
+  REDIS_PASSWORD: z.string().min(1).optional().describe('Sentinel/cluster mode: password of the Redis nodes (single mode: in REDIS_URL)'),
+  REDIS_PASSWORD_FILE: z.string().optional().describe('File holding REDIS_PASSWORD (a container secret); read when REDIS_PASSWORD is unset'),
+  REDIS_FANOUT: z.enum(['channel', 'pattern']).default('channel').describe('Single/sentinel mode: channel (a SUBSCRIBE per conversation an instance serves) or pattern (one PSUBSCRIBE per instance for all conversations); a cluster always uses sharded channels'),
+  REDIS_WAIT_REPLICAS: int(0, 8).default(0).describe('Replicas that must hold a message before it is acknowledged (WAIT, batched); 0: acknowledged once the primary has it'),
+  REDIS_WAIT_TIMEOUT_MS: int(10, 60_000).default(1000).describe('How long an append waits for REDIS_WAIT_REPLICAS before it fails with 503 (the client retries; ids dedupe)'),
+  REDIS_TLS: bool.default(false).describe('Sentinel/cluster mode: TLS to every node and Sentinel (single mode: a rediss:// URL)'),
   CONVERSATION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72).describe('Idle time after which a conversation is erased'),
   CALLBACK_TTL_DAYS: z.coerce.number().positive().max(30).default(7).describe('Lifetime of an open callback request'),
   POW_DIFFICULTY: int(0, 32).default(16).describe('Proof-of-work leading zero bits required to open a conversation'),
@@ -47,6 +72,15 @@ export interface Config {
   readonly host: string;
   readonly publicUrl: string;
   readonly redisUrl: string | null;
+  /** Where Redis is and how to log in; null: the in-memory store. */
+  readonly redis: {
+    readonly topology: RedisTopology;
+    readonly auth: RedisAuth;
+    readonly fanout: Fanout;
+    /** Replicas that must confirm each message, and for how long to wait (0: no wait). */
+    readonly waitReplicas: number;
+    readonly waitTimeoutMs: number;
+  } | null;
   readonly redisPrefix: string;
   readonly conversationTtlMs: number;
   readonly callbackTtlMs: number;
@@ -74,6 +108,7 @@ export interface Config {
 /** A value as an error message may show it: secrets masked, credentials in URLs cut out. */
 function shown(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return value;
+  if (name === 'REDIS_PASSWORD' || name === 'REDIS_SENTINEL_PASSWORD') return '***';
   if (name.startsWith('REDIS_URL')) return value.replace(/\/\/[^@/]*@/, '//***@');
   return value;
 }
@@ -87,7 +122,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws ConfigError naming each bad variable and why. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  env = withRedisUrlFile(env);
+  env = withSecretFile(withRedisUrlFile(env), 'REDIS_PASSWORD');
   const known = Object.fromEntries(
     Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
   );
@@ -101,11 +136,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  const redis = redisFrom(e);
+  if (typeof redis === 'string') throw new ConfigError([redis]);
   return {
     port: e.PORT,
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     redisUrl: e.REDIS_URL ?? null,
+    redis,
     redisPrefix: e.REDIS_PREFIX,
     conversationTtlMs: Math.round(e.CONVERSATION_TTL_HOURS * 3_600_000),
     callbackTtlMs: Math.round(e.CALLBACK_TTL_DAYS * 86_400_000),
@@ -122,12 +160,59 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).filter((s) => s !== ''),
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,
-    demo: e.DEMO ?? e.REDIS_URL === undefined,
+    demo: e.DEMO ?? redis === null,
     rootPublicKey: e.ROOT_PUBLIC_KEY ?? null,
     metricsPort: e.METRICS_PORT === 0 ? null : e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
   };
+}
+
+type ParsedEnv = z.infer<typeof ConfigSchema>;
+
+/** The Redis topology the variables describe, null for the in-memory store, or a problem to report. */
+function redisFrom(e: ParsedEnv): Config['redis'] | string {
+  const auth: RedisAuth = {
+    ...(e.REDIS_USERNAME === undefined ? {} : { username: e.REDIS_USERNAME }),
+    ...(e.REDIS_PASSWORD === undefined ? {} : { password: e.REDIS_PASSWORD }),
+    ...(e.REDIS_SENTINEL_PASSWORD === undefined ? {} : { sentinelPassword: e.REDIS_SENTINEL_PASSWORD }),
+    tls: e.REDIS_TLS,
+  };
+  const wait = { waitReplicas: e.REDIS_WAIT_REPLICAS, waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS };
+  const stray = (names: ReadonlyArray<keyof ParsedEnv>) => names.filter((n) => e[n] !== undefined);
+  switch (e.REDIS_MODE) {
+    case 'single': {
+      const misplaced = stray(['REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_CLUSTER_NODES', 'REDIS_USERNAME', 'REDIS_PASSWORD']);
+      if (misplaced.length > 0) return `${misplaced.join(', ')}: only used with REDIS_MODE=sentinel or cluster (single mode takes credentials in REDIS_URL)`;
+      return e.REDIS_URL === undefined ? null : { topology: { mode: 'single', url: e.REDIS_URL }, auth: {}, fanout: e.REDIS_FANOUT, ...wait };
+    }
+    case 'sentinel': {
+      const misplaced = stray(['REDIS_URL', 'REDIS_CLUSTER_NODES']);
+      if (misplaced.length > 0) return `${misplaced.join(', ')}: not used with REDIS_MODE=sentinel (set REDIS_SENTINELS and REDIS_SENTINEL_NAME)`;
+      if (e.REDIS_SENTINELS === undefined || e.REDIS_SENTINEL_NAME === undefined) {
+        return 'REDIS_MODE=sentinel: needs REDIS_SENTINELS (host:port,…) and REDIS_SENTINEL_NAME';
+      }
+      return { topology: { mode: 'sentinel', name: e.REDIS_SENTINEL_NAME, sentinels: e.REDIS_SENTINELS }, auth, fanout: e.REDIS_FANOUT, ...wait };
+    }
+    case 'cluster': {
+      const misplaced = stray(['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD']);
+      if (misplaced.length > 0) return `${misplaced.join(', ')}: not used with REDIS_MODE=cluster (set REDIS_CLUSTER_NODES)`;
+      if (e.REDIS_CLUSTER_NODES === undefined) return 'REDIS_MODE=cluster: needs REDIS_CLUSTER_NODES (host:port,…)';
+      if (e.REDIS_FANOUT === 'pattern') return 'REDIS_FANOUT=pattern: not available with REDIS_MODE=cluster (sharded pub/sub has no patterns)';
+      return { topology: { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES }, auth, fanout: 'channel', ...wait };
+    }
+  }
+}
+
+/** `name` from the file `${name}_FILE` names, when `name` itself is unset (secrets as files). */
+function withSecretFile(env: Record<string, string | undefined>, name: string): Record<string, string | undefined> {
+  const file = env[`${name}_FILE`];
+  if (file === undefined || file === '' || (env[name] !== undefined && env[name] !== '')) return env;
+  try {
+    return { ...env, [name]: readFileSync(file, 'utf8').trim() };
+  } catch (error) {
+    throw new ConfigError([`${name}_FILE=${JSON.stringify(file)}: cannot read (${(error as { code?: string }).code ?? 'error'})`]);
+  }
 }
 
 /** REDIS_URL from the file REDIS_URL_FILE names, when REDIS_URL itself is unset (secrets as files). */

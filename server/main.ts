@@ -5,11 +5,12 @@ import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { deriveLoginKeys } from '../crypto/password.js';
 import { systemClock, systemRandom } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
-import { seedDemo } from './demo.js';
+import { DEMO_SOURCE, seedDemo } from './demo.js';
 import { createDirectory } from './directory/directory.js';
 import { enrolDemoResponder, ensureDemoOrg, refreshDemoOrg } from './directory/demo-org.js';
 import { createLogger } from './logger.js';
 import { createMetrics, instrumentStore, startMetricsServer, type MetricsServer } from './metrics/index.js';
+import { startHousekeeping } from './retention/purge.js';
 import { startServer } from './server.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
 import { createRedisStore } from './store/redis/redis-store.js';
@@ -30,9 +31,9 @@ async function main(): Promise<void> {
   await loadSodium();
 
   const rawStore: Store =
-    config.redisUrl === null
+    config.redis === null
       ? createMemoryStore()
-      : await createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix });
+      : await createRedisStore({ ...config.redis, prefix: config.redisPrefix });
   const observed = createMetrics({ clock: systemClock });
   observed.observeQueues(rawStore);
   const store = instrumentStore(rawStore, observed.metrics);
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
     metrics: observed.metrics,
     rootPublicKey,
   });
-  logger.info({ port: server.port, store: config.redisUrl === null ? 'memory' : 'redis' }, 'listening');
+  logger.info({ port: server.port, store: config.redis === null ? 'memory' : `redis-${config.redis.topology.mode}` }, 'listening');
+  // Retention purge and the count of queue entries whose conversation expired unclaimed (every 10 minutes).
+  const stopHousekeeping = startHousekeeping({ store, clock: systemClock, random: systemRandom, logger, intervalMs: 600_000 });
   let metricsServer: MetricsServer | null = null;
   if (config.metricsPort !== null) {
     try {
@@ -76,8 +79,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  Utväg is running on ${config.redisUrl === null ? 'the in-memory store (data is lost on restart)' : 'Redis'}.`,
-      `  Visitor widget:     ${origin}/c/demo`,
+      `  Utväg is running on ${config.redis === null ? 'the in-memory store (data is lost on restart)' : `Redis (${config.redis.topology.mode})`}.`,
+      `  Visitor widget:     ${origin}/c/${DEMO_SOURCE}`,
       `  Responder console:  ${origin}/console`,
       `  API description:    ${origin}/api/openapi.json`,
       ...(demoLogin === null ? [] : [`  Demo responder:     login "${demoLogin.login}", password "${demoLogin.password}"`]),
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
     // Readiness false and sockets closed with 1012 at once; HTTP requests in flight (appends
     // included) may finish until shortly before the grace period ends, then the store connection
     // closes after its pending replies.
+    stopHousekeeping();
     await server.stop(Math.max(graceMs - 1_000, graceMs / 2));
     await store.close();
     await metricsServer?.close();

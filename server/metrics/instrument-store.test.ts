@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memory/memory-store.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import type { ConversationId, ConversationRecord, ResponderId, Store, TeamId } from '../store/ports.js';
+import { sampleConversation } from '../store/store.case.js';
 import { instrumentStore } from './instrument-store.js';
 import type { Metrics } from './metrics.js';
 
@@ -23,21 +24,7 @@ function recorder() {
   return { calls, metrics };
 }
 
-const record = (id: string): ConversationRecord => ({
-  id: id as ConversationId,
-  category: 'chat',
-  team: 'unga' as TeamId,
-  language: 'sv',
-  source: 'web',
-  status: 'waiting',
-  tokenHash: '0'.repeat(64),
-  createdAt: 1,
-  queuedAt: 1,
-  assignee: null,
-  session: 0,
-  danger: false,
-  outcome: null,
-});
+const record = (id: string) => sampleConversation({ id: id as ConversationId, team: 'unga' as TeamId, source: 'web' });
 
 describe('instrumentStore', () => {
   it('keeps every member of the store', () => {

@@ -22,6 +22,8 @@ export interface Keys {
   session(idHash: string): string;
   audit(): string;
   stats(day: string): string;
+  /** Set of the days that have a stats hash (for retention). */
+  statsDays(): string;
   records(collection: string): string;
   /** One expiring visitor record, and the index (sorted by expiry) of its collection: same slot. */
   expiring(collection: string, id: string): string;
@@ -49,6 +51,7 @@ export function createKeys(prefix = ''): Keys {
     session: (idHash) => `${p}session:{${idHash}}`,
     audit: () => `${p}audit`,
     stats: (day) => `${p}stats:{${day}}`,
+    statsDays: () => `${p}stats:index`,
     records: (collection) => `${p}records:{${collection}}`,
     expiring: (collection, id) => `${p}exp:{${collection}}:${id}`,
     expiringIndex: (collection) => `${p}exp:{${collection}}`,

@@ -162,7 +162,8 @@ export interface QueueEntry {
 /** Waiting conversations per team, ordered by score ascending (danger first, then oldest). */
 export interface QueueStore {
   add(team: TeamId, id: ConversationId, score: number): Promise<void>;
-  remove(team: TeamId, id: ConversationId): Promise<void>;
+  /** True when it was queued (exactly one of concurrent removals of the same entry gets true). */
+  remove(team: TeamId, id: ConversationId): Promise<boolean>;
   /** Oldest first, at most `limit`. May contain ids whose conversation is gone; callers prune. */
   list(team: TeamId, limit: number): Promise<QueueEntry[]>;
   /** 0-based position, or null when not queued. */
@@ -253,6 +254,8 @@ export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
   /** Newest first. */
   recent(limit: number): Promise<AuditEntry[]>;
+  /** Deletes the entries whose `at` is before `at` (retention); returns how many. */
+  purgeBefore(at: number): Promise<number>;
 }
 
 /** Aggregated counters only (invariant 5): day × field → count. */
@@ -260,6 +263,10 @@ export interface StatsStore {
   /** `day` is "YYYY-MM-DD" (Europe/Stockholm); `field` a ':'-joined dimension string. */
   increment(day: string, field: string, by: number): Promise<void>;
   day(day: string): Promise<Record<string, number>>;
+  /** Every day that has counters, ascending. */
+  days(): Promise<string[]>;
+  /** Deletes a day's counters (retention). Idempotent. */
+  deleteDay(day: string): Promise<void>;
 }
 
 /**

@@ -37,7 +37,8 @@ const teamId = () => `t-${rid()}` as TeamId;
 const cid = () => `c${rid(12)}`;
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function record(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
+/** A waiting conversation record with a fresh id and team; other suites use it too. */
+export function sampleConversation(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
   return {
     id: conversationId(),
     category: 'chat',
@@ -100,7 +101,7 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
 
     /** Creates a waiting conversation and returns it. */
     async function created(overrides: Partial<ConversationRecord> = {}, ttlMs = 60_000): Promise<ConversationRecord> {
-      const r = record(overrides);
+      const r = sampleConversation(overrides);
       await store.conversations.create(r, ttlMs);
       return r;
     }
@@ -427,11 +428,11 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         expect(await store.queues.rank(team, b)).toBe(0);
         expect(await store.queues.size(team)).toBe(3);
 
-        await store.queues.remove(team, c);
+        expect(await store.queues.remove(team, c)).toBe(true);
         expect(await store.queues.rank(team, c)).toBeNull();
         expect(await store.queues.rank(team, a)).toBe(1);
         expect(await store.queues.size(team)).toBe(2);
-        await store.queues.remove(team, c);
+        expect(await store.queues.remove(team, c)).toBe(false);
 
         // Re-adding moves it (danger first: a smaller score).
         await store.queues.add(team, a, 50);
@@ -569,6 +570,16 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         expect(await store.audit.recent(2)).toEqual([entries[2], entries[1]]);
         expect(await store.audit.recent(10)).toEqual([...entries].reverse());
       });
+
+      it('purges entries older than a time and keeps the rest', async () => {
+        const actor = responderId();
+        const entries = [1, 2, 3, 4].map((i) => ({ at: 1_700_000_000_000 + i * 1000, actor, action: `action-${i}`, ref: '' }));
+        for (const entry of entries) await store.audit.append(entry);
+        expect(await store.audit.purgeBefore(1_700_000_000_000 + 2500)).toBe(2);
+        expect(await store.audit.recent(10)).toEqual([entries[3], entries[2]]);
+        expect(await store.audit.purgeBefore(1_700_000_000_000)).toBe(0);
+        expect(await store.audit.recent(10)).toHaveLength(2);
+      });
     });
 
     describe('stats', () => {
@@ -580,6 +591,19 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         await store.stats.increment('2026-11-24', 'team-a:chat:poster:helped', 7);
         expect(await store.stats.day(day)).toEqual({ 'team-a:chat:poster:helped': 5, 'team-b:parent:web:referred': 1 });
         expect(await store.stats.day('2026-01-01')).toEqual({});
+      });
+
+      it('lists the days with counters and deletes one day whole', async () => {
+        expect(await store.stats.days()).toEqual([]);
+        await store.stats.increment('2026-11-24', 'opened:a:chat:web:', 1);
+        await store.stats.increment('2025-01-31', 'opened:a:chat:web:', 2);
+        await store.stats.increment('2026-11-24', 'claimed:a:chat:web:', 1);
+        expect(await store.stats.days()).toEqual(['2025-01-31', '2026-11-24']);
+        await store.stats.deleteDay('2025-01-31');
+        await store.stats.deleteDay('2020-01-01');
+        expect(await store.stats.days()).toEqual(['2026-11-24']);
+        expect(await store.stats.day('2025-01-31')).toEqual({});
+        expect(await store.stats.day('2026-11-24')).toEqual({ 'opened:a:chat:web:': 1, 'claimed:a:chat:web:': 1 });
       });
     });
 

@@ -151,6 +151,16 @@ export class MemoryDb {
     return id;
   }
 
+  /** Deletes the entries with these ids; returns how many there were. */
+  xdel(key: string, ids: readonly string[]): number {
+    const stream = this.typed(key, 'stream');
+    if (stream === undefined) return 0;
+    const drop = new Set(ids);
+    const before = stream.value.length;
+    stream.value = stream.value.filter((e) => !drop.has(e.id));
+    return before - stream.value.length;
+  }
+
   xlen(key: string): number {
     return this.typed(key, 'stream')?.value.length ?? 0;
   }
@@ -187,11 +197,12 @@ export class MemoryDb {
     zset.value.set(member, score);
   }
 
-  zrem(key: string, member: string): void {
+  zrem(key: string, member: string): boolean {
     const zset = this.typed(key, 'zset');
-    if (zset === undefined) return;
-    zset.value.delete(member);
+    if (zset === undefined) return false;
+    const removed = zset.value.delete(member);
     if (zset.value.size === 0) this.slots.delete(key);
+    return removed;
   }
 
   /** Members ordered by (score, member) ascending, as ZRANGE WITHSCORES. */

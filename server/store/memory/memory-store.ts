@@ -154,7 +154,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         db.zadd(keys.queue(team), id, score);
       },
       async remove(team, id) {
-        db.zrem(keys.queue(team), id);
+        return db.zrem(keys.queue(team), id);
       },
       async list(team, limit) {
         return db
@@ -255,10 +255,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       async recent(limit) {
         return db.xrevrange(keys.audit(), limit).map((e) => decodeAudit(e.fields));
       },
+      async purgeBefore(at) {
+        const old = db.xrangeAfter(keys.audit(), null, Number.MAX_SAFE_INTEGER).filter((e) => decodeAudit(e.fields).at < at);
+        return db.xdel(keys.audit(), old.map((e) => e.id));
+      },
     },
     stats: {
       async increment(day, field, by) {
+        db.sadd(keys.statsDays(), day);
         db.hincrby(keys.stats(day), field, by);
+      },
+      async days() {
+        return db.smembers(keys.statsDays()).sort();
+      },
+      async deleteDay(day) {
+        db.del(keys.stats(day));
+        db.srem(keys.statsDays(), day);
       },
       async day(day) {
         const flat = db.hgetall(keys.stats(day)) ?? {};

@@ -5,7 +5,9 @@ import { startRedisServer, type RedisServer } from '../../../test/support/redis-
 import { StoreUnavailableError } from '../errors.js';
 import { createKeys } from '../keys.js';
 import type { ConversationId, ConversationRecord, ResponderId, Store, TeamId } from '../ports.js';
-import { runStoreContract } from '../store.case.js';
+import { runStoreContract, sampleConversation } from '../store.case.js';
+import { connectRedis } from './connect.js';
+import { createDurability } from './durability.js';
 import { createRedisStore } from './redis-store.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -32,24 +34,19 @@ runStoreContract('redis', async () => {
   };
 });
 
-function conversation(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
+// One PSUBSCRIBE per instance for every conversation's events instead of a SUBSCRIBE per channel.
+runStoreContract('redis, pattern fan-out', async () => {
+  const prefix = freshPrefix();
+  const store = await createRedisStore({ url: server.url, prefix, fanout: 'pattern' });
   return {
-    id: randomBytes(16).toString('base64url').slice(0, 22) as ConversationId,
-    category: 'chat',
-    team: 'team-a' as TeamId,
-    language: 'sv',
-    source: 'poster',
-    status: 'waiting',
-    tokenHash: 'ab'.repeat(32),
-    createdAt: 1,
-    queuedAt: 1,
-    assignee: null,
-    session: 0,
-    danger: false,
-    outcome: null,
-    ...overrides,
+    store,
+    keys: createKeys(prefix),
+    advance: sleep,
+    teardown: () => store.close(),
   };
-}
+});
+
+const conversation = (overrides: Partial<ConversationRecord> = {}) => sampleConversation({ team: 'team-a' as TeamId, ...overrides });
 
 const lines = (out: string) => out.split('\n').filter((line) => line !== '');
 
@@ -187,6 +184,111 @@ describe('Redis store specifics', () => {
       await s.close().catch(() => undefined);
     }
     await expect(createRedisStore({ url: other.url, connectAttempts: 2 })).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('Redis store with durable acknowledgements (waitReplicas)', () => {
+  it('acknowledges an append only once a replica holds it, batching concurrent ones', async () => {
+    // A replica's first full sync waits repl-diskless-sync-delay (5 s by default) for others to join.
+    const primary = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
+    const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+    const prefix = freshPrefix();
+    const s = await createRedisStore({ url: primary.url, prefix, waitReplicas: 1, waitTimeoutMs: 5_000 });
+    try {
+      for (let i = 0; i < 100 && !(await replica.cli('INFO', 'replication')).includes('master_link_status:up'); i += 1) await sleep(50);
+      const record = conversation();
+      await s.conversations.create(record, 60_000);
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          s.log.append(record.id, 'visitor', 0, { cid: `wait-${String(i).padStart(12, '0')}`, kind: 'message', body: 'AA' }, 60_000, 100),
+        ),
+      );
+      expect(results.every((r) => r.ok && !r.duplicate)).toBe(true);
+      // Right when the last acknowledgement arrived, the replica already had all of them.
+      expect(await replica.cli('XLEN', createKeys(prefix).log(record.id))).toBe('40');
+      // Far fewer WAIT rounds than appends (group commit).
+      const waits = Number(/cmdstat_wait:calls=(\d+)/.exec(await primary.cli('INFO', 'commandstats'))?.[1]);
+      expect(waits).toBeGreaterThan(0);
+      expect(waits).toBeLessThan(40);
+    } finally {
+      await s.close();
+      await replica.stop();
+      await primary.stop();
+    }
+  });
+
+  it('refuses to acknowledge when no replica confirms in time; the retry is deduplicated', async () => {
+    const prefix = freshPrefix();
+    const s = await createRedisStore({ url: server.url, prefix, waitReplicas: 1, waitTimeoutMs: 100 });
+    try {
+      const record = conversation();
+      await s.conversations.create(record, 60_000);
+      const input = { cid: 'n'.repeat(16), kind: 'message' as const, body: 'AA' };
+      await expect(s.log.append(record.id, 'visitor', 0, input, 60_000, 100)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(s.log.append(record.id, 'visitor', 0, input, 60_000, 100)).rejects.toBeInstanceOf(StoreUnavailableError);
+      // Stored once on the primary (unacknowledged), never twice.
+      expect(await s.log.after(record.id, null, 10)).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('publishes a message only once a replica holds it, once, in log order', async () => {
+    const primary = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
+    const prefix = freshPrefix();
+    const s = await createRedisStore({ url: primary.url, prefix, waitReplicas: 1, waitTimeoutMs: 100 });
+    let replica: RedisServer | null = null;
+    try {
+      const record = conversation();
+      await s.conversations.create(record, 60_000);
+      const events: Array<{ t: string; entry?: { id: string; cid: string } }> = [];
+      const stop = await s.pubsub.subscribe(createKeys(prefix).conversationChannel(record.id), (payload) => events.push(JSON.parse(payload)));
+      const first = { cid: 'p'.repeat(16), kind: 'message' as const, body: 'AA' };
+      const second = { cid: 'q'.repeat(16), kind: 'message' as const, body: 'AA' };
+      // No replica: stored on the primary, refused, and shown to no subscriber (a failover now would
+      // take it back).
+      await expect(s.log.append(record.id, 'visitor', 0, first, 60_000, 100)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(s.log.append(record.id, 'responder', 1, second, 60_000, 100)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await sleep(100);
+      expect(events).toEqual([]);
+      replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+      for (let i = 0; i < 100 && !(await replica.cli('INFO', 'replication')).includes('master_link_status:up'); i += 1) await sleep(50);
+      // The later message's retry is confirmed first: both go out, the earlier one first, once each.
+      const retried = await s.log.append(record.id, 'responder', 1, second, 60_000, 100);
+      expect(retried.ok && retried.duplicate).toBe(true);
+      const again = await s.log.append(record.id, 'visitor', 0, first, 60_000, 100);
+      expect(again.ok && again.duplicate).toBe(true);
+      await sleep(100);
+      const log = await s.log.after(record.id, null, 10);
+      expect(events.map((e) => [e.t, e.entry?.id, e.entry?.cid])).toEqual(log.map((e) => ['msg', e.id, e.cid]));
+      expect(log.map((e) => e.cid)).toEqual([first.cid, second.cid]);
+      await stop();
+    } finally {
+      await s.close();
+      await replica?.stop();
+      await primary.stop();
+    }
+  });
+
+  it('does not confirm an entry the primary it waits on does not hold (lost in a failover)', async () => {
+    const primary = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
+    const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(primary.port)] });
+    const own = await connectRedis({ topology: { mode: 'single', url: primary.url }, connectAttempts: 2, onError: () => undefined });
+    const durability = createDurability(own, { replicas: 1, timeoutMs: 2_000, prefix: freshPrefix() });
+    try {
+      for (let i = 0; i < 100 && !(await replica.cli('INFO', 'replication')).includes('master_link_status:up'); i += 1) await sleep(50);
+      const dedupe = `${freshPrefix()}:dedupe`;
+      await primary.cli('HSET', dedupe, 'c'.repeat(16), '7-1');
+      // The replica confirms the round, yet an entry this primary does not hold (its append went to
+      // a primary that died unreplicated; here the cid is logged under another id) is refused.
+      await expect(durability.afterWrite({ dedupe, cid: 'c'.repeat(16), id: '5-1' })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(durability.afterWrite({ dedupe, cid: 'd'.repeat(16), id: '5-1' })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(durability.afterWrite({ dedupe, cid: 'c'.repeat(16), id: '7-1' })).resolves.toBeUndefined();
+    } finally {
+      await durability.close();
+      await replica.stop();
+      await primary.stop();
+    }
   });
 });
 

@@ -1,13 +1,14 @@
-// The Redis adapter of the Store port (node-redis v5): one command connection + one subscriber connection.
+// The Redis adapter of the Store port (node-redis v5) on one Redis, Sentinel or Redis Cluster: one
+// command connection (per node) + one subscriber connection (per primary).
 import {
   ClientClosedError,
   ClientOfflineError,
   ConnectionTimeoutError,
   ErrorReply,
   ReconnectStrategyError,
+  RootNodesUnavailableError,
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
-  createClient,
 } from 'redis';
 import type { Clock } from '../../clock.js';
 import {
@@ -45,11 +46,25 @@ import type {
   Store,
   TeamRecord,
 } from '../ports.js';
-import { SCRIPTS, parseAppendReply, parseClaimReply, parseTransferReply } from './scripts.js';
+import { connectRedis, type Fanout, type PubSubTransport, type RedisAuth, type RedisCommands, type RedisTopology } from './connect.js';
+import { createDurability, NO_DURABILITY, type Durability } from './durability.js';
+import { parseAppendReply, parseClaimReply, parseTransferReply } from './scripts.js';
 
 export interface RedisStoreOptions {
-  /** redis:// or rediss:// URL. */
-  readonly url: string;
+  /** redis:// or rediss:// URL of one Redis (shorthand for `topology: { mode: 'single', url }`). */
+  readonly url?: string;
+  /** One Redis, a Sentinel-managed primary or a Redis Cluster; wins over `url`. */
+  readonly topology?: RedisTopology;
+  /** Credentials and TLS of sentinel and cluster nodes (a URL carries its own). */
+  readonly auth?: RedisAuth;
+  /** How conversation events reach this instance on one Redis or Sentinel (see Fanout). Default 'channel'. */
+  readonly fanout?: Fanout;
+  /**
+   * Replicas that must hold a message before its append resolves (WAIT, batched; see
+   * durability.ts), and how long to wait for them. Default 0: acknowledged once the primary has it.
+   */
+  readonly waitReplicas?: number;
+  readonly waitTimeoutMs?: number;
   /** Key prefix separating deployments or test runs that share one Redis (see keys.ts). */
   readonly prefix?: string;
   /** Accepted for symmetry with the memory adapter; Redis keeps TTLs on its own clock. */
@@ -66,6 +81,8 @@ export interface RedisStoreOptions {
 /** Redis error replies that mean "the store cannot take this now", not "the request is wrong". */
 const UNAVAILABLE_REPLIES = ['OOM', 'LOADING', 'BUSY', 'MASTERDOWN', 'READONLY', 'TRYAGAIN', 'CLUSTERDOWN', 'NOREPLICAS'];
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Plain errors of the Sentinel and cluster clients that mean "no primary to talk to right now". */
+const UNAVAILABLE_MESSAGES = ['no valid master node', 'Cluster closed'];
 
 /**
  * True when `error` means the store is down or refusing writes: an OOM/LOADING/... reply (also as
@@ -83,10 +100,12 @@ export function isUnavailableError(error: unknown): boolean {
     error instanceof ConnectionTimeoutError ||
     error instanceof SocketClosedUnexpectedlyError ||
     error instanceof SocketTimeoutError ||
-    error instanceof ReconnectStrategyError
+    error instanceof ReconnectStrategyError ||
+    error instanceof RootNodesUnavailableError
   ) {
     return true;
   }
+  if (error instanceof Error && UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m))) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && NETWORK_CODES.has(code);
 }
@@ -103,63 +122,45 @@ async function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> 
   }
 }
 
-function createUtvagClient(url: string, connectAttempts: number) {
-  let everReady = false;
-  const client = createClient({
-    url,
-    scripts: SCRIPTS,
-    // Fail fast while reconnecting: the app answers 503 with a retry hint instead of hanging.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 5_000,
-      reconnectStrategy: (retries: number, cause: Error) => {
-        if (!everReady && retries + 1 >= connectAttempts) return cause;
-        return Math.min(50 * 2 ** retries, 2_000);
-      },
-    },
-  });
-  client.on('ready', () => {
-    everReady = true;
-  });
-  return client;
-}
-
-type RedisClient = ReturnType<typeof createUtvagClient>;
+type RedisClient = RedisCommands;
 
 const isEmpty = (flat: Record<string, string>) => Object.keys(flat).length === 0;
 
 /**
  * Connects to Redis and returns the Store. Rejects with StoreUnavailableError when Redis does not
- * answer within `connectAttempts` tries. Scripts are loaded up front (and re-sent by node-redis on
- * NOSCRIPT, e.g. after a Redis restart).
+ * answer within `connectAttempts` tries. Scripts are loaded up front on one Redis (and re-sent by
+ * node-redis on NOSCRIPT everywhere, e.g. after a restart or on a newly promoted primary).
  */
 export async function createRedisStore(options: RedisStoreOptions): Promise<Store> {
   const keys = createKeys(options.prefix ?? '');
   const onError = options.onError ?? (() => undefined);
-  const attempts = options.connectAttempts ?? 5;
-  const client = createUtvagClient(options.url, attempts);
-  const subscriber = client.duplicate();
-  // Without an 'error' listener an EventEmitter throws; the errors also reach the failing command.
-  client.on('error', onError);
-  subscriber.on('error', onError);
-
-  try {
-    await guarded('connect', async () => {
-      await client.connect();
-      await subscriber.connect();
-      await Promise.all(Object.values(SCRIPTS).map((script) => client.scriptLoad(script.SCRIPT)));
+  const topology: RedisTopology | undefined = options.topology ?? (options.url === undefined ? undefined : { mode: 'single', url: options.url });
+  if (topology === undefined) throw new Error('createRedisStore needs a url or a topology');
+  const connect = (patternFanout: boolean) =>
+    connectRedis({
+      topology,
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
+      ...(patternFanout ? { patternFanout: keys.conversationChannel('*' as ConversationId) } : {}),
+      connectAttempts: options.connectAttempts ?? 5,
+      onError,
     });
-  } catch (error) {
-    if (client.isOpen) client.destroy();
-    if (subscriber.isOpen) subscriber.destroy();
-    throw error;
+  const connection = await guarded('connect', () => connect(options.fanout === 'pattern'));
+  let durability = NO_DURABILITY;
+  if ((options.waitReplicas ?? 0) > 0) {
+    try {
+      const own = await guarded('connect', () => connect(false));
+      durability = createDurability(own, { replicas: options.waitReplicas ?? 0, timeoutMs: options.waitTimeoutMs ?? 1_000, prefix: options.prefix ?? '' });
+    } catch (error) {
+      connection.destroy();
+      throw error;
+    }
   }
-
-  const pubsub = createRedisPubSub(client, subscriber, onError);
+  const client = connection.commands;
+  const pubsub = createRedisPubSub(connection.pubsub, onError);
   return {
     keys,
     conversations: createRedisConversationStore(client, keys),
-    log: createRedisMessageLog(client, keys),
+    log: createRedisMessageLog(client, keys, durability),
     pubsub,
     queues: createRedisQueueStore(client, keys),
     once: createRedisOnceStore(client, keys),
@@ -171,15 +172,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     stats: createRedisStatsStore(client, keys),
     records: createRedisRecordStore(client, keys),
     expiring: createRedisExpiringRecordStore(client, keys),
-    ping: () =>
-      guarded('ping', async () => {
-        await client.ping();
-      }),
+    ping: () => guarded('ping', () => connection.ping()),
     close: async () => {
-      await Promise.all([
-        subscriber.isOpen ? subscriber.close() : Promise.resolve(),
-        client.isOpen ? client.close() : Promise.resolve(),
-      ]);
+      await Promise.all([connection.close(), durability.close()]);
     },
   };
 }
@@ -226,7 +221,8 @@ function createRedisConversationStore(client: RedisClient, keys: Keys): Conversa
   };
 }
 
-function createRedisMessageLog(client: RedisClient, keys: Keys): MessageLog {
+function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Durability): MessageLog {
+  const durable = durability !== NO_DURABILITY;
   return {
     append: (id, from, session, input, ttlMs, maxEntries) =>
       guarded('log.append', async () => {
@@ -239,9 +235,19 @@ function createRedisMessageLog(client: RedisClient, keys: Keys): MessageLog {
           ttlMs,
           maxEntries,
           channel: keys.conversationChannel(id),
+          publish: !durable,
         };
         const reply = await client.utvagAppend([keys.conversation(id), keys.log(id), keys.dedupe(id)], args);
-        return parseAppendReply(reply, args);
+        const result = parseAppendReply(reply, args);
+        if (!durable || !result.ok) return result;
+        // A repeated cid too: its first append may not have reached the replicas (nor subscribers)
+        // yet. A rejection here (timeout, failover, entry lost with a dead primary) is no ack: the
+        // client sends the same cid again, which dedupes or appends it anew on the new primary.
+        await durability.afterWrite({ dedupe: keys.dedupe(id), cid: input.cid, id: result.entry.id });
+        // Only now may subscribers see it (nothing they receive can vanish in a failover), in log
+        // order even when another instance's round confirmed a later entry first.
+        await client.utvagPublishDurable([keys.log(id), keys.dedupe(id)], result.entry.id, args.channel, ttlMs);
+        return result;
       }),
     after: (id, after, limit) =>
       guarded('log.after', async () => {
@@ -261,30 +267,32 @@ interface ChannelSubscription {
   readonly ready: Promise<void>;
 }
 
-/** Multiplexes every subscribe() of this store over one subscriber connection, one SUBSCRIBE per channel. */
 /** What every channel's handlers get after the subscriber connection came back (see ports.ts). */
 export const RESYNC_PAYLOAD = JSON.stringify({ t: 'resync' });
-/** node-redis re-sends SUBSCRIBE on reconnect; wait this long before telling handlers to replay. */
-const RESYNC_DELAY_MS = 100;
 
-function createRedisPubSub(client: RedisClient, subscriber: RedisClient, onError: (error: Error) => void): PubSub {
+/**
+ * Multiplexes every subscribe() of this store over the transport's subscriber connection(s), one
+ * (S)SUBSCRIBE per channel however many handlers listen to it.
+ */
+function createRedisPubSub(transport: PubSubTransport, onError: (error: Error) => void): PubSub {
   const channels = new Map<string, ChannelSubscription>();
-  // Messages published while the subscriber was away are lost to it: after a reconnect every
-  // channel's handlers replay from their last id (the log has everything).
-  let readyBefore = subscriber.isReady;
-  subscriber.on('ready', () => {
-    if (!readyBefore) {
-      readyBefore = true;
-      return;
-    }
-    setTimeout(() => {
-      for (const subscription of channels.values()) subscription.listener(RESYNC_PAYLOAD);
-    }, RESYNC_DELAY_MS).unref();
+  // Messages published while the subscriber was away (reconnect, failover) are lost to it: once
+  // the subscriptions are live again every channel's handlers replay from their last id. In between,
+  // live messages are held back (dropped): one arriving on a channel already renewed would move a
+  // reader's last id past the missed ones, and the replay that follows delivers it anyway.
+  let suspended = false;
+  transport.onInterrupted(() => {
+    suspended = true;
+  });
+  transport.onResubscribed(() => {
+    suspended = false;
+    for (const subscription of channels.values()) subscription.listener(RESYNC_PAYLOAD);
   });
 
   const open = (channel: string): ChannelSubscription => {
     const handlers = new Set<(payload: string) => void>();
     const listener = (message: string) => {
+      if (suspended && message !== RESYNC_PAYLOAD) return;
       for (const handler of [...handlers]) {
         try {
           handler(message);
@@ -294,7 +302,7 @@ function createRedisPubSub(client: RedisClient, subscriber: RedisClient, onError
         }
       }
     };
-    const subscription: ChannelSubscription = { handlers, listener, ready: subscriber.subscribe(channel, listener) };
+    const subscription: ChannelSubscription = { handlers, listener, ready: transport.subscribe(channel, listener) };
     subscription.ready.catch(() => {
       if (channels.get(channel) === subscription) channels.delete(channel);
     });
@@ -305,7 +313,7 @@ function createRedisPubSub(client: RedisClient, subscriber: RedisClient, onError
   return {
     publish: (channel, payload) =>
       guarded('pubsub.publish', async () => {
-        await client.publish(channel, payload);
+        await transport.publish(channel, payload);
       }),
     subscribe: (channel, handler) =>
       guarded('pubsub.subscribe', async () => {
@@ -318,15 +326,21 @@ function createRedisPubSub(client: RedisClient, subscriber: RedisClient, onError
           throw error;
         }
         let active = true;
-        return () =>
-          guarded('pubsub.unsubscribe', async () => {
-            if (!active) return;
-            active = false;
-            subscription.handlers.delete(handler);
-            if (subscription.handlers.size > 0 || channels.get(channel) !== subscription) return;
-            channels.delete(channel);
-            if (subscriber.isOpen) await subscriber.unsubscribe(channel, subscription.listener);
-          });
+        return async () => {
+          if (!active) return;
+          active = false;
+          subscription.handlers.delete(handler);
+          if (subscription.handlers.size > 0 || channels.get(channel) !== subscription) return;
+          channels.delete(channel);
+          try {
+            await transport.unsubscribe(channel, subscription.listener);
+          } catch (error) {
+            // The handler is gone already; a connection that failed meanwhile took the subscription
+            // with it (or re-creates it for a listener with no handlers left). Report, never reject:
+            // sockets closing during a failover unsubscribe without waiting.
+            onError(error instanceof Error ? error : new Error(String(error)));
+          }
+        };
       }),
   };
 }
@@ -338,9 +352,7 @@ function createRedisQueueStore(client: RedisClient, keys: Keys): QueueStore {
         await client.zAdd(keys.queue(team), { score, value: id });
       }),
     remove: (team, id) =>
-      guarded('queues.remove', async () => {
-        await client.zRem(keys.queue(team), id);
-      }),
+      guarded('queues.remove', async () => (await client.zRem(keys.queue(team), id)) > 0),
     list: (team, limit) =>
       guarded('queues.list', async () => {
         if (limit <= 0) return [];
@@ -441,6 +453,11 @@ function createRedisExpiringRecordStore(client: RedisClient, keys: Keys): Expiri
   };
 }
 
+/** KEYS: key · ARGV: value → deletes the key only while it still holds `value`. */
+const DELETE_IF_EQUAL = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 function createRedisStaffStore(client: RedisClient, keys: Keys): StaffStore {
   const getResponder = async (id: ResponderId) => {
     const flat = await client.hGetAll(keys.responder(id));
@@ -453,12 +470,16 @@ function createRedisStaffStore(client: RedisClient, keys: Keys): StaffStore {
   return {
     putResponder: (record) =>
       guarded('staff.putResponder', async () => {
+        // The record and its login index live in different cluster slots, so no MULTI: the index
+        // first, then the record, then the old login's index if it still points here. Between the
+        // steps (or after a crash) findResponderByLogin checks the record's login, so a stale
+        // index entry resolves to nobody, never to someone else.
         const previousLogin = await client.hGet(keys.responder(record.id), 'login');
-        const multi = client.multi();
-        if (previousLogin != null && previousLogin !== record.login) multi.del(keys.responderLogin(previousLogin));
-        multi.hSet(keys.responder(record.id), encodeResponder(record));
-        multi.set(keys.responderLogin(record.login), record.id);
-        await multi.exec();
+        await client.set(keys.responderLogin(record.login), record.id);
+        await client.hSet(keys.responder(record.id), encodeResponder(record));
+        if (previousLogin != null && previousLogin !== record.login) {
+          await client.eval(DELETE_IF_EQUAL, { keys: [keys.responderLogin(previousLogin)], arguments: [record.id] });
+        }
       }),
     getResponder: (id) => guarded('staff.getResponder', () => getResponder(id)),
     findResponderByLogin: (login) =>
@@ -471,7 +492,9 @@ function createRedisStaffStore(client: RedisClient, keys: Keys): StaffStore {
       }),
     putTeam: (record) =>
       guarded('staff.putTeam', async () => {
-        await client.multi().hSet(keys.team(record.id), encodeTeam(record)).sAdd(keys.teamIndex(), record.id).exec();
+        // Record first, then the index (another slot on a cluster): listTeams skips ids without a record.
+        await client.hSet(keys.team(record.id), encodeTeam(record));
+        await client.sAdd(keys.teamIndex(), record.id);
       }),
     getTeam: (id) => guarded('staff.getTeam', () => getTeam(id)),
     listTeams: () =>
@@ -545,6 +568,20 @@ function createRedisAuditLog(client: RedisClient, keys: Keys): AuditLog {
         const entries = await client.xRevRange(keys.audit(), '+', '-', { COUNT: limit });
         return entries.map((e) => decodeAudit(e.message as Flat));
       }),
+    purgeBefore: (at) =>
+      guarded('audit.purgeBefore', async () => {
+        // The whole stream in pages (it is capped, and instances' clocks may disagree a little).
+        let removed = 0;
+        let start = '-';
+        for (;;) {
+          const page = await client.xRange(keys.audit(), start, '+', { COUNT: 500 });
+          const old = page.filter((e) => decodeAudit(e.message as Flat).at < at).map((e) => e.id);
+          if (old.length > 0) removed += await client.xDel(keys.audit(), old);
+          const last = page.at(-1);
+          if (last === undefined || page.length < 500) return removed;
+          start = `(${last.id}`;
+        }
+      }),
   };
 }
 
@@ -552,7 +589,15 @@ function createRedisStatsStore(client: RedisClient, keys: Keys): StatsStore {
   return {
     increment: (day, field, by) =>
       guarded('stats.increment', async () => {
+        // The index first, so it always lists every day that has counters (retention finds them).
+        await client.sAdd(keys.statsDays(), day);
         await client.hIncrBy(keys.stats(day), field, by);
+      }),
+    days: () => guarded('stats.days', async () => (await client.sMembers(keys.statsDays())).sort()),
+    deleteDay: (day) =>
+      guarded('stats.deleteDay', async () => {
+        await client.del(keys.stats(day));
+        await client.sRem(keys.statsDays(), day);
       }),
     day: (day) =>
       guarded('stats.day', async () => {

@@ -83,8 +83,9 @@ return reply
 `;
 
 /**
- * KEYS: conv, log, dedupe · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel
- * → {'ok', id} | {'dup', id, fields...} | {'gone'} | {'full'}.
+ * KEYS: conv, log, dedupe · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel, publish
+ * → {'ok', id} | {'dup', id, fields...} | {'gone'} | {'full'}. With publish '0' the new entry is
+ * not published here but by PUBLISH_DURABLE once a replica holds it (REDIS_WAIT_REPLICAS > 0).
  * A repeated cid is answered before the size limit, so retrying the message that filled the log
  * still gets its acknowledgement.
  */
@@ -107,8 +108,38 @@ redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('PEXPIRE', KEYS[3], ARGV[6])
 local entry = { id = id, from = ARGV[2], session = tonumber(ARGV[3]), cid = cid, kind = ARGV[4], body = ARGV[5] }
-redis.call('PUBLISH', ARGV[8], cjson.encode({ t = 'msg', entry = entry }))
+if ARGV[9] ~= '0' then redis.call('PUBLISH', ARGV[8], cjson.encode({ t = 'msg', entry = entry })) end
 return {'ok', id}
+`;
+
+/**
+ * KEYS: log, dedupe · ARGV: upTo (an id a replica is known to hold), channel, ttlMs → entries published.
+ * Publishes, in log order, every entry after the last one published (the '#published' field of the
+ * dedupe hash, never a valid cid) up to `upTo`: an entry reaches subscribers only once it can no
+ * longer be lost in a failover, each once, and never after one that follows it (appends confirmed by
+ * different instances' WAIT rounds would otherwise be published out of order).
+ */
+const PUBLISH_DURABLE = `
+local last = redis.call('HGET', KEYS[2], '#published')
+if last and redis.call('XRANGE', KEYS[1], last, last)[1] == nil then
+  -- The cursor names an entry this primary does not hold (lost in a failover; a new primary's ids
+  -- may even sort before it): publish from the start; subscribers drop what they have by id.
+  last = nil
+end
+local from = '-'
+if last then from = '(' .. last end
+local entries = redis.call('XRANGE', KEYS[1], from, ARGV[1])
+for _, e in ipairs(entries) do
+  local f = {}
+  for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+  local entry = { id = e[1], from = f['from'], session = tonumber(f['session']), cid = f['cid'], kind = f['kind'], body = f['body'] }
+  redis.call('PUBLISH', ARGV[2], cjson.encode({ t = 'msg', entry = entry }))
+end
+if #entries > 0 then
+  redis.call('HSET', KEYS[2], '#published', entries[#entries][1])
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+end
+return #entries
 `;
 
 /** KEYS: conv, log, dedupe · ARGV: ttlMs → 1 when the conversation exists (all three slid), else 0. */
@@ -119,93 +150,123 @@ redis.call('PEXPIRE', KEYS[3], ARGV[1])
 return 1
 `;
 
-/** The scripts handed to `createClient({ scripts })`; node-redis sends EVALSHA and falls back to EVAL. */
-export const SCRIPTS = {
-  utvagCreate: defineScript({
-    SCRIPT: CREATE,
-    NUMBER_OF_KEYS: 1,
-    parseCommand(parser: CommandParser, conv: string, ttlMs: number, fields: Flat) {
-      parser.pushKey(conv);
-      parser.push(String(ttlMs), ...Object.entries(fields).flat());
-    },
-    transformReply: rawReply,
-  }),
-  utvagClaim: defineScript({
-    SCRIPT: CLAIM,
-    NUMBER_OF_KEYS: 1,
-    parseCommand(parser: CommandParser, conv: string, responder: string, channel: string) {
-      parser.pushKey(conv);
-      parser.push(responder, channel);
-    },
-    transformReply: rawReply,
-  }),
-  utvagTransfer: defineScript({
-    SCRIPT: TRANSFER,
-    NUMBER_OF_KEYS: 1,
-    parseCommand(
-      parser: CommandParser,
-      conv: string,
-      from: string,
-      kind: 'responder' | 'team',
-      target: string,
-      now: number,
-      channel: string,
-    ) {
-      parser.pushKey(conv);
-      parser.push(from, kind, target, String(now), channel);
-    },
-    transformReply: rawReply,
-  }),
-  utvagClose: defineScript({
-    SCRIPT: CLOSE,
-    NUMBER_OF_KEYS: 1,
-    parseCommand(parser: CommandParser, conv: string, by: string, outcome: string, channel: string) {
-      parser.pushKey(conv);
-      parser.push(by, outcome, channel);
-    },
-    transformReply: rawReply,
-  }),
-  utvagAppend: defineScript({
-    SCRIPT: APPEND,
-    NUMBER_OF_KEYS: 3,
-    parseCommand(
-      parser: CommandParser,
-      keys: readonly [conv: string, log: string, dedupe: string],
-      args: {
-        cid: string;
-        from: string;
-        session: number;
-        kind: string;
-        body: string;
-        ttlMs: number;
-        maxEntries: number;
-        channel: string;
+/**
+ * The scripts handed to `createClient({ scripts })`; node-redis sends EVALSHA and falls back to EVAL.
+ * `publish` is the command the scripts publish events with: PUBLISH on one Redis or Sentinel,
+ * SPUBLISH on a cluster (sharded pub/sub: the channel lives in the conversation's slot, so the
+ * event goes only to that shard's subscribers). Redis ≥ 7 allows SPUBLISH inside a script.
+ */
+function defineScripts(publish: 'PUBLISH' | 'SPUBLISH') {
+  const text = (script: string) => script.replaceAll("redis.call('PUBLISH'", `redis.call('${publish}'`);
+  return {
+    utvagCreate: defineScript({
+      SCRIPT: CREATE,
+      NUMBER_OF_KEYS: 1,
+      parseCommand(parser: CommandParser, conv: string, ttlMs: number, fields: Flat) {
+        parser.pushKey(conv);
+        parser.push(String(ttlMs), ...Object.entries(fields).flat());
       },
-    ) {
-      parser.pushKeys([...keys]);
-      parser.push(
-        args.cid,
-        args.from,
-        String(args.session),
-        args.kind,
-        args.body,
-        String(args.ttlMs),
-        String(args.maxEntries),
-        args.channel,
-      );
-    },
-    transformReply: rawReply,
-  }),
-  utvagTouch: defineScript({
-    SCRIPT: TOUCH,
-    NUMBER_OF_KEYS: 3,
-    parseCommand(parser: CommandParser, keys: readonly [conv: string, log: string, dedupe: string], ttlMs: number) {
-      parser.pushKeys([...keys]);
-      parser.push(String(ttlMs));
-    },
-    transformReply: (reply: unknown) => reply as number,
-  }),
-};
+      transformReply: rawReply,
+    }),
+    utvagClaim: defineScript({
+      SCRIPT: text(CLAIM),
+      NUMBER_OF_KEYS: 1,
+      parseCommand(parser: CommandParser, conv: string, responder: string, channel: string) {
+        parser.pushKey(conv);
+        parser.push(responder, channel);
+      },
+      transformReply: rawReply,
+    }),
+    utvagTransfer: defineScript({
+      SCRIPT: text(TRANSFER),
+      NUMBER_OF_KEYS: 1,
+      parseCommand(
+        parser: CommandParser,
+        conv: string,
+        from: string,
+        kind: 'responder' | 'team',
+        target: string,
+        now: number,
+        channel: string,
+      ) {
+        parser.pushKey(conv);
+        parser.push(from, kind, target, String(now), channel);
+      },
+      transformReply: rawReply,
+    }),
+    utvagClose: defineScript({
+      SCRIPT: text(CLOSE),
+      NUMBER_OF_KEYS: 1,
+      parseCommand(parser: CommandParser, conv: string, by: string, outcome: string, channel: string) {
+        parser.pushKey(conv);
+        parser.push(by, outcome, channel);
+      },
+      transformReply: rawReply,
+    }),
+    utvagAppend: defineScript({
+      SCRIPT: text(APPEND),
+      NUMBER_OF_KEYS: 3,
+      parseCommand(
+        parser: CommandParser,
+        keys: readonly [conv: string, log: string, dedupe: string],
+        args: {
+          cid: string;
+          from: string;
+          session: number;
+          kind: string;
+          body: string;
+          ttlMs: number;
+          maxEntries: number;
+          channel: string;
+          /** False: leave publication to utvagPublishDurable (see PUBLISH_DURABLE). */
+          publish: boolean;
+        },
+      ) {
+        parser.pushKeys([...keys]);
+        parser.push(
+          args.cid,
+          args.from,
+          String(args.session),
+          args.kind,
+          args.body,
+          String(args.ttlMs),
+          String(args.maxEntries),
+          args.channel,
+          args.publish ? '1' : '0',
+        );
+      },
+      transformReply: rawReply,
+    }),
+    utvagPublishDurable: defineScript({
+      SCRIPT: text(PUBLISH_DURABLE),
+      NUMBER_OF_KEYS: 2,
+      parseCommand(parser: CommandParser, keys: readonly [log: string, dedupe: string], upTo: string, channel: string, ttlMs: number) {
+        parser.pushKeys([...keys]);
+        parser.push(upTo, channel, String(ttlMs));
+      },
+      transformReply: (reply: unknown) => reply as number,
+    }),
+    utvagTouch: defineScript({
+      SCRIPT: TOUCH,
+      NUMBER_OF_KEYS: 3,
+      parseCommand(parser: CommandParser, keys: readonly [conv: string, log: string, dedupe: string], ttlMs: number) {
+        parser.pushKeys([...keys]);
+        parser.push(String(ttlMs));
+      },
+      transformReply: (reply: unknown) => reply as number,
+    }),
+  };
+}
+
+/** The scripts of one Redis or Sentinel (PUBLISH). */
+export const SCRIPTS = defineScripts('PUBLISH');
+const CLUSTER_SCRIPTS = defineScripts('SPUBLISH');
+export type Scripts = typeof SCRIPTS;
+
+/** The scripts for a topology: sharded publication on a cluster. */
+export function scriptsFor(mode: 'single' | 'sentinel' | 'cluster'): Scripts {
+  return mode === 'cluster' ? CLUSTER_SCRIPTS : SCRIPTS;
+}
 
 // Pure decoders of script replies.
 
