@@ -73,6 +73,9 @@ describe('statistics dashboard', () => {
     expect(await wait.locator('figcaption').textContent()).toContain('Hälften väntade högst 1 min (p50), nio av tio högst 8 min (p90)');
     expect(await page.locator('figure[data-chart="stats-sources"] rect[data-row="skolsida"]').count()).toBe(1);
     expect(await page.locator('figure[data-chart="stats-sources"] rect[data-row="affisch-e2e"]').count()).toBe(1);
+    // Outcomes under the names the close form gives them, not their stored tags.
+    expect(await page.locator('figure[data-chart="stats-outcomes"] svg').textContent()).toContain('Fick stöd');
+    expect(await page.locator('figure[data-chart="stats-outcomes"] svg').textContent()).not.toContain('helped');
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: `${SHOTS}statistics.png`, fullPage: true });
     // The table alternative holds the same numbers.

@@ -50,7 +50,17 @@ const TOTALS: ReadonlyArray<[string, MessageKey]> = [
 ];
 
 const CATEGORY: Record<string, MessageKey> = { chat: 'statsCategoryChat', callback: 'statsCategoryCallback', parent: 'statsCategoryParent', unknown: 'statsUnknown' };
-const OUTCOME: Record<string, MessageKey> = { visitor: 'statsOutcomeVisitor', none: 'statsOutcomeNone' };
+/** Outcome tags as the close form (Workspace) and the server write them, with their labels. */
+const OUTCOME: Record<string, MessageKey> = {
+  helped: 'outcomeHelped',
+  referred: 'outcomeReferred',
+  'follow-up': 'outcomeFollowUp',
+  'no-contact': 'outcomeNoContact',
+  other: 'outcomeOther',
+  'responder-deactivated': 'statsOutcomeDeactivated',
+  visitor: 'statsOutcomeVisitor',
+  none: 'statsOutcomeNone',
+};
 
 export function Statistics() {
   const { store, state, t } = useConsole();
