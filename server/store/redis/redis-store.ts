@@ -274,7 +274,7 @@ export const RESYNC_PAYLOAD = JSON.stringify({ t: 'resync' });
  * Multiplexes every subscribe() of this store over the transport's subscriber connection(s), one
  * (S)SUBSCRIBE per channel however many handlers listen to it.
  */
-function createRedisPubSub(transport: PubSubTransport, onError: (error: Error) => void): PubSub {
+export function createRedisPubSub(transport: PubSubTransport, onError: (error: Error) => void): PubSub {
   const channels = new Map<string, ChannelSubscription>();
   // Messages published while the subscriber was away (reconnect, failover) are lost to it: once
   // the subscriptions are live again every channel's handlers replay from their last id. In between,
