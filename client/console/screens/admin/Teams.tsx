@@ -59,10 +59,10 @@ export function Settings() {
       {data !== null && isAdmin && <MappingForm api={store.api} data={data} reload={load} />}
       {data !== null && team !== undefined && (
         <>
-          <label for="team-pick" style={{ display: 'block', marginBlockStart: '1rem' }}>
+          <label for="team-pick" class="team-pick">
             {t('teamsPick')}
           </label>
-          <select id="team-pick" value={team.id} onChange={(e) => setCurrent(e.currentTarget.value)} style={{ maxWidth: '30rem' }}>
+          <select id="team-pick" value={team.id} onChange={(e) => setCurrent(e.currentTarget.value)} class="team-pick">
             {data.items.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.name} – {t(i.openNow ? 'teamsOpenNow' : 'teamsClosedNow')}
@@ -154,42 +154,37 @@ function NewTeamForm(props: { api: Api; teams: TeamView[]; reload: () => Promise
   );
 }
 
+/** One "HH:MM" field of a duty window (24:00 allowed as an end). */
+function TimeInput(props: { id: string; label: string; placeholder: string; value: string; disabled: boolean; onInput: (value: string) => void }) {
+  return (
+    <input
+      id={props.id}
+      aria-label={props.label}
+      inputMode="numeric"
+      pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00"
+      placeholder={props.placeholder}
+      maxLength={5}
+      class="short-input"
+      value={props.value}
+      disabled={props.disabled}
+      onInput={(e) => props.onInput(e.currentTarget.value)}
+    />
+  );
+}
+
 /** Up to MAX_WINDOWS from–to windows of one day, each removable; `label` names the day in every control. */
 function WindowsEditor(props: { idPrefix: string; label: string; windows: Window[]; disabled: boolean; onChange: (windows: Window[]) => void }) {
   const { t } = useConsole();
   const { windows } = props;
   const set = (i: number, part: 0 | 1, value: string) => props.onChange(windows.map((w, j) => (j === i ? ((part === 0 ? [value, w[1]] : [w[0], value]) as Window) : w)));
-  const time = { width: '6rem', display: 'inline-block' };
   return (
     <div>
       {windows.length === 0 && <span class="hint">{t('teamsClosedDay')} </span>}
       {windows.map((w, i) => (
-        <span key={i} style={{ display: 'inline-flex', gap: '0.3rem', alignItems: 'center', marginInlineEnd: '1rem' }}>
-          <input
-            id={`${props.idPrefix}-${i}-from`}
-            aria-label={t('teamsFrom', { day: props.label, n: i + 1 })}
-            inputMode="numeric"
-            pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00"
-            placeholder="08:00"
-            maxLength={5}
-            style={time}
-            value={w[0]}
-            disabled={props.disabled}
-            onInput={(e) => set(i, 0, e.currentTarget.value)}
-          />
+        <span key={i} class="window-row">
+          <TimeInput id={`${props.idPrefix}-${i}-from`} label={t('teamsFrom', { day: props.label, n: i + 1 })} placeholder="08:00" value={w[0]} disabled={props.disabled} onInput={(v) => set(i, 0, v)} />
           –
-          <input
-            id={`${props.idPrefix}-${i}-to`}
-            aria-label={t('teamsTo', { day: props.label, n: i + 1 })}
-            inputMode="numeric"
-            pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00"
-            placeholder="17:00"
-            maxLength={5}
-            style={time}
-            value={w[1]}
-            disabled={props.disabled}
-            onInput={(e) => set(i, 1, e.currentTarget.value)}
-          />
+          <TimeInput id={`${props.idPrefix}-${i}-to`} label={t('teamsTo', { day: props.label, n: i + 1 })} placeholder="17:00" value={w[1]} disabled={props.disabled} onInput={(v) => set(i, 1, v)} />
           <button type="button" class="link" disabled={props.disabled} onClick={() => props.onChange(windows.filter((_, j) => j !== i))}>
             {t('teamsRemoveWindow', { n: i + 1, day: props.label })}
           </button>
@@ -286,13 +281,13 @@ function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; publicHo
       <fieldset disabled={readOnly}>
         <legend>{t('teamsAssignLegend')}</legend>
         <label class="check">
-          <input type="radio" style={{ width: 'auto' }} name={id('assign')} checked={!settings.autoAssign} onChange={() => update({ autoAssign: false })} /> {t('teamsAssignClaim')}
+          <input type="radio" class="inline-control" name={id('assign')} checked={!settings.autoAssign} onChange={() => update({ autoAssign: false })} /> {t('teamsAssignClaim')}
         </label>
         <label class="check">
-          <input type="radio" style={{ width: 'auto' }} name={id('assign')} checked={settings.autoAssign} onChange={() => update({ autoAssign: true })} /> {t('autoAssign')}
+          <input type="radio" class="inline-control" name={id('assign')} checked={settings.autoAssign} onChange={() => update({ autoAssign: true })} /> {t('autoAssign')}
         </label>
         <label for={id('cap')}>{t('teamsCapacity')}</label>
-        <input id={id('cap')} type="number" min={1} max={20} required style={{ width: '6rem' }} value={settings.defaultCapacity} onInput={(e) => update({ defaultCapacity: Number(e.currentTarget.value) })} />
+        <input id={id('cap')} type="number" min={1} max={20} required class="short-input" value={settings.defaultCapacity} onInput={(e) => update({ defaultCapacity: Number(e.currentTarget.value) })} />
       </fieldset>
 
       <fieldset disabled={readOnly}>
@@ -353,7 +348,7 @@ function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; publicHo
           </fieldset>
         ))}
         <label for={id('new-date')}>{t('teamsHolidayNew')}</label>
-        <input id={id('new-date')} type="date" style={{ width: '12rem' }} value={newDate} onInput={(e) => setNewDate(e.currentTarget.value)} />
+        <input id={id('new-date')} type="date" class="date-input" value={newDate} onInput={(e) => setNewDate(e.currentTarget.value)} />
         <button type="button" onClick={addHoliday}>
           {t('teamsHolidayAdd')}
         </button>
