@@ -236,7 +236,9 @@ describe('Redis store with durable acknowledgements (waitReplicas)', () => {
   it('publishes a message only once a replica holds it, once, in log order', async () => {
     const primary = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
     const prefix = freshPrefix();
-    const s = await createRedisStore({ url: primary.url, prefix, waitReplicas: 1, waitTimeoutMs: 100 });
+    // Long enough for a loaded machine to confirm once the replica is there (the refusals before
+    // it each wait this long).
+    const s = await createRedisStore({ url: primary.url, prefix, waitReplicas: 1, waitTimeoutMs: 1_000 });
     let replica: RedisServer | null = null;
     try {
       const record = conversation();
@@ -258,6 +260,7 @@ describe('Redis store with durable acknowledgements (waitReplicas)', () => {
       expect(retried.ok && retried.duplicate).toBe(true);
       const again = await s.log.append(record.id, 'visitor', 0, first, 60_000, 100);
       expect(again.ok && again.duplicate).toBe(true);
+      for (let i = 0; i < 100 && events.length < 2; i += 1) await sleep(50);
       await sleep(100);
       const log = await s.log.after(record.id, null, 10);
       expect(events.map((e) => [e.t, e.entry?.id, e.entry?.cid])).toEqual(log.map((e) => ['msg', e.id, e.cid]));
