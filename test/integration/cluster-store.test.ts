@@ -112,7 +112,7 @@ describe('Redis Cluster specifics', () => {
     expect(await cluster.cli(master, 'PUBSUB', 'SHARDNUMSUB', channel)).toBe(`${channel}\n1`);
     expect(await cluster.cli(master, 'PUBSUB', 'NUMSUB', channel)).toBe(`${channel}\n0`);
     await store.pubsub.publish(channel, 'hello');
-    for (let i = 0; i < 50 && got.length === 0; i += 1) await sleep(20);
+    for (let i = 0; i < 250 && got.length === 0; i += 1) await sleep(20);
     expect(got).toEqual(['hello']);
     await unsubscribe();
     expect(await cluster.cli(master, 'PUBSUB', 'SHARDNUMSUB', channel)).toBe(`${channel}\n0`);

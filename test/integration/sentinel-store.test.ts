@@ -80,7 +80,7 @@ describe('Redis Sentinel failover', () => {
       const second = await store.log.append(record.id, 'visitor', 0, { cid: 'b'.repeat(16), kind: 'message', body: 'BBBB' }, 60_000, 100);
       expect(second.ok && !second.duplicate).toBe(true);
       expect((await store.log.after(record.id, null, 10)).map((e) => e.cid)).toEqual(['a'.repeat(16), 'b'.repeat(16)]);
-      for (let i = 0; i < 50 && !events.some((e) => e.includes('b'.repeat(16))); i += 1) await sleep(20);
+      for (let i = 0; i < 250 && !events.some((e) => e.includes('b'.repeat(16))); i += 1) await sleep(20);
       expect(events.filter((e) => e.includes('"t":"msg"')).map((e) => (JSON.parse(e) as { entry: { cid: string } }).entry.cid)).toEqual([
         'b'.repeat(16),
       ]);

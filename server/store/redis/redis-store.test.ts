@@ -165,7 +165,7 @@ describe('Redis store specifics', () => {
       for (let i = 0; i < 100 && !got.includes('{"t":"resync"}'); i += 1) await sleep(50);
       expect(got).toContain('{"t":"resync"}');
       await s.pubsub.publish('chan-a', 'after');
-      for (let i = 0; i < 40 && !got.includes('after'); i += 1) await sleep(25);
+      for (let i = 0; i < 200 && !got.includes('after'); i += 1) await sleep(25);
       expect(got).toContain('after');
     } finally {
       await s.close();
