@@ -3,10 +3,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePorts } from './free-port.js';
-import { REDIS_CLI_PATH, startRedisServer, type RedisServer } from './redis-server.js';
+import { REDIS_CLI_PATH, runCli, sleep, startRedisServer, waitUntil, type RedisServer } from './redis-server.js';
 
 const execFileAsync = promisify(execFile);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface RedisClusterOptions {
   /** Masters; default 3 (the least `redis-cli --cluster create` accepts). */
@@ -46,10 +45,6 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-async function cliAt(port: number, args: readonly string[]): Promise<string> {
-  const { stdout } = await execFileAsync(REDIS_CLI_PATH, ['-h', '127.0.0.1', '-p', String(port), ...args], { maxBuffer: 16 * 1024 * 1024 });
-  return stdout.replace(/\n$/, '');
-}
 
 /** `CLUSTER NODES` lines of live nodes: id, port, flags, master id, slots. */
 function parseNodes(text: string): Array<{ id: string; port: number; flags: string[]; masterId: string; slots: string[] }> {
@@ -122,9 +117,9 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     ]);
     await waitUntil(async () => {
       for (const port of alive) {
-        if (!(await cliAt(port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) return false;
+        if (!(await runCli(port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) return false;
       }
-      const views = await Promise.all([...alive].map((port) => cliAt(port, ['CLUSTER', 'NODES'])));
+      const views = await Promise.all([...alive].map((port) => runCli(port, ['CLUSTER', 'NODES'])));
       const ownerKey = (text: string) =>
         parseNodes(text)
           .filter((n) => n.flags.includes('master') && n.slots.length > 0)
@@ -134,7 +129,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       if (new Set(views.map(ownerKey)).size !== 1) return false;
       if (parseNodes(views[0]!).filter((n) => n.flags.includes('slave')).length !== masters * replicas) return false;
       for (const node of parseNodes(views[0]!).filter((n) => n.flags.includes('slave'))) {
-        if (!(await cliAt(node.port, ['INFO', 'replication'])).includes('master_link_status:up')) return false;
+        if (!(await runCli(node.port, ['INFO', 'replication'])).includes('master_link_status:up')) return false;
       }
       return true;
     }, 30_000, 'the cluster to become ready');
@@ -151,8 +146,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
 
   const ownerOf = async (key: string) => {
     const port = anyAlive();
-    const slot = Number(await cliAt(port, ['CLUSTER', 'KEYSLOT', key]));
-    const view = parseNodes(await cliAt(port, ['CLUSTER', 'NODES'])).filter((n) => !n.flags.includes('fail'));
+    const slot = Number(await runCli(port, ['CLUSTER', 'KEYSLOT', key]));
+    const view = parseNodes(await runCli(port, ['CLUSTER', 'NODES'])).filter((n) => !n.flags.includes('fail'));
     const master = view.find((n) => n.flags.includes('master') && slotInRanges(slot, n.slots));
     if (master === undefined) throw new Error(`no master serves slot ${slot}`);
     return { master: master.port, replicas: view.filter((n) => n.masterId === master.id).map((n) => n.port) };
@@ -161,18 +156,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   return {
     nodes,
     seeds: nodes.map((n) => ({ host: n.host, port: n.port })),
-    cli: (port, ...args) => cliAt(port, args),
+    cli: (port, ...args) => runCli(port, args),
     ownerOf,
     async kill(port) {
       const node = nodes.find((n) => n.port === port);
       if (node === undefined) throw new Error(`no node on port ${port}`);
-      const pid = Number(/process_id:(\d+)/.exec(await cliAt(port, ['INFO', 'server']))?.[1]);
+      const pid = Number(/process_id:(\d+)/.exec(await runCli(port, ['INFO', 'server']))?.[1]);
       if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no process id for the node on ${port}`);
       alive.delete(port);
       process.kill(pid, 'SIGKILL');
       await waitUntil(async () => {
         try {
-          await cliAt(port, ['PING']);
+          await runCli(port, ['PING']);
           return false;
         } catch {
           return true;
@@ -185,7 +180,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       await node.server.restart();
       alive.add(port);
       await waitUntil(async () => {
-        const info = await cliAt(port, ['INFO', 'replication']);
+        const info = await runCli(port, ['INFO', 'replication']);
         return info.includes('role:slave') && info.includes(`master_port:${newMaster}`) && info.includes('master_link_status:up');
       }, timeoutMs, `the node on ${port} to rejoin as a replica of ${newMaster}`);
     },
@@ -193,7 +188,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       let owner = formerMaster;
       await waitUntil(async () => {
         for (const port of alive) {
-          if (!(await cliAt(port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) return false;
+          if (!(await runCli(port, ['CLUSTER', 'INFO'])).includes('cluster_state:ok')) return false;
         }
         owner = (await ownerOf(key)).master;
         return owner !== formerMaster && alive.has(owner);
@@ -204,16 +199,3 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   };
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError === null ? '' : `: ${String(lastError)}`}`);
-    await sleep(50);
-  }
-}

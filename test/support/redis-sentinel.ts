@@ -1,15 +1,12 @@
 // Starts a real Sentinel setup for tests: a primary, one replica and 3 Sentinels (quorum 2) with short
 // down-after and failover timeouts, all from redis-server binaries on free ports in temp dirs.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
-import { REDIS_CLI_PATH, REDIS_SERVER_PATH, startRedisServer, type RedisServer } from './redis-server.js';
+import { kill, REDIS_SERVER_PATH, runCli, sleep, startRedisServer, waitUntil, type RedisServer } from './redis-server.js';
 
-const execFileAsync = promisify(execFile);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface RedisSentinelOptions {
   /** The monitored master's name (REDIS_SENTINEL_NAME). Default "utvag". */
@@ -49,24 +46,7 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-async function cliAt(port: number, args: readonly string[]): Promise<string> {
-  const { stdout } = await execFileAsync(REDIS_CLI_PATH, ['-h', '127.0.0.1', '-p', String(port), ...args]);
-  return stdout.replace(/\n$/, '');
-}
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError === null ? '' : `: ${String(lastError)}`}`);
-    await sleep(50);
-  }
-}
 
 interface SentinelProcess {
   readonly port: number;
@@ -104,7 +84,7 @@ async function startSentinel(name: string, primaryPort: number, options: Require
   try {
     await waitUntil(async () => {
       if (child.exitCode !== null) throw new Error(`sentinel exited:\n${output}`);
-      return (await cliAt(port, ['PING'])) === 'PONG';
+      return (await runCli(port, ['PING'])) === 'PONG';
     }, 10_000, `sentinel on ${port}`);
   } catch (error) {
     child.kill('SIGKILL');
@@ -114,12 +94,6 @@ async function startSentinel(name: string, primaryPort: number, options: Require
   return { port, dir, child };
 }
 
-async function killProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 /**
  * Starts primary + replica + 3 Sentinels and resolves once the replica is in sync and every Sentinel
@@ -135,7 +109,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await Promise.all(sentinels.map((s) => killProcess(s.child)));
+    await Promise.all(sentinels.map((s) => kill(s.child)));
     await Promise.all(sentinels.map((s) => rm(s.dir, { recursive: true, force: true })));
     await Promise.all(servers.map((s) => s.stop()));
   };
@@ -152,8 +126,8 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     await waitUntil(
       async () => {
         for (const s of sentinels) {
-          const replicas = await cliAt(s.port, ['SENTINEL', 'REPLICAS', name]);
-          const others = await cliAt(s.port, ['SENTINEL', 'SENTINELS', name]);
+          const replicas = await runCli(s.port, ['SENTINEL', 'REPLICAS', name]);
+          const others = await runCli(s.port, ['SENTINEL', 'SENTINELS', name]);
           if (!replicas.includes(String(replica.port))) return false;
           if (sentinels.some((o) => o !== s && !others.includes(String(o.port)))) return false;
         }
@@ -168,14 +142,14 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   }
 
   const anySentinel = () => sentinels[0]!.port;
-  const primaryPort = async () => Number((await cliAt(anySentinel(), ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name])).split('\n')[1]);
+  const primaryPort = async () => Number((await runCli(anySentinel(), ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name])).split('\n')[1]);
 
   return {
     name,
     sentinels: sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
     servers,
     primaryPort,
-    sentinelCli: (...args) => cliAt(anySentinel(), args),
+    sentinelCli: (...args) => runCli(anySentinel(), args),
     async killPrimary(timeoutMs = 20_000) {
       const former = await primaryPort();
       const server = servers.find((s) => s.port === former);

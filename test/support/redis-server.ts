@@ -42,9 +42,10 @@ process.once('exit', () => {
 });
 
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function runCli(port: number, args: readonly string[]): Promise<string> {
+/** `redis-cli` against 127.0.0.1:`port`; its output without the last newline. */
+export async function runCli(port: number, args: readonly string[]): Promise<string> {
   const { stdout } = await execFileAsync(REDIS_CLI_PATH, ['-h', '127.0.0.1', '-p', String(port), ...args], {
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -102,8 +103,26 @@ async function spawnServer(port: number, dir: string, options: RedisServerOption
   }
 }
 
+/**
+ * Polls `check` every 50 ms until it resolves true; throws after `timeoutMs` naming `what` and the
+ * last error `check` threw.
+ */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError === null ? '' : `: ${String(lastError)}`}`);
+    await sleep(50);
+  }
+}
+
 /** SIGTERM lets redis-server save (when persistence is on); SIGKILL is a crash. */
-async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+export async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
