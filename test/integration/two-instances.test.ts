@@ -3,28 +3,17 @@
 import { randomBytes } from 'node:crypto';
 import { freePorts } from '../support/free-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, createCookieJar, createResponderApi, createVisitorApi, type Envelope, type LogEntry } from '../../client/shared/api-client.js';
+import { ApiRequestError, createCookieJar, createResponderApi, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
 import { loadSodium } from '../../crypto/sodium.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
-import { startServer, type RunningServer } from '../../server/server.js';
-import type { ConversationId, Store } from '../../server/store/ports.js';
+import { startServer } from '../../server/server.js';
+import type { ConversationId } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { captureLogs, fakeCipher, newCid, seedResponder, seedTeams, solvePow, testConfig } from '../support/harness.js';
+import { cidsFrom, ids, message, type Instance } from '../support/ha-conversation.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { connectWs, WsClosedError, type WsClient } from '../support/ws-client.js';
 
-interface Instance {
-  readonly server: RunningServer;
-  readonly store: Store;
-  readonly origin: string;
-  readonly logs: string[];
-}
-
-
-const message = (cid: string): Envelope => ({ cid, kind: 'message', body: fakeCipher(48) });
-const ids = (entries: readonly LogEntry[]) => entries.map((e) => e.id);
-const cidsFrom = (entries: readonly LogEntry[], from: 'visitor' | 'responder') =>
-  entries.filter((e) => e.from === from && e.kind === 'message').map((e) => e.cid);
 
 describe('two instances on one Redis', () => {
   let redis: RedisServer;
