@@ -1,8 +1,13 @@
 // Helpers of the widget browser tests: a responder driven from Node through the API (login through
 // Argon2id, keys unwrapped, team inbox keys opened), capture of every WebSocket frame and HTTP body
-// of a page, and a dump of everything a store holds, to look for plaintext markers.
+// of a page, a dump of everything a store holds (to look for plaintext markers), and a municipality's
+// page embedding the widget.
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { embedSnippet } from '../../../client/widget/embed-snippet.js';
 import { createCookieJar, createResponderApi, type LogEntry, type QueueItem } from '../../../client/shared/api-client.js';
 import {
   acceptIntake,
@@ -246,4 +251,31 @@ export function dumpMemoryStore(store: Store): string {
 /** The text and its base64url (a leak that merely encodes it is still a leak). */
 export function forms(text: string): string[] {
   return [text, Buffer.from(text).toString('base64url'), Buffer.from(text).toString('base64')];
+}
+
+/**
+ * A municipality's page on another origin embedding the widget with the snippet (source
+ * "web-kommun"): `/` pins the loader this build serves, `/tampered` a wrong hash. `openPage` opens
+ * it in a fresh phone-sized context of `browser` (the exit link's site answered locally).
+ */
+export async function startHostPage(browser: Browser, server: E2eServer): Promise<{ openPage(path?: string): Promise<Page>; close(): Promise<void> }> {
+  const loaderIntegrity = () => (JSON.parse(readFileSync('dist/public/widget-manifest.json', 'utf8')) as { loader: { integrity: string } }).loader.integrity;
+  const host = createServer((req, res) => {
+    const integrity = req.url === '/tampered' ? `sha384-${'A'.repeat(64)}` : loaderIntegrity();
+    const snippet = embedSnippet({ origin: server.url, rootPublicKey: server.rootPublicKey, loaderIntegrity: integrity, source: 'web-kommun', exitUrl: 'https://www.smhi.se/' });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="sv"><head><title>Kommunen</title></head><body><h1>Kommunen</h1><p>Stöd för unga.</p>${snippet}</body></html>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  const url = `http://localhost:${(host.address() as AddressInfo).port}`;
+  return {
+    async openPage(path = '/') {
+      const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+      const page = await context.newPage();
+      await page.route('https://www.smhi.se/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Väder</title>' }));
+      await page.goto(`${url}${path}`);
+      return page;
+    },
+    close: () => new Promise<void>((resolve) => host.close(() => resolve())),
+  };
 }
