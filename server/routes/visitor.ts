@@ -91,14 +91,15 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
       const body = c.req.valid('json');
       deps.limiter.hit('open', deps.keyer.keyOf(c), deps.openPerHour);
       await deps.pow.redeem(body.pow.challenge, body.pow.nonce);
+      const through = deps.sources === undefined ? { source: body.source, team: null } : await deps.sources.forConversation(body.source);
       const opened = await conversations.open({
         id: (body.id ?? null) as ConversationId | null,
         category: body.category,
         language: body.language,
-        source: deps.sources === undefined ? body.source : await deps.sources.countedTag(body.source),
+        source: through.source,
         danger: body.danger,
         intake: body.intake ?? null,
-        team: await targetTeam(body.source),
+        team: through.team,
       });
       return c.json(
         { id: opened.record.id, token: opened.token, team: opened.record.team, staffed: opened.staffed, expiresAt: opened.expiresAt },

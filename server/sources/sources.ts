@@ -85,24 +85,27 @@ export function createSources(deps: { records: RecordStore; clock: Clock }) {
       return next;
     },
     /**
-     * The language and target team a visitor gets from `tag`. Unknown tags give nothing (they
-     * count as "other", see countedTag). An inactive source keeps its language (its posters still speak
-     * it) but no longer routes: the campaign has ended, conversations route by category.
+     * The language and target team a visitor gets from `tag`. Unknown tags give nothing. An inactive
+     * source keeps its language (its posters still speak it) but no longer routes: the campaign has
+     * ended, conversations route by category.
      */
-    /**
-     * The source a conversation (and so its statistics) records: a registered tag (active or
-     * ended), "direct", or "other" for any tag nobody registered. The statistics live for years and
-     * the tag comes from the visitor's URL: counting free text would let anyone store what they like
-     * there (a name, a phone number) long after the conversation is gone.
-     */
-    async countedTag(tag: string): Promise<string> {
-      if (tag === DIRECT_SOURCE) return tag;
-      return (await read(tag)) === null ? OTHER_SOURCE : tag;
-    },
     async hint(tag: string): Promise<SourceHint> {
       const source = await read(tag);
       if (source === null) return NO_HINT;
       return { language: source.language, team: source.active ? (source.team as TeamId | null) : null };
+    },
+    /**
+     * What a conversation opened through `tag` records, and the team it asks first (as hint), from
+     * one read. The recorded source is a registered tag (active or ended), "direct", or "other" for
+     * any tag nobody registered: the statistics live for years and the tag comes from the visitor's
+     * URL, so counting free text would let anyone store what they like there (a name, a phone
+     * number) long after the conversation is gone.
+     */
+    async forConversation(tag: string): Promise<{ readonly source: string; readonly team: TeamId | null }> {
+      if (tag === DIRECT_SOURCE) return { source: tag, team: null };
+      const source = await read(tag);
+      if (source === null) return { source: OTHER_SOURCE, team: null };
+      return { source: tag, team: source.active ? (source.team as TeamId | null) : null };
     },
   };
 }
