@@ -1,6 +1,7 @@
 // Local secrets (the console's own storage): round trip, and every change is refused with Tampered.
 import { describe, expect, it } from 'vitest';
-import { CryptoErrorCode, isCryptoError } from './errors.js';
+import { errorCodeOf } from './error-code.case.js';
+import { CryptoErrorCode } from './errors.js';
 import { seededRandom } from './random.js';
 import { openLocalSecret, sealLocalSecret } from './session-state.js';
 import { loadSodium } from './sodium.js';
@@ -10,14 +11,7 @@ const random = seededRandom('local-secret-test');
 const key = random(32);
 const secret = random(32);
 
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return isCryptoError(error) ? error.code : String(error);
-  }
-};
+const codeOf = errorCodeOf;
 
 describe('sealLocalSecret / openLocalSecret', () => {
   it('round-trips and hides the secret', () => {

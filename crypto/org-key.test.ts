@@ -1,7 +1,8 @@
 // The sealed organisation key: round trip under the passphrase-derived key; a wrong passphrase, a
 // changed byte or a blob standing in for another organisation key is refused.
 import { describe, expect, it } from 'vitest';
-import { CryptoErrorCode, isCryptoError } from './errors.js';
+import { errorCodeOf } from './error-code.case.js';
+import { CryptoErrorCode } from './errors.js';
 import { generateSigningKeyPair } from './keys.js';
 import { openOrgSigningKey, sealOrgSigningKey } from './org-key.js';
 import { deriveLoginKeys } from './password.js';
@@ -13,14 +14,7 @@ const random = seededRandom('org-key-test');
 const params = { opslimit: 3, memlimit: 64 * 1024 * 1024 };
 const salt = random(16);
 
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    return isCryptoError(error) ? error.code : String(error);
-  }
-};
+const codeOf = errorCodeOf;
 
 describe('sealOrgSigningKey / openOrgSigningKey', () => {
   it('opens only with the passphrase, only as the certified key, and hides the secret', () => {
