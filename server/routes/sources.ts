@@ -59,7 +59,7 @@ const EmbedSchema = z
     loaderIntegrity: z.string().openapi({ description: 'Subresource Integrity of /loader.js in this build' }),
     source: z.string().nullable(),
   })
-  .openapi('EmbedParts', { description: 'Everything embedSnippet() (client/widget/embed-snippet.ts) needs for this build' });
+  .openapi('EmbedParts', { description: 'Everything embedSnippet() (client/shared/embed-snippet.ts) needs for this build' });
 
 /** Reads may be made by supervisors too; every change needs an admin. */
 const sourcesAccess: MiddlewareHandler<AppEnv> = (() => {

@@ -4,13 +4,9 @@
 // every adapter. Times are milliseconds since the epoch (number); TTLs are milliseconds. Adapters
 // never interpret ciphertext: `body` fields are opaque base64url strings.
 import type { Keys } from './keys.js';
+import type { ConversationId, MessageId, ResponderId, TeamId } from './ids.js';
 
-/** 22-character base64url id (128 random bits) of one conversation. */
-export type ConversationId = string & { readonly __brand: 'ConversationId' };
-/** Stream id of one log entry, "<ms>-<seq>" as Redis Streams assign it; ordered by (ms, seq). */
-export type MessageId = string & { readonly __brand: 'MessageId' };
-export type ResponderId = string & { readonly __brand: 'ResponderId' };
-export type TeamId = string & { readonly __brand: 'TeamId' };
+export type { ConversationId, MessageId, ResponderId, TeamId } from './ids.js';
 
 export const CATEGORIES = ['chat', 'callback', 'parent'] as const;
 export type Category = (typeof CATEGORIES)[number];

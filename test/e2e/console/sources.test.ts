@@ -13,7 +13,7 @@ import jsQRModule from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embedSnippet } from '../../../client/widget/embed-snippet.js';
+import { embedSnippet } from '../../../client/shared/embed-snippet.js';
 import { stockholmDay } from '../../../server/conversations/stockholm-day.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { embedSnippet } from '../../../client/widget/embed-snippet.js';
+import { embedSnippet } from '../../../client/shared/embed-snippet.js';
 import { createCookieJar, createResponderApi, type LogEntry, type QueueItem } from '../../../client/shared/api-client.js';
 import {
   acceptIntake,

@@ -3,7 +3,7 @@
 // municipality's website. Supervisors see everything and change nothing.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiRequestError } from '../../../shared/api-client.js';
-import { embedSnippet } from '../../../widget/embed-snippet.js';
+import { embedSnippet } from '../../../shared/embed-snippet.js';
 import { useConsole } from '../../context.js';
 import { LOCALES, type MessageKey } from '../../i18n/index.js';
 import { SourcePoster } from './SourcePoster.js';
