@@ -21,7 +21,7 @@ const hostList = z
   )
   .refine((hosts) => hosts.every((h) => h.port >= 1 && h.port <= 65535), 'ports must be 1–65535');
 
-/** Every variable, its default and its meaning; the README's configuration table mirrors this. */
+/** Every variable, its default and its meaning; docs/configuration.md's table mirrors this (test/docs.test.ts). */
 export const ConfigSchema = z.object({
   PORT: int(0, 65535).default(8080).describe('HTTP port of the public listener'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface to bind; 0.0.0.0 in containers'),
