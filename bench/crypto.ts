@@ -68,7 +68,7 @@ export async function runCryptoBench(): Promise<string> {
 
   const handshake = (): { visitor: SessionState; responder: SessionState } => {
     const { wire, pending } = createIntake({ teamCert: team.cert, category: 'chat', text: 'hej', random: systemRandom });
-    const hs = acceptIntake(openIntake(wire, team.inbox), alice.identity);
+    const hs = acceptIntake(openIntake(wire, team.inbox), alice.identity, team.inbox);
     return { visitor: completeHandshake(pending, hs.wire, { anchor: pki.anchor, now: NOW }), responder: hs.state };
   };
   for (let i = 0; i < 10; i++) handshake();

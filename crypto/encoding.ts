@@ -18,10 +18,29 @@ export type X25519SecretKey = Brand<Uint8Array, 'X25519SecretKey'>;
 /** A conversation id: 16 random bytes drawn by the visitor. */
 export type ConversationId = Brand<Uint8Array, 'ConversationId'>;
 
-/** Protocol version carried as the first byte of every wire format. */
+/** Protocol version carried as the first byte of every wire format that v2 left unchanged. */
 export const PROTOCOL_VERSION = 1;
-/** Prefix of every label; `label('intake')` = "utvag/v1/intake". */
+/**
+ * Version 2 of the handshake: the handshake and session-request wires carry this version byte, and the
+ * labels whose derivation changed in v2 (transcript, session root, session request tag, pending
+ * visitor) start with "utvag/v2/". Everything else (certificates, intake, messages, resume) is v1.
+ */
+export const HANDSHAKE_VERSION = 2;
+/** Prefix of every v1 label; `label('intake')` = "utvag/v1/intake". */
 export const LABEL_PREFIX = 'utvag/v1/';
+
+/** A label's purpose: a plain string is a v1 label, `v2('transcript')` is "utvag/v2/transcript". */
+export type Purpose = string | { readonly version: 2; readonly name: string };
+
+/** The v2 label `purpose` ("utvag/v2/<purpose>"). */
+export function v2(name: string): Purpose {
+  return { version: 2, name };
+}
+
+/** The full label text of a purpose. */
+export function labelText(purpose: Purpose): string {
+  return typeof purpose === 'string' ? LABEL_PREFIX + purpose : `utvag/v${purpose.version}/${purpose.name}`;
+}
 /** Upper bound on any length-prefixed field (1 MiB); bigger inputs are Malformed. */
 const MAX_FIELD = 1 << 20;
 
@@ -118,8 +137,8 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export class Writer {
   private parts: Uint8Array[] = [];
 
-  static labelled(purpose: string): Writer {
-    return new Writer().string(LABEL_PREFIX + purpose);
+  static labelled(purpose: Purpose): Writer {
+    return new Writer().string(labelText(purpose));
   }
 
   u8(n: number): this {
@@ -179,9 +198,10 @@ export class Reader {
   private offset = 0;
   constructor(private readonly data: Uint8Array) {}
 
-  /** Reads the label and throws Malformed unless it is "utvag/v1/<purpose>". */
-  expectLabel(purpose: string): this {
-    if (this.string() !== LABEL_PREFIX + purpose) fail(CryptoErrorCode.Malformed, `expected label ${purpose}`);
+  /** Reads the label and throws Malformed unless it is the label of `purpose` ("utvag/v1/<purpose>" for a string). */
+  expectLabel(purpose: Purpose): this {
+    const label = labelText(purpose);
+    if (this.string() !== label) fail(CryptoErrorCode.Malformed, `expected label ${label}`);
     return this;
   }
 
@@ -245,10 +265,10 @@ export class Reader {
   }
 }
 
-/** Reads the version byte and throws UnsupportedVersion unless it is PROTOCOL_VERSION, then the type byte. */
-export function readHeader(reader: Reader, type: number, what: string): void {
+/** Reads the version byte and throws UnsupportedVersion unless it is `expectedVersion` (PROTOCOL_VERSION), then the type byte. */
+export function readHeader(reader: Reader, type: number, what: string, expectedVersion: number = PROTOCOL_VERSION): void {
   const version = reader.u8();
-  if (version !== PROTOCOL_VERSION) fail(CryptoErrorCode.UnsupportedVersion, `${what} version ${version}`);
+  if (version !== expectedVersion) fail(CryptoErrorCode.UnsupportedVersion, `${what} version ${version}`);
   const t = reader.u8();
   if (t !== type) fail(CryptoErrorCode.Malformed, `not a ${what}`);
 }

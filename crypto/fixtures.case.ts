@@ -114,7 +114,7 @@ export function startConversation(random: Random, pki: TestPki = createPki(rando
   const { wire: intakeWire, pending } = createIntake({ teamCert: team.cert, category: 'chat', text: 'hej, jag vill prata', random });
   const pendingCopy: PendingVisitor = { ...pending, visitorKeyPair: { ...pending.visitorKeyPair, secretKey: pending.visitorKeyPair.secretKey.slice() as typeof pending.visitorKeyPair.secretKey } };
   const opened = openIntake(intakeWire, team.inbox);
-  const { wire: handshakeWire, state: responder } = acceptIntake(opened, alice.identity, { random });
+  const { wire: handshakeWire, state: responder } = acceptIntake(opened, alice.identity, team.inbox, { random });
   const visitor = completeHandshake(pending, handshakeWire, { anchor: pki.anchor, now: NOW });
   return { pki, team, alice, pending: pendingCopy, intakeWire, opened, handshakeWire, visitor, responder };
 }

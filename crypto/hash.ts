@@ -1,5 +1,5 @@
 // BLAKE2b hashing and key derivation over labelled encodings.
-import { Writer } from './encoding.js';
+import { Writer, type Purpose } from './encoding.js';
 import { sodium } from './sodium.js';
 
 /** BLAKE2b-256 of already-labelled bytes (built with Writer.labelled). */
@@ -8,7 +8,7 @@ export function hashBytes(labelled: Uint8Array): Uint8Array {
 }
 
 /** BLAKE2b-256 of a labelled encoding built by `build`. */
-export function hash(purpose: string, build: (w: Writer) => Writer = (w) => w): Uint8Array {
+export function hash(purpose: Purpose, build: (w: Writer) => Writer = (w) => w): Uint8Array {
   return hashBytes(build(Writer.labelled(purpose)).finish());
 }
 
@@ -16,7 +16,7 @@ export function hash(purpose: string, build: (w: Writer) => Writer = (w) => w): 
  * KDF(key, purpose, fields) = BLAKE2b-256 keyed by `key` (16..64 bytes) over the labelled encoding.
  * Returns 32 bytes (or `length`, 16..64).
  */
-export function kdf(key: Uint8Array, purpose: string, build: (w: Writer) => Writer = (w) => w, length = 32): Uint8Array {
+export function kdf(key: Uint8Array, purpose: Purpose, build: (w: Writer) => Writer = (w) => w, length = 32): Uint8Array {
   return sodium().crypto_generichash(length, build(Writer.labelled(purpose)).finish(), key);
 }
 

@@ -10,6 +10,7 @@ export { loadSodium, sodiumVariant, type SodiumVariant } from './sodium.js';
 export { systemRandom, type Random } from './random.js';
 export {
   PROTOCOL_VERSION,
+  HANDSHAKE_VERSION,
   toBase64url,
   fromBase64url,
   toHex,

@@ -35,7 +35,10 @@ export interface IntakeEnvelope {
 export interface PendingVisitor {
   conversationId: ConversationId;
   team: string;
+  /** The team inbox epoch whose key the session mixes in (the intake's, or the one a request names). */
   epoch: number;
+  /** That epoch's certified inbox public key (verified against the pinned root before use). */
+  teamInboxPublicKey: X25519PublicKey;
   sessionNumber: number;
   visitorKeyPair: BoxKeyPair;
   /** H(intake) or H(session request): what the handshake transcript binds to. */
@@ -120,6 +123,7 @@ export function createIntake(input: { teamCert: VerifiedTeamCert; category: stri
       conversationId,
       team: input.teamCert.team,
       epoch: input.teamCert.epoch,
+      teamInboxPublicKey: input.teamCert.boxPublicKey,
       sessionNumber: 1,
       visitorKeyPair,
       binding: intakeHash(wire),

@@ -89,6 +89,10 @@ function clonePending(p: PendingVisitor): PendingVisitor {
   return { ...p, visitorKeyPair: { publicKey: p.visitorKeyPair.publicKey, secretKey: p.visitorKeyPair.secretKey.slice() as X25519SecretKey } };
 }
 
+function pkiTeamOf(c: TestConversation, team: string) {
+  return c.pki.team({ team, epoch: 1, serial: 900 }).cert;
+}
+
 function rng(name: string): Random {
   return seededRandom(`protocol-case/${name}`);
 }
@@ -338,7 +342,9 @@ export const protocolCases: ProtocolCase[] = [
           // Inside the certificate: the oracle is what the chain check says about the changed certificate.
           expected = codeOf(() => verifyResponderCert(c.pki.anchor, tampered.subarray(certStart + 4, certStart + 4 + certLen), { now: NOW }));
           assert(expected !== 'none', `tampered certificate byte ${i} verified`);
-        } else expected = CryptoErrorCode.BadSignature;
+        } else if (i < w.length - 32) expected = CryptoErrorCode.BadSignature;
+        // The v2 key confirmation: a changed byte means the responder did not derive our root.
+        else expected = CryptoErrorCode.UntrustedKey;
         const got = codeOf(() => completeHandshake(clonePending(c.pending), tampered, { anchor: c.pki.anchor, now: NOW }));
         assertEqual(got, expected, `handshake byte ${i}`);
       }
@@ -358,7 +364,7 @@ export const protocolCases: ProtocolCase[] = [
       const s2 = { ...c.responder, sessionNumber: 2 };
       rejects(s2, m0.wire, CryptoErrorCode.WrongSession, 'message from another session');
       // A message of the right session number but another session's keys (same conversation, session 1 vs a re-run handshake).
-      const again = acceptIntake(c.opened, c.alice.identity, { random: c.random });
+      const again = acceptIntake(c.opened, c.alice.identity, c.team.inbox, { random: c.random });
       rejects(again.state, m0.wire, CryptoErrorCode.Tampered, 'message from a parallel handshake of the same conversation');
     },
   },
@@ -376,10 +382,10 @@ export const protocolCases: ProtocolCase[] = [
       assertCode(() => completeHandshake(clonePending(b.pending), rewritten, { anchor: pki.anchor, now: NOW }), CryptoErrorCode.BadSignature, 'A’s signature with B’s id');
       // The server runs its own handshake under a genuine certificate but cannot sign for it.
       const fakeSigner = { cert: a.alice.identity.cert, signKeyPair: generateSigningKeyPair(random) };
-      const mitm = acceptIntake(openIntake(b.wire, team.inbox), fakeSigner, { random });
+      const mitm = acceptIntake(openIntake(b.wire, team.inbox), fakeSigner, team.inbox, { random });
       assertCode(() => completeHandshake(clonePending(b.pending), mitm.wire, { anchor: pki.anchor, now: NOW }), CryptoErrorCode.BadSignature, 'server-signed handshake');
       // A second (replayed or competing) handshake for an intake that already completed one.
-      const genuine = acceptIntake(openIntake(b.wire, team.inbox), a.alice.identity, { random });
+      const genuine = acceptIntake(openIntake(b.wire, team.inbox), a.alice.identity, team.inbox, { random });
       completeHandshake(b.pending, genuine.wire, { anchor: pki.anchor, now: NOW });
       assertCode(() => completeHandshake(b.pending, genuine.wire, { anchor: pki.anchor, now: NOW }), CryptoErrorCode.Replay, 'handshake replayed to the same visitor');
     },
@@ -401,7 +407,7 @@ export const protocolCases: ProtocolCase[] = [
         const { wire, pending } = createIntake({ teamCert: team.cert, category: 'chat', text: label, random });
         const opened = openIntake(wire, team.inbox);
         const identity = { ...responder.identity, cert: { ...responder.identity.cert, teams: ['chat'] } };
-        const hs = acceptIntake(opened, identity, { random });
+        const hs = acceptIntake(opened, identity, team.inbox, { random });
         assertCode(() => completeHandshake(pending, hs.wire, { anchor, now: NOW }), code, label);
       }
     },
@@ -576,9 +582,99 @@ export const protocolCases: ProtocolCase[] = [
       assertEqual(serializePendingVisitor(deserializePendingVisitor(pendingBytes)), pendingBytes, 'pending round-trip');
       const restoredVisitor = completeHandshake(deserializePendingVisitor(pendingBytes), c.handshakeWire, { anchor: c.pki.anchor, now: NOW });
       assertEqual(restoredVisitor.safetyCode, c.responder.safetyCode, 'handshake completes from restored pending state');
-      assertCode(() => deserializePendingVisitor(bytes), CryptoErrorCode.Malformed, 'session state is not a pending state');
+      // The pending state is a v2 format (it carries the team inbox key), a session state v1: refused by version.
+      assertCode(() => deserializePendingVisitor(bytes), CryptoErrorCode.UnsupportedVersion, 'session state is not a pending state');
+      const relabelled = bytes.slice();
+      relabelled[0] = 2;
+      assertCode(() => deserializePendingVisitor(relabelled), CryptoErrorCode.Malformed, 'session state with a v2 header is not a pending state');
       // Private keys unwrapped in the console become a signing identity again.
       assertEqual(signingKeyPairFromSecret(c.alice.identity.signKeyPair.secretKey).publicKey, c.alice.identity.signKeyPair.publicKey, 'Ed25519 public key from secret');
+    },
+  },
+  {
+    name: 'v2: a certified responder without the team inbox private key cannot complete session 1, a resume or a transfer',
+    run() {
+      const c = conversation('v2-inbox');
+      // What a server holding a validly certified responder key (alice's, or one it had signed) but
+      // not the team inbox key can do: everything except X25519 with the inbox key.
+      const noInbox = { cert: c.team.cert, keyPair: generateBoxKeyPair(c.random) };
+      const { wire, pending } = createIntake({ teamCert: c.team.cert, category: 'chat', text: 'hej', random: c.random });
+      const opened = openIntake(wire, c.team.inbox);
+      const forged = acceptIntake(opened, c.alice.identity, noInbox, { random: c.random });
+      assertCode(() => completeHandshake(pending, forged.wire, { anchor: c.pki.anchor, now: NOW }), CryptoErrorCode.UntrustedKey, 'session 1 without the inbox key');
+      // The refused handshake left the visitor's pending state usable: the genuine one completes.
+      const genuine = acceptIntake(opened, c.alice.identity, c.team.inbox, { random: c.random });
+      const v1 = completeHandshake(pending, genuine.wire, { anchor: c.pki.anchor, now: NOW });
+      receive(genuine.state, send(v1, 'hej', c.random).wire, 'hej');
+      // Even a session whose root lacks the inbox share does not decrypt the visitor's messages.
+      rejects(forged.state, send(v1, 'hemligt', c.random).wire, CryptoErrorCode.Tampered, 'message to the certificate-only session');
+
+      // Resume: the psk alone (e.g. a responder removed from the team, certificate not yet expired).
+      const psk = c.random(32);
+      const req = createSessionRequest({ mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', teamCert: c.team.cert, sessionNumber: 2, psk, random: c.random });
+      const resumeCtx = openSessionRequest(req.wire, { mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', lastSessionNumber: 1, psk, inboxKeyOf: () => noInbox });
+      const resumed = createHandshake({ context: resumeCtx.context, responder: c.alice.identity, inbox: noInbox, random: c.random });
+      assertCode(() => completeHandshake(clonePending(req.pending), resumed.wire, { anchor: c.pki.anchor, now: NOW }), CryptoErrorCode.UntrustedKey, 'resume without the inbox key');
+      const ok = createHandshake({ context: resumeCtx.context, responder: c.alice.identity, inbox: c.team.inbox, random: c.random });
+      assertEqual(completeHandshake(clonePending(req.pending), ok.wire, { anchor: c.pki.anchor, now: NOW }).safetyCode, ok.state.safetyCode, 'resume with the inbox key');
+      // A responder that lacks the epoch the request names cannot even start.
+      assertCode(
+        () => openSessionRequest(req.wire, { mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', lastSessionNumber: 1, psk, inboxKeyOf: () => null }),
+        CryptoErrorCode.WrongEpoch,
+        'no inbox key for the named epoch',
+      );
+      // The server rewrites the epoch the visitor named: the psk tag covers it.
+      const rewritten = req.wire.slice();
+      const epochAt = 3 + 16 + 4 + 4 + 'chat'.length;
+      rewritten[epochAt + 3] = (rewritten[epochAt + 3] ?? 0) ^ 1;
+      assertCode(
+        () => openSessionRequest(rewritten, { mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', lastSessionNumber: 1, psk, inboxKeyOf: () => c.team.inbox }),
+        CryptoErrorCode.Tampered,
+        'epoch rewritten by the server',
+      );
+
+      // Transfer: the announced next responder holds the transfer key but not the inbox key.
+      const bob = c.pki.responder({ id: 'bob', teams: ['chat'], serial: 72 });
+      const t = createTransfer({ state: c.responder, from: c.alice.identity, next: bob.identity.cert, random: c.random });
+      const ann = decryptMessage(c.visitor, encryptMessage(c.responder, t.announcement, { random: c.random }).wire, { now: NOW });
+      assert(ann.content.type === 'transfer', 'transfer content');
+      const treq = createSessionRequest({
+        mode: 'transfer',
+        conversationId: c.visitor.conversationId,
+        team: 'chat',
+        teamCert: c.team.cert,
+        sessionNumber: ann.content.nextSessionNumber,
+        psk: ann.content.transferKey,
+        expectedResponderCertHash: ann.content.nextCertHash,
+        random: c.random,
+      });
+      const handoff = openTransferHandoff(t.handoff, { cert: bob.identity.cert, boxKeyPair: bob.boxKeyPair }, { anchor: c.pki.anchor, now: NOW });
+      const tctx = openSessionRequest(treq.wire, { mode: 'transfer', conversationId: handoff.conversationId, team: 'chat', lastSessionNumber: 1, psk: handoff.transferKey, inboxKeyOf: () => noInbox });
+      const byBob = createHandshake({ context: tctx.context, responder: bob.identity, inbox: noInbox, random: c.random });
+      assertCode(() => completeHandshake(clonePending(treq.pending), byBob.wire, { anchor: c.pki.anchor, now: NOW }), CryptoErrorCode.UntrustedKey, 'transfer without the inbox key');
+    },
+  },
+  {
+    name: 'v2: handshakes and session requests of protocol v1 are refused, not misread',
+    run() {
+      const c = conversation('v2-version');
+      const oldHandshake = c.handshakeWire.slice();
+      oldHandshake[0] = 1;
+      assertCode(() => completeHandshake(clonePending(c.pending), oldHandshake, { anchor: c.pki.anchor, now: NOW }), CryptoErrorCode.UnsupportedVersion, 'v1 handshake');
+      const req = createSessionRequest({ mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', teamCert: c.team.cert, sessionNumber: 2, psk: c.random(32), random: c.random });
+      const oldRequest = req.wire.slice();
+      oldRequest[0] = 1;
+      assertCode(
+        () => openSessionRequest(oldRequest, { mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', lastSessionNumber: 1, psk: c.random(32), inboxKeyOf: () => c.team.inbox }),
+        CryptoErrorCode.UnsupportedVersion,
+        'v1 session request',
+      );
+      const other = pkiTeamOf(c, 'parent');
+      assertCode(
+        () => createSessionRequest({ mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', teamCert: other, sessionNumber: 2, psk: c.random(32), random: c.random }),
+        CryptoErrorCode.WrongTeam,
+        'inbox certificate of another team',
+      );
     },
   },
   {
@@ -596,10 +692,11 @@ export const protocolCases: ProtocolCase[] = [
       const blob = sealResumeBlob(keys.blobKey, { conversationId: c.visitor.conversationId, team: 'chat', lastSessionNumber: 1, data: new Uint8Array([1, 2, 3]) }, c.random);
       const opened = openResumeBlob(parseResumeCode(code.code).blobKey, blob);
       assertCode(() => openResumeBlob(c.random(32), blob), CryptoErrorCode.Tampered, 'blob under another key');
-      const req = createSessionRequest({ mode: 'resume', conversationId: opened.conversationId, team: opened.team, sessionNumber: opened.lastSessionNumber + 1, psk: keys.psk, random: c.random });
-      const expected = { mode: 'resume' as const, conversationId: c.responder.conversationId, team: 'chat', lastSessionNumber: 1, psk: storedPsk };
-      const ctx = openSessionRequest(req.wire, expected);
-      const hs = createHandshake({ context: ctx, responder: c.alice.identity, random: c.random });
+      const req = createSessionRequest({ mode: 'resume', conversationId: opened.conversationId, team: opened.team, teamCert: c.team.cert, sessionNumber: opened.lastSessionNumber + 1, psk: keys.psk, random: c.random });
+      const inboxKeyOf = (epoch: number) => (epoch === c.team.cert.epoch ? c.team.inbox : null);
+      const expected = { mode: 'resume' as const, conversationId: c.responder.conversationId, team: 'chat', lastSessionNumber: 1, psk: storedPsk, inboxKeyOf };
+      const { context: ctx, inbox } = openSessionRequest(req.wire, expected);
+      const hs = createHandshake({ context: ctx, responder: c.alice.identity, inbox, random: c.random });
       const visitor2 = completeHandshake(clonePending(req.pending), hs.wire, { anchor: c.pki.anchor, now: NOW });
       assertEqual(visitor2.sessionNumber, 2, 'session number');
       assertEqual(visitor2.safetyCode, hs.state.safetyCode, 'safety code');
@@ -608,9 +705,9 @@ export const protocolCases: ProtocolCase[] = [
       rejects(c.responder, m.wire, CryptoErrorCode.WrongSession, 'session-2 message to session-1 state');
       assertCode(() => openSessionRequest(req.wire, { ...expected, lastSessionNumber: 2 }), CryptoErrorCode.WrongSession, 'replayed request');
       assertCode(() => openSessionRequest(req.wire, { ...expected, psk: c.random(32) }), CryptoErrorCode.Tampered, 'wrong psk');
-      const forged = createSessionRequest({ mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', sessionNumber: 2, psk: c.random(32), random: c.random });
+      const forged = createSessionRequest({ mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', teamCert: c.team.cert, sessionNumber: 2, psk: c.random(32), random: c.random });
       assertCode(() => openSessionRequest(forged.wire, expected), CryptoErrorCode.Tampered, 'server-forged resume request');
-      const noPsk = createHandshake({ context: { ...ctx, psk: null }, responder: c.alice.identity, random: c.random });
+      const noPsk = createHandshake({ context: { ...ctx, psk: null }, responder: c.alice.identity, inbox, random: c.random });
       assertCode(() => completeHandshake(clonePending(req.pending), noPsk.wire, { anchor: c.pki.anchor, now: NOW }), CryptoErrorCode.BadSignature, 'handshake without the psk');
       const otherConv = { ...expected, conversationId: c.random(16) as ConversationId };
       assertCode(() => openSessionRequest(req.wire, otherConv), CryptoErrorCode.WrongConversation, 'request for another conversation');
@@ -631,6 +728,7 @@ export const protocolCases: ProtocolCase[] = [
         mode: 'transfer',
         conversationId: got.state.conversationId,
         team: got.state.team,
+        teamCert: c.team.cert,
         sessionNumber: a.nextSessionNumber,
         psk: a.transferKey,
         expectedResponderCertHash: a.nextCertHash,
@@ -638,13 +736,20 @@ export const protocolCases: ProtocolCase[] = [
       });
       const handoff = openTransferHandoff(t.handoff, { cert: bob.identity.cert, boxKeyPair: bob.boxKeyPair }, { anchor: c.pki.anchor, now: NOW });
       assertEqual(handoff.from.id, 'alice', 'handoff from alice');
-      const ctx = openSessionRequest(req.wire, { mode: 'transfer', conversationId: handoff.conversationId, team: handoff.team, lastSessionNumber: handoff.sessionNumber - 1, psk: handoff.transferKey });
-      const hs = createHandshake({ context: ctx, responder: bob.identity, random: c.random });
+      const { context: ctx, inbox } = openSessionRequest(req.wire, {
+        mode: 'transfer',
+        conversationId: handoff.conversationId,
+        team: handoff.team,
+        lastSessionNumber: handoff.sessionNumber - 1,
+        psk: handoff.transferKey,
+        inboxKeyOf: (epoch) => (epoch === c.team.cert.epoch ? c.team.inbox : null),
+      });
+      const hs = createHandshake({ context: ctx, responder: bob.identity, inbox, random: c.random });
       const v2 = completeHandshake(clonePending(req.pending), hs.wire, { anchor: c.pki.anchor, now: NOW });
       assertEqual([v2.sessionNumber, v2.responder.id], [2, 'bob'], 'session 2 with bob');
       receive(hs.state, send(v2, 'hej bob', c.random).wire, 'hej bob');
       // Carol (a valid team member, e.g. picked by a malicious server) cannot take over.
-      const byCarol = createHandshake({ context: ctx, responder: carol.identity, random: c.random });
+      const byCarol = createHandshake({ context: ctx, responder: carol.identity, inbox, random: c.random });
       assertCode(() => completeHandshake(clonePending(req.pending), byCarol.wire, { anchor: c.pki.anchor, now: NOW }), CryptoErrorCode.UntrustedKey, 'unannounced responder');
       assertCode(() => openTransferHandoff(t.handoff, { cert: carol.identity.cert, boxKeyPair: carol.boxKeyPair }, { anchor: c.pki.anchor, now: NOW }), CryptoErrorCode.Tampered, 'handoff sealed to bob opened by carol');
       // A handoff forged by the server (its own signing key behind alice's certificate).

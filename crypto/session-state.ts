@@ -1,6 +1,6 @@
 // Versioned binary serialisation of SessionState, and an encrypted snapshot for a console tab's local copy.
 import { WireType } from './certs.js';
-import { PROTOCOL_VERSION, Reader, Writer, readHeader, type ConversationId } from './encoding.js';
+import { HANDSHAKE_VERSION, PROTOCOL_VERSION, Reader, Writer, readHeader, v2, type ConversationId } from './encoding.js';
 import { CryptoErrorCode, fail } from './errors.js';
 import { systemRandom, type Random } from './random.js';
 import type { PendingVisitor } from './intake.js';
@@ -113,32 +113,35 @@ export function openStateSnapshot(localKey: Uint8Array, wire: Uint8Array): Sessi
 /**
  * Serialises a visitor's pending handshake (between intake / session request and the responder's
  * handshake), for the tab's own sessionStorage so a reload does not lose it. Contains the visitor's
- * ephemeral secret key: never store it beyond the tab. Wire: u8 version ‖ u8 0x71 ‖ bytes(labelled "pending-visitor" …).
+ * ephemeral secret key: never store it beyond the tab. Wire: u8 version (2) ‖ u8 0x71 ‖
+ * bytes(labelled "utvag/v2/pending-visitor" …), v2 because it carries the team inbox public key.
  */
 export function serializePendingVisitor(p: PendingVisitor): Uint8Array {
-  const body = Writer.labelled('pending-visitor')
+  const body = Writer.labelled(v2('pending-visitor'))
     .fixed(p.conversationId, 16)
     .string(p.team)
     .u32(p.epoch)
+    .fixed(p.teamInboxPublicKey, 32)
     .u32(p.sessionNumber)
     .fixed(p.visitorKeyPair.publicKey, 32)
     .fixed(p.visitorKeyPair.secretKey, 32)
     .fixed(p.binding, 32);
   optionalKey(body, p.psk);
   optionalKey(body, p.expectedResponderCertHash);
-  return new Writer().u8(PROTOCOL_VERSION).u8(WireType.PendingVisitor).bytes(body.finish()).finish();
+  return new Writer().u8(HANDSHAKE_VERSION).u8(WireType.PendingVisitor).bytes(body.finish()).finish();
 }
 
 /** Parses serializePendingVisitor() output; Malformed / UnsupportedVersion otherwise. */
 export function deserializePendingVisitor(bytes: Uint8Array): PendingVisitor {
   const outer = new Reader(bytes);
-  readHeader(outer, WireType.PendingVisitor, 'pending visitor');
+  readHeader(outer, WireType.PendingVisitor, 'pending visitor', HANDSHAKE_VERSION);
   const r = new Reader(outer.bytes());
   outer.end();
-  r.expectLabel('pending-visitor');
+  r.expectLabel(v2('pending-visitor'));
   const conversationId = r.fixed(16) as ConversationId;
   const team = r.string(256);
   const epoch = r.u32();
+  const teamInboxPublicKey = r.fixed(32) as X25519PublicKey;
   const sessionNumber = r.u32();
   const visitorKeyPair = { publicKey: r.fixed(32) as X25519PublicKey, secretKey: r.fixed(32) as X25519SecretKey };
   const binding = r.fixed(32);
@@ -149,7 +152,7 @@ export function deserializePendingVisitor(bytes: Uint8Array): PendingVisitor {
   const psk = key();
   const expectedResponderCertHash = key();
   r.end();
-  return { conversationId, team, epoch, sessionNumber, visitorKeyPair, binding, psk, expectedResponderCertHash };
+  return { conversationId, team, epoch, teamInboxPublicKey, sessionNumber, visitorKeyPair, binding, psk, expectedResponderCertHash };
 }
 
 function localSecretAd(purpose: string): Uint8Array {

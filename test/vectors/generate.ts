@@ -85,9 +85,16 @@ export async function generateVectors(): Promise<Vectors> {
   v.callback = { wire: hex(callback.wire), conversationId: hex(callback.conversationId) };
   const resume = generateResumeCode(random);
   const blob = sealResumeBlob(resume.keys.blobKey, { conversationId: c.visitor.conversationId, team: 'chat', lastSessionNumber: 1, data: new Uint8Array([9]) }, random);
-  const request = createSessionRequest({ mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', sessionNumber: 2, psk: resume.keys.psk, random });
-  const ctx = openSessionRequest(request.wire, { mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', lastSessionNumber: 1, psk: resume.keys.psk });
-  const resumed = createHandshake({ context: ctx, responder: c.alice.identity, random });
+  const request = createSessionRequest({ mode: 'resume', conversationId: c.visitor.conversationId, team: 'chat', teamCert: c.team.cert, sessionNumber: 2, psk: resume.keys.psk, random });
+  const { context, inbox } = openSessionRequest(request.wire, {
+    mode: 'resume',
+    conversationId: c.visitor.conversationId,
+    team: 'chat',
+    lastSessionNumber: 1,
+    psk: resume.keys.psk,
+    inboxKeyOf: () => c.team.inbox,
+  });
+  const resumed = createHandshake({ context, responder: c.alice.identity, inbox, random });
   v.resume = {
     code: resume.code,
     lookupId: hex(resume.keys.lookupId),

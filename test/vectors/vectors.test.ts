@@ -37,8 +37,18 @@ describe('known-answer vectors (test/vectors/vectors.json)', () => {
     expect(intake.intakeHash).toEqual(h('intake', 'intakeHash'));
     expect(openCallbackRequest(h('callback', 'wire'), inbox).callback.verificationWord).toBe('lingon');
     const visitorKeyPair = boxKeyPairFromSecret(h('intake', 'visitorSecretKey') as X25519SecretKey);
+    // v2: T binds the team inbox key the visitor used, so the stored handshake completes only against it.
+    const otherInbox = boxKeyPairFromSecret(h('intake', 'visitorSecretKey') as X25519SecretKey).publicKey;
+    expect(() =>
+      completeHandshake(
+        { conversationId: intake.conversationId, team: 'chat', epoch: intake.epoch, teamInboxPublicKey: otherInbox, sessionNumber: 1, visitorKeyPair: boxKeyPairFromSecret(h('intake', 'visitorSecretKey') as X25519SecretKey), binding: intake.intakeHash, psk: null, expectedResponderCertHash: null },
+        h('handshake', 'wire'),
+        { anchor, now },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'BadSignature' }));
+    expect(h('handshake', 'wire')[0]).toBe(2);
     const visitor = completeHandshake(
-      { conversationId: intake.conversationId, team: 'chat', epoch: intake.epoch, sessionNumber: 1, visitorKeyPair, binding: intake.intakeHash, psk: null, expectedResponderCertHash: null },
+      { conversationId: intake.conversationId, team: 'chat', epoch: intake.epoch, teamInboxPublicKey: teamCert.boxPublicKey, sessionNumber: 1, visitorKeyPair, binding: intake.intakeHash, psk: null, expectedResponderCertHash: null },
       h('handshake', 'wire'),
       { anchor, now },
     );

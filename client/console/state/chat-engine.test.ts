@@ -93,7 +93,7 @@ async function world() {
         session = out.state;
         if (out.content.type === 'text') received.push(out.content.text);
         if (out.content.type === 'transfer') {
-          const req = createSessionRequest({ mode: 'transfer', conversationId: session.conversationId, team: 'unga', sessionNumber: out.content.nextSessionNumber, psk: out.content.transferKey, expectedResponderCertHash: out.content.nextCertHash.some((b) => b !== 0) ? out.content.nextCertHash : null });
+          const req = createSessionRequest({ mode: 'transfer', conversationId: session.conversationId, team: 'unga', teamCert: team.cert, sessionNumber: out.content.nextSessionNumber, psk: out.content.transferKey, expectedResponderCertHash: out.content.nextCertHash.some((b) => b !== 0) ? out.content.nextCertHash : null });
           // An all-zero hash: a transfer to a team, any certified member the handoff was sealed to may answer.
           visitorPending = req.pending;
           session = null;
@@ -108,7 +108,7 @@ async function world() {
     session = out.state;
     append('visitor', { cid: `v-${n}`, kind: 'message', body: toBase64url(out.wire) });
   };
-  return { pki, alice, bob, carol, log, id, engine, visitorSync, visitorSend, received, get session() {
+  return { pki, team, alice, bob, carol, log, id, engine, visitorSync, visitorSend, received, get session() {
     return session;
   }, setPending: (p: PendingVisitor) => {
     visitorPending = p;
@@ -139,7 +139,7 @@ describe('chat engine', () => {
     a.e.handedOver();
     w.visitorSync(); // the visitor answers with a session request
     expect(w.session).toBeNull();
-    const b = w.engine(w.bob, false);
+    const b = w.engine(w.bob, true);
     await b.sync();
     expect(b.e.phase).toBe('open');
     w.visitorSync();
@@ -153,7 +153,7 @@ describe('chat engine', () => {
     expect(a.e.phase).toBe('transferred');
 
     // A colleague the handoff was not sealed to cannot take over.
-    const c = w.engine(w.carol, false);
+    const c = w.engine(w.carol, true);
     await c.sync();
     expect(c.e.phase).toBe('lost');
 
@@ -168,13 +168,13 @@ describe('chat engine', () => {
     expect(snap).not.toBeNull();
     expect(pskSnap).not.toBeNull();
     expect(() => openLocalSecret(b.keys.snapshotKey, resumePskPurpose('another-conversation'), fromBase64url(pskSnap!))).toThrow();
-    const b2 = w.engine(w.bob, false, {
+    const b2 = w.engine(w.bob, true, {
       keys: b.keys,
       state: openStateSnapshot(b.keys.snapshotKey, fromBase64url(snap!)),
       psk: openLocalSecret(b.keys.snapshotKey, resumePskPurpose(w.id), fromBase64url(pskSnap!)),
       seen: b.seen(),
     });
-    const resumed = createSessionRequest({ mode: 'resume', conversationId: w.session!.conversationId, team: 'unga', sessionNumber: w.session!.sessionNumber + 1, psk });
+    const resumed = createSessionRequest({ mode: 'resume', conversationId: w.session!.conversationId, team: 'unga', teamCert: w.team.cert, sessionNumber: w.session!.sessionNumber + 1, psk });
     w.setPending(resumed.pending);
     w.log.push({ cid: 'resume', kind: 'resume', body: toBase64url(resumed.wire), id: '9999-0', from: 'visitor', session: 0 });
     await b2.sync();
@@ -193,11 +193,28 @@ describe('chat engine', () => {
     const transfers = w.log.filter((e) => e.from === 'responder' && e.kind === 'transfer');
     expect(transfers).toHaveLength(2);
     w.visitorSync();
-    const c = w.engine(w.carol, false);
+    const c = w.engine(w.carol, true);
     await c.sync();
     w.visitorSync();
     expect(c.e.phase).toBe('open');
     expect(w.session?.responder.id).toBe('carol');
     expect(fromBase64url(transfers[0]!.body)).not.toEqual(fromBase64url(transfers[1]!.body));
+  });
+
+  it('v2: a transfer to a certified colleague who does not hold the team inbox key does not complete', async () => {
+    const w = await world();
+    const a = w.engine(w.alice, true);
+    await a.sync();
+    w.visitorSync();
+    await a.e.announceTransfer([w.bob.identity.cert]);
+    a.e.handedOver();
+    w.visitorSync();
+    // Bob has the handoff (sealed to his certificate) but no inbox key of the epoch the visitor named.
+    const b = w.engine(w.bob, false);
+    await b.sync();
+    expect(b.e.phase).toBe('awaiting-visitor');
+    expect(w.log.filter((e) => e.kind === 'handshake')).toHaveLength(1);
+    w.visitorSync();
+    expect(w.session).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ import {
   type OpenedIntake,
   type SessionContent,
   type SessionState,
+  type TeamInboxKey,
   type TransferHandoff,
   type VerifiedResponderCert,
 } from '../../../crypto/console.js';
@@ -89,8 +90,11 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
     return busy;
   };
 
-  async function answerIntake(opened: OpenedIntake): Promise<void> {
-    const { wire, state: next } = acceptIntake(opened, deps.keys.identity);
+  /** The team inbox key of this conversation's team at `epoch` (v2 handshakes mix it in), or null. */
+  const inboxKeyOf = (epoch: number) => deps.keys.inbox.get(`${deps.team}:${epoch}`) ?? null;
+
+  async function answerIntake(opened: OpenedIntake, inbox: TeamInboxKey): Promise<void> {
+    const { wire, state: next } = acceptIntake(opened, deps.keys.identity, inbox);
     await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
     established(next);
   }
@@ -108,7 +112,7 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
         for (const key of inbox.values()) {
           if (key.cert.team !== deps.team) continue;
           try {
-            await answerIntake(openIntake(envelope, key));
+            await answerIntake(openIntake(envelope, key), key);
             return;
           } catch (error) {
             if (!isCryptoError(error)) throw error;
@@ -124,14 +128,15 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
   async function onVisitorRequest(entry: LogEntry): Promise<void> {
     if (handoff === null || state !== null) return;
     try {
-      const context = openSessionRequest(fromBase64url(entry.body), {
+      const { context, inbox } = openSessionRequest(fromBase64url(entry.body), {
         mode: 'transfer',
         conversationId: handoff.conversationId,
         team: handoff.team,
         lastSessionNumber: handoff.sessionNumber - 1,
         psk: handoff.transferKey,
+        inboxKeyOf: (epoch) => deps.keys.inbox.get(`${handoff?.team}:${epoch}`) ?? null,
       });
-      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity });
+      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity, inbox });
       await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
       handoff = null;
       established(next);
@@ -144,14 +149,15 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
   async function onResumeRequest(entry: LogEntry): Promise<void> {
     if (resumePsk === null) return;
     try {
-      const context = openSessionRequest(fromBase64url(entry.body), {
+      const { context, inbox } = openSessionRequest(fromBase64url(entry.body), {
         mode: 'resume',
         conversationId: conversationIdFromString(deps.id),
         team: deps.team,
         lastSessionNumber: lastSession,
         psk: resumePsk,
+        inboxKeyOf,
       });
-      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity });
+      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity, inbox });
       await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
       established(next);
     } catch (error) {

@@ -130,11 +130,12 @@ export async function resumeConversation(deps: ConversationDeps, code: string) {
     messages: Array<{ from: 'me' | 'them'; text: string }>;
     consent: { id: string; expiresAt: number } | null;
   };
-  const { anchor } = await verifiedTeam(deps, blob.team);
+  const { anchor, teamCert } = await verifiedTeam(deps, blob.team);
   const { wire, pending } = c.createSessionRequest({
     mode: 'resume',
     conversationId: blob.conversationId,
     team: blob.team,
+    teamCert,
     sessionNumber: blob.lastSessionNumber + 1,
     psk: keys.psk,
   });
@@ -285,19 +286,28 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
     }
   };
 
-  const onTransfer = (content: { nextCertHash: Uint8Array; nextSessionNumber: number; transferKey: Uint8Array }) => {
+  const onTransfer = async (content: { nextCertHash: Uint8Array; nextSessionNumber: number; transferKey: Uint8Array }) => {
+    session = null;
+    view.set({ phase: 'waiting', responder: null, safetyCode: null });
+    // The next session mixes in the team's current inbox key, verified against the pinned root.
+    let teamCert: Awaited<ReturnType<typeof verifiedTeam>>['teamCert'];
+    try {
+      teamCert = (await verifiedTeam(deps, input.team)).teamCert;
+    } catch {
+      view.set({ cryptoWarning: true });
+      return;
+    }
     const request = c.createSessionRequest({
       mode: 'transfer',
       conversationId: c.conversationIdFromString(input.id),
       team: input.team,
+      teamCert,
       sessionNumber: content.nextSessionNumber,
       psk: content.transferKey,
       // An all-zero hash announces a transfer to a team: any certified member of it may answer.
       expectedResponderCertHash: content.nextCertHash.every((b) => b === 0) ? null : content.nextCertHash,
     });
     pending = request.pending;
-    session = null;
-    view.set({ phase: 'waiting', responder: null, safetyCode: null });
     sendEnvelope({ cid: randomId(c), kind: 'transfer', body: c.toBase64url(request.wire) });
   };
 
@@ -330,7 +340,7 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
       } else if (content.type === 'close') {
         view.set({ phase: 'closed', closedBy: 'peer', truncated: content.missing > 0 });
       } else if (content.type === 'transfer') {
-        onTransfer(content);
+        void onTransfer(content);
       }
     } catch {
       // Replays, other sessions' messages and tampered envelopes are dropped; the state is unchanged.

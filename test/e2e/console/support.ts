@@ -108,6 +108,7 @@ export async function openVisitor(server: E2eServer, input: { category: Category
             mode: 'transfer',
             conversationId: session.conversationId,
             team: session.team,
+            teamCert: (await verifiedTeamCert(server, session.team)).teamCert,
             sessionNumber: content.nextSessionNumber,
             psk: content.transferKey,
             expectedResponderCertHash: pinned,

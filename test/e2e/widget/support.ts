@@ -120,18 +120,27 @@ export async function createResponder(server: E2eServer) {
     },
     /** Claims the conversation, answers with the handshake, and returns a chat handle. */
     async take(item: QueueItem) {
+      const wire = fromBase64url(item.intake?.body ?? '');
       const intake = this.openIntake(item);
       await api.claim(item.id);
-      const accepted = acceptIntake(intake, identity);
+      const accepted = acceptIntake(intake, identity, inboxFor(wire));
       await api.post(item.id, { cid: cid(), kind: 'handshake', body: toBase64url(accepted.wire) });
-      return createResponderChat(api, identity, item.id, intake.team, accepted.state, intake.text);
+      return createResponderChat(api, identity, inbox, item.id, intake.team, accepted.state, intake.text);
     },
   };
 }
 
 export type Responder = Awaited<ReturnType<typeof createResponder>>;
 
-function createResponderChat(api: ReturnType<typeof createResponderApi>, identity: ResponderIdentity, id: string, team: string, first: SessionState, intakeText: string) {
+function createResponderChat(
+  api: ReturnType<typeof createResponderApi>,
+  identity: ResponderIdentity,
+  inbox: ReadonlyMap<string, TeamInboxKey>,
+  id: string,
+  team: string,
+  first: SessionState,
+  intakeText: string,
+) {
   let state = first;
   let after: string | null = null;
   let psk: Uint8Array | null = null;
@@ -188,14 +197,15 @@ function createResponderChat(api: ReturnType<typeof createResponderApi>, identit
         return pending.shift() ?? null;
       });
       if (psk === null) throw new Error('no psk');
-      const context = openSessionRequest(fromBase64url(request.body), {
+      const { context, inbox: key } = openSessionRequest(fromBase64url(request.body), {
         mode: 'resume',
         conversationId: state.conversationId,
         team,
         lastSessionNumber: state.sessionNumber,
         psk,
+        inboxKeyOf: (epoch) => inbox.get(`${team}:${epoch}`) ?? null,
       });
-      const hs = createHandshake({ context, responder: identity });
+      const hs = createHandshake({ context, responder: identity, inbox: key });
       state = hs.state;
       await api.post(id, { cid: cid(), kind: 'handshake', body: toBase64url(hs.wire) });
     },
