@@ -1,6 +1,7 @@
 // Utväg's durable relay against two bare relays measured in the same run: the raw `ws` floor and a
 // socket.io relay. Each server in its own process, the generator in another; CPU from /proc for
 // exactly the measured window; three repetitions, median reported.
+import { LIMITS_OFF } from './limits-off.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,8 +62,7 @@ export async function spawnUtvag(
       LOG_LEVEL: 'warn',
       METRICS_PORT: '0',
       POW_DIFFICULTY: '8',
-      RATE_OPEN_PER_HOUR: '1000000',
-      RATE_REQUESTS_PER_MINUTE: '10000000',
+      ...LIMITS_OFF,
       MAX_LOG_ENTRIES: '1000000',
     },
     // The first instance on a Redis seeds the demo and prints its password; a peer just starts.

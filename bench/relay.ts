@@ -1,6 +1,7 @@
 // Relay benchmark: the built server in its own process (in-memory store, then Redis), N conversations
 // each with a visitor and a responder socket, an open-loop message rate in both directions; measures
 // end-to-end latency, exactly-once delivery, and CPU per message of the server and of redis-server.
+import { LIMITS_OFF } from './limits-off.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
@@ -35,7 +36,7 @@ async function startServerProcess(env: Record<string, string>): Promise<{ child:
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'warn', DEMO: 'true', POW_DIFFICULTY: '8', RATE_OPEN_PER_HOUR: '1000000', RATE_REQUESTS_PER_MINUTE: '10000000', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'warn', DEMO: 'true', POW_DIFFICULTY: '8', ...LIMITS_OFF, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -177,7 +177,7 @@ export function createApp(deps: AppDeps) {
   // WebSocket endpoint (@hono/node-ws): the route authenticates the upgrade request; a socket then
   // holds only its Connection and the `ws` socket, whose writes are batched per event-loop turn.
   const sockets = new Set<{ close(code?: number, reason?: string): void }>();
-  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws') };
+  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget };
   app.get(
     '/api/v1/ws',
     async (c, next) => {

@@ -50,6 +50,9 @@ export const ConfigSchema = z.object({
   MAX_LOG_ENTRIES: int(10, 1_000_000).default(5000).describe('Messages one conversation may hold'),
   RATE_OPEN_PER_HOUR: int(1, 1_000_000).default(20).describe('Conversations one client (salted, rotating IP hash) may open per hour'),
   RATE_REQUESTS_PER_MINUTE: int(1, 10_000_000).default(600).describe('Requests one client may make per minute'),
+  WS_FRAMES_PER_SECOND: int(1, 10_000).default(20).describe('Frames one WebSocket may send per second on average; past it frames are refused (socket_rate_limited)'),
+  WS_FRAME_BURST: int(1, 100_000).default(40).describe('Frames one WebSocket may send at once after being idle; a socket refused twice this many frames in a row is closed (1013)'),
+  WS_HELLO_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(5).describe('A WebSocket that has not said hello within this many seconds is closed (1008, hello_timeout); nothing but hello is accepted first'),
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30).describe('Responder session idle timeout'),
   PRESENCE_TTL_SECONDS: int(5, 3600).default(45).describe('A responder without heartbeat for this long leaves duty'),
   TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (only behind your own proxy)'),
@@ -91,6 +94,8 @@ export interface Config {
   readonly maxLogEntries: number;
   readonly rateOpenPerHour: number;
   readonly rateRequestsPerMinute: number;
+  /** Frame budget and hello deadline of one WebSocket (server/realtime/budgets.ts). */
+  readonly socketBudget: { readonly framesPerSecond: number; readonly frameBurst: number; readonly helloTimeoutMs: number };
   readonly sessionIdleMs: number;
   readonly presenceTtlMs: number;
   readonly trustProxy: boolean;
@@ -154,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxLogEntries: e.MAX_LOG_ENTRIES,
     rateOpenPerHour: e.RATE_OPEN_PER_HOUR,
     rateRequestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
+    socketBudget: { framesPerSecond: e.WS_FRAMES_PER_SECOND, frameBurst: e.WS_FRAME_BURST, helloTimeoutMs: Math.round(e.WS_HELLO_TIMEOUT_SECONDS * 1000) },
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,

@@ -30,6 +30,12 @@ export const ErrorCode = {
   NoTeam: 'no_team',
   SourceExists: 'source_exists',
   StoreUnavailable: 'store_unavailable',
+  HelloTimeout: 'hello_timeout',
+  SocketRateLimited: 'socket_rate_limited',
+  ConversationRateLimited: 'conversation_rate_limited',
+  ConversationTooLarge: 'conversation_too_large',
+  ServiceBusy: 'service_busy',
+  ConsentLimit: 'consent_limit',
   Internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -62,6 +68,12 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   no_team: 503,
   source_exists: 409,
   store_unavailable: 503,
+  hello_timeout: 408,
+  socket_rate_limited: 429,
+  conversation_rate_limited: 429,
+  conversation_too_large: 409,
+  service_busy: 503,
+  consent_limit: 409,
   internal_error: 500,
 };
 
@@ -93,6 +105,12 @@ const MESSAGES: Record<ErrorCode, string> = {
   no_team: 'No team takes this kind of conversation.',
   source_exists: 'A source with this tag exists already.',
   store_unavailable: 'The service cannot store data right now; try again shortly.',
+  hello_timeout: 'The socket did not say hello in time.',
+  socket_rate_limited: 'Too many frames on this connection; slow down.',
+  conversation_rate_limited: 'This conversation has sent too much in the last hour; wait before sending more.',
+  conversation_too_large: 'The conversation has reached its size limit.',
+  service_busy: 'The service is taking no new conversations right now; try again in a few minutes.',
+  consent_limit: 'This conversation has shared as many identities as allowed.',
   internal_error: 'Something went wrong on our side.',
 };
 

@@ -77,6 +77,7 @@ async function setup(): Promise<Setup> {
     logger: captureLogs().logger('warn'),
     maxBufferedBytes: 1 << 20,
     maxFrameChars: config.maxBodyBytes,
+    budget: config.socketBudget,
   };
   return {
     store,
@@ -314,14 +315,53 @@ describe('websocket connection: authorization', () => {
     expect(msgs(v.fake)).toEqual([]);
   });
 
-  it('refuses anything but hello (and ping) before hello', async () => {
+  // Issue 14 §2: a ping before hello used to be answered, so a socket could stay open for ever
+  // without saying who it is. Now nothing but hello is accepted first.
+  it('refuses anything but hello (ping included) before hello', async () => {
     const t = await setup();
     const a = await t.open();
     const v = t.connect(null);
     await v.frame({ t: 'ping' });
     await v.frame({ t: 'sub', c: a.record.id, after: null });
-    expect(v.fake.frames.map((f) => f.t)).toEqual(['pong', 'error']);
+    expect(v.fake.frames.map((f) => f.t)).toEqual(['error']);
     expect(v.fake.state.closed?.code).toBe(CloseCode.PolicyViolation);
+  });
+
+  it('closes a socket that does not say hello before the deadline (1008, hello_timeout)', async () => {
+    vi.useFakeTimers();
+    try {
+      const t = await setup();
+      const v = t.connect(null);
+      vi.advanceTimersByTime(t.deps.budget!.helloTimeoutMs - 1);
+      expect(v.fake.state.closed).toBeNull();
+      vi.advanceTimersByTime(1);
+      expect(v.fake.state.closed).toEqual({ code: CloseCode.PolicyViolation, reason: 'hello_timeout' });
+      expect(ofType(v.fake, 'error').map((e) => e.code)).toEqual(['hello_timeout']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses frames past the socket budget before handling them, then closes a socket that keeps on', async () => {
+    const t = await setup();
+    const { record, token } = await t.open();
+    let now = 1_000_000;
+    const fake = fakeSocket();
+    const conn = createConnection(fake.socket, null, { ...t.deps, budget: { framesPerSecond: 2, frameBurst: 3, helloTimeoutMs: 5_000 }, now: () => now });
+    await conn.onMessage(JSON.stringify({ t: 'hello', v: 1, c: record.id, token, after: null }));
+    for (let i = 0; i < 4; i += 1) await conn.onMessage(JSON.stringify({ t: 'ping' }));
+    // Burst of 3: hello and two pings handled; the third ping refused (once), nothing more answered.
+    expect(ofType(fake, 'pong')).toHaveLength(2);
+    expect(ofType(fake, 'error').map((e) => e.code)).toEqual(['socket_rate_limited']);
+    now += 1_000; // two tokens back
+    await conn.onMessage(JSON.stringify({ t: 'ping' }));
+    await conn.onMessage(JSON.stringify({ t: 'ping' }));
+    expect(ofType(fake, 'pong')).toHaveLength(4);
+    for (let i = 0; i < 6; i += 1) await conn.onMessage(JSON.stringify({ t: 'ping' }));
+    expect(fake.state.closed).toBeNull();
+    await conn.onMessage(JSON.stringify({ t: 'ping' }));
+    expect(fake.state.closed).toEqual({ code: CloseCode.TryAgainLater, reason: 'socket_rate_limited' });
+    expect(ofType(fake, 'pong')).toHaveLength(4);
   });
 
   it('keeps a visitor to its own conversation: sub and send to another are forbidden', async () => {

@@ -5,6 +5,7 @@ import { ApiError, ErrorCode, isApiError, toApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { ConversationEvent, ConversationId, ConversationRecord, MessageId, ResponderRecord, PubSub } from '../store/ports.js';
+import { DEFAULT_SOCKET_BUDGET, SocketFrameBudget, type SocketBudgetPolicy } from './budgets.js';
 import type { Hub } from './hub.js';
 import { isAfter } from './message-order.js';
 import { ClientFrame, CloseCode, fastSendFrame, type ServerFrame } from './protocol.js';
@@ -28,6 +29,10 @@ export interface ConnectionDeps {
   readonly maxFrameChars: number;
   /** Told the code of every error frame sent (metrics); default: nothing. */
   readonly onErrorFrame?: (code: string) => void;
+  /** Frame rate and hello deadline of one socket (budgets.ts); default DEFAULT_SOCKET_BUDGET. */
+  readonly budget?: SocketBudgetPolicy;
+  /** Milliseconds since the epoch (the budgets' clock); default Date.now. */
+  readonly now?: () => number;
 }
 
 interface Subscription {
@@ -105,7 +110,10 @@ class SocketConnection implements Connection {
   private visitorConversation: ConversationId | null = null;
   private visitorToken = '';
   private helloDone = false;
+  private helloSeen = false;
   private closed = false;
+  private readonly frameBudget: SocketFrameBudget;
+  private helloTimer: ReturnType<typeof setTimeout> | null;
   private lastTyping = 0;
   // Frames of one socket are handled one after another, in arrival order: a send right behind the
   // hello must find the hello done, and pipelined sends are stored in the order they were sent.
@@ -115,15 +123,42 @@ class SocketConnection implements Connection {
     private readonly socket: Socket,
     private readonly responder: ResponderRecord | null,
     private readonly deps: ConnectionDeps,
-  ) {}
+  ) {
+    const budget = deps.budget ?? DEFAULT_SOCKET_BUDGET;
+    this.frameBudget = new SocketFrameBudget(budget, deps.now ?? Date.now);
+    // A socket that never says hello must not hold a connection (and a place in memory) for ever.
+    this.helloTimer = setTimeout(() => this.helloTimedOut(), budget.helloTimeoutMs);
+    this.helloTimer.unref?.();
+  }
+
+  private helloTimedOut() {
+    this.helloTimer = null;
+    if (this.helloSeen || this.closed) return;
+    this.send({ t: 'error', code: ErrorCode.HelloTimeout, message: 'Say hello first.' });
+    this.closed = true;
+    this.socket.close(CloseCode.PolicyViolation, ErrorCode.HelloTimeout);
+  }
 
   onMessage(text: string): Promise<void> {
+    // The budget is spent on arrival, before the frame is parsed or queued.
+    const verdict = this.frameBudget.onFrame();
+    if (verdict !== 'ok') return this.overBudget(verdict);
     const run = this.queue.then(() => this.onFrame(text));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  /** A frame past the socket's rate: answered once, then dropped; a socket that keeps on is closed (1013: reconnect slower). */
+  private async overBudget(verdict: 'refuse' | 'drop' | 'close') {
+    if (verdict === 'refuse') this.send({ t: 'error', code: ErrorCode.SocketRateLimited, message: 'Too many frames; slow down.' });
+    if (verdict !== 'close' || this.closed) return;
+    this.closed = true;
+    this.socket.close(CloseCode.TryAgainLater, ErrorCode.SocketRateLimited);
+    await this.stopAll();
+  }
+
   async onClose(): Promise<void> {
+    if (this.helloTimer !== null) clearTimeout(this.helloTimer);
     this.closed = true;
     await this.stopAll();
   }
@@ -313,9 +348,12 @@ class SocketConnection implements Connection {
   }
 
   private async handle(frame: ClientFrame) {
-    if (frame.t === 'ping') return this.send({ t: 'pong' });
     if (!this.helloDone) {
+      // Nothing but hello first (not even ping): an unauthenticated socket gets no service.
       if (frame.t !== 'hello') throw new ApiError(ErrorCode.Unauthorized, 'Say hello first.');
+      this.helloSeen = true;
+      if (this.helloTimer !== null) clearTimeout(this.helloTimer);
+      this.helloTimer = null;
       if (this.responder === null) {
         if (frame.c === undefined || frame.token === undefined) throw new ApiError(ErrorCode.Unauthorized);
         await this.deps.conversations.asVisitor(frame.c as ConversationId, frame.token);
@@ -328,6 +366,8 @@ class SocketConnection implements Connection {
       return;
     }
     switch (frame.t) {
+      case 'ping':
+        return this.send({ t: 'pong' });
       case 'hello':
         throw new ApiError(ErrorCode.InvalidRequest, 'Already authenticated.');
       case 'sub':

@@ -15,7 +15,7 @@ import { createCookieJar, createResponderApi, createVisitorApi, type Envelope, t
 import { loadSodium } from '../../crypto/sodium.js';
 import type { ConversationId, Store } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
-import { fakeCipher, newCid, seedResponder, seedTeams, solvePow } from '../support/harness.js';
+import { fakeCipher, newCid, seedResponder, seedTeams, solvePow, TEST_ENV } from '../support/harness.js';
 import { connectWs, WsFrameError, type WsClient } from '../support/ws-client.js';
 import { DEPLOY_DIR, labelValues, sample, startDeployRedis, type DeployRedis } from './deploy-redis.js';
 import { freePorts } from '../support/free-port.js';
@@ -87,11 +87,8 @@ describe('production topology: Caddy → two instances → Redis (AOF)', () => {
         METRICS_HOST: '127.0.0.1',
         METRICS_PORT: String(metricsPort),
         SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
-        LOG_LEVEL: 'info',
-        DEMO: 'false',
-        POW_DIFFICULTY: '4',
-        RATE_OPEN_PER_HOUR: '100000',
-        RATE_REQUESTS_PER_MINUTE: '1000000',
+        // The test configuration (info logs, no demo, easy proof of work, abuse budgets lifted).
+        ...TEST_ENV,
         STATIC_DIR: 'dist/public',
       },
     });

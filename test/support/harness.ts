@@ -18,6 +18,9 @@ export const TEST_ENV: Record<string, string> = {
   POW_DIFFICULTY: '4',
   RATE_OPEN_PER_HOUR: '100000',
   RATE_REQUESTS_PER_MINUTE: '1000000',
+  // The abuse budgets are out of the way of functional tests; test/security/abuse-limits plays them.
+  WS_FRAMES_PER_SECOND: '10000',
+  WS_FRAME_BURST: '100000',
   LOG_LEVEL: 'info',
   DEMO: 'false',
 };

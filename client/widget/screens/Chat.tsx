@@ -196,6 +196,7 @@ export function Chat(props: { app: App; conversation: Conversation }) {
         </form>
       ) : null}
       <ErrorNote text={actionError} />
+      <ErrorNote text={v.sendError === null ? null : errorText(m, v.sendError)} />
       {v.safetyCode !== null && showCode ? <p class="panel code">{fill(m.safetyCodeText, { code: v.safetyCode })}</p> : null}
       {v.resumeCode !== null ? (
         <section class="panel" aria-labelledby="resume-h">

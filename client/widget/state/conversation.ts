@@ -39,6 +39,8 @@ export interface ConversationView {
   readonly closedBy: 'self' | 'peer' | null;
   readonly truncated: boolean;
   readonly resumed: boolean;
+  /** Code of the last error the server answered a send with (a budget hit, the chat gone…); null after the next ack. */
+  readonly sendError: string | null;
 }
 
 export interface ConversationDeps {
@@ -198,6 +200,7 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
     closedBy: null,
     truncated: false,
     resumed: input.resumed ?? false,
+    sendError: null,
   });
 
   let session: SessionState | null = null;
@@ -354,9 +357,11 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
       case 'ack':
         outbox.delete(frame.cid);
         setMessage(frame.cid, 'sent');
+        if (view.get().sendError !== null) view.set({ sendError: null });
         return;
       case 'error':
         if (frame.cid !== undefined && outbox.has(frame.cid)) setMessage(frame.cid, 'failed');
+        view.set({ sendError: frame.code });
         return;
       case 'typing':
         if (frame.from !== 'responder') return;

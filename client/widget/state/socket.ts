@@ -66,7 +66,8 @@ export function connectVisitorSocket(options: VisitorSocketOptions): VisitorSock
       if (socket !== ws) return;
       ready = false;
       socket = null;
-      if (stopped || event.code === 1008) return;
+      // 1008 ends for good (refused hello), except a missed hello deadline (slow network): try again.
+      if (stopped || (event.code === 1008 && event.reason !== 'hello_timeout')) return;
       options.onDown();
       timer = setTimeout(open, BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
       attempt += 1;
