@@ -279,6 +279,8 @@ export function createApp(deps: AppDeps) {
     return c.json(errorBody(ErrorCode.Internal), 500);
   });
 
+  answerHeadAsGet(app);
+
   return {
     app,
     injectWebSocket: nodeWs.injectWebSocket,
@@ -303,6 +305,23 @@ function readPage(path: string, rootPublicKey: string | null): string | null {
   const html = readFileSync(path, 'utf8');
   if (rootPublicKey === null) return html;
   return html.replace('</head>', `<meta name="utvag-root-key" content="${rootPublicKey}" />\n  </head>`);
+}
+
+/**
+ * HEAD runs as GET and answers GET's status and headers without the body. (Hono's own HEAD copies
+ * the response through @hono/node-server's lightweight Response, which drops the headers middleware
+ * set: the security headers.)
+ */
+function answerHeadAsGet(app: { fetch: (request: Request, ...rest: never[]) => Response | Promise<Response> }): void {
+  const dispatch = app.fetch;
+  app.fetch = async (request, ...rest) => {
+    if (request.method !== 'HEAD') return dispatch(request, ...rest);
+    const response = await dispatch(new Request(request, { method: 'GET' }), ...rest);
+    // Headers first: reading the body of a lightweight Response rebuilds it from its original init.
+    const head = new Response(null, { status: response.status, headers: new Headers(response.headers) });
+    await response.body?.cancel().catch(() => undefined);
+    return head;
+  };
 }
 
 function fromHttpException(error: unknown): ApiError | null {

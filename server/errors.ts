@@ -40,7 +40,12 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+/**
+ * The HTTP status of every code (test/http/error-status.test.ts walks it). 503 only for a store
+ * that is briefly away (load balancers read it as "this instance is sick"), 500 only for a bug;
+ * everything the client can change or wait out is a 4xx. A new code needs a row here and there.
+ */
+export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_request: 400,
   invalid_json: 400,
   body_too_large: 413,
@@ -65,7 +70,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   conversation_full: 409,
   already_claimed: 409,
   not_assignee: 403,
-  no_team: 503,
+  no_team: 409,
   source_exists: 409,
   store_unavailable: 503,
   hello_timeout: 408,
@@ -125,7 +130,7 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = STATUS[code];
+    this.status = ERROR_STATUS[code];
   }
 }
 

@@ -49,7 +49,7 @@ export function registerDirectoryRoutes(app: App, deps: { directory: Directory }
       const { team } = c.req.valid('param');
       const bundle = await org();
       const key = await directory.currentTeamKey(team as TeamId);
-      if (key === null) throw new ApiError(ErrorCode.NoTeam, 'This team has no inbox key.');
+      if (key === null) throw new ApiError(ErrorCode.NotFound, 'No such team, or it has no inbox key.');
       c.header('Cache-Control', 'no-store');
       return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, team, epoch: key.epoch, teamCert: key.cert }, 200);
     },
