@@ -156,7 +156,16 @@ export interface QueueEntry {
 }
 
 /** Waiting conversations per team, ordered by score ascending (danger first, then oldest). */
+/**
+ * A queue (team queue, a responder's assignments, callback attempts: sorted sets of conversation
+ * ids) expires this long after its last add: longer than a conversation or callback can live idle
+ * (CONVERSATION_TTL_HOURS and CALLBACK_TTL_DAYS are at most 30 days), so no visitor-derived key is
+ * kept for ever (DESIGN invariant 4) while every live entry's queue is still there.
+ */
+export const QUEUE_TTL_MS = 31 * 86_400_000;
+
 export interface QueueStore {
+  /** Adds or rescores an entry; the queue then expires QUEUE_TTL_MS after this add. */
   add(team: TeamId, id: ConversationId, score: number): Promise<void>;
   /** True when it was queued (exactly one of concurrent removals of the same entry gets true). */
   remove(team: TeamId, id: ConversationId): Promise<boolean>;

@@ -1,6 +1,7 @@
 // Invariants 3 and 4 against a real Redis: after a whole conversation, no key or value holds the
 // visitor's address, user agent, token, or a responder's cookie or CSRF token; every visitor key has
-// a TTL; and no log line holds an address, user agent, token or conversation id.
+// a TTL (queues of conversation ids too: a responder's own queue:{~<responder>} once never
+// expired); and no log line holds an address, user agent, token or conversation id.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
@@ -157,6 +158,9 @@ describe('what the store and the logs keep of a visitor', () => {
     await responderApi.close(c, 'helped');
     await visitor.waitFor((f) => f.t === 'state' && f.status === 'closed', 'closed state', undefined, 0);
     expect((await visitorApi.get(c, opened.token)).status).toBe('closed');
+    // A second conversation stays with anna: her own queue of assignments (queue:{~anna}) holds its id.
+    const second = await visitorApi.open({ category: 'chat', language: 'sv', intake: { cid: newCid(), kind: 'intake', body: fakeCipher(96) } }, solvePow);
+    await responderApi.claim(second.id);
 
     const dump = await dumpRedis(redis);
     const everything = dump.map((d) => [d.key, ...d.values].join('\n')).join('\n');
@@ -189,7 +193,7 @@ describe('what the store and the logs keep of a visitor', () => {
     expect(elsewhere.map((d) => d.key)).toEqual([]);
 
     // Invariant 4: every visitor datum expires (and so do sessions, presence, single-use markers).
-    const mustExpire = dump.filter((d) => /^[^:]+:(conv|session|presence|once):/.test(d.key));
+    const mustExpire = dump.filter((d) => /^[^:]+:(conv|session|presence|once|queue):/.test(d.key));
     expect(mustExpire.map((d) => d.key)).toEqual(
       expect.arrayContaining([
         `${prefix}:conv:{${c}}`,
@@ -197,13 +201,14 @@ describe('what the store and the logs keep of a visitor', () => {
         `${prefix}:conv:{${c}}:dedupe`,
         `${prefix}:session:{${sha256(cookieValue)}}`,
         `${prefix}:presence:{${anna.id}}`,
+        `${prefix}:queue:{~${anna.id}}`,
       ]),
     );
     expect(mustExpire.some((d) => d.key.startsWith(`${prefix}:once:`))).toBe(true);
     expect(mustExpire.filter((d) => !(d.pttl > 0)).map((d) => `${d.key} ${d.pttl}`)).toEqual([]);
-    // Whatever has no TTL is staff data, queues or aggregates: none of it names the conversation.
+    // Whatever has no TTL is staff data or aggregates: none of it names a conversation (queues do, and expire).
     const persistent = dump.filter((d) => d.pttl === -1).map((d) => d.key.slice(prefix.length + 1).replace(/[:{].*$/, ''));
-    expect(new Set(persistent)).toEqual(new Set(persistent.filter((k) => ['responder', 'responder-login', 'team', 'teams', 'duty', 'audit', 'stats', 'queue', 'secret'].includes(k))));
+    expect(new Set(persistent)).toEqual(new Set(persistent.filter((k) => ['responder', 'responder-login', 'team', 'teams', 'duty', 'audit', 'stats', 'secret'].includes(k))));
 
     // The logs: one line per request and nothing identifying.
     const log = captured.lines.join('\n');

@@ -25,6 +25,7 @@ import type {
   Store,
   TeamId,
 } from '../ports.js';
+import { QUEUE_TTL_MS } from '../ports.js';
 import { MemoryDb } from './memory-db.js';
 
 export interface MemoryStoreOptions {
@@ -152,6 +153,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     queues: {
       async add(team, id, score) {
         db.zadd(keys.queue(team), id, score);
+        db.pexpire(keys.queue(team), QUEUE_TTL_MS);
       },
       async remove(team, id) {
         return db.zrem(keys.queue(team), id);

@@ -46,6 +46,7 @@ import type {
   Store,
   TeamRecord,
 } from '../ports.js';
+import { QUEUE_TTL_MS } from '../ports.js';
 import { connectRedis, type Fanout, type PubSubTransport, type RedisAuth, type RedisCommands, type RedisTopology } from './connect.js';
 import { createDurability, NO_DURABILITY, type Durability } from './durability.js';
 import { parseAppendReply, parseClaimReply, parseTransferReply } from './scripts.js';
@@ -349,7 +350,7 @@ function createRedisQueueStore(client: RedisClient, keys: Keys): QueueStore {
   return {
     add: (team, id, score) =>
       guarded('queues.add', async () => {
-        await client.zAdd(keys.queue(team), { score, value: id });
+        await client.multi().zAdd(keys.queue(team), { score, value: id }).pExpire(keys.queue(team), QUEUE_TTL_MS).exec();
       }),
     remove: (team, id) =>
       guarded('queues.remove', async () => (await client.zRem(keys.queue(team), id)) > 0),
