@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps) {
 
   registerHealthRoutes(app, { store, isShuttingDown: () => shuttingDown });
   // Widget: sandboxed-iframe CORS, loader, wait estimate, consent, resume (before the visitor routes: they wrap delete-now).
-  registerWidgetSupportRoutes(app, { store, clock, staticDir: config.staticDir });
+  registerWidgetSupportRoutes(app, { store, clock, staticDir: config.staticDir, quickExitUrl: config.quickExitUrl });
   registerConsentRoutes(app, { store, clock, random });
   registerResumeRoutes(app, { store, config, clock });
   registerDirectoryRoutes(app, { directory });

@@ -57,6 +57,11 @@ export const ConfigSchema = z.object({
   PRESENCE_TTL_SECONDS: int(5, 3600).default(45).describe('A responder without heartbeat for this long leaves duty'),
   TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (only behind your own proxy)'),
   FRAME_ANCESTORS: z.string().default('').describe('Space-separated origins allowed to embed the widget iframe'),
+  QUICK_EXIT_URL: z
+    .string()
+    .regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])[^\s"'<>]*$/, 'an https URL (http only on loopback, for tests)')
+    .default('https://www.smhi.se/')
+    .describe('The neutral site quick exit leaves for (the /exit route redirects there)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
   STATIC_DIR: z.string().default('dist/public').describe('Built clients to serve'),
   ROOT_PUBLIC_KEY: z
@@ -100,6 +105,7 @@ export interface Config {
   readonly presenceTtlMs: number;
   readonly trustProxy: boolean;
   readonly frameAncestors: readonly string[];
+  readonly quickExitUrl: string;
   readonly logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   readonly staticDir: string;
   readonly demo: boolean;
@@ -164,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,
     frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).filter((s) => s !== ''),
+    quickExitUrl: e.QUICK_EXIT_URL,
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,
     demo: e.DEMO ?? redis === null,

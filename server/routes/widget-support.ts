@@ -17,6 +17,8 @@ export interface WidgetSupportDeps {
   readonly clock: Clock;
   /** Directory of the built clients (config.staticDir). */
   readonly staticDir: string;
+  /** Where /exit redirects (config.quickExitUrl). */
+  readonly quickExitUrl: string;
 }
 
 const TeamQuery = z.object({
@@ -119,9 +121,11 @@ export function registerWidgetSupportRoutes(app: App, deps: WidgetSupportDeps): 
     },
   );
 
-  // Quick exit: the page asks the browser to drop anything the service origin stored.
-  app.post('/api/v1/exit', (c) => {
+  // Quick exit: a top-level navigation (the widget's location.replace) that makes the browser drop
+  // everything the service origin stored (storage, service workers, cache; Chromium ignores the header
+  // on a credential-less fetch) and redirects to the neutral site, which replaces the history entry.
+  app.get('/exit', (c) => {
     c.header('Clear-Site-Data', '"cache", "storage"');
-    return c.body(null, 204);
+    return c.redirect(deps.quickExitUrl, 303);
   });
 }

@@ -42,7 +42,7 @@ export interface AppEnvironment {
   readonly sourceLanguage?: Lang | null;
   /** sessionStorage when the page may use it (not in an opaque-origin iframe), else null. */
   readonly storage: Storage | null;
-  /** Where quick exit goes (location.replace). */
+  /** Where quick exit goes from inside a frame (location.replace); at top level the server's /exit redirects. */
   readonly exitUrl: string;
   /** Inside the loader's iframe: quick exit also asks the host page to leave. */
   readonly embedded: boolean;
@@ -250,11 +250,17 @@ export function createApp(env: AppEnvironment) {
         // Nothing stored, or storage refused: nothing to clear.
       }
       store.get().conversation?.stop();
-      // Asks the browser to drop the service origin's storage and cache too (Clear-Site-Data).
-      void win.fetch(`${env.baseUrl}/api/v1/exit`, { method: 'POST', keepalive: true, credentials: 'omit' }).catch(() => undefined);
+      if (!env.embedded) {
+        // A top-level navigation through the server's /exit, whose answer makes the browser drop the
+        // service origin's storage, cache and service workers (Clear-Site-Data, which Chromium
+        // honours on navigations, not on a credential-less fetch) and redirects to the neutral site;
+        // replace() keeps this page out of the history.
+        win.location.replace(`${env.baseUrl}/exit`);
+        return;
+      }
       // The loader's host page leaves too. Its origin is unknown to this opaque-origin frame, hence
       // "*"; the message carries nothing but the request to leave.
-      if (env.embedded) win.parent.postMessage({ type: 'utvag:quick-exit' }, '*');
+      win.parent.postMessage({ type: 'utvag:quick-exit' }, '*');
       win.location.replace(env.exitUrl);
     },
   };

@@ -6,15 +6,19 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
+import { startNeutralSite, type NeutralSite } from '../../support/neutral-site.js';
 import { captureTraffic, createResponder, dumpMemoryStore, forms, marker, waitFor, type Responder } from './support.js';
 
 let browser: Browser;
 let server: E2eServer;
 let responder: Responder;
+let neutral: NeutralSite;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['e2e-poster', 'e2e-reconnect', 'e2e-callback', 'e2e-parent'] })]);
+  // Quick exit leaves through the server's /exit redirect to the configured neutral site (here a local page).
+  neutral = await startNeutralSite();
+  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['e2e-poster', 'e2e-reconnect', 'e2e-callback', 'e2e-parent'], env: { QUICK_EXIT_URL: neutral.url } })]);
   responder = await createResponder(server);
 }, 60_000);
 
@@ -22,6 +26,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.stop();
+  await neutral?.stop();
 });
 
 async function visitorPage(): Promise<{ page: Page; traffic: ReturnType<typeof captureTraffic>; errors: string[] }> {
@@ -33,7 +38,6 @@ async function visitorPage(): Promise<{ page: Page; traffic: ReturnType<typeof c
     if (m.type() === 'error' || /Content Security Policy|Refused/.test(m.text())) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.route('https://www.smhi.se/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Väder</title><h1>Väder</h1>' }));
   return { page, traffic: captureTraffic(page), errors };
 }
 
@@ -207,7 +211,7 @@ describe('visitor widget', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Chat now' }).click();
     await page.keyboard.press('Escape');
-    await page.waitForURL('https://www.smhi.se/');
+    await page.waitForURL(neutral.url);
     await page.goBack();
     expect(page.url()).toBe(`${server.url}/api/v1/status`);
     expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([0, 0]);
@@ -215,6 +219,6 @@ describe('visitor widget', () => {
     // The always-visible button does the same.
     await page.goto(`${server.url}/c/e2e-exit`);
     await page.getByRole('button', { name: /Lämna snabbt|Leave quickly/ }).click();
-    await page.waitForURL('https://www.smhi.se/');
+    await page.waitForURL(neutral.url);
   });
 });
