@@ -33,7 +33,8 @@ export function Home(props: { app: App }) {
         <Availability app={app} status={chat} />
       </div>
       <ClosedNotice status={chat} lang={s.lang} />
-      {nobody ? <Emergency m={m} prominent /> : null}
+      {/* One place whatever the status says: the box never appears late and shifts the choices (CLS). */}
+      <Emergency m={m} prominent={nobody} />
       <h2>{m.chooseHeading}</h2>
       <ul class="choices">
         <li>
@@ -61,7 +62,6 @@ export function Home(props: { app: App }) {
           {m.resumeLink}
         </button>
       </p>
-      {nobody ? null : <Emergency m={m} />}
       <label class="check">
         <input type="checkbox" checked={s.neutral} onChange={(e) => app.setNeutral((e.currentTarget as HTMLInputElement).checked)} />
         {m.neutralTitle}
