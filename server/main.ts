@@ -10,6 +10,7 @@ import { createDirectory } from './directory/directory.js';
 import { enrolDemoResponder, ensureDemoOrg, refreshDemoOrg } from './directory/demo-org.js';
 import { createLogger } from './logger.js';
 import { createMetrics, instrumentStore, startMetricsServer, type MetricsServer } from './metrics/index.js';
+import { startBackgroundJob } from './jobs/background-job.js';
 import { startHousekeeping } from './retention/purge.js';
 import { startServer } from './server.js';
 import { createMemoryStore } from './store/memory/memory-store.js';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     demoLogin = await seedDemo(store, async (password, salt, params) => deriveLoginKeys(password, salt, params), systemRandom);
     if (demoLogin !== null) await enrolDemoResponder(demoDeps, demoLogin.responder, demoLogin.wrapKey);
     await refreshDemoOrg(demoDeps);
-    setInterval(() => void refreshDemoOrg(demoDeps).catch((e: unknown) => logger.error({ err: String(e) }, 'demo refresh failed')), 3_600_000).unref();
+    startBackgroundJob({ name: 'demo refresh', intervalMs: 3_600_000, runAtStart: false, logger, run: () => refreshDemoOrg(demoDeps) });
   }
 
   const server = await startServer({

@@ -4,6 +4,7 @@
 import type { Clock, RandomBytes } from '../clock.js';
 import { createConsentService } from '../consent/consent.js';
 import { stockholmDay } from '../conversations/stockholm-day.js';
+import { startBackgroundJob, type RetryPolicy } from '../jobs/background-job.js';
 import type { Logger } from '../logger.js';
 import { sweepExpiredQueueEntries } from '../stats/conversation-stats.js';
 import { createStatsCounter } from '../stats/counter.js';
@@ -48,17 +49,19 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
   return { auditEntries, statsDays, consents, expiredQueueEntries };
 }
 
-/** Runs housekeeping now and every `intervalMs`; returns a stop function. Failures are logged, never thrown. */
-export function startHousekeeping(deps: HousekeepingDeps & { logger: Logger; intervalMs: number }): () => void {
-  const run = () =>
-    runHousekeeping(deps).then(
-      (result) => {
-        if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'housekeeping');
-      },
-      (error: unknown) => deps.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'housekeeping failed'),
-    );
-  void run();
-  const timer = setInterval(() => void run(), deps.intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+/**
+ * Runs housekeeping now and every `intervalMs`; returns a stop function. Never throws: a store that
+ * is briefly away is retried with backoff and logged at warn, anything else logged at error.
+ */
+export function startHousekeeping(deps: HousekeepingDeps & { logger: Logger; intervalMs: number; retry?: RetryPolicy }): () => void {
+  return startBackgroundJob({
+    name: 'housekeeping',
+    intervalMs: deps.intervalMs,
+    logger: deps.logger,
+    retry: deps.retry,
+    async run() {
+      const result = await runHousekeeping(deps);
+      if (Object.values(result).some((n) => n > 0)) deps.logger.info(result, 'housekeeping');
+    },
+  });
 }
