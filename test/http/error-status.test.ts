@@ -1,6 +1,7 @@
 // Every error code's HTTP status, walked code by code (the table lives in server/errors.ts), and the
 // bug that started it against the real server: an unknown team was 503 `no_team`, which tells a load
-// balancer the instance is sick. 503 is for a store briefly away, 500 for a bug, all else is a 4xx.
+// balancer the instance is sick. 503 is for a store briefly away or an instance shedding load, 500
+// for a bug, all else is a 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS, ErrorCode } from '../../server/errors.js';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.js';
@@ -33,17 +34,24 @@ const AUDITED: Record<ErrorCode, { status: number; why: string }> = {
   not_assignee: { status: 403, why: 'someone else holds the conversation' },
   no_team: { status: 409, why: 'no team takes this category now: the service’s state, not a sick instance' },
   source_exists: { status: 409, why: 'tag taken' },
-  store_unavailable: { status: 503, why: 'the store is briefly away; Retry-After; the only 503' },
+  store_unavailable: { status: 503, why: 'the store is briefly away; Retry-After' },
+  hello_timeout: { status: 408, why: 'the socket sent no hello in time' },
+  socket_rate_limited: { status: 429, why: 'frame budget spent' },
+  conversation_rate_limited: { status: 429, why: 'the conversation’s budget is spent' },
+  conversation_too_large: { status: 409, why: 'conflicts with the conversation’s state (size)' },
+  service_busy: { status: 503, why: 'the instance sheds load; Retry-After; another instance may take it' },
+  consent_limit: { status: 409, why: 'conflicts with the consents already given' },
   internal_error: { status: 500, why: 'a bug; the only 500' },
 };
 
 describe('error codes and their HTTP status', () => {
-  it('walks every code: the table answers the audited status; 503 only for the store, 500 only for a bug', () => {
+  it('walks every code: the table answers the audited status; 503 only for the store or load shedding, 500 only for a bug', () => {
+    const unavailable: string[] = [ErrorCode.StoreUnavailable, ErrorCode.ServiceBusy];
     for (const code of Object.values(ErrorCode)) {
       const audited = (AUDITED as Record<string, { status: number } | undefined>)[code];
       expect({ code, status: ERROR_STATUS[code] }).toEqual({ code, status: audited?.status });
-      if (code !== ErrorCode.StoreUnavailable) expect({ code, status: ERROR_STATUS[code] }).not.toEqual({ code, status: 503 });
-      if (code !== ErrorCode.Internal && code !== ErrorCode.StoreUnavailable) expect({ code, status: ERROR_STATUS[code] < 500 }).toEqual({ code, status: true });
+      if (!unavailable.includes(code)) expect({ code, status: ERROR_STATUS[code] }).not.toEqual({ code, status: 503 });
+      if (code !== ErrorCode.Internal && !unavailable.includes(code)) expect({ code, status: ERROR_STATUS[code] < 500 }).toEqual({ code, status: true });
     }
     expect(Object.keys(AUDITED).sort()).toEqual(Object.values(ErrorCode).sort());
   });
