@@ -46,7 +46,7 @@ export const profileArgs = (): string[] => (process.env.BENCH_CPU_PROF ? ['--cpu
 
 /** One built Utväg process on `redis`; `publicUrl` of another instance makes it a peer behind the same name. */
 export async function spawnUtvag(
-  redis: RedisServer,
+  redis: RedisServer | null,
   options: { readonly nodeArgs?: readonly string[]; readonly publicUrl?: string } = {},
 ): Promise<{ child: ChildProcess; base: string; publicUrl: string; output: () => string }> {
   const port = await freePort();
@@ -57,7 +57,8 @@ export async function spawnUtvag(
     {
       PORT: String(port),
       PUBLIC_URL: publicUrl,
-      REDIS_URL: redis.url,
+      // Without a Redis the server runs on its in-memory store.
+      ...(redis === null ? {} : { REDIS_URL: redis.url }),
       DEMO: 'true',
       LOG_LEVEL: 'warn',
       METRICS_PORT: '0',
@@ -114,14 +115,14 @@ export async function redisPidOf(redis: RedisServer): Promise<number> {
   return Number(/process_id:(\d+)/.exec(await redis.cli('INFO', 'server'))?.[1]);
 }
 
-async function startUtvag(conversations: number, redis: RedisServer): Promise<Target> {
+async function startUtvag(conversations: number, redis: RedisServer | null): Promise<Target> {
   const { child, base, output } = await spawnUtvag(redis);
   const opened = await openConversations(base, conversations, demoLogin(output()));
   return {
-    name: 'Utväg (Redis)',
+    name: redis === null ? UTVAG_MEMORY : UTVAG_REDIS,
     process: child,
     job: { kind: 'utvag', url: `ws://127.0.0.1:${new URL(base).port}/api/v1/ws`, conversations: opened.conversations, cookie: opened.cookie, origin: base },
-    redisPid: await redisPidOf(redis),
+    redisPid: redis === null ? null : await redisPidOf(redis),
     async stop() {
       await stopChild(child);
     },
@@ -138,15 +139,28 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startBaseline(kind: 'raw' | 'socketio', conversations: number): Promise<Target> {
+/** Row names; FLOOR is what every ratio is against. */
+export const FLOOR = 'floor: `ws`, rooms in a Map, the received string forwarded unparsed';
+const PROTOCOL_SHAPED = '`ws` relay, protocol-shaped (parses each frame, ack + rebuilt msg)';
+const SOCKETIO = 'socket.io 4 relay, in memory';
+const UTVAG_REDIS = 'Utväg (Redis store)';
+const UTVAG_MEMORY = 'Utväg (in-memory store)';
+
+const BASELINES = {
+  floor: { name: FLOOR, file: 'bench/baselines/floor-relay.ts', scheme: 'ws' },
+  raw: { name: PROTOCOL_SHAPED, file: 'bench/baselines/raw-ws-relay.ts', scheme: 'ws' },
+  socketio: { name: SOCKETIO, file: 'bench/baselines/socketio-relay.ts', scheme: 'http' },
+} as const;
+
+async function startBaseline(kind: keyof typeof BASELINES, conversations: number): Promise<Target> {
   const port = await freePort();
-  const file = kind === 'raw' ? 'bench/baselines/raw-ws-relay.ts' : 'bench/baselines/socketio-relay.ts';
-  const { child } = await spawnAndWait([...profileArgs(), '--import', 'tsx', file], { PORT: String(port) }, /listening/);
+  const baseline = BASELINES[kind];
+  const { child } = await spawnAndWait([...profileArgs(), '--import', 'tsx', baseline.file], { PORT: String(port) }, /listening/);
   const convs = Array.from({ length: conversations }, (_, i) => ({ c: `room-${i}` }));
   return {
-    name: kind === 'raw' ? 'raw ws relay' : 'socket.io relay',
+    name: baseline.name,
     process: child,
-    job: { kind, url: kind === 'raw' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`, conversations: convs },
+    job: { kind, url: `${baseline.scheme}://127.0.0.1:${port}`, conversations: convs },
     redisPid: null,
     async stop() {
       await stopChild(child);
@@ -170,9 +184,9 @@ interface Measured extends Result {
   readonly redisUsPerMsg: number | null;
 }
 
-async function measure(target: Target, rate: number, seconds: number, dir: string): Promise<Measured> {
+async function measure(target: Target, rate: number, seconds: number, bodyChars: number, dir: string): Promise<Measured> {
   const jobFile = join(dir, `${target.job.kind}-${rate}.json`);
-  const job: Job = { ...target.job, rate, seconds, bodyChars: 400 };
+  const job: Job = { ...target.job, rate, seconds, bodyChars };
   writeFileSync(jobFile, JSON.stringify(job));
   const gen = spawn(process.execPath, ['--import', 'tsx', 'bench/load-generator.ts', jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -200,62 +214,96 @@ async function measure(target: Target, rate: number, seconds: number, dir: strin
   return { ...result, serverUsPerMsg: us(t1.server - t0.server), redisUsPerMsg: target.redisPid === null ? null : us(t1.redis - t0.redis) };
 }
 
-/** Markdown section: CPU per message and latency percentiles, Utväg against the baselines. */
-export async function runCompareBench(): Promise<string> {
-  await loadSodium();
+/** One target's medians at one rate. */
+interface Row {
+  readonly rate: number;
+  readonly name: string;
+  readonly cpu: number;
+  readonly redisCpu: number | null;
+  readonly p50: number;
+  readonly p99: number;
+  readonly delivered: string;
+}
+
+/** Medians of the runs of each target at each rate (rounds interleaved: floor, others, floor, …). */
+export async function measureCompare(): Promise<{ rows: Row[]; conversations: number; seconds: number; repeats: number; bodyChars: number }> {
   const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 2000);
   const rates = (process.env.BENCH_RATES ?? '2000,5000').split(',').map(Number);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+  const bodyChars = Number(process.env.BENCH_BODY_CHARS ?? 400);
   const dir = mkdtempSync(join(tmpdir(), 'utvag-bench-'));
   const redis = await startRedisServer();
   const targets: Target[] = [];
-  const rows: string[] = [];
+  const rows: Row[] = [];
   try {
-    // BENCH_TARGETS=raw,utvag narrows the run (e.g. to profile); the raw relay is always the floor.
-    const wanted = (process.env.BENCH_TARGETS ?? 'raw,socketio,utvag').split(',');
-    targets.push(await startBaseline('raw', conversations));
+    // BENCH_TARGETS narrows the run (e.g. to profile); the floor is always measured.
+    const wanted = (process.env.BENCH_TARGETS ?? 'raw,socketio,utvag,utvag-memory').split(',');
+    targets.push(await startBaseline('floor', conversations));
+    if (wanted.includes('raw')) targets.push(await startBaseline('raw', conversations));
     if (wanted.includes('socketio')) targets.push(await startBaseline('socketio', conversations));
     if (wanted.includes('utvag')) targets.push(await startUtvag(conversations, redis));
+    if (wanted.includes('utvag-memory')) targets.push(await startUtvag(conversations, null));
     for (const rate of rates) {
       const byTarget = new Map<string, Measured[]>();
       for (let r = 0; r < repeats; r++) {
         for (const target of targets) {
-          const m = await measure(target, rate, seconds, dir);
+          const m = await measure(target, rate, seconds, bodyChars, dir);
           byTarget.set(target.name, [...(byTarget.get(target.name) ?? []), m]);
+          process.stdout.write(`  ${rate} msg/s round ${r + 1}: ${target.name}: ${m.serverUsPerMsg.toFixed(1)} µs/msg${m.redisUsPerMsg === null ? '' : ` + Redis ${m.redisUsPerMsg.toFixed(1)}`}, p99 ${m.p99.toFixed(1)} ms, ${m.delivered}/${m.sent}\n`);
         }
       }
-      const floor = byTarget.get('raw ws relay') ?? [];
-      const floorCpu = median(floor.map((m) => m.serverUsPerMsg));
-      const floorP99 = median(floor.map((m) => m.p99));
       for (const target of targets) {
         const ms = byTarget.get(target.name) ?? [];
-        const cpu = median(ms.map((m) => m.serverUsPerMsg));
-        const redisCpu = target.redisPid === null ? null : median(ms.map((m) => m.redisUsPerMsg ?? 0));
-        const p99 = median(ms.map((m) => m.p99));
-        const delivered = ms
-          .map((m) => {
-            const errs = Object.entries(m.errors ?? {}).map(([code, n]) => `${n} ${code}`);
-            return `${m.delivered}/${m.sent}${m.duplicates > 0 ? ` (+${m.duplicates} dup)` : ''}${errs.length > 0 ? ` [${errs.join(', ')}]` : ''}`;
-          })
-          .join(', ');
-        rows.push(
-          `| ${rate} | ${target.name} | ${cpu.toFixed(1)} | ${(cpu / floorCpu).toFixed(2)}× | ${redisCpu === null ? '—' : `${redisCpu.toFixed(1)} (server + Redis ${((cpu + redisCpu) / floorCpu).toFixed(2)}×)`} | ${median(ms.map((m) => m.p50)).toFixed(1)} | ${p99.toFixed(1)} | ${(p99 / floorP99).toFixed(2)}× | ${delivered} |`,
-        );
+        rows.push({
+          rate,
+          name: target.name,
+          cpu: median(ms.map((m) => m.serverUsPerMsg)),
+          redisCpu: target.redisPid === null ? null : median(ms.map((m) => m.redisUsPerMsg ?? 0)),
+          p50: median(ms.map((m) => m.p50)),
+          p99: median(ms.map((m) => m.p99)),
+          delivered: ms
+            .map((m) => {
+              const errs = Object.entries(m.errors ?? {}).map(([code, n]) => `${n} ${code}`);
+              return `${m.delivered}/${m.sent}${m.duplicates > 0 ? ` (+${m.duplicates} dup)` : ''}${errs.length > 0 ? ` [${errs.join(', ')}]` : ''}`;
+            })
+            .join(', '),
+        });
       }
     }
   } finally {
     for (const t of targets) await t.stop();
     await redis.stop();
   }
+  return { rows, conversations, seconds, repeats, bodyChars };
+}
+
+/** The 1-minute load average of the machine, for the section's text (others share it). */
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** Markdown section: CPU per message and latency, every relay against the floor of the same run. */
+export async function runCompareBench(): Promise<string> {
+  await loadSodium();
+  const loadBefore = loadAverage();
+  const started = new Date().toISOString().slice(11, 16);
+  const { rows, conversations, seconds, repeats, bodyChars } = await measureCompare();
+  const ended = new Date().toISOString().slice(11, 16);
+  const floorOf = (rate: number) => rows.find((r) => r.rate === rate && r.name === FLOOR);
+  const x = (n: number) => `${n.toFixed(2)}×`;
+  const table = rows.map((r) => {
+    const floor = floorOf(r.rate);
+    const floorCpu = floor?.cpu ?? Number.NaN;
+    const total = r.cpu + (r.redisCpu ?? 0);
+    return `| ${r.rate} | ${r.name} | ${r.cpu.toFixed(1)} | ${x(r.cpu / floorCpu)} | ${r.redisCpu === null ? '—' : r.redisCpu.toFixed(1)} | ${total.toFixed(1)} | ${x(total / floorCpu)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${x(r.p99 / (floor?.p99 ?? Number.NaN))} | ${r.delivered} |`;
+  });
   return [
     '## Durable relay against bare relays',
     '',
-    `${conversations} conversations, a visitor and a responder WebSocket each, open-loop rates below for ${seconds} s, alternating directions, 400-character bodies; each server in its own process, the generator in another (\`bench/load-generator.ts\`); CPU is user + system time of the server process (and of redis-server) from /proc during the measured window, divided by messages sent; median of ${repeats} runs; ratios against the raw ws relay of the same run. Utväg stores every message in a Redis Stream before acknowledging it and echoes it to the sender's own socket (the baselines store nothing and send the sender only the ack).`,
+    `${conversations} conversations, two WebSockets each (Utväg: a real visitor and a real responder), open-loop rates below for ${seconds} s, alternating directions, ${bodyChars}-character bodies; each server in its own process, the generator in another (\`bench/load-generator.ts\`). Rounds are interleaved (floor, then each relay, ${repeats} times), medians reported. CPU is user + system time of the server process (and of redis-server) from /proc during the measured window, divided by messages sent; **every ratio is against the floor of the same run** (the floor forwards the received string to the room unparsed: no ack, no id, no storage). Utväg stores every message in a Redis Stream (or its in-memory store) before acknowledging it; the sender gets an ack carrying the message's id in the message's place in its stream, not a copy of the message. Run ${started}–${ended} UTC; load average before the run ${loadBefore} (2 cores, shared with other work).`,
     '',
-    '| msg/s | relay | server CPU µs/msg | vs raw ws | Redis CPU µs/msg | p50 ms | p99 ms | p99 vs raw ws | delivered (each run) |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows,
+    '| msg/s | relay | server CPU µs/msg | × floor | Redis CPU µs/msg | server + Redis µs/msg | × floor | p50 ms | p99 ms | p99 × floor | delivered (each run) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...table,
   ].join('\n');
 }
 

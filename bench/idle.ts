@@ -1,5 +1,5 @@
 // Memory per idle socket: a server holds N subscribed, silent sockets (Utväg: a visitor each, on its
-// own conversation; the raw ws relay: a socket joined to a room each). RSS and heap are read after a
+// own conversation; the floor: a socket joined to a room each). RSS and heap are read after a
 // forced full GC (bench/memory-probe.mjs) before and after the sockets connect; the difference over
 // N is the cost of one idle socket. Clients come from several processes (each below the fd limit).
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
@@ -90,7 +90,7 @@ async function measureServer(
       url = `ws://127.0.0.1:${new URL(started.base).port}/api/v1/ws`;
     } else {
       const port = await freePort();
-      server = await spawnAndWait([...PROBE, '--import', 'tsx', 'bench/baselines/raw-ws-relay.ts'], { PORT: String(port) }, /listening/);
+      server = await spawnAndWait([...PROBE, '--import', 'tsx', 'bench/baselines/floor-relay.ts'], { PORT: String(port) }, /listening/);
       conversations = Array.from({ length: n }, (_, i) => ({ c: `room-${i}` }));
       url = `ws://127.0.0.1:${port}`;
     }
@@ -127,11 +127,11 @@ export async function runIdleBench(): Promise<string> {
   return [
     '## Memory per idle socket',
     '',
-    `${n} idle sockets per server, each subscribed (Utväg: a visitor socket after its hello on its own conversation, on Redis; raw ws relay: a socket joined to a room); clients in processes of at most ${PER_CLIENT_PROCESS} sockets, each from its own 127.0.0.x address. Heap and RSS read in the server after a forced full GC (\`--expose-gc\`, bench/memory-probe.mjs), before and after the sockets connect, divided by ${n}; median of ${repeats} runs. "${target.toLocaleString('en')} sockets" projects the server's RSS without sockets plus ${target.toLocaleString('en')} × RSS per socket. A process of this run may hold \`ulimit -n\` = ${fdLimit()} descriptors${fdLimit() < target ? `, so one instance here cannot hold ${target.toLocaleString('en')} sockets: that needs \`LimitNOFILE\`/\`ulimit -n\` above ${target.toLocaleString('en')}` : ''}.`,
+    `${n} idle sockets per server, each subscribed (Utväg: a visitor socket after its hello on its own conversation, on Redis; the floor: a socket joined to a room); clients in processes of at most ${PER_CLIENT_PROCESS} sockets, each from its own 127.0.0.x address. Heap and RSS read in the server after a forced full GC (\`--expose-gc\`, bench/memory-probe.mjs), before and after the sockets connect, divided by ${n}; median of ${repeats} runs. "${target.toLocaleString('en')} sockets" projects the server's RSS without sockets plus ${target.toLocaleString('en')} × RSS per socket. A process of this run may hold \`ulimit -n\` = ${fdLimit()} descriptors${fdLimit() < target ? `, so one instance here cannot hold ${target.toLocaleString('en')} sockets: that needs \`LimitNOFILE\`/\`ulimit -n\` above ${target.toLocaleString('en')}` : ''}.`,
     '',
-    `| server | heap KiB/socket | vs raw ws | RSS KiB/socket | vs raw ws | RSS without sockets MiB | ${target.toLocaleString('en')} sockets (projected RSS) | heap KiB/socket (each run) |`,
+    `| server | heap KiB/socket | × floor | RSS KiB/socket | × floor | RSS without sockets MiB | ${target.toLocaleString('en')} sockets (projected RSS) | heap KiB/socket (each run) |`,
     '|---|---|---|---|---|---|---|---|',
-    row('raw ws relay', runs.raw, runs.raw),
+    row('floor: `ws`, rooms in a Map (bench/baselines/floor-relay.ts)', runs.raw, runs.raw),
     row('Utväg (Redis)', runs.utvag, runs.raw),
   ].join('\n');
 }

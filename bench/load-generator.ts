@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { percentile } from './proc.js';
 
 export interface Job {
-  readonly kind: 'utvag' | 'raw' | 'socketio';
+  readonly kind: 'utvag' | 'raw' | 'floor' | 'socketio';
   readonly url: string;
   readonly conversations: ReadonlyArray<{ readonly c: string; readonly token?: string }>;
   readonly cookie?: string;
@@ -68,6 +68,8 @@ function wsSide(url: string, headers: Record<string, string>, hello: object[], r
     let pending = 1;
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { t: string; code?: string; e?: { cid: string; from?: string } };
+      // The floor forwards the sender's own frame as it came.
+      if (frame.t === 'send' && frame.e !== undefined) return received(frame.e.cid);
       if (frame.t === 'error') errors[frame.code ?? 'unknown'] = (errors[frame.code ?? 'unknown'] ?? 0) + 1;
       if (frame.t === readyType && pending > 0) {
         pending -= 1;
@@ -98,7 +100,7 @@ function socketioSide(url: string, c: string): Promise<Side> {
 
 async function connectPair(c: string, token: string | undefined): Promise<[Side, Side]> {
   if (job.kind === 'socketio') return Promise.all([socketioSide(job.url, c), socketioSide(job.url, c)]);
-  if (job.kind === 'raw') {
+  if (job.kind === 'raw' || job.kind === 'floor') {
     const join = [{ t: 'join', c }];
     return Promise.all([wsSide(job.url, {}, join, 'subscribed', 'visitor'), wsSide(job.url, {}, join, 'subscribed', 'responder')]);
   }
