@@ -1,11 +1,9 @@
 // createApp(deps): the Hono app with every route, middleware and error mapping. No I/O at import.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { createNodeWebSocket } from '@hono/node-ws';
-import type { WSEvents } from 'hono/ws';
-import type { WebSocket } from 'ws';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { getCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
@@ -22,9 +20,10 @@ import { requestLog } from './middleware/request-log.js';
 import { SESSION_COOKIE, createResponderSessions } from './middleware/responder-auth.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createPowChallenges } from './pow/challenges.js';
-import { createConnection, type Connection } from './realtime/connection.js';
+import { createConnection } from './realtime/connection.js';
 import { createHub } from './realtime/hub.js';
 import { WsSocket } from './realtime/ws-socket.js';
+import { createWsEndpoint, upgradeDecisionOf } from './realtime/ws-endpoint.js';
 import { createWriteBatch } from './realtime/write-batch.js';
 import { WEBSOCKET_DOC } from './realtime/protocol.js';
 import type { AppEnv } from './routes/common.js';
@@ -85,9 +84,6 @@ export function createApp(deps: AppDeps) {
       }
     },
   });
-  const nodeWs = createNodeWebSocket({ app });
-  // ws enforces this while reading a frame, before it is buffered whole.
-  (nodeWs.wss.options as { maxPayload?: number }).maxPayload = config.maxBodyBytes;
 
   const keys = store.keys;
   const keyer = createClientKeyer({ clock, rotateMs: 3_600_000, trustProxy: config.trustProxy });
@@ -174,52 +170,42 @@ export function createApp(deps: AppDeps) {
   registerTeamRoutes(app, { store, directory, routing, clock, random, secret: deps.secret });
   registerSourceRoutes(app, { store, sources, directory, audit: createAuditWriter({ store, clock, secret: deps.secret }), publicOrigin, staticDir: config.staticDir, rootPublicKey: deps.rootPublicKey ?? null });
 
-  // WebSocket endpoint (@hono/node-ws): the route authenticates the upgrade request; a socket then
-  // holds only its Connection and the `ws` socket, whose writes are batched per event-loop turn.
+  // WebSocket endpoint (plain `ws` under @hono/node-server, realtime/ws-endpoint.ts): this route
+  // authenticates the upgrade request and records the decision; a socket then holds only its `ws`
+  // object and its Connection, whose writes are batched per event-loop turn.
   const sockets = new Set<{ close(code?: number, reason?: string): void }>();
   const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget };
-  app.get(
-    '/api/v1/ws',
-    async (c, next) => {
-      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(ErrorCode.InvalidRequest, 'Expected a WebSocket upgrade.');
-      await next();
-    },
-    nodeWs.upgradeWebSocket(async (c) => {
-      // A responder's cookie counts only from our own origin (no cross-site WebSocket hijacking).
-      let responder: ResponderRecord | null = null;
-      if (c.req.header('origin') === publicOrigin) responder = (await sessions.resolve(getCookie(c, SESSION_COOKIE)))?.responder ?? null;
-      return socketEvents(responder);
-    }),
-  );
-  /** The events of one socket: a Connection over the raw `ws` socket, counted and findable by responder. */
-  function socketEvents(responder: ResponderRecord | null): WSEvents<WebSocket> {
-    let connection: Connection | null = null;
-    let raw: WebSocket | null = null;
-    return {
-      onOpen(_event, ws) {
-        raw = ws.raw as WebSocket;
-        connection = createConnection(new WsSocket(raw, writeBatch), responder, connectionDeps);
-        sockets.add(raw);
-        if (responder !== null) responderSockets.set(responder.id, (responderSockets.get(responder.id) ?? new Set()).add(raw));
+  app.get('/api/v1/ws', async (c) => {
+    const decision = upgradeDecisionOf(c.env);
+    if (decision === undefined || c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(ErrorCode.InvalidRequest, 'Expected a WebSocket upgrade.');
+    // A responder's cookie counts only from our own origin (no cross-site WebSocket hijacking).
+    if (c.req.header('origin') === publicOrigin) decision.responder = (await sessions.resolve(getCookie(c, SESSION_COOKIE)))?.responder ?? null;
+    decision.accepted = true;
+    return c.body(null, 200);
+  });
+  const wsEndpoint = createWsEndpoint(
+    (request, env) => app.fetch(request, env),
+    {
+      open(ws, responder) {
+        sockets.add(ws);
+        if (responder !== null) responderSockets.set(responder.id, (responderSockets.get(responder.id) ?? new Set()).add(ws));
         metrics.socketOpened();
+        return createConnection(new WsSocket(ws, writeBatch), responder, connectionDeps);
       },
-      onMessage(event, ws) {
-        if (typeof event.data === 'string') void connection?.onMessage(event.data);
-        else ws.send(JSON.stringify({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Send JSON text frames.' }));
-      },
-      onClose() {
-        if (raw !== null && sockets.delete(raw)) metrics.socketClosed();
-        if (responder !== null && raw !== null) {
+      closed(ws, responder) {
+        if (sockets.delete(ws)) metrics.socketClosed();
+        if (responder !== null) {
           const mine = responderSockets.get(responder.id);
-          mine?.delete(raw);
+          mine?.delete(ws);
           if (mine?.size === 0) responderSockets.delete(responder.id);
         }
-        void connection?.onClose();
-        connection = null;
-        raw = null;
       },
-    };
-  }
+      binary(ws) {
+        ws.send(JSON.stringify({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Send JSON text frames.' }));
+      },
+    },
+    config.maxBodyBytes,
+  );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'visitorBearer', {
     type: 'http',
@@ -283,7 +269,8 @@ export function createApp(deps: AppDeps) {
 
   return {
     app,
-    injectWebSocket: nodeWs.injectWebSocket,
+    /** Serves WebSocket upgrades on the HTTP server the app runs on. */
+    attachWebSocket: (server: Server) => wsEndpoint.attach(server),
     hub,
     /** Readiness turns false; open sockets are told to reconnect elsewhere (1012). */
     beginShutdown() {

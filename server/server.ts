@@ -1,6 +1,7 @@
 // Starts one instance on a port: the HTTP listener, the WebSocket upgrade, graceful shutdown.
 // Used by main.ts and by tests that need real sockets (several instances on one Redis).
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps, type CreatedApp } from './app.js';
 
@@ -20,7 +21,7 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: created.app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s));
   });
-  created.injectWebSocket(server);
+  created.attachWebSocket(server as Server);
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${deps.config.host}:${port}`,

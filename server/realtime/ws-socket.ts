@@ -1,4 +1,4 @@
-// A `ws` socket (the raw socket under @hono/node-ws) as the Connection sees it: its writes within one
+// A `ws` socket as the Connection sees it: its writes within one
 // event-loop turn are corked into one system call (write-batch.ts).
 import type { WebSocket } from 'ws';
 import type { Socket } from './connection.js';
