@@ -203,19 +203,60 @@ describe('websocket connection: replay then live', () => {
     expect(ofType(v.fake, 'ack')).toEqual([{ t: 'ack', c: record.id, cid: e.cid, id: expect.any(String), dup: false }]);
   });
 
-  it('acknowledges a repeated cid as a duplicate and delivers it once', async () => {
+  it('acknowledges a repeated cid as a duplicate, stores it once and sends the sender no copy', async () => {
     const t = await setup();
     const { record, token } = await t.open();
     const v = t.connect(null);
     await v.frame({ t: 'hello', v: 1, c: record.id, token, after: null });
     const e = message();
     await v.frame({ t: 'send', c: record.id, e });
+    await eventually(() => expect(ofType(v.fake, 'ack')).toHaveLength(1));
     await v.frame({ t: 'send', c: record.id, e });
     const acks = ofType(v.fake, 'ack');
     expect(acks.map((a) => a.dup)).toEqual([false, true]);
     expect(acks[0]!.id).toBe(acks[1]!.id);
     await settle();
-    expect(msgs(v.fake).filter((m) => m.cid === e.cid)).toHaveLength(1);
+    // Issue 18: the sender holds its plaintext; the ack (with the id) replaces the copy it used to get.
+    expect(msgs(v.fake).filter((m) => m.cid === e.cid)).toHaveLength(0);
+    expect((await t.store.log.after(record.id, null, 10)).filter((m) => m.cid === e.cid)).toHaveLength(1);
+  });
+
+  it('puts the ack in the message’s place in the sender’s stream, so its id is a resume position', async () => {
+    const t = await setup();
+    const { record, token } = await t.open();
+    const anna = await t.responder('anna-acks');
+    await t.conversations.claim(record.id, anna);
+    const v = t.connect(null);
+    await v.frame({ t: 'hello', v: 1, c: record.id, token, after: null });
+    const r = t.connect(anna);
+    await r.frame({ t: 'hello', v: 1 });
+    await r.frame({ t: 'sub', c: record.id, after: null });
+    const mine = Array.from({ length: 20 }, message);
+    const theirs = Array.from({ length: 20 }, message);
+    // Both sides send at once: the responder's messages race the visitor's appends and acks.
+    await Promise.all([
+      (async () => {
+        for (const e of mine) await v.frame({ t: 'send', c: record.id, e });
+      })(),
+      (async () => {
+        for (const e of theirs) await r.frame({ t: 'send', c: record.id, e });
+      })(),
+    ]);
+    const log = await t.store.log.after(record.id, null, 100);
+    await eventually(() => expect(ofType(v.fake, 'ack')).toHaveLength(20));
+    await eventually(() => expect(msgs(v.fake)).toHaveLength(log.length - 20));
+    // The visitor's stream (messages received, own acks in their place) is the log, in order.
+    const stream = v.fake.frames.flatMap((f) => (f.t === 'msg' ? [(f.e as LogEntry).id] : f.t === 'ack' ? [f.id] : []));
+    expect(stream).toEqual(log.map((e) => e.id));
+    expect(msgs(v.fake).filter((e) => mine.some((m) => m.cid === e.cid))).toEqual([]);
+    // The responder got every visitor message, as messages.
+    await eventually(() => expect(msgs(r.fake).filter((e) => e.from === 'visitor').map((e) => e.cid)).toEqual(log.filter((e) => e.from === 'visitor').map((e) => e.cid)));
+    // Resuming after any ack's id replays exactly what follows it.
+    for (const ack of ofType(v.fake, 'ack').filter((_, i) => i % 5 === 0)) {
+      const resumed = t.connect(null);
+      await resumed.frame({ t: 'hello', v: 1, c: record.id, token, after: ack.id });
+      expect(msgs(resumed.fake).map((e) => e.id)).toEqual(log.slice(log.findIndex((e) => e.id === ack.id) + 1).map((e) => e.id));
+    }
   });
 });
 
@@ -280,7 +321,7 @@ describe('websocket connection: authorization', () => {
     expect(v.fake.state.closed).toBeNull();
   });
 
-  it('encodes a live message once for every local socket of the conversation', async () => {
+  it('builds a live message’s frame once for every local socket of the conversation', async () => {
     const t = await setup();
     const a = await t.open();
     const texts: string[][] = [[], []];
@@ -295,7 +336,9 @@ describe('websocket connection: authorization', () => {
     // Frames carry the conversation id (c); the store's own event encoding does not.
     const encodedMsgs = stringify.mock.calls.filter(([v]) => (v as { t?: string; c?: string } | null)?.c === a.record.id && (v as { t: string }).t === 'msg');
     stringify.mockRestore();
-    expect(encodedMsgs).toHaveLength(1);
+    // Issue 18: the frame is built from the store's payload as it came (one concatenation for all
+    // sockets), not by encoding the parsed entry again.
+    expect(encodedMsgs).toHaveLength(0);
     const [first, second] = texts.map((x) => x.at(-1));
     expect(JSON.parse(first!)).toEqual({ t: 'msg', c: a.record.id, e: entry });
     expect(second).toBe(first);

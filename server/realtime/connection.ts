@@ -41,7 +41,7 @@ interface Subscription {
    * Events held back: during the replay, and while a responder's access is rechecked after a
    * session change; null while delivering live.
    */
-  pending: ConversationEvent[] | null;
+  pending: Incoming[] | null;
   session: number;
   /**
    * The record access was last checked against: sends while delivering live use it instead of a
@@ -53,35 +53,67 @@ interface Subscription {
 }
 
 /**
- * The last pub/sub payload decoded and its encoded msg frame. The hub hands one payload to every
- * local listener of a channel in turn, so it is parsed and encoded once however many sockets
- * listen, and every socket gets the same string.
+ * A live message as it came from the store: the adapters publish `{"t":"msg","entry":{"id":…,…}}`
+ * with the entry's fields in LogEntry order (the Lua scripts build that string, the memory store
+ * JSON.stringify's the same object), so its id is read and its msg frame built from the payload
+ * without parsing it. Built once per event and shared by every local socket of the conversation.
+ */
+interface LiveMsg {
+  readonly t: 'live';
+  readonly id: MessageId;
+  readonly payload: string;
+  /** The msg frame, built on first use (for conversation `frameOf`): every socket gets the same string. */
+  frame: string | null;
+  frameOf: ConversationId | null;
+}
+
+/** An event as a subscription holds it: a live message, or any other event parsed. */
+type Incoming = LiveMsg | ConversationEvent;
+
+const MSG_PREFIX = '{"t":"msg","entry":';
+const ID_PREFIX = `${MSG_PREFIX}{"id":"`;
+
+/**
+ * The last pub/sub payload decoded. The hub hands one payload to every local listener of a channel
+ * in turn, so it is decoded once however many sockets listen.
  */
 let memoPayload: string | null = null;
-let memoEvent: ConversationEvent | null = null;
-let memoFrameOf: ConversationId | null = null;
-let memoFrame = '';
+let memoEvent: Incoming | null = null;
 
-function decodeEvent(payload: string): ConversationEvent {
+function decodeEvent(payload: string): Incoming {
   if (payload !== memoPayload) {
-    memoEvent = JSON.parse(payload) as ConversationEvent;
     memoPayload = payload;
-    memoFrameOf = null;
+    if (payload.startsWith(ID_PREFIX)) {
+      const end = payload.indexOf('"', ID_PREFIX.length);
+      memoEvent = { t: 'live', id: payload.slice(ID_PREFIX.length, end) as MessageId, payload, frame: null, frameOf: null };
+    } else memoEvent = JSON.parse(payload) as ConversationEvent;
   }
-  return memoEvent as ConversationEvent;
+  return memoEvent as Incoming;
 }
 
-/** The msg frame of the last decoded event for conversation `id` (encoded once). */
-function msgFrameOf(id: ConversationId, event: ConversationEvent & { t: 'msg' }): string {
-  if (memoEvent !== event || memoFrameOf !== id) return JSON.stringify({ t: 'msg', c: id, e: event.entry });
-  return memoFrame;
+/** `"<field>":"` … `"` of a payload's entry (the fields are validated: no quotes or escapes inside). */
+function fieldOf(payload: string, field: 'cid' | 'from'): string {
+  const key = `"${field}":"`;
+  const at = payload.indexOf(key, MSG_PREFIX.length);
+  return at < 0 ? '' : payload.slice(at + key.length, payload.indexOf('"', at + key.length));
 }
 
-function rememberMsgFrame(id: ConversationId, event: ConversationEvent, frame: string): void {
-  if (memoEvent === event) {
-    memoFrameOf = id;
-    memoFrame = frame;
-  }
+/** The ack of a stored message; cid and id are validated (no characters that need escaping). */
+function ackFrame(c: ConversationId, cid: string, id: string, dup: boolean): string {
+  return `{"t":"ack","c":"${c}","cid":"${cid}","id":"${id}","dup":${dup}}`;
+}
+
+/**
+ * A send from this socket waiting for its ack. The ack of a stored message goes in the message's
+ * place in this socket's stream, instead of a copy of the message (the client holds its plaintext):
+ * everything before it in the log has been sent to the socket by then, so the client may resume
+ * after the ack's id exactly as after a message's.
+ */
+interface OwedAck {
+  readonly c: ConversationId;
+  readonly sub: Subscription;
+  /** Known once the append returned; null while it runs. */
+  id: MessageId | null;
 }
 
 const REPLAY_PAGE = 200;
@@ -115,6 +147,8 @@ class SocketConnection implements Connection {
   private readonly frameBudget: SocketFrameBudget;
   private helloTimer: ReturnType<typeof setTimeout> | null;
   private lastTyping = 0;
+  /** Sends whose ack goes in the message's place in the stream, by client id (see OwedAck). */
+  private owed: Map<string, OwedAck> | null = null;
   // Frames of one socket are handled one after another, in arrival order: a send right behind the
   // hello must find the hello done, and pipelined sends are stored in the order they were sent.
   private queue: Promise<void> = Promise.resolve();
@@ -194,14 +228,25 @@ class SocketConnection implements Connection {
     return this.deps.conversations.asVisitor(id, this.visitorToken);
   }
 
-  private deliver(id: ConversationId, sub: Subscription, event: ConversationEvent) {
+  private deliver(id: ConversationId, sub: Subscription, event: Incoming) {
     switch (event.t) {
+      case 'live': {
+        if (this.owed !== null && this.ackInStream(id, sub, event.id, fieldOf(event.payload, 'cid'), fieldOf(event.payload, 'from'))) return;
+        if (sub.last !== null && !isAfter(event.id, sub.last)) return;
+        sub.last = event.id;
+        if (event.frameOf !== id) {
+          event.frame = `{"t":"msg","c":"${id}","e":${event.payload.slice(MSG_PREFIX.length)}`;
+          event.frameOf = id;
+        }
+        this.sendText(event.frame as string);
+        return;
+      }
       case 'msg': {
-        if (sub.last !== null && !isAfter(event.entry.id, sub.last)) return;
-        sub.last = event.entry.id;
-        const frame = msgFrameOf(id, event);
-        this.sendText(frame);
-        rememberMsgFrame(id, event, frame);
+        const entry = event.entry;
+        if (this.owed !== null && this.ackInStream(id, sub, entry.id, entry.cid, entry.from)) return;
+        if (sub.last !== null && !isAfter(entry.id, sub.last)) return;
+        sub.last = entry.id;
+        this.send({ t: 'msg', c: id, e: entry });
         return;
       }
       case 'state':
@@ -228,6 +273,39 @@ class SocketConnection implements Connection {
         sub.pending ??= [];
         void this.resync(id, sub);
         return;
+    }
+  }
+
+  /** This socket's role as a log entry's `from`. */
+  private get role(): 'visitor' | 'responder' {
+    return this.responder === null ? 'visitor' : 'responder';
+  }
+
+  /**
+   * When entry `entryId` (`cid`, `from`) is a send of this socket still owed its ack: the ack goes
+   * here, in the entry's place, instead of the entry. True when it did.
+   */
+  private ackInStream(id: ConversationId, sub: Subscription, entryId: MessageId, cid: string, from: string): boolean {
+    const owed = this.owed?.get(cid);
+    if (owed === undefined || owed.c !== id || from !== this.role) return false;
+    this.settleOwed(cid);
+    // Behind the last id already (a live message overtook it): acknowledged, the position stays.
+    if (sub.last === null || isAfter(entryId, sub.last)) sub.last = entryId;
+    this.sendText(ackFrame(id, cid, entryId, false));
+    return true;
+  }
+
+  private settleOwed(cid: string) {
+    this.owed?.delete(cid);
+    if (this.owed?.size === 0) this.owed = null;
+  }
+
+  /** Acks still owed for `id` whose append returned, sent now (the subscription ended). */
+  private flushOwed(id: ConversationId) {
+    for (const [cid, owed] of this.owed ?? []) {
+      if (owed.c !== id || owed.id === null) continue;
+      this.settleOwed(cid);
+      this.sendText(ackFrame(id, cid, owed.id, false));
     }
   }
 
@@ -260,6 +338,7 @@ class SocketConnection implements Connection {
       for (const entry of page) {
         // A long replay goes at the reader's pace: it must not trip the slow-consumer limit.
         if (this.socket.bufferedAmount() > this.deps.maxBufferedBytes / 2 && !(await this.drained())) return;
+        if (this.owed !== null && this.ackInStream(id, sub, entry.id, entry.cid, entry.from)) continue;
         sub.last = entry.id;
         this.send({ t: 'msg', c: id, e: entry });
       }
@@ -291,7 +370,7 @@ class SocketConnection implements Connection {
     sub.pending = null;
     for (const [i, event] of held.entries()) {
       // deliver() may have started holding again (TypeScript cannot see that it sets pending).
-      const holding = sub.pending as ConversationEvent[] | null;
+      const holding = sub.pending as Incoming[] | null;
       if (holding !== null) {
         holding.push(...held.slice(i));
         return;
@@ -317,6 +396,7 @@ class SocketConnection implements Connection {
     const sub = this.subs.get(id);
     if (sub === undefined) return;
     this.subs.delete(id);
+    this.flushOwed(id);
     await sub.stop();
     this.send({ t: 'unsubscribed', c: id, reason });
   }
@@ -376,20 +456,38 @@ class SocketConnection implements Connection {
         return this.unsubscribe(frame.c as ConversationId, 'requested');
       case 'send': {
         const id = frame.c as ConversationId;
+        const cid = frame.e.cid;
+        // Delivering live, the subscription's record is current (see Subscription.record);
+        // otherwise (not subscribed, replaying, rechecking) ask the store.
+        const sub = this.subs.get(id);
+        let owed: OwedAck | null = null;
         try {
-          // Delivering live, the subscription's record is current (see Subscription.record);
-          // otherwise (not subscribed, replaying, rechecking) ask the store.
-          const sub = this.subs.get(id);
           const record = sub !== undefined && sub.pending === null ? sub.record : await this.authorize(id);
+          // Subscribed: the ack will take the message's place in the stream (see OwedAck).
+          if (sub !== undefined && this.subs.get(id) === sub && !this.owed?.has(cid)) {
+            owed = { c: id, sub, id: null };
+            (this.owed ??= new Map()).set(cid, owed);
+          }
           const { entry, duplicate } =
             this.responder === null
               ? await this.deps.conversations.postAsVisitor(record, frame.e)
               : await this.deps.conversations.postAsResponder(record, this.responder, frame.e);
-          this.send({ t: 'ack', c: id, cid: frame.e.cid, id: entry.id, dup: duplicate });
+          if (owed === null) {
+            this.sendText(ackFrame(id, cid, entry.id, duplicate));
+          } else if (this.owed?.get(cid) === owed) {
+            // Still owed: a duplicate is answered now (nothing new is published); a new entry is
+            // answered where it arrives, unless the subscription ended meanwhile.
+            owed.id = entry.id;
+            if (duplicate || this.subs.get(id) !== owed.sub) {
+              this.settleOwed(cid);
+              this.sendText(ackFrame(id, cid, entry.id, duplicate));
+            }
+          }
         } catch (error) {
+          if (owed !== null && this.owed?.get(cid) === owed) this.settleOwed(cid);
           const apiError = toApiError(error);
           if (apiError === null) throw error;
-          this.send({ t: 'error', code: apiError.code, message: apiError.message, c: id, cid: frame.e.cid });
+          this.send({ t: 'error', code: apiError.code, message: apiError.message, c: id, cid });
         }
         return;
       }

@@ -1,7 +1,7 @@
 // Frames written to one socket within one event-loop turn leave in one system call: the socket is
 // corked at its first frame of the turn, and one setImmediate uncorks every socket corked in that
-// turn. On a machine where a write costs more than building the frame, this is what makes the ack
-// and the echo of a message to its sender (they usually arrive in the same turn) cost one write.
+// turn. On a machine where a write costs more than building the frame, this is what makes frames
+// that leave for one socket in the same turn (a reply, or messages arriving together) cost one write.
 
 /** The part of a net.Socket this needs. */
 export interface Corkable {

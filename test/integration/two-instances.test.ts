@@ -95,7 +95,8 @@ describe('two instances on one Redis', () => {
     // Both sides saw exactly the log: every entry once, in log order.
     expect(ids(visitor.messages(c))).toEqual(ids(log));
     expect(ids(responder.messages(c))).toEqual(ids(log));
-    expect(visitor.messages(c)).toEqual(log);
+    // Its own entries it knows from its acks (issue 18: no copy comes back), which do not carry the session number.
+    expect(visitor.messages(c)).toEqual(log.map((e) => (e.from === 'visitor' && fromVisitor.includes(e.cid) ? { ...e, session: Number.NaN } : e)));
 
     // A stops while the responder keeps sending; the visitor's socket is told to go elsewhere.
     const more = Array.from({ length: 60 }, () => newCid());

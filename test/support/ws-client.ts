@@ -91,7 +91,7 @@ export interface WsClient {
   /** Sends any frame as is (for tests of bad input). */
   sendRaw(frame: ClientFrame | string): void;
   ping(): Promise<void>;
-  /** Log entries received for `c` on every socket of this client, in arrival order (duplicates kept). */
+  /** Log entries received for `c` on every socket of this client (own ones at their acks), in arrival order (duplicates kept). */
   messages(c: string): readonly LogEntry[];
   /** The last id received for `c`, or null. */
   lastId(c: string): string | null;
@@ -129,14 +129,27 @@ export async function connectWs(url: string, options: WsConnectOptions = {}): Pr
   let socket!: WebSocket;
   let closeInfo: Promise<{ code: number; reason: string }>;
 
+  /** Envelopes sent and not yet acknowledged, by cid. */
+  const unacked = new Map<string, Envelope>();
+  const record = (c: string, entry: LogEntry) => {
+    let list = received.get(c);
+    if (list === undefined) received.set(c, (list = []));
+    list.push(entry);
+  };
+
   const onFrame = (frame: ServerFrame) => {
     if (currentOptions.keepFrames !== false) frames.push(frame);
     currentOptions.onFrame?.(frame);
-    if (frame.t === 'msg') {
-      const entry = frame.e as LogEntry;
-      let list = received.get(frame.c);
-      if (list === undefined) received.set(frame.c, (list = []));
-      list.push(entry);
+    if (frame.t === 'msg') record(frame.c, frame.e as LogEntry);
+    if (frame.t === 'ack') {
+      // The server sends no copy of one's own message: its ack stands in its place in the stream
+      // (a duplicate's ack does not), so the entry is recorded there, as the widget does. The ack
+      // does not carry the sender's session number.
+      const sent = unacked.get(frame.cid);
+      unacked.delete(frame.cid);
+      if (sent !== undefined && !frame.dup && role !== null) {
+        record(frame.c, { id: frame.id as LogEntry['id'], from: role.kind, session: Number.NaN, cid: sent.cid, kind: sent.kind, body: sent.body } as LogEntry);
+      }
     }
     if (frame.t === 'unsubscribed') subscribed.delete(frame.c);
     for (const waiter of [...waiters]) {
@@ -299,6 +312,7 @@ export async function connectWs(url: string, options: WsConnectOptions = {}): Pr
         (f) => (f.t === 'error' && f.cid === envelope.cid ? f : null),
         `ack of ${envelope.cid}`,
       );
+      unacked.set(envelope.cid, envelope);
       sendFrame({ t: 'send', c, e: { cid: envelope.cid, kind: envelope.kind, body: envelope.body } });
       return (await done) as AckFrame;
     },

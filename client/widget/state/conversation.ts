@@ -358,6 +358,9 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
         outbox.delete(frame.cid);
         setMessage(frame.cid, 'sent');
         if (view.get().sendError !== null) view.set({ sendError: null });
+        // No copy of our own message comes back: its ack stands in its place in the stream, so
+        // its id is where we resume from (a duplicate's ack is answered out of place: not).
+        if (!frame.dup && (lastId === null || compareIds(frame.id, lastId) > 0)) lastId = frame.id;
         return;
       case 'error':
         if (frame.cid !== undefined && outbox.has(frame.cid)) setMessage(frame.cid, 'failed');

@@ -83,14 +83,31 @@ return reply
 `;
 
 /**
+ * The published msg event, `{"t":"msg","entry":{…}}` with the entry's fields in LogEntry order (id,
+ * from, session, cid, kind, body), as the memory store's JSON.stringify writes it: the WebSocket
+ * layer reads the id and builds its frame from this string without parsing it
+ * (server/realtime/connection.ts). Every field is validated to characters JSON does not escape
+ * (ids, base64url, enum words, a number), so concatenation is exact.
+ */
+const MSG_PAYLOAD = `
+local function msgPayload(id, from, session, cid, kind, body)
+  return '{"t":"msg","entry":{"id":"' .. id .. '","from":"' .. from .. '","session":' .. session .. ',"cid":"' .. cid .. '","kind":"' .. kind .. '","body":"' .. body .. '"}}'
+end
+`;
+
+/**
  * KEYS: conv, log, dedupe · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel, publish
  * → {'ok', id} | {'dup', id, fields...} | {'gone'} | {'full'}. With publish '0' the new entry is
  * not published here but by PUBLISH_DURABLE once a replica holds it (REDIS_WAIT_REPLICAS > 0).
  * A repeated cid is answered before the size limit, so retrying the message that filled the log
  * still gets its acknowledgement.
+ * TTLs slide lazily: the three keys are given the full TTL again once at least 1/64 of it has passed
+ * since they last were (read from the conversation's PTTL), instead of three PEXPIRE per message; a
+ * new log and dedupe hash (first message) get it at once.
  */
-const APPEND = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+const APPEND = `${MSG_PAYLOAD}
+local pttl = redis.call('PTTL', KEYS[1])
+if pttl == -2 then return {'gone'} end
 local cid = ARGV[1]
 local seen = redis.call('HGET', KEYS[3], cid)
 if seen then
@@ -101,14 +118,17 @@ if seen then
     return reply
   end
 end
-if redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[7]) then return {'full'} end
+local count = redis.call('XLEN', KEYS[2])
+if count >= tonumber(ARGV[7]) then return {'full'} end
 local id = redis.call('XADD', KEYS[2], '*', 'from', ARGV[2], 'session', ARGV[3], 'cid', cid, 'kind', ARGV[4], 'body', ARGV[5])
 redis.call('HSET', KEYS[3], cid, id)
-redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
-redis.call('PEXPIRE', KEYS[3], ARGV[6])
-local entry = { id = id, from = ARGV[2], session = tonumber(ARGV[3]), cid = cid, kind = ARGV[4], body = ARGV[5] }
-if ARGV[9] ~= '0' then redis.call('PUBLISH', ARGV[8], cjson.encode({ t = 'msg', entry = entry })) end
+local ttl = tonumber(ARGV[6])
+if count == 0 or pttl < ttl - ttl / 64 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
+end
+if ARGV[9] ~= '0' then redis.call('PUBLISH', ARGV[8], msgPayload(id, ARGV[2], ARGV[3], cid, ARGV[4], ARGV[5])) end
 return {'ok', id}
 `;
 
@@ -119,7 +139,7 @@ return {'ok', id}
  * longer be lost in a failover, each once, and never after one that follows it (appends confirmed by
  * different instances' WAIT rounds would otherwise be published out of order).
  */
-const PUBLISH_DURABLE = `
+const PUBLISH_DURABLE = `${MSG_PAYLOAD}
 local last = redis.call('HGET', KEYS[2], '#published')
 if last and redis.call('XRANGE', KEYS[1], last, last)[1] == nil then
   -- The cursor names an entry this primary does not hold (lost in a failover; a new primary's ids
@@ -132,8 +152,7 @@ local entries = redis.call('XRANGE', KEYS[1], from, ARGV[1])
 for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
-  local entry = { id = e[1], from = f['from'], session = tonumber(f['session']), cid = f['cid'], kind = f['kind'], body = f['body'] }
-  redis.call('PUBLISH', ARGV[2], cjson.encode({ t = 'msg', entry = entry }))
+  redis.call('PUBLISH', ARGV[2], msgPayload(e[1], f['from'], f['session'], f['cid'], f['kind'], f['body']))
 end
 if #entries > 0 then
   redis.call('HSET', KEYS[2], '#published', entries[#entries][1])
