@@ -25,7 +25,9 @@ describe('Redis from deploy/ across a restart (AOF)', () => {
   });
 
   it('refuses anonymous access and anything dangerous for the app user', async () => {
-    const anonymous = createClient({ url: `redis://127.0.0.1:${redis.port}` });
+    // RESP2: node-redis 6 says HELLO 3 first, which an anonymous client is refused already; this
+    // probe plays the plain command an unauthenticated client would try.
+    const anonymous = createClient({ url: `redis://127.0.0.1:${redis.port}`, RESP: 2 });
     anonymous.on('error', () => undefined);
     await anonymous.connect();
     await expect(anonymous.get('x')).rejects.toThrow(/NOAUTH/);
@@ -44,7 +46,7 @@ describe('Redis from deploy/ across a restart (AOF)', () => {
     expect(await client.get('plain')).toBe('v');
     expect(await client.sMembers('teams')).toEqual(['x']);
     expect(await client.hGetAll('team:x')).toEqual({ name: 'X' });
-    expect((await client.xRange('log', '-', '+')).map((e) => e.message.body)).toEqual(['cipher']);
+    expect(((await client.xRange('log', '-', '+')) ?? []).map((e) => e.message.body)).toEqual(['cipher']);
     expect(await client.pTTL('log')).toBeGreaterThan(500_000);
   });
 

@@ -254,7 +254,7 @@ function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Dura
       guarded('log.after', async () => {
         if (limit <= 0) return [];
         // "(" makes the start exclusive (Redis ≥ 6.2).
-        const entries = await client.xRange(keys.log(id), after === null ? '-' : `(${after}`, '+', { COUNT: limit });
+        const entries = (await client.xRange(keys.log(id), after === null ? '-' : `(${after}`, '+', { COUNT: limit })) ?? [];
         return entries.map((e) => decodeLogEntry(e.id, e.message as Flat));
       }),
   };
@@ -566,7 +566,7 @@ function createRedisAuditLog(client: RedisClient, keys: Keys): AuditLog {
     recent: (limit) =>
       guarded('audit.recent', async () => {
         if (limit <= 0) return [];
-        const entries = await client.xRevRange(keys.audit(), '+', '-', { COUNT: limit });
+        const entries = (await client.xRevRange(keys.audit(), '+', '-', { COUNT: limit })) ?? [];
         return entries.map((e) => decodeAudit(e.message as Flat));
       }),
     purgeBefore: (at) =>
@@ -575,7 +575,7 @@ function createRedisAuditLog(client: RedisClient, keys: Keys): AuditLog {
         let removed = 0;
         let start = '-';
         for (;;) {
-          const page = await client.xRange(keys.audit(), start, '+', { COUNT: 500 });
+          const page = (await client.xRange(keys.audit(), start, '+', { COUNT: 500 })) ?? [];
           const old = page.filter((e) => decodeAudit(e.message as Flat).at < at).map((e) => e.id);
           if (old.length > 0) removed += await client.xDel(keys.audit(), old);
           const last = page.at(-1);
