@@ -1,9 +1,9 @@
-// Web Worker entry that solves a proof of work off the main thread (module worker, standard sodium).
+// Web Worker entry that solves a proof of work off the main thread (module worker). It hashes with
+// crypto/blake2b.ts and imports no libsodium: the visitor downloads libsodium once, in the crypto chunk.
 //   const worker = new Worker(new URL('../../crypto/pow-worker.ts', import.meta.url), { type: 'module' });
 //   worker.postMessage({ challenge, difficultyBits }); worker.onmessage = (e) => e.data.nonce ?? e.data.error
 import { isCryptoError } from './errors.js';
-import { powSolve } from './pow.js';
-import { loadSodium } from './sodium.js';
+import { powSolve } from './pow-solve.js';
 
 /** Request posted to the worker. */
 export interface PowWorkerRequest {
@@ -15,7 +15,6 @@ export type PowWorkerReply = { nonce: Uint8Array } | { error: string };
 
 /** Handles one request (exported for tests; the worker calls it on every message). */
 export async function handlePowRequest(request: PowWorkerRequest): Promise<PowWorkerReply> {
-  await loadSodium();
   try {
     return { nonce: powSolve(request.challenge, request.difficultyBits) };
   } catch (err) {

@@ -1,37 +1,19 @@
-// Proof of work (hashcash over BLAKE2b-256) that a visitor attaches before opening a conversation.
-import { CryptoError, CryptoErrorCode, fail } from './errors.js';
-import { Writer } from './encoding.js';
+// Proof of work (hashcash over BLAKE2b-256) that a visitor attaches before opening a conversation:
+// verification here (libsodium), solving in crypto/pow-solve.ts (its own BLAKE2b, for the worker).
+import { CryptoError, CryptoErrorCode } from './errors.js';
+import { checkParams, hasLeadingZeroBits, POW_NONCE_BYTES, powInput } from './pow-solve.js';
 import { sodium } from './sodium.js';
 
-/** Length of a proof-of-work nonce in bytes. */
-export const POW_NONCE_BYTES = 8;
-/** Accepted challenge sizes in bytes (the server issues 16..32 random bytes). */
-export const POW_CHALLENGE_MIN_BYTES = 8;
-export const POW_CHALLENGE_MAX_BYTES = 256;
-/** Highest difficulty accepted (bits); the server default is 16. */
-export const POW_MAX_DIFFICULTY = 48;
-
-/** The labelled input with the nonce as its last 8 bytes: label ‖ u32 len ‖ challenge ‖ u32 8 ‖ nonce. */
-function powInput(challenge: Uint8Array): Uint8Array {
-  return Writer.labelled('pow').bytes(challenge).bytes(new Uint8Array(POW_NONCE_BYTES)).finish();
-}
-
-function checkParams(challenge: Uint8Array, difficultyBits: number): void {
-  if (!(challenge instanceof Uint8Array) || challenge.length < POW_CHALLENGE_MIN_BYTES || challenge.length > POW_CHALLENGE_MAX_BYTES) {
-    fail(CryptoErrorCode.Malformed, `challenge must be ${POW_CHALLENGE_MIN_BYTES}..${POW_CHALLENGE_MAX_BYTES} bytes`);
-  }
-  if (!Number.isInteger(difficultyBits) || difficultyBits < 0 || difficultyBits > POW_MAX_DIFFICULTY) {
-    fail(CryptoErrorCode.Malformed, `difficulty must be an integer 0..${POW_MAX_DIFFICULTY}`);
-  }
-}
-
-/** True when the hash starts with at least `bits` zero bits. */
-export function hasLeadingZeroBits(hash: Uint8Array, bits: number): boolean {
-  const full = bits >> 3;
-  for (let i = 0; i < full; i++) if (hash[i] !== 0) return false;
-  const rest = bits & 7;
-  return rest === 0 || ((hash[full] as number) >> (8 - rest)) === 0;
-}
+export {
+  hasLeadingZeroBits,
+  POW_CHALLENGE_MAX_BYTES,
+  POW_CHALLENGE_MIN_BYTES,
+  POW_MAX_DIFFICULTY,
+  POW_NONCE_BYTES,
+  powSolve,
+  powSolveAsync,
+  type PowSolveOptions,
+} from './pow-solve.js';
 
 /**
  * Verifies a proof of work: BLAKE2b-256(label "utvag/v1/pow", challenge, nonce), all length-prefixed,
@@ -51,63 +33,3 @@ export function powVerify(challenge: Uint8Array, difficultyBits: number, nonce: 
   }
 }
 
-/** Options of the solvers. `start` lets parallel workers search disjoint ranges. */
-export interface PowSolveOptions {
-  /** First nonce to try, as an integer (default 0); nonces are u64 big-endian. */
-  start?: number;
-  /** Give up after this many hashes (throws PowInvalid); default unbounded. */
-  maxIterations?: number;
-}
-
-/** Searches `count` nonces from `counter`; returns the nonce or null when none in range (internal). */
-function search(input: Uint8Array, difficultyBits: number, counter: number, count: number): Uint8Array | null {
-  const s = sodium();
-  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
-  const at = input.length - POW_NONCE_BYTES;
-  for (let i = 0; i < count; i++, counter++) {
-    view.setUint32(at, Math.floor(counter / 0x100000000));
-    view.setUint32(at + 4, counter >>> 0);
-    if (hasLeadingZeroBits(s.crypto_generichash(32, input, null), difficultyBits)) return input.slice(at);
-  }
-  return null;
-}
-
-/**
- * Finds an 8-byte nonce for `challenge` at `difficultyBits` (expected 2^bits hashes: about 60 ms at 16
- * bits in Node). Blocks the calling thread — in a browser run it in a Worker (see crypto/pow-worker.ts)
- * or use powSolveAsync(). Throws Malformed for bad inputs, PowInvalid when `maxIterations` is reached.
- */
-export function powSolve(challenge: Uint8Array, difficultyBits: number, options: PowSolveOptions = {}): Uint8Array {
-  checkParams(challenge, difficultyBits);
-  const max = options.maxIterations ?? Number.MAX_SAFE_INTEGER;
-  const found = search(powInput(challenge), difficultyBits, options.start ?? 0, max);
-  if (!found) throw new CryptoError(CryptoErrorCode.PowInvalid, 'no nonce within maxIterations');
-  return found;
-}
-
-/**
- * Like powSolve, but yields to the event loop every `sliceIterations` hashes (default 8192) so a page
- * stays responsive; rejects with `signal.reason` when aborted. Same nonce as powSolve for the same
- * options. For no main-thread work at all, use the module worker crypto/pow-worker.ts.
- */
-export async function powSolveAsync(
-  challenge: Uint8Array,
-  difficultyBits: number,
-  options: PowSolveOptions & { sliceIterations?: number; signal?: AbortSignal } = {},
-): Promise<Uint8Array> {
-  checkParams(challenge, difficultyBits);
-  const input = powInput(challenge);
-  const slice = options.sliceIterations ?? 8192;
-  let counter = options.start ?? 0;
-  let left = options.maxIterations ?? Number.MAX_SAFE_INTEGER;
-  while (left > 0) {
-    options.signal?.throwIfAborted();
-    const n = Math.min(slice, left);
-    const found = search(input, difficultyBits, counter, n);
-    if (found) return found;
-    counter += n;
-    left -= n;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  throw new CryptoError(CryptoErrorCode.PowInvalid, 'no nonce within maxIterations');
-}

@@ -289,9 +289,14 @@ class SocketConnection implements Connection {
     const owed = this.owed?.get(cid);
     if (owed === undefined || owed.c !== id || from !== this.role) return false;
     this.settleOwed(cid);
-    // Behind the last id already (a live message overtook it): acknowledged, the position stays.
-    if (sub.last === null || isAfter(entryId, sub.last)) sub.last = entryId;
-    this.sendText(ackFrame(id, cid, entryId, false));
+    if (sub.last === null || isAfter(entryId, sub.last)) {
+      sub.last = entryId;
+      this.sendText(ackFrame(id, cid, entryId, false));
+    } else {
+      // Not after what this stream delivered: a resend of a message the socket already got (or one
+      // a live message overtook): acknowledged as a duplicate, which is no position.
+      this.sendText(ackFrame(id, cid, entryId, true));
+    }
     return true;
   }
 
@@ -339,6 +344,9 @@ class SocketConnection implements Connection {
         // A long replay goes at the reader's pace: it must not trip the slow-consumer limit.
         if (this.socket.bufferedAmount() > this.deps.maxBufferedBytes / 2 && !(await this.drained())) return;
         if (this.owed !== null && this.ackInStream(id, sub, entry.id, entry.cid, entry.from)) continue;
+        // Two replays of one subscription may overlap (a second resync while the first reads):
+        // what one of them sent already is not sent again.
+        if (sub.last !== null && !isAfter(entry.id, sub.last)) continue;
         sub.last = entry.id;
         this.send({ t: 'msg', c: id, e: entry });
       }

@@ -189,6 +189,16 @@ export async function expectExactlyOnce(
   expect(cidsFrom(log, 'visitor')).toEqual(sent.visitor);
   expect(cidsFrom(log, 'responder')).toEqual(sent.responder);
   expect(log).toHaveLength(count);
+  for (const [name, side] of [['visitor', visitor], ['responder', responder]] as const) {
+    const seen = new Map<string, number>();
+    for (const e of side.messages(c)) seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
+    const dups = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+    if (dups.length > 0) {
+      const frames = side.frames.map((f, i) => [i, f.t, (f as { id?: string }).id ?? ((f as { e?: { id?: string } }).e?.id) ?? '', (f as {cid?:string}).cid ?? (f as { e?: { cid?: string } }).e?.cid ?? '', (f as {code?:string}).code ?? '', (f as {dup?:boolean}).dup ?? '']);
+      console.log('DUPS', name, dups, JSON.stringify(frames.filter(([, , id, cid]) => dups.includes(id as string) || side.messages(c).some((e) => dups.includes(e.id) && e.cid === cid) || (frames as unknown[]).length < 0)));
+      console.log('TAIL', name, JSON.stringify(frames.filter(([, t]) => t !== 'msg' && t !== 'ack' && t !== 'pong')));
+    }
+  }
   expect({ visitor: visitor.messages(c).length, responder: responder.messages(c).length }).toEqual({ visitor: count, responder: count });
   // Nothing late either: no duplicate delivered after a pause.
   await sleep(300);
