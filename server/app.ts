@@ -200,9 +200,6 @@ export function createApp(deps: AppDeps) {
           if (mine?.size === 0) responderSockets.delete(responder.id);
         }
       },
-      binary(ws) {
-        ws.send(JSON.stringify({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Send JSON text frames.' }));
-      },
     },
     config.maxBodyBytes,
   );

@@ -122,6 +122,8 @@ const REPLAY_STALL_MS = 30_000;
 
 export interface Connection {
   onMessage(text: string): Promise<void>;
+  /** A binary frame: counted against the budget like any frame, answered with an error. */
+  onBinary(): void;
   onClose(): Promise<void>;
 }
 
@@ -180,6 +182,12 @@ class SocketConnection implements Connection {
     const run = this.queue.then(() => this.onFrame(text));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  onBinary(): void {
+    const verdict = this.frameBudget.onFrame();
+    if (verdict !== 'ok') void this.overBudget(verdict);
+    else this.send({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Send JSON text frames.' });
   }
 
   /** A frame past the socket's rate: answered once, then dropped; a socket that keeps on is closed (1013: reconnect slower). */

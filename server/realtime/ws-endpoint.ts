@@ -29,8 +29,6 @@ export interface WsEndpointHooks {
   open(ws: WebSocket, responder: ResponderRecord | null): Connection;
   /** After the socket closed (its Connection's onClose has been called). */
   closed(ws: WebSocket, responder: ResponderRecord | null): void;
-  /** A binary frame: the client is told to send JSON text. */
-  binary(ws: WebSocket): void;
 }
 
 type Fetch = (request: Request, env: object) => Response | Promise<Response>;
@@ -55,7 +53,7 @@ export function createWsEndpoint(fetch: Fetch, hooks: WsEndpointHooks, maxPayloa
   function onMessage(this: HeldSocket, data: RawData, isBinary: boolean): void {
     const held = this[HELD];
     if (held === undefined) return;
-    if (isBinary) hooks.binary(this);
+    if (isBinary) held.connection.onBinary();
     else void held.connection.onMessage(data.toString());
   }
   function onClose(this: HeldSocket): void {
