@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { CATALOGUES, LANGUAGES, type Lang, type Messages } from './i18n/index.js';
+import { LtrNumbers } from '../shared/ltr-numbers.js';
 
 export function Header(props: { m: Messages; lang: Lang; onLang: (l: Lang) => void; onExit: () => void; onHome: () => void }) {
   const { m } = props;
@@ -41,13 +42,13 @@ export function Emergency(props: { m: Messages; prominent?: boolean }) {
       <h2 id="emergency-title">{m.emergencyTitle}</h2>
       <ul>
         <li>
-          <a href="tel:112">{m.emergency112}</a>
+          <a href="tel:112"><LtrNumbers text={m.emergency112} /></a>
         </li>
         <li>
-          <a href="tel:11414">{m.emergencyPolice}</a>
+          <a href="tel:11414"><LtrNumbers text={m.emergencyPolice} /></a>
         </li>
         <li>
-          <a href="tel:116111">{m.emergencyBris}</a>
+          <a href="tel:116111"><LtrNumbers text={m.emergencyBris} /></a>
         </li>
       </ul>
     </section>

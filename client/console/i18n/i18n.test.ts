@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AREAS } from './areas/index.js';
 import { CATALOGUES, directionOf, translator } from './index.js';
 import { sv as base } from './sv.js';
+import { AUDIT_ACTIONS } from '../../../server/routes/audit-writer.js';
+import { auditActionKey, recordsArea } from './areas/records.js';
 import { EMERGENCY_SNIPPET, TEAM_TEMPLATES, localeOfTag } from './templates.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -39,5 +41,12 @@ describe('console catalogues', () => {
     }
     expect(localeOfTag('ar-SE')).toBe('ar');
     expect(localeOfTag('fi')).toBe('sv');
+  });
+
+  it('names every audit action the server writes, and no action it does not write', () => {
+    for (const action of AUDIT_ACTIONS) expect([action, auditActionKey(action)]).not.toEqual([action, 'auditActionOther']);
+    const named = Object.keys(recordsArea.sv).filter((k) => k.startsWith('auditAction') && k !== 'auditActionOther');
+    expect(named.sort()).toEqual(AUDIT_ACTIONS.map(auditActionKey).sort());
+    expect(translator('sv')(auditActionKey('duty-on'))).toBe('Gick i tjänst');
   });
 });

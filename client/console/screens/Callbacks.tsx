@@ -1,6 +1,7 @@
 // Callback requests: time window and language decrypted in the browser; take one to see the number
 // and the verification word to say; done erases it, "not reached" counts an attempt.
 import { useEffect } from 'preact/hooks';
+import { PhoneNumber } from '../../shared/ltr-numbers.js';
 import { formatWait, useConsole } from '../context.js';
 
 export function Callbacks() {
@@ -30,7 +31,9 @@ export function Callbacks() {
                 <>
                   <dl>
                     <dt>{t('phone')}</dt>
-                    <dd class="code">{cb.revealed.phone}</dd>
+                    <dd class="code">
+                      <PhoneNumber value={cb.revealed.phone} />
+                    </dd>
                     <dt>{t('verificationWord')}</dt>
                     <dd class="code">{cb.revealed.verificationWord}</dd>
                     {cb.revealed.note !== '' && (

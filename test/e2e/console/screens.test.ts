@@ -126,9 +126,14 @@ describe('console screens', () => {
     await page.getByRole('heading', { name: 'Samtycken' }).waitFor();
     await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toContain('Sam Exempel');
     expect(await page.locator('main').textContent()).toContain('070-000 00 00');
+    // Field names from the catalogues, not the sealed JSON's keys.
+    const identity = (await page.locator('main dl.identity').textContent()) ?? '';
+    expect(identity).toContain('Namn');
+    expect(identity).toContain('Telefon');
+    expect(identity).not.toMatch(/name|phone/);
     await expectNoViolations(page, 'consents');
     await page.getByRole('button', { name: 'Kopiera till ärendesystemet' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('Sam Exempel');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('Namn: Sam Exempel');
     await expect.poll(async () => (await server.store.audit.recent(20)).map((e) => e.action)).toContain('consent-copy');
     expect((await server.store.audit.recent(20)).map((e) => e.action)).toContain('consent-view');
     expect(JSON.stringify(await server.store.audit.recent(50))).not.toContain('Sam Exempel');
@@ -144,8 +149,11 @@ describe('console screens', () => {
     await page.getByRole('heading', { name: 'Logg över åtgärder (utan innehåll)' }).waitFor();
     await expectNoViolations(page, 'admin-audit');
     const audit = (await page.locator('table').textContent()) ?? '';
-    expect(audit).toContain('claim');
-    expect(audit).toContain('callback-done');
+    // Actions named from the catalogues, never as the server's identifiers (issue 15, bug 7).
+    expect(audit).toContain('Tog ett samtal');
+    expect(audit).toContain('Återuppringning klar');
+    expect(audit).toContain('Gick i tjänst');
+    for (const identifier of ['claim', 'callback-done', 'duty-on', 'login']) expect(audit).not.toContain(identifier);
     expect(audit).not.toContain('Jag är rädd');
   });
 

@@ -1,6 +1,7 @@
 // The audit log of responder actions: who did what and when, never content.
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
+import { auditActionKey } from '../../i18n/areas/records.js';
 
 export function Audit() {
   const { store, state, t } = useConsole();
@@ -28,7 +29,7 @@ export function Audit() {
             <tr key={`${e.at}-${i}`}>
               <td>{new Date(e.at).toLocaleString(state.locale)}</td>
               <td>{e.actorName}</td>
-              <td>{e.action}</td>
+              <td data-action={e.action}>{t(auditActionKey(e.action))}</td>
               <td>
                 <code>{e.ref}</code>
               </td>
