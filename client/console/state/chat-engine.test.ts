@@ -52,11 +52,12 @@ async function world() {
     who: typeof alice,
     inbox: boolean,
     restore: { keys: UnlockedKeys; state: SessionState; psk: Uint8Array | null; seen: number } | null = null,
+    engineId = id,
   ) => {
     const events: ChatEvent[] = [];
     const keys = restore?.keys ?? keysOf(who, inbox);
     const e = createChatEngine({
-      id,
+      id: engineId,
       team: 'unga',
       keys,
       post: async (env) => append('responder', env),
@@ -108,7 +109,7 @@ async function world() {
     session = out.state;
     append('visitor', { cid: `v-${n}`, kind: 'message', body: toBase64url(out.wire) });
   };
-  return { pki, team, alice, bob, carol, log, id, engine, visitorSync, visitorSend, received, get session() {
+  return { pki, team, random, alice, bob, carol, log, id, engine, visitorSync, visitorSend, received, get session() {
     return session;
   }, setPending: (p: PendingVisitor) => {
     visitorPending = p;
@@ -129,7 +130,8 @@ describe('chat engine', () => {
     expect(w.session?.safetyCode).toBe(a.e.safetyCode);
     w.visitorSend({ type: 'text', text: 'Hej' });
     await a.sync();
-    expect(a.texts()).toEqual(['Hej']);
+    // The first message (inside the intake) is the first line of the chat, then the visitor's next one.
+    expect(a.texts()).toEqual(['Jag vill ut', 'Hej']);
     await a.e.send('Hej, jag heter Alice');
     w.visitorSync();
     expect(w.received).toEqual(['Hej, jag heter Alice']);
@@ -148,8 +150,9 @@ describe('chat engine', () => {
     w.visitorSend({ type: 'text', text: 'Till Bob' });
     await b.sync();
     await a.sync();
-    expect(b.texts()).toEqual(['Till Bob']);
-    expect(a.texts()).toEqual(['Hej']);
+    // Bob is of the same team: he reads the first message too (it is sealed to the team inbox key).
+    expect(b.texts()).toEqual(['Jag vill ut', 'Till Bob']);
+    expect(a.texts()).toEqual(['Jag vill ut', 'Hej']);
     expect(a.e.phase).toBe('transferred');
 
     // A colleague the handoff was not sealed to cannot take over.
@@ -216,5 +219,33 @@ describe('chat engine', () => {
     expect(w.log.filter((e) => e.kind === 'handshake')).toHaveLength(1);
     w.visitorSync();
     expect(w.session).toBeNull();
+  });
+
+  it('refuses an intake the visitor sealed for another conversation (spliced in by the server): no line, no handshake', async () => {
+    const w = await world();
+    // The server files another visitor's intake (its own conversation id inside) under this chat.
+    const other = createIntake({ teamCert: w.team.cert, category: 'chat', text: 'Någon annans första meddelande', random: w.random });
+    expect(conversationIdToString(other.pending.conversationId)).not.toBe(w.id);
+    w.log[0] = { ...w.log[0]!, body: toBase64url(other.wire) };
+    const a = w.engine(w.alice, true);
+    await a.sync();
+    expect(a.texts()).toEqual([]);
+    expect(a.events.some((e) => e.type === 'tampered')).toBe(true);
+    expect(w.log.filter((e) => e.kind === 'handshake')).toHaveLength(0);
+    expect(a.e.phase).toBe('lost');
+  });
+
+  it('refuses a handoff sealed for another conversation (spliced in by the server)', async () => {
+    const w = await world();
+    const a = w.engine(w.alice, true);
+    await a.sync();
+    w.visitorSync();
+    await a.e.announceTransfer([w.bob.identity.cert]);
+    // Bob's chat is another conversation; the server replays this conversation's log (handoff included) into it.
+    const elsewhere = conversationIdToString(createIntake({ teamCert: w.team.cert, category: 'chat', text: 'x', random: w.random }).pending.conversationId);
+    const b = w.engine(w.bob, false, null, elsewhere);
+    await b.sync();
+    expect(b.events.some((e) => e.type === 'tampered')).toBe(true);
+    expect(b.e.phase).not.toBe('awaiting-visitor');
   });
 });

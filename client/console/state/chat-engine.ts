@@ -5,6 +5,7 @@ import {
   acceptIntake,
   closeSession,
   conversationIdFromString,
+  conversationIdToString,
   createHandshake,
   createTransfer,
   decryptMessage,
@@ -12,7 +13,6 @@ import {
   fromBase64url,
   CryptoErrorCode,
   isCryptoError,
-  openIntake,
   openSessionRequest,
   openTransferHandoff,
   sealStateSnapshot,
@@ -27,6 +27,7 @@ import {
 } from '../../../crypto/console.js';
 import type { Envelope, LogEntry } from '../../shared/api-client.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
+import { openSealedIntake } from './open-sealed.js';
 
 export type ChatPhase = 'connecting' | 'awaiting-visitor' | 'open' | 'transferred' | 'closed' | 'lost';
 
@@ -66,6 +67,8 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
   /** Highest session number this console has run, so a replayed request is refused. */
   let lastSession = restored?.sessionNumber ?? 0;
   let intake: LogEntry | null = null;
+  /** The opened intake (null: does not open here); undefined until tried. */
+  let openedIntake: OpenedIntake | null | undefined;
   /** A responder handshake was seen after the last request/intake we could answer: not ours to redo. */
   let answered = false;
   let replayDone = false;
@@ -99,27 +102,38 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
     established(next);
   }
 
+  /**
+   * Opens the intake once: its text is the young person's first message (shown in the chat), and it is
+   * what a new session answers. Null when it does not open with this responder's keys, or when the
+   * visitor sealed it for another conversation (a splice by the server: reported, never answered).
+   */
+  function intakeOpened(): OpenedIntake | null {
+    if (intake === null) return null;
+    if (openedIntake !== undefined) return openedIntake;
+    try {
+      openedIntake = openSealedIntake(deps.keys.inbox, deps.id, intake.body, deps.team);
+      deps.emit({ type: 'text', key: intake.id, from: 'visitor', text: openedIntake.text, at: entryTime(intake.id) });
+    } catch (error) {
+      if (!isCryptoError(error)) throw error;
+      openedIntake = null;
+      if (error.code === CryptoErrorCode.WrongConversation) deps.emit({ type: 'tampered' });
+    }
+    return openedIntake;
+  }
+
   async function tryEstablish(): Promise<void> {
+    if (replayDone) intakeOpened();
     if (state !== null || phase === 'transferred' || phase === 'closed') return;
     if (handoff !== null) {
       setPhase('awaiting-visitor');
       return;
     }
     if (intake !== null && replayDone && !answered) {
-      const inbox = deps.keys.inbox;
-      try {
-        const envelope = fromBase64url(intake.body);
-        for (const key of inbox.values()) {
-          if (key.cert.team !== deps.team) continue;
-          try {
-            await answerIntake(openIntake(envelope, key), key);
-            return;
-          } catch (error) {
-            if (!isCryptoError(error)) throw error;
-          }
-        }
-      } catch (error) {
-        if (!isCryptoError(error)) throw error;
+      const opened = intakeOpened();
+      const inbox = opened === null ? null : inboxKeyOf(opened.epoch);
+      if (opened !== null && inbox !== null) {
+        await answerIntake(opened, inbox);
+        return;
       }
       setPhase('lost');
     } else if (replayDone && answered) setPhase('lost');
@@ -203,6 +217,7 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
         if (entry.from === 'visitor') {
           if (entry.kind === 'intake') {
             intake = entry;
+            openedIntake = undefined;
             answered = false;
           } else if (entry.kind === 'transfer') await onVisitorRequest(entry);
           else if (entry.kind === 'resume') await onResumeRequest(entry);
@@ -211,8 +226,13 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
           answered = true;
         } else if (entry.kind === 'transfer' && state === null) {
           try {
-            handoff = openTransferHandoff(fromBase64url(entry.body), { cert: deps.keys.identity.cert, boxKeyPair: deps.keys.boxKeyPair }, { anchor: deps.keys.anchor, now: deps.now() });
-            answered = false;
+            const opened = openTransferHandoff(fromBase64url(entry.body), { cert: deps.keys.identity.cert, boxKeyPair: deps.keys.boxKeyPair }, { anchor: deps.keys.anchor, now: deps.now() });
+            // A handoff sealed for another conversation was spliced in by the server: never act on it.
+            if (conversationIdToString(opened.conversationId) !== deps.id) deps.emit({ type: 'tampered' });
+            else {
+              handoff = opened;
+              answered = false;
+            }
           } catch (error) {
             if (!isCryptoError(error)) throw error; // sealed to a colleague
           }

@@ -5,11 +5,9 @@ import {
   CryptoErrorCode,
   fromBase64url,
   isCryptoError,
-  openCallbackRequest,
-  openIntake,
+  loadSumoSodium,
   openStateSnapshot,
   openLocalSecret,
-  parseIntakeEnvelope,
   verifyResponderCert,
   type OpenedIntake,
   type VerifiedResponderCert,
@@ -20,6 +18,8 @@ import { unlockKeys, wipeKeys, type KeyBundle, type UnlockedKeys } from '../cryp
 import { createOrgSession } from '../crypto/org-session.js';
 import type { Locale, MessageKey } from '../i18n/index.js';
 import { createChatEngine, resumePskPurpose, type ChatEngine, type ChatPhase } from './chat-engine.js';
+import { createChatArchive, wipeChatArchive, type ArchivedLine, type ChatArchive } from './chat-archive.js';
+import { openSealedCallback, openSealedConsent, openSealedIntake } from './open-sealed.js';
 import { createResponderSocket, type ResponderSocket, type ServerFrame } from './socket.js';
 
 export type ResponderApi = ReturnType<typeof createResponderApi>;
@@ -60,12 +60,7 @@ export interface QueueView {
   readonly transferred: boolean;
 }
 
-export interface ChatLine {
-  readonly key: string;
-  readonly from: 'visitor' | 'responder' | 'system';
-  readonly text: string;
-  readonly at: number;
-}
+export type ChatLine = ArchivedLine;
 
 export interface ChatView {
   readonly id: string;
@@ -99,8 +94,8 @@ export interface ConsentView {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly retentionDays: number;
-  /** The decrypted identity text, or null when it does not open. */
-  readonly identity: string | null;
+  /** The decrypted identity, field by field (labels come from the catalogues), or null when it does not open. */
+  readonly identity: ReadonlyArray<{ readonly field: string; readonly value: string }> | null;
   readonly version: string | null;
 }
 
@@ -138,6 +133,8 @@ export interface ConsoleDeps {
   readonly rootPublicKey: Uint8Array | null;
   /** Lock after this long without input, ms. */
   readonly idleMs: number;
+  /** A lock that lasts this long ends the session and wipes the chats' local copies, ms (default 30 min). */
+  readonly lockWipeMs?: number;
   readonly locale: Locale;
 }
 
@@ -154,8 +151,6 @@ const INITIAL = {
   busy: false,
 } satisfies Partial<ConsoleState>;
 
-const SNAPSHOT_PREFIX = 'utvag.console.session.';
-
 export type ConsoleStore = ReturnType<typeof createConsoleStore>;
 
 export function createConsoleStore(deps: ConsoleDeps) {
@@ -170,6 +165,9 @@ export function createConsoleStore(deps: ConsoleDeps) {
 
   // Secrets and per-session machinery: never in the rendered state.
   let keys: UnlockedKeys | null = null;
+  /** The sealed local copy of each chat (under a key derived from the password); null while locked. */
+  let archive: ChatArchive | null = null;
+  let lockTimer: number | null = null;
   /** An admin's unlocked organisation key (real organisations); wiped with the other keys. */
   const org = createOrgSession();
   let login: { name: string; salt: Uint8Array; params: { opslimit: number; memlimit: number }; bundle: KeyBundle } | null = null;
@@ -222,15 +220,12 @@ export function createConsoleStore(deps: ConsoleDeps) {
       typing: line.from === 'visitor' ? false : c.typing,
     }));
 
+  /** Seals the chat's session, resume psk, last id and transcript into this tab's archive. */
   const saveSnapshot = (id: string) => {
+    const chat = state.chats.find((c) => c.id === id);
+    if (archive === null || chat === undefined) return;
     const engine = engines.get(id);
-    const snap = engine?.snapshot() ?? null;
-    try {
-      if (snap === null) win.sessionStorage.removeItem(SNAPSHOT_PREFIX + id);
-      else win.sessionStorage.setItem(SNAPSHOT_PREFIX + id, JSON.stringify({ snap, psk: engine?.resumeSnapshot() ?? null, lastId: engine?.lastId ?? null }));
-    } catch {
-      // Storage full or unavailable: the chat still works in this tab, it just will not survive a reload.
-    }
+    archive.save(id, { snap: engine?.snapshot() ?? null, psk: engine?.resumeSnapshot() ?? null, lastId: engine?.lastId ?? lastIds.get(id) ?? null, lines: chat.lines });
   };
 
   const startChat = (meta: Omit<ChatView, 'phase' | 'lines' | 'unread' | 'typing' | 'safetyCode'>, restoreFromSnapshot: boolean): ChatEngine => {
@@ -240,13 +235,12 @@ export function createConsoleStore(deps: ConsoleDeps) {
     let restored = null;
     let restoredPsk: Uint8Array | null = null;
     let after: string | null = null;
-    const stored = restoreFromSnapshot ? win.sessionStorage.getItem(SNAPSHOT_PREFIX + meta.id) : null;
-    if (stored !== null) {
+    const stored = restoreFromSnapshot ? (archive?.load(meta.id) ?? null) : null;
+    if (stored !== null && stored.snap !== null) {
       try {
-        const parsed = JSON.parse(stored) as { snap: string; psk?: string | null; lastId: string | null };
-        restored = openStateSnapshot(keys.snapshotKey, fromBase64url(parsed.snap));
-        if (typeof parsed.psk === 'string') restoredPsk = openLocalSecret(keys.snapshotKey, resumePskPurpose(meta.id), fromBase64url(parsed.psk));
-        after = parsed.lastId;
+        restored = openStateSnapshot(keys.snapshotKey, fromBase64url(stored.snap));
+        if (stored.psk !== null) restoredPsk = openLocalSecret(keys.snapshotKey, resumePskPurpose(meta.id), fromBase64url(stored.psk));
+        after = stored.lastId;
       } catch {
         restored = null;
       }
@@ -275,7 +269,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     );
     engines.set(meta.id, engine);
     if (!state.chats.some((c) => c.id === meta.id)) {
-      set({ chats: [...state.chats, { ...meta, phase: engine.phase, lines: [], unread: 0, typing: false, safetyCode: engine.safetyCode }] });
+      set({ chats: [...state.chats, { ...meta, phase: engine.phase, lines: stored?.lines ?? [], unread: 0, typing: false, safetyCode: engine.safetyCode }] });
     }
     // A restored session continues after its last id; otherwise the whole log is replayed.
     lastIds.set(meta.id, after);
@@ -350,11 +344,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
   const openQueueItem = (item: QueueItem): { first: string | null; opened: OpenedIntake | null } => {
     if (keys === null || item.intake === null || item.intake.kind !== 'intake') return { first: null, opened: null };
     try {
-      const wire = fromBase64url(item.intake.body);
-      const outer = parseIntakeEnvelope(wire);
-      const inbox = keys.inbox.get(`${outer.team}:${outer.epoch}`);
-      if (inbox === undefined || outer.kind !== 'intake') return { first: null, opened: null };
-      const opened = openIntake(wire, inbox);
+      const opened = openSealedIntake(keys.inbox, item.id, item.intake.body, item.team);
       return { first: opened.text, opened };
     } catch (error) {
       if (!isCryptoError(error)) throw error;
@@ -419,10 +409,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
       let timeWindow: string | null = null;
       if (keys !== null && i.intake !== null) {
         try {
-          const wire = fromBase64url(i.intake.body);
-          const outer = parseIntakeEnvelope(wire);
-          const inbox = keys.inbox.get(`${outer.team}:${outer.epoch}`);
-          if (inbox !== undefined) timeWindow = openCallbackRequest(wire, inbox).callback.timeWindow;
+          timeWindow = openSealedCallback(keys.inbox, i.id, i.intake.body).callback.timeWindow;
         } catch (error) {
           if (!isCryptoError(error)) throw error;
         }
@@ -481,7 +468,8 @@ export function createConsoleStore(deps: ConsoleDeps) {
 
   const wipe = async () => {
     stopLoops();
-    for (const id of engines.keys()) saveSnapshot(id);
+    for (const c of state.chats) saveSnapshot(c.id);
+    archive = null;
     engines.clear();
     for (const id of [...tabLocks.keys()]) releaseTab(id);
     lastIds.clear();
@@ -497,15 +485,45 @@ export function createConsoleStore(deps: ConsoleDeps) {
     const derived = await deps.derive(password, login.salt, login.params);
     try {
       keys = await unlockKeys(login.bundle, derived.wrapKey, deps.rootPublicKey, new Date());
+      archive = createChatArchive({ storage: win.sessionStorage, sodium: await loadSumoSodium(), key: keys.snapshotKey });
     } finally {
       derived.wrapKey.fill(0);
       derived.authKey.fill(0);
     }
   };
 
+  /** Ends the local session: every key, copy and decrypted text gone; the login screen with `notice`. */
+  const endLocally = async (notice: ConsoleState['notice']) => {
+    await wipe();
+    wipeChatArchive(win.sessionStorage);
+    clearLockTimer();
+    login = null;
+    seenQueue.clear();
+    set({ ...INITIAL, phase: 'login', notice });
+  };
+  const clearLockTimer = () => {
+    if (lockTimer !== null) win.clearTimeout(lockTimer);
+    lockTimer = null;
+  };
+
+  /**
+   * The idle lock: keys wiped, and every decrypted text (chat lines, first messages, callback numbers,
+   * consents) dropped from memory, not only from the screen; the sealed copies bring them back on
+   * unlock. A lock that lasts lockWipeMs ends the session and wipes those copies too.
+   */
   const lock = () => {
     void wipe();
-    set({ phase: 'locked', chats: state.chats.map((c) => ({ ...c, typing: false })) });
+    set({
+      phase: 'locked',
+      chats: state.chats.map((c) => ({ ...c, lines: [], typing: false })),
+      queue: [],
+      callbacks: [],
+      consents: [],
+    });
+    clearLockTimer();
+    lockTimer = win.setTimeout(() => {
+      void guard(() => api.logout()).finally(() => void endLocally({ key: 'lockExpired' }));
+    }, deps.lockWipeMs ?? 30 * 60_000);
   };
 
   // ---------------------------------------------------------------- actions
@@ -552,6 +570,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
         if (deps.rootPublicKey === null) throw new Error('no pinned root key');
         try {
           keys = await unlockKeys(bundle, derived.wrapKey, deps.rootPublicKey, new Date());
+          archive = createChatArchive({ storage: win.sessionStorage, sodium: await loadSumoSodium(), key: keys.snapshotKey });
         } finally {
           derived.wrapKey.fill(0);
         }
@@ -573,19 +592,23 @@ export function createConsoleStore(deps: ConsoleDeps) {
         await unlockWith(password);
         await api.me();
         lastInput = Date.now();
+        clearLockTimer();
         const chats = state.chats;
         set({ phase: 'ready', chats: [] });
         startLoops();
         for (const c of chats) {
-          if (c.phase === 'closed' || c.phase === 'transferred' || c.phase === 'lost') continue;
+          if (c.phase === 'closed' || c.phase === 'transferred' || c.phase === 'lost') {
+            // No session to run: its transcript only, from the sealed copy.
+            set({ chats: [...state.chats, { ...c, lines: archive?.load(c.id)?.lines ?? [] }] });
+            continue;
+          }
           startChat(c, true);
-          updateChat(c.id, () => ({ lines: c.lines, unread: c.unread }));
+          updateChat(c.id, () => ({ unread: c.unread }));
           await follow(c.id, lastIds.get(c.id) ?? null);
         }
       } catch (error) {
         if (error instanceof ApiRequestError && error.status === 401) {
-          await wipe();
-          set({ ...INITIAL, phase: 'login' });
+          await endLocally(null);
           return;
         }
         set({ notice: isCryptoError(error, CryptoErrorCode.Tampered) ? { key: 'errLoginFailed' } : errorNotice(error) });
@@ -598,11 +621,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     /** Ends the session on the server and wipes every key and session from memory and this tab. */
     async logout() {
       await guard(() => api.logout());
-      await wipe();
-      for (const key of Object.keys(win.sessionStorage)) if (key.startsWith(SNAPSHOT_PREFIX)) win.sessionStorage.removeItem(key);
-      login = null;
-      seenQueue.clear();
-      set({ ...INITIAL, phase: 'login' });
+      await endLocally(null);
     },
 
     async setDuty(team: string, onDuty: boolean, capacity?: number) {
@@ -706,6 +725,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     },
 
     dismissChat(id: string) {
+      archive?.remove(id);
       engines.delete(id);
       releaseTab(id);
       set({ chats: state.chats.filter((c) => c.id !== id), activeChat: state.activeChat === id ? null : state.activeChat });
@@ -719,11 +739,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
         const intake = items.find((i) => i.id === id)?.intake ?? null;
         await api.claim(id);
         if (intake === null || keys === null) return;
-        const wire = fromBase64url(intake.body);
-        const outer = parseIntakeEnvelope(wire);
-        const inbox = keys.inbox.get(`${outer.team}:${outer.epoch}`);
-        if (inbox === undefined) return;
-        const { callback } = openCallbackRequest(wire, inbox);
+        const { callback } = openSealedCallback(keys.inbox, id, intake.body);
         set({ callbacks: state.callbacks.map((c) => (c.id === id ? { ...c, timeWindow: callback.timeWindow, revealed: { phone: callback.phone, note: callback.note, verificationWord: callback.verificationWord } } : c)) });
       });
     },
@@ -762,28 +778,22 @@ export function createConsoleStore(deps: ConsoleDeps) {
   async function loadConsents() {
     const { items } = await api.call<{ items: Array<{ id: string; team: string; sealed: string; retentionDays: number; createdAt: number; expiresAt: number }> }>('GET', '/api/v1/responder/consents');
     const views: ConsentView[] = items.map((i) => {
-      let identity: string | null = null;
+      let identity: ConsentView['identity'] = null;
       let version: string | null = null;
       if (keys !== null) {
         try {
-          const wire = fromBase64url(i.sealed);
-          const outer = parseIntakeEnvelope(wire);
-          const inbox = keys.inbox.get(`${outer.team}:${outer.epoch}`);
-          if (inbox !== undefined) {
-            const text = openIntake(wire, inbox).text;
-            identity = text;
-            try {
-              // The widget seals {v, conversation, name, phone, retentionDays}: show who, keep the version.
-              const parsed = JSON.parse(text) as Record<string, unknown>;
-              const v = parsed.v ?? parsed.consentVersion;
-              version = typeof v === 'string' || typeof v === 'number' ? String(v) : null;
-              identity = Object.entries(parsed)
-                .filter(([k]) => !['v', 'consentVersion', 'conversation', 'retentionDays'].includes(k))
-                .map(([k, v]) => `${k}: ${String(v)}`)
-                .join('\n');
-            } catch {
-              // Plain text identity.
-            }
+          const text = openSealedConsent(keys.inbox, i.sealed).text;
+          identity = [{ field: 'text', value: text }];
+          try {
+            // The widget seals {v, conversation, name, phone, retentionDays}: show who, keep the version.
+            const parsed = JSON.parse(text) as Record<string, unknown>;
+            const v = parsed.v ?? parsed.consentVersion;
+            version = typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+            identity = Object.entries(parsed)
+              .filter(([k]) => !['v', 'consentVersion', 'conversation', 'retentionDays'].includes(k))
+              .map(([k, v]) => ({ field: k, value: String(v) }));
+          } catch {
+            // Plain text identity.
           }
         } catch (error) {
           if (!isCryptoError(error)) throw error;

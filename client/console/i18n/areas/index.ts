@@ -3,6 +3,8 @@ import { adminArea } from './admin.js';
 import { teamsArea } from './teams.js';
 import { sourcesArea } from './sources.js';
 import { staffArea } from './staff.js';
+import { chatsArea } from './chats.js';
+import { recordsArea } from './records.js';
 import { statsArea } from './stats.js';
 
-export const AREAS = [adminArea, sourcesArea, teamsArea, staffArea, statsArea] as const;
+export const AREAS = [adminArea, sourcesArea, teamsArea, staffArea, statsArea, recordsArea, chatsArea] as const;
