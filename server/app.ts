@@ -233,14 +233,17 @@ export function createApp(deps: AppDeps) {
       if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
     });
     app.use('/assets/*', serveStatic({ root }));
+    // Only a demo's pages carry a root key (marked as a demo, which the clients show): a real
+    // deployment's clients pin the root in their build or the embed snippet, never take it from a page.
+    const pageRoot = config.demo ? (deps.rootPublicKey ?? null) : null;
     const page = (file: string) => {
-      const html = readPage(join(root, file), deps.rootPublicKey ?? null);
+      const html = readPage(join(root, file), pageRoot);
       return (c: Context) => (html === null ? c.json(errorBody(ErrorCode.NotFound), 404) : c.html(html));
     };
     const widget = page('widget/index.html');
     // A source's page opens the widget in the source's language; unknown or ended tags still open it
     // (an old poster must never lead to an error), and the tag counts as given.
-    const widgetHtml = readPage(join(root, 'widget/index.html'), deps.rootPublicKey ?? null);
+    const widgetHtml = readPage(join(root, 'widget/index.html'), pageRoot);
     app.get('/c/:source{[a-z0-9-]{1,40}}', async (c) => {
       if (widgetHtml === null) return c.json(errorBody(ErrorCode.NotFound), 404);
       return c.html(withSourceLanguage(widgetHtml, (await sources.hint(c.req.param('source'))).language));
@@ -281,14 +284,15 @@ export function createApp(deps: AppDeps) {
 export type CreatedApp = ReturnType<typeof createApp>;
 
 /**
- * A built page with the root public key as `<meta name="utvag-root-key">` for builds that do not pin
- * one themselves (the demo). Read once at start; null when the file is missing.
+ * A built page; in a demo, with the demo's root public key as `<meta name="utvag-root-key">` and
+ * `<meta name="utvag-demo" content="1">` (clients built without a pin accept a page's key only then,
+ * and say on screen that it is a demo). Read once at start; null when the file is missing.
  */
-function readPage(path: string, rootPublicKey: string | null): string | null {
+function readPage(path: string, demoRootPublicKey: string | null): string | null {
   if (!existsSync(path)) return null;
   const html = readFileSync(path, 'utf8');
-  if (rootPublicKey === null) return html;
-  return html.replace('</head>', `<meta name="utvag-root-key" content="${rootPublicKey}" />\n  </head>`);
+  if (demoRootPublicKey === null) return html;
+  return html.replace('</head>', `<meta name="utvag-root-key" content="${demoRootPublicKey}" />\n  <meta name="utvag-demo" content="1" />\n  </head>`);
 }
 
 /**

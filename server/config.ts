@@ -68,8 +68,8 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{43}$/, 'the organisation root Ed25519 public key, 32 bytes base64url')
     .optional()
-    .describe('Root public key the served pages pin when the build does not (the demo makes its own)'),
-  DEMO: bool.optional().describe('Seed the demo organisation; default true without REDIS_URL'),
+    .describe('Root public key the server checks the organisation certificate against; the clients pin the same key in their build (build argument ROOT_PUBLIC_KEY) or the embed snippet, never from a page'),
+  DEMO: bool.optional().describe('Seed the demo organisation, and let its pages supply its root key marked as a demo (clients built without a pin run only then); default true without REDIS_URL'),
   METRICS_PORT: int(0, 65535).default(9464).describe('Port of the Prometheus /metrics listener; 0 turns it off'),
   METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('Interface of the metrics listener; never the public one'),
   SHUTDOWN_GRACE_SECONDS: int(1, 600).default(20).describe('On SIGTERM, seconds to finish in-flight work before the process exits'),

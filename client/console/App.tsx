@@ -11,7 +11,7 @@ import { Locked, Login } from './screens/Login.js';
 import { Workspace } from './screens/Workspace.js';
 import type { Tab } from './state/console-store.js';
 
-export function App(props: { window: Window }) {
+export function App(props: { window: Window; demo?: boolean }) {
   const { store, state, t } = useConsole();
   const win = props.window;
 
@@ -79,6 +79,11 @@ export function App(props: { window: Window }) {
             </>
           )}
         </div>
+        {props.demo === true && (
+          <p class="demo-banner" role="note">
+            {t('demoBanner')}
+          </p>
+        )}
       </header>
       <main id="main" tabIndex={-1}>
         <div class="notice" role="status" aria-live="polite">

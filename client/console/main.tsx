@@ -1,9 +1,11 @@
-// Composition root of the responder console: reads the pinned root key, makes the API client, the
-// Argon2id worker deriver and the store, and renders the app.
+// Composition root of the responder console: resolves the pinned root key (or refuses to start),
+// makes the API client, the Argon2id worker deriver and the store, and renders the app.
 import { render } from 'preact';
 import { fromBase64url, loadSumoSodium } from '../../crypto/console.js';
 import { createResponderApi } from '../shared/api-client.js';
+import { rootPinFromDocument } from '../shared/root-pin.js';
 import { App } from './App.js';
+import { RootRefused } from './screens/RootRefused.js';
 import { ConsoleContext } from './context.js';
 import { createWorkerDeriver } from './crypto/password.js';
 import type { Locale } from './i18n/index.js';
@@ -12,14 +14,6 @@ import './styles.css';
 
 const IDLE_MS = 10 * 60_000;
 
-function pinnedRootKey(doc: Document): Uint8Array | null {
-  const content = doc.querySelector('meta[name="utvag-root-key"]')?.getAttribute('content') ?? '';
-  try {
-    return content === '' ? null : fromBase64url(content);
-  } catch {
-    return null;
-  }
-}
 
 function initialLocale(win: Window): Locale {
   const saved = win.localStorage.getItem('utvag.console.locale');
@@ -27,21 +21,29 @@ function initialLocale(win: Window): Locale {
 }
 
 async function main(win: Window): Promise<void> {
+  const root = win.document.getElementById('app');
+  if (root === null) throw new Error('#app missing');
+  // The root every certificate is checked against: the build's pin, or a demo page's (shown as a
+  // demo); a real deployment's page cannot supply one (client/shared/root-pin.ts).
+  const pin = rootPinFromDocument(win.document, import.meta.env.VITE_UTVAG_ROOT_KEY);
+  if (pin.kind === 'refused') {
+    root.textContent = '';
+    render(<RootRefused reason={pin.reason} />, root);
+    return;
+  }
   await loadSumoSodium();
   const store = createConsoleStore({
     window: win,
     api: createResponderApi({ baseUrl: '' }),
     derive: createWorkerDeriver(),
-    rootPublicKey: pinnedRootKey(win.document),
+    rootPublicKey: fromBase64url(pin.key),
     idleMs: IDLE_MS,
     locale: initialLocale(win),
   });
-  const root = win.document.getElementById('app');
-  if (root === null) throw new Error('#app missing');
   root.textContent = '';
   render(
     <ConsoleContext.Provider value={store}>
-      <App window={win} />
+      <App window={win} demo={pin.kind === 'demo'} />
     </ConsoleContext.Provider>,
     root,
   );

@@ -44,7 +44,7 @@ export function App(props: { app: AppController }) {
   }
   return (
     <div class="widget">
-      <Header m={m} lang={s.lang} onLang={(l) => app.setLang(l)} onExit={() => app.quickExit()} onHome={() => app.home()} />
+      <Header m={m} lang={s.lang} demo={app.demo} onLang={(l) => app.setLang(l)} onExit={() => app.quickExit()} onHome={() => app.home()} />
       {screen}
     </div>
   );

@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { CATALOGUES, LANGUAGES, type Lang, type Messages } from './i18n/index.js';
 import { LtrNumbers } from '../shared/ltr-numbers.js';
 
-export function Header(props: { m: Messages; lang: Lang; onLang: (l: Lang) => void; onExit: () => void; onHome: () => void }) {
+export function Header(props: { m: Messages; lang: Lang; demo?: boolean; onLang: (l: Lang) => void; onExit: () => void; onHome: () => void }) {
   const { m } = props;
   return (
     <header class="top">
@@ -31,6 +31,11 @@ export function Header(props: { m: Messages; lang: Lang; onLang: (l: Lang) => vo
       <span id="exit-hint" class="visually-hidden">
         {m.quickExitHint}
       </span>
+      {props.demo === true && (
+        <p class="demo-banner" role="note">
+          {m.demoBanner}
+        </p>
+      )}
     </header>
   );
 }

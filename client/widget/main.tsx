@@ -1,4 +1,4 @@
-// Composition root of the visitor widget: reads the pinned root key, the source tag and the service
+// Composition root of the visitor widget: resolves the pinned root key (or refuses to start), the source tag and the service
 // origin from the page, creates the API, the crypto loader and the controller, and renders.
 // Runs as a full page (/c/<source>, /widget) or inside the loader's sandboxed iframe (opaque origin).
 import { render } from 'preact';
@@ -8,20 +8,11 @@ import { createApp } from './state/app.js';
 import { createCryptoLoader } from './state/crypto.js';
 import { createPowSolver } from './state/pow.js';
 import { isLang } from './i18n/index.js';
+import { RootRefused } from './RootRefused.js';
+import { rootPinFromDocument } from '../shared/root-pin.js';
 import './styles.css';
 
 const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null;
-const KEY = /^[A-Za-z0-9_-]{43}$/;
-
-/**
- * The root public key the widget trusts, in order: pinned at build time (VITE_UTVAG_ROOT_KEY), given
- * by the loader (URL fragment #root= or its meta tag in the iframe document), served in the page.
- */
-function pinnedRootKey(): string | null {
-  const fragment = new URLSearchParams(location.hash.slice(1)).get('root');
-  const candidates = [import.meta.env.VITE_UTVAG_ROOT_KEY, fragment, meta('utvag-loader-root-key'), meta('utvag-root-key')];
-  return candidates.find((k): k is string => typeof k === 'string' && KEY.test(k)) ?? null;
-}
 
 function sourceTag(): string {
   const fromPath = /^\/c\/([a-z0-9-]{1,40})$/.exec(location.pathname)?.[1];
@@ -44,6 +35,9 @@ function tabStorage(): Storage | null {
 // The service origin is where this module was loaded from (in the loader's srcdoc iframe the
 // document has no usable origin of its own).
 const baseUrl = new URL(import.meta.url).origin;
+// The root every key is checked against: the build's pin, else the embed snippet's (via the loader),
+// else only a demo page's; never a key a real deployment's page offers (client/shared/root-pin.ts).
+const pin = rootPinFromDocument(document, import.meta.env.VITE_UTVAG_ROOT_KEY);
 const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
 const loadCrypto = createCryptoLoader();
 const exitUrl = meta('utvag-exit-url') ?? 'https://www.smhi.se/';
@@ -52,7 +46,8 @@ const app = createApp({
   api: createWidgetApi(baseUrl),
   loadCrypto,
   solve: createPowSolver(loadCrypto),
-  rootPublicKey: pinnedRootKey(),
+  rootPublicKey: pin.kind === 'refused' ? null : pin.key,
+  demo: pin.kind === 'demo',
   wsUrl,
   baseUrl,
   source: sourceTag(),
@@ -65,5 +60,5 @@ const app = createApp({
 const root = document.getElementById('app');
 if (root !== null) {
   root.textContent = '';
-  render(<App app={app} />, root);
+  render(pin.kind === 'refused' ? <RootRefused reason={pin.reason} /> : <App app={app} />, root);
 }

@@ -38,7 +38,8 @@ export async function startE2eServer(options: { env?: Record<string, string>; st
   await loadSumoSodium();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = testConfig({ PORT: String(port), PUBLIC_URL: url, STATIC_DIR: 'dist/public', ...options.env });
+  // The demo organisation: the pages supply its root, marked as a demo (the test build pins none).
+  const config = testConfig({ PORT: String(port), PUBLIC_URL: url, STATIC_DIR: 'dist/public', DEMO: 'true', ...options.env });
   const store = options.store ?? createMemoryStore({ sweepIntervalMs: 0 });
   const deps = { store, directory: createDirectory(store.records), clock: systemClock, random: systemRandom };
   const rootPublicKey = await ensureDemoOrg(deps);

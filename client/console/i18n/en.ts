@@ -21,6 +21,11 @@ export const en: Messages = {
   errGeneric: 'Something went wrong. Try again.',
   errKeys: 'The keys could not be unlocked or verified.',
 
+  rootRefusedTitle: 'The console cannot start',
+  rootRefusedUnpinned: 'This build of the console has no built-in root key, so it cannot check certificates and does not start outside demo mode. Rebuild it with the root key (ROOT_PUBLIC_KEY, see the runbook).',
+  rootRefusedMismatch: 'This page offers a root key other than the one the console was built with. The server may have been tampered with: do not sign in, contact your IT administrator.',
+  demoBanner: 'Demo mode – the keys come from the server. Not for real conversations.',
+
   sessionReplaced: 'You logged in in another tab. Log in again here.',
   sessionEnded: 'The session has ended. Log in again.',
   lockedTitle: 'The console is locked',

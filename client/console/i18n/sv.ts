@@ -19,6 +19,11 @@ export const sv = {
   errGeneric: 'Något gick fel. Försök igen.',
   errKeys: 'Nycklarna kunde inte låsas upp eller verifieras.',
 
+  rootRefusedTitle: 'Konsolen kan inte starta',
+  rootRefusedUnpinned: 'Den här versionen av konsolen har ingen inbyggd rotnyckel, så den kan inte kontrollera certifikaten och startar därför inte utanför demoläget. Bygg om med rotnyckeln (ROOT_PUBLIC_KEY, se driftsguiden).',
+  rootRefusedMismatch: 'Sidan erbjuder en annan rotnyckel än den som konsolen är byggd med. Servern kan vara manipulerad: logga inte in, kontakta IT-ansvarig.',
+  demoBanner: 'Demoläge – nycklarna kommer från servern. Inte för riktiga samtal.',
+
   sessionReplaced: 'Du loggade in i en annan flik. Logga in igen här.',
   sessionEnded: 'Sessionen har gått ut. Logga in igen.',
   lockedTitle: 'Konsolen är låst',

@@ -35,6 +35,8 @@ export interface AppEnvironment {
   readonly loadCrypto: () => Promise<Crypto>;
   readonly solve: PowSolver;
   readonly rootPublicKey: string | null;
+  /** The root came from a demo page (not pinned): the widget says so on every screen. */
+  readonly demo?: boolean;
   readonly wsUrl: string;
   readonly baseUrl: string;
   readonly source: string;
@@ -127,6 +129,7 @@ export function createApp(env: AppEnvironment) {
   const app = {
     store,
     messages,
+    demo: env.demo ?? false,
     start() {
       applyDocument();
       void refreshStatus('chat');

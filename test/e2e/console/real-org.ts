@@ -81,7 +81,9 @@ export async function startRealOrgServer(): Promise<RealOrg> {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = testConfig({ PORT: String(port), PUBLIC_URL: url, STATIC_DIR: 'dist/public' });
+  // The test build pins no root and this root is made per run: the pages supply it, marked as a demo
+  // (DEMO only changes the pages here; nothing is seeded, the server still holds no organisation key).
+  const config = testConfig({ PORT: String(port), PUBLIC_URL: url, STATIC_DIR: 'dist/public', DEMO: 'true' });
   const captured = captureLogs();
   const server: RunningServer = await startServer({ config, store, clock: systemClock, random: systemRandom, logger: captured.logger(config.logLevel), secret: new Uint8Array(randomBytes(32)), rootPublicKey });
 
