@@ -5,4 +5,6 @@ export const LIMITS_OFF: Readonly<Record<string, string>> = {
   RATE_REQUESTS_PER_MINUTE: '10000000',
   WS_FRAMES_PER_SECOND: '10000',
   WS_FRAME_BURST: '100000',
+  CONVERSATION_BYTES_PER_HOUR: String(2 ** 30),
+  CONVERSATION_MAX_BYTES: String(2 ** 30),
 };

@@ -48,6 +48,14 @@ export const ConfigSchema = z.object({
   MAX_MESSAGE_BYTES: int(256, 1 << 20).default(16 * 1024).describe('Largest ciphertext of one message (bytes, decoded)'),
   MAX_BODY_BYTES: int(1024, 1 << 22).default(64 * 1024).describe('Largest HTTP request body'),
   MAX_LOG_ENTRIES: int(10, 1_000_000).default(5000).describe('Messages one conversation may hold'),
+  CONVERSATION_BYTES_PER_HOUR: int(1024, 1 << 30).default(2 * 1024 * 1024).describe('Ciphertext bytes one conversation may append per hour, both sides together; past it sends are refused (429 conversation_rate_limited, Retry-After)'),
+  CONVERSATION_MAX_BYTES: int(1024, 1 << 30).default(8 * 1024 * 1024).describe('Ciphertext bytes one conversation may hold in all; past it sends are refused (409 conversation_too_large)'),
+  MAX_PAGE_BYTES: int(1024, 1 << 26).default(1024 * 1024).describe('Ciphertext bytes one GET …/messages page may carry besides its count limit (at least one message); continue with after=<last id>'),
+  STORE_HIGH_WATER_PERCENT: int(10, 100).default(80).describe('Store memory use (Redis used_memory of maxmemory; the memory store: its estimate of MEMORY_STORE_MAX_MB) from which new conversations are refused (503 service_busy, Retry-After) so existing ones can still append'),
+  STORE_MEMORY_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(5).describe('How often the store memory use is read for the high-water mark (cached in between, never read per request)'),
+  MEMORY_STORE_MAX_MB: int(1, 1 << 20).default(512).describe('In-memory store: the size the high-water mark compares with'),
+  CONSENTS_PER_CONVERSATION: int(1, 100).default(3).describe('Identities a visitor may share from one conversation (they survive delete-now by design); past it 409 consent_limit'),
+  CONSENT_PAGE_SIZE: int(1, 500).default(50).describe('Consents in one page of the responder consent list'),
   RATE_OPEN_PER_HOUR: int(1, 1_000_000).default(20).describe('Conversations one client (salted, rotating IP hash) may open per hour'),
   RATE_REQUESTS_PER_MINUTE: int(1, 10_000_000).default(600).describe('Requests one client may make per minute'),
   WS_FRAMES_PER_SECOND: int(1, 10_000).default(20).describe('Frames one WebSocket may send per second on average; past it frames are refused (socket_rate_limited)'),
@@ -97,6 +105,15 @@ export interface Config {
   readonly maxMessageBytes: number;
   readonly maxBodyBytes: number;
   readonly maxLogEntries: number;
+  /** Per-conversation budgets (server/conversations/budget.ts). */
+  readonly conversationBudget: { readonly bytesPerHour: number; readonly maxBytes: number };
+  readonly maxPageBytes: number;
+  /** The store's high-water mark for new conversations (server/conversations/high-water.ts). */
+  readonly highWater: { readonly ratio: number; readonly checkMs: number; readonly retryAfterSeconds: number };
+  /** In-memory store: the size the high-water mark compares with. */
+  readonly memoryStoreMaxBytes: number;
+  readonly consentsPerConversation: number;
+  readonly consentPageSize: number;
   readonly rateOpenPerHour: number;
   readonly rateRequestsPerMinute: number;
   /** Frame budget and hello deadline of one WebSocket (server/realtime/budgets.ts). */
@@ -163,6 +180,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxLogEntries: e.MAX_LOG_ENTRIES,
+    conversationBudget: { bytesPerHour: e.CONVERSATION_BYTES_PER_HOUR, maxBytes: e.CONVERSATION_MAX_BYTES },
+    maxPageBytes: e.MAX_PAGE_BYTES,
+    highWater: { ratio: e.STORE_HIGH_WATER_PERCENT / 100, checkMs: Math.round(e.STORE_MEMORY_CHECK_SECONDS * 1000), retryAfterSeconds: 60 },
+    memoryStoreMaxBytes: e.MEMORY_STORE_MAX_MB * 1024 * 1024,
+    consentsPerConversation: e.CONSENTS_PER_CONVERSATION,
+    consentPageSize: e.CONSENT_PAGE_SIZE,
     rateOpenPerHour: e.RATE_OPEN_PER_HOUR,
     rateRequestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
     socketBudget: { framesPerSecond: e.WS_FRAMES_PER_SECOND, frameBurst: e.WS_FRAME_BURST, helloTimeoutMs: Math.round(e.WS_HELLO_TIMEOUT_SECONDS * 1000) },

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 
   const rawStore: Store =
     config.redis === null
-      ? createMemoryStore()
+      ? createMemoryStore({ maxBytes: config.memoryStoreMaxBytes })
       : await createRedisStore({ ...config.redis, prefix: config.redisPrefix });
   const observed = createMetrics({ clock: systemClock });
   observed.observeQueues(rawStore);

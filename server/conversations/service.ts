@@ -21,6 +21,8 @@ import type {
   TeamId,
   TransferTarget,
 } from '../store/ports.js';
+import { createConversationBudget, decodedBytes } from './budget.js';
+import { createHighWater } from './high-water.js';
 import { hashToken, newConversationId, newToken, tokenMatches } from './ids.js';
 
 export interface ConversationServiceDeps {
@@ -59,6 +61,9 @@ export interface Availability {
   readonly waiting: number;
 }
 
+/** Entries read per store call while a page is filled (GET …/messages). */
+const PAGE_STEP = 16;
+
 /** Danger jumps the queue: its score sorts before every ordinary entry. */
 const DANGER_OFFSET = 1e13;
 
@@ -73,6 +78,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   // Statistics (invariant 5): counters per day × team × category × source, never per conversation.
   const stats = createStatsCounter({ stats: store.stats, now: () => clock.now() });
   const claimedStats = (r: ConversationRecord) => stats.claimed(r, clock.now() - r.queuedAt, r.session === 1);
+  // Abuse limits (issue 14 §2): budgets per conversation before each append, a high-water mark before each open.
+  const budget = createConversationBudget({ counters: store.counters, policy: config.conversationBudget });
+  const highWater = createHighWater({ gauge: store.memory, clock, policy: config.highWater });
 
   async function onDutyCounts(): Promise<Map<TeamId, number>> {
     if (deps.routing !== undefined) return deps.routing.staffedCounts();
@@ -94,6 +102,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   async function append(record: ConversationRecord, from: Sender, input: EnvelopeInput): Promise<{ entry: LogEntry; duplicate: boolean }> {
     checkSize(input);
+    await budget.spend(record.id, decodedBytes(input.body), ttlOf(record.category));
     const result = await store.log.append(record.id, from, record.session, input, ttlOf(record.category), config.maxLogEntries);
     if (!result.ok) throw new ApiError(result.reason === 'gone' ? ErrorCode.ConversationGone : ErrorCode.ConversationFull);
     return { entry: result.entry, duplicate: result.duplicate };
@@ -128,6 +137,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     /** Opens a conversation (proof of work already checked), queues it, stores the intake. */
     async open(input: OpenInput): Promise<Opened> {
+      await highWater.admitNewConversation();
       const choice = chooseTeam(input.category, preferTeam(await store.staff.listTeams(), input.team, input.category), await onDutyCounts());
       if (choice === null) throw new ApiError(ErrorCode.NoTeam);
       const now = clock.now();
@@ -197,6 +207,30 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return store.log.after(id, after, limit);
     },
 
+    /**
+     * One page for GET …/messages: at most `limit` entries and about MAX_PAGE_BYTES of ciphertext
+     * (always at least one entry); the client continues after the last id. Read in small steps, so
+     * a page never loads more than it answers with.
+     */
+    async page(id: ConversationId, after: MessageId | null, limit: number): Promise<LogEntry[]> {
+      const page: LogEntry[] = [];
+      let bytes = 0;
+      let last = after;
+      while (page.length < limit) {
+        const want = Math.min(PAGE_STEP, limit - page.length);
+        const step = await store.log.after(id, last, want);
+        for (const entry of step) {
+          // Counted as sent: base64url characters, one byte each in the JSON answer.
+          bytes += entry.body.length;
+          if (page.length > 0 && bytes > config.maxPageBytes) return page;
+          page.push(entry);
+        }
+        if (step.length < want) return page;
+        last = step[step.length - 1]!.id;
+      }
+      return page;
+    },
+
     async claim(id: ConversationId, responder: ResponderRecord): Promise<ConversationRecord> {
       const record = await require(id);
       if (!responder.teams.includes(record.team)) throw new ApiError(ErrorCode.Forbidden);
@@ -261,6 +295,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** "Delete now": erases everything of the conversation at once and tells connected clients. */
     async erase(record: ConversationRecord): Promise<void> {
       await store.conversations.erase(record.id);
+      await budget.forget(record.id);
       // Only the removal that took it out of the queue counts it (a sweep may race this one).
       if (await store.queues.remove(record.team, record.id)) await stats.abandoned(record, 'deleted');
       await store.pubsub.publish(keys.conversationChannel(record.id), JSON.stringify({ t: 'erased' }));

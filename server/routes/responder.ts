@@ -269,7 +269,7 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
     async (c) => {
       const record = await asResponder(c.req.valid('param').id, c.get('responder'));
       const { after, limit } = c.req.valid('query');
-      return c.json({ messages: await conversations.history(record.id, (after ?? null) as MessageId | null, limit) }, 200);
+      return c.json({ messages: await conversations.page(record.id, (after ?? null) as MessageId | null, limit) }, 200);
     },
   );
 

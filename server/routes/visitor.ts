@@ -137,7 +137,7 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
     async (c) => {
       const record = await authorize(c.req.valid('param').id, c.req.header('authorization'));
       const { after, limit } = c.req.valid('query');
-      return c.json({ messages: await conversations.history(record.id, (after ?? null) as MessageId | null, limit) }, 200);
+      return c.json({ messages: await conversations.page(record.id, (after ?? null) as MessageId | null, limit) }, 200);
     },
   );
 

@@ -28,6 +28,8 @@ export interface Keys {
   /** One expiring visitor record, and the index (sorted by expiry) of its collection: same slot. */
   expiring(collection: string, id: string): string;
   expiringIndex(collection: string): string;
+  /** One budget counter (CounterStore). */
+  counter(name: string): string;
 }
 
 /** Builds the key namer; `prefix` separates deployments or test runs sharing one Redis. */
@@ -55,5 +57,6 @@ export function createKeys(prefix = ''): Keys {
     records: (collection) => `${p}records:{${collection}}`,
     expiring: (collection, id) => `${p}exp:{${collection}}:${id}`,
     expiringIndex: (collection) => `${p}exp:{${collection}}`,
+    counter: (name) => `${p}counter:{${name}}`,
   };
 }

@@ -301,6 +301,42 @@ export interface ExpiringRecordStore {
   list(collection: string): Promise<Array<{ readonly id: string; readonly value: string; readonly expiresAt: number }>>;
 }
 
+/** What one CounterStore.spend did. */
+export interface Spent {
+  /** True when the amount fitted within the limit and was added; false: nothing was added. */
+  readonly ok: boolean;
+  /** The counter's value after the call. */
+  readonly value: number;
+  /** Milliseconds until the counter expires (and starts again at 0). */
+  readonly resetMs: number;
+}
+
+/**
+ * Atomic budget counters with a TTL (abuse budgets, login attempts). Keys are names, not visitor
+ * data: callers put in them only ids or salted hashes; every counter expires on its own.
+ */
+export interface CounterStore {
+  /**
+   * Adds `amount` to the counter `key` if the sum stays at or below `limit`, atomically: of
+   * concurrent spends exactly those that fit succeed. A counter starts at 0 and expires `ttlMs`
+   * after its first spend (a fixed window); `slide` restarts the TTL on every successful spend
+   * (a budget for as long as something stays in use). A refused spend changes nothing.
+   */
+  spend(key: string, amount: number, limit: number, ttlMs: number, slide?: boolean): Promise<Spent>;
+  /** Deletes the counter. Idempotent. */
+  reset(key: string): Promise<void>;
+}
+
+/** How full the store's memory is (the high-water mark for new conversations reads it). */
+export interface MemoryGauge {
+  /**
+   * Bytes in use and the most the store may use, of its fullest node: Redis INFO memory
+   * `used_memory` and `maxmemory` (null when 0, unbounded); the memory store its own estimate
+   * and the configured cap.
+   */
+  usage(): Promise<{ readonly usedBytes: number; readonly maxBytes: number | null }>;
+}
+
 export interface Store {
   /** The names of this store's keys and channels (its prefix included); callers never build their own. */
   readonly keys: Keys;
@@ -317,6 +353,8 @@ export interface Store {
   readonly stats: StatsStore;
   readonly records: RecordStore;
   readonly expiring: ExpiringRecordStore;
+  readonly counters: CounterStore;
+  readonly memory: MemoryGauge;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -648,6 +648,58 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
       });
     });
 
+    describe('counters', () => {
+      it('spends within the limit only, atomically: of 50 concurrent spends exactly the limit succeed', async () => {
+        const name = `n-${rid()}`;
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.counters.spend(name, 1, 7, 60_000)));
+        expect(results.filter((r) => r.ok)).toHaveLength(7);
+        expect(results.filter((r) => !r.ok).every((r) => r.value === 7)).toBe(true);
+        expect((await store.counters.spend(name, 0, 7, 60_000)).value).toBe(7);
+      });
+
+      it('adds amounts, refuses one that does not fit without adding it, and reports the time to reset', async () => {
+        const name = `b-${rid()}`;
+        expect(await store.counters.spend(name, 600, 1000, 60_000)).toMatchObject({ ok: true, value: 600 });
+        const refused = await store.counters.spend(name, 500, 1000, 60_000);
+        expect(refused).toMatchObject({ ok: false, value: 600 });
+        expect(refused.resetMs).toBeGreaterThan(50_000);
+        expect(refused.resetMs).toBeLessThanOrEqual(60_000);
+        expect(await store.counters.spend(name, 400, 1000, 60_000)).toMatchObject({ ok: true, value: 1000 });
+      });
+
+      it('starts again after a fixed window; a sliding one lasts while it is spent', async () => {
+        const fixed = `f-${rid()}`;
+        const sliding = `s-${rid()}`;
+        const SLIDE = TTL * 2;
+        await store.counters.spend(fixed, 1, 1, TTL);
+        await store.counters.spend(sliding, 1, 10, SLIDE, true);
+        await advance(STEP);
+        expect((await store.counters.spend(fixed, 1, 1, TTL)).ok).toBe(false);
+        await store.counters.spend(sliding, 1, 10, SLIDE, true);
+        await advance(STEP * 2);
+        // The fixed window ran out (its TTL was not extended); the sliding one was renewed at STEP.
+        expect(await store.counters.spend(fixed, 1, 1, TTL)).toMatchObject({ ok: true, value: 1 });
+        expect(await store.counters.spend(sliding, 1, 10, SLIDE, true)).toMatchObject({ ok: true, value: 3 });
+        await advance(SLIDE + 200);
+        expect(await store.counters.spend(sliding, 1, 10, SLIDE, true)).toMatchObject({ ok: true, value: 1 });
+      });
+
+      it('resets, idempotently', async () => {
+        const name = `r-${rid()}`;
+        await store.counters.spend(name, 5, 5, 60_000);
+        await store.counters.reset(name);
+        await store.counters.reset(name);
+        expect(await store.counters.spend(name, 5, 5, 60_000)).toMatchObject({ ok: true, value: 5 });
+      });
+    });
+
+    it('reports its memory use', async () => {
+      await store.records.put(`m-${rid()}`, 'a', 'x'.repeat(1000));
+      const usage = await store.memory.usage();
+      expect(usage.usedBytes).toBeGreaterThan(0);
+      if (usage.maxBytes !== null) expect(usage.maxBytes).toBeGreaterThan(0);
+    });
+
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

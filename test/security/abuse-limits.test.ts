@@ -11,7 +11,7 @@ import type { ConversationId, Store } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { freePort } from '../support/free-port.js';
 import { captureLogs, newCid, seedTeams, solvePow, testConfig } from '../support/harness.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { sleep, startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { connectWs, wsUrl } from '../support/ws-client.js';
 
 let redis: RedisServer;
@@ -32,10 +32,10 @@ interface Instance {
 }
 
 /** A real server on the real Redis with the given limits (the defaults where not given). */
-async function start(env: Record<string, string>): Promise<Instance> {
+async function start(env: Record<string, string>, on: RedisServer = redis): Promise<Instance> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const store = await createRedisStore({ url: redis.url, prefix: `abuse-${randomBytes(4).toString('hex')}` });
+  const store = await createRedisStore({ url: on.url, prefix: `abuse-${randomBytes(4).toString('hex')}` });
   await seedTeams(store);
   const config = testConfig({ PORT: String(port), PUBLIC_URL: base, ...env });
   const server: RunningServer = await startServer({ config, store, clock: systemClock, random: systemRandom, logger: captureLogs().logger('warn'), secret: new Uint8Array(randomBytes(32)) });
@@ -114,3 +114,110 @@ describe('socket budgets on a real server and Redis', () => {
   }, 30_000);
 });
 
+
+/** A raw POST of one message as the visitor: status, error code and Retry-After. */
+async function post(base: string, id: string, token: string, bytes: number): Promise<{ status: number; code: string | null; retryAfter: number | null }> {
+  const response = await fetch(`${base}/api/v1/conversations/${id}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ cid: newCid(), kind: 'message', body: randomBytes(bytes).toString('base64url') }),
+  });
+  const body = (await response.json()) as { error?: { code: string } };
+  const retry = response.headers.get('retry-after');
+  return { status: response.status, code: body.error?.code ?? null, retryAfter: retry === null ? null : Number(retry) };
+}
+
+describe('per-conversation budgets on a real server and Redis', () => {
+  it('refuses a conversation past its bytes per hour, whatever the number of sockets or requests, with Retry-After', async () => {
+    // The defaults: 2 MiB per hour. 300 messages of 12,000 bytes (3.6 MB) from parallel requests.
+    const instance = await start({ CONVERSATION_BYTES_PER_HOUR: '2097152' });
+    try {
+      const { id, token } = await openConversation(instance.base);
+      const results: Array<Awaited<ReturnType<typeof post>>> = [];
+      for (let batch = 0; batch < 10; batch += 1) results.push(...(await Promise.all(Array.from({ length: 30 }, () => post(instance.base, id, token, 12_000)))));
+      const stored = results.filter((r) => r.status === 201 || r.status === 200);
+      const refused = results.filter((r) => r.status === 429);
+      expect(stored.length).toBe(Math.floor(2_097_152 / 12_000));
+      expect(refused.length).toBe(300 - stored.length);
+      expect(new Set(refused.map((r) => r.code))).toEqual(new Set(['conversation_rate_limited']));
+      expect(Math.min(...refused.map((r) => r.retryAfter ?? 0))).toBeGreaterThan(3_000);
+      const log = await instance.store.log.after(id as ConversationId, null, 10_000);
+      expect(log.length).toBe(stored.length);
+    } finally {
+      await instance.stop();
+    }
+  }, 60_000);
+
+  it('refuses a conversation past its total log bytes (409 conversation_too_large)', async () => {
+    const instance = await start({ CONVERSATION_BYTES_PER_HOUR: String(2 ** 30), CONVERSATION_MAX_BYTES: String(100 * 1024) });
+    try {
+      const { id, token } = await openConversation(instance.base);
+      const results = await Promise.all(Array.from({ length: 20 }, () => post(instance.base, id, token, 12_000)));
+      expect(results.filter((r) => r.status < 300)).toHaveLength(Math.floor((100 * 1024) / 12_000));
+      expect(new Set(results.filter((r) => r.status >= 300).map((r) => `${r.status} ${r.code}`))).toEqual(new Set(['409 conversation_too_large']));
+    } finally {
+      await instance.stop();
+    }
+  }, 60_000);
+});
+
+describe('paged reads on a real server and Redis', () => {
+  it('answers limit=500 over 300 messages of 16 KiB with about 1 MiB, not 5 MB, and the rest on later pages', async () => {
+    const instance = await start({ MAX_PAGE_BYTES: String(1024 * 1024) });
+    try {
+      const { id, token } = await openConversation(instance.base);
+      for (let batch = 0; batch < 10; batch += 1) {
+        const posted = await Promise.all(Array.from({ length: 30 }, () => post(instance.base, id, token, 12_000)));
+        expect(posted.every((r) => r.status < 300)).toBe(true);
+      }
+      const seen: string[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const response = await fetch(`${instance.base}/api/v1/conversations/${id}/messages?limit=500${after === null ? '' : `&after=${after}`}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const text = await response.text();
+        const { messages } = JSON.parse(text) as { messages: Array<{ id: string }> };
+        if (messages.length === 0) break;
+        pages += 1;
+        // One page: at most the byte cap plus one entry's JSON around it.
+        expect(text.length).toBeLessThan(1024 * 1024 + 20_000);
+        seen.push(...messages.map((m) => m.id));
+        after = messages.at(-1)!.id;
+      }
+      expect(seen).toHaveLength(300);
+      expect(new Set(seen).size).toBe(300);
+      expect(pages).toBeGreaterThanOrEqual(5);
+    } finally {
+      await instance.stop();
+    }
+  }, 60_000);
+});
+
+describe('the high-water mark on a real redis-server with a small maxmemory', () => {
+  it('refuses new conversations (503 service_busy, Retry-After) while existing ones still append', async () => {
+    const small = await startRedisServer({ args: ['--maxmemory', '16mb', '--maxmemory-policy', 'noeviction'] });
+    const instance = await start({ STORE_HIGH_WATER_PERCENT: '50', STORE_MEMORY_CHECK_SECONDS: '0.1' }, small);
+    try {
+      const existing = await openConversation(instance.base);
+      // Fill Redis to about 70 % of maxmemory behind the application's back (other conversations).
+      const used = () => small.cli('info', 'memory').then((info) => Number(/used_memory:(\d+)/.exec(info)?.[1]));
+      for (let i = 0; (await used()) < 0.7 * 16 * 1024 * 1024; i += 1) await small.cli('setrange', `filler:${i}`, String(512 * 1024), 'f');
+      await sleep(300);
+      const refused = await createVisitorApi({ baseUrl: instance.base })
+        .open({ category: 'chat', language: 'sv' }, solvePow)
+        .then(
+          () => null,
+          (e: unknown) => e as { status: number; code: string; retryAfter: number | null },
+        );
+      expect(refused).toMatchObject({ status: 503, code: 'service_busy' });
+      expect(refused?.retryAfter).toBeGreaterThan(0);
+      // The conversation already open keeps the room above the mark to append.
+      expect((await post(instance.base, existing.id, existing.token, 4_000)).status).toBeLessThan(300);
+    } finally {
+      await instance.stop();
+      await small.stop();
+    }
+  }, 60_000);
+});

@@ -21,6 +21,8 @@ export const TEST_ENV: Record<string, string> = {
   // The abuse budgets are out of the way of functional tests; test/security/abuse-limits plays them.
   WS_FRAMES_PER_SECOND: '10000',
   WS_FRAME_BURST: '100000',
+  CONVERSATION_BYTES_PER_HOUR: String(2 ** 30),
+  CONVERSATION_MAX_BYTES: String(2 ** 30),
   LOG_LEVEL: 'info',
   DEMO: 'false',
 };

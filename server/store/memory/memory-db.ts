@@ -253,4 +253,40 @@ export class MemoryDb {
       if (set.size === 0) this.channels.delete(channel);
     };
   }
+
+  /**
+   * Estimated bytes held by live keys: two per character of every key, member, field and value
+   * (JavaScript strings are UTF-16), plus a fixed overhead per key and per entry. Walks the whole
+   * key space: callers cache it (see the high-water mark).
+   */
+  approximateBytes(): number {
+    const KEY = 96;
+    const ENTRY = 48;
+    let bytes = 0;
+    for (const key of this.keys()) {
+      const data = (this.slots.get(key) as Slot).data;
+      bytes += KEY + 2 * key.length;
+      switch (data.type) {
+        case 'string':
+          bytes += 2 * data.value.length;
+          break;
+        case 'hash':
+          for (const [f, v] of data.value) bytes += ENTRY + 2 * (f.length + v.length);
+          break;
+        case 'stream':
+          for (const e of data.value) {
+            bytes += ENTRY + 2 * e.id.length;
+            for (const [f, v] of Object.entries(e.fields)) bytes += ENTRY + 2 * (f.length + v.length);
+          }
+          break;
+        case 'zset':
+          for (const m of data.value.keys()) bytes += ENTRY + 2 * m.length;
+          break;
+        case 'set':
+          for (const m of data.value) bytes += ENTRY + 2 * m.length;
+          break;
+      }
+    }
+    return bytes;
+  }
 }

@@ -26,6 +26,7 @@ import type {
   TeamId,
 } from '../ports.js';
 import { QUEUE_TTL_MS } from '../ports.js';
+import { createMemoryCounters, createMemoryGauge } from './memory-counters.js';
 import { MemoryDb } from './memory-db.js';
 
 export interface MemoryStoreOptions {
@@ -33,6 +34,8 @@ export interface MemoryStoreOptions {
   readonly prefix?: string;
   /** Interval of the expired-key sweep in ms; 0 disables it (tests). Default 60 s. */
   readonly sweepIntervalMs?: number;
+  /** The most bytes the store should hold (the high-water mark compares with it); default unbounded. */
+  readonly maxBytes?: number | null;
 }
 
 export interface MemoryStore extends Store {
@@ -322,6 +325,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return live.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       },
     },
+    counters: createMemoryCounters(db, keys),
+    memory: createMemoryGauge(db, options.maxBytes ?? null),
     async ping() {},
     async close() {
       if (sweeper !== null) clearInterval(sweeper);

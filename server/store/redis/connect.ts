@@ -64,6 +64,8 @@ export interface RedisConnection {
   readonly pubsub: PubSubTransport;
   /** Resolves when every primary answers. */
   ping(): Promise<void>;
+  /** The `INFO memory` text of every primary. */
+  memoryInfo(): Promise<string[]>;
   /** "host:port" of the primary serving `slot` now (one Redis or Sentinel: always "primary"). */
   masterOf(slot: number): string;
   close(): Promise<void>;
@@ -239,6 +241,7 @@ async function connectSingle(url: string, options: ConnectOptions): Promise<Redi
     ping: async () => {
       await client.ping();
     },
+    memoryInfo: async () => [await client.info('memory')],
     close: async () => {
       if (client.isOpen) await client.close();
     },
@@ -386,6 +389,7 @@ async function connectSentinel(
     ping: async () => {
       await sentinel.ping();
     },
+    memoryInfo: async () => [await (sentinel as unknown as RedisCommands).info('memory')],
     close,
     destroy: () => {
       open = false;
@@ -495,6 +499,7 @@ async function connectCluster(topology: Extract<RedisTopology, { mode: 'cluster'
     ping: async () => {
       await Promise.all(cluster.masters.map(async (m) => (await cluster.nodeClient(m)).ping()));
     },
+    memoryInfo: async () => Promise.all(cluster.masters.map(async (m) => (await cluster.nodeClient(m)).info('memory'))),
     close: async () => {
       open = false;
       await cluster.close();

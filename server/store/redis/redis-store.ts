@@ -48,6 +48,7 @@ import type {
 } from '../ports.js';
 import { QUEUE_TTL_MS } from '../ports.js';
 import { connectRedis, type Fanout, type PubSubTransport, type RedisAuth, type RedisCommands, type RedisTopology } from './connect.js';
+import { createRedisCounters, createRedisMemoryGauge } from './redis-counters.js';
 import { createDurability, NO_DURABILITY, type Durability } from './durability.js';
 import { parseAppendReply, parseClaimReply, parseTransferReply } from './scripts.js';
 
@@ -173,6 +174,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     stats: createRedisStatsStore(client, keys),
     records: createRedisRecordStore(client, keys),
     expiring: createRedisExpiringRecordStore(client, keys),
+    counters: createRedisCounters(client, keys, guarded),
+    memory: createRedisMemoryGauge(() => connection.memoryInfo(), guarded),
     ping: () => guarded('ping', () => connection.ping()),
     close: async () => {
       await Promise.all([connection.close(), durability.close()]);
