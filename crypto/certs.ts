@@ -29,6 +29,8 @@ export const WireType = {
   SessionState: 0x70,
   PendingVisitor: 0x71,
   LocalSecret: 0x72,
+  /** The admins' certificate ledger (crypto/ledger.ts). */
+  Ledger: 0x80,
 } as const;
 
 /** Organisation certificate: the root vouches for the organisation signing key (≤ 366 days). */

@@ -48,6 +48,8 @@ export enum CryptoErrorCode {
   BadResumeCode = 'BadResumeCode',
   /** A size limit was exceeded (message too long, too many fields). */
   TooLarge = 'TooLarge',
+  /** A certificate ledger older than, or diverging from, the copy already trusted (crypto/ledger.ts). */
+  Rollback = 'Rollback',
 }
 
 /** The one error class of crypto/. Never thrown for success; never replaced by null/false. */

@@ -35,6 +35,7 @@ import { registerAdminRoutes } from './routes/admin.js';
 import { registerStatsRoutes } from './routes/stats.js';
 import { registerStaffRoutes } from './routes/staff.js';
 import { createStaffAdmin } from './directory/staff-admin.js';
+import { createOrgPending } from './directory/org-pending.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { createAuditWriter } from './routes/audit-writer.js';
 import { registerSourceRoutes } from './routes/sources.js';
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps) {
       for (const ws of responderSockets.get(responder ?? '') ?? []) ws.close(1008, 'deactivated');
     })
     .catch((e: unknown) => logger.error({ err: String(e) }, 'staff channel subscription failed'));
+  const orgPending = createOrgPending({ store, directory, invitations, clock });
   const staff = createStaffAdmin({
     store,
     directory,
@@ -163,10 +165,12 @@ export function createApp(deps: AppDeps) {
     conversations,
     rootPublicKey: deps.rootPublicKey ?? config.rootPublicKey,
     disconnect: (responder) => store.pubsub.publish(staffChannel, JSON.stringify({ responder })),
+    demo: config.demo,
+    pending: orgPending,
   });
-  registerAdminRoutes(app, { store, directory, invitations, routing, clock, random, secret: deps.secret, staff, rootPublicKey: deps.rootPublicKey ?? config.rootPublicKey });
+  registerAdminRoutes(app, { store, directory, invitations, routing, clock, random, secret: deps.secret, demo: config.demo });
   registerStatsRoutes(app, { store, clock, secret: deps.secret });
-  registerStaffRoutes(app, { store, directory, staff, clock, secret: deps.secret });
+  registerStaffRoutes(app, { store, directory, staff, pending: orgPending, clock, secret: deps.secret });
   registerTeamRoutes(app, { store, directory, routing, clock, random, secret: deps.secret });
   registerSourceRoutes(app, { store, sources, directory, audit: createAuditWriter({ store, clock, secret: deps.secret }), publicOrigin, staticDir: config.staticDir, rootPublicKey: deps.rootPublicKey ?? null });
 

@@ -1,21 +1,40 @@
-// Key ceremony CLI for a real organisation (the demo needs none). Run offline for `init`; against the
-// store (REDIS_URL) for the others. See deploy/RUNBOOK.md section 2.
+// The organisation key's tool, run on an admin's machine (never in a page the server serves; the
+// demo needs none). `init` runs offline; the others against the store (REDIS_URL). See
+// deploy/RUNBOOK.md section 2.
 //
 //   init --out DIR              root + organisation keys: prints the root public key to pin, writes
 //                               DIR/root-public-key.txt, DIR/org-bundle.json (org certificate, first
-//                               revocation list, the org key sealed under ORG passphrase) and
+//                               revocation list, the org key sealed under the ORG passphrase),
+//                               DIR/ledger.json (the empty certificate ledger, signed) and
 //                               DIR/root-key.sealed.json (the root key sealed under the ROOT passphrase)
-//   import DIR/org-bundle.json  publishes the bundle and the sealed org key in the store
+//   import DIR/org-bundle.json  publishes the bundle, the sealed org key and the ledger in the store
 //   invite --name N --teams a,b --roles responder,admin [--create-teams]
 //                               an invitation for the first admin; prints the link path
-//   certify                     certifies enrolled invitations after the fingerprint comparison, and
-//                               rotates their teams' inbox keys (the same code as the admin console)
+//   sign [--ledger FILE] [--adopt]
+//                               everything awaiting the organisation key, in one batch: enrolments
+//                               (fingerprint shown), changes, deactivations, renewals, team inbox
+//                               keys, the revocation list; each checked against the ledger and the
+//                               pinned root; one confirmation (server/cli/org-sign.ts)
+//   ledger [--ledger FILE]      prints the ledger's head and entries
 //
-// Passphrases come from ORG_PASSPHRASE / ROOT_PASSPHRASE or are asked for (not echoed).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { signCertification, unlockOrgKey, type StaffState } from '../../client/console/crypto/org-admin.js';
-import { generateSigningKeyPair, issueOrgCert, issueRevocationList, toBase64url } from '../../crypto/index.js';
+// Passphrases come from ORG_PASSPHRASE / ROOT_PASSPHRASE or are asked for (not echoed); the root
+// public key from ROOT_PUBLIC_KEY or asked for; the ledger file from --ledger, ORG_LEDGER, or
+// org-keys/ledger.json.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  fromBase64url,
+  generateSigningKeyPair,
+  parseOrgCert,
+  issueOrgCert,
+  issueRevocationList,
+  ledgerHeadId,
+  startLedger,
+  toBase64url,
+  type Ed25519PublicKey,
+  type Ledger,
+} from '../../crypto/index.js';
+import { unlockOrgKey, wipeOrgSigner } from '../../crypto/org-admin.js';
 import { sealOrgSigningKey } from '../../crypto/org-key.js';
 import { deriveLoginKeys, newPasswordSalt } from '../../crypto/password.js';
 import { loadSodium } from '../../crypto/sodium.js';
@@ -24,50 +43,28 @@ import { systemClock, systemRandom } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { createDirectory, OrgBundleSchema, SealedOrgKeySchema } from '../directory/directory.js';
 import { holdsDemoOrgKey } from '../directory/demo-org.js';
+import { createOrgPending } from '../directory/org-pending.js';
 import { createStaffAdmin } from '../directory/staff-admin.js';
 import { createInvitations } from '../enrolment/invitations.js';
 import { createRedisStore } from '../store/redis/redis-store.js';
-import type { ResponderId, Role, Store, TeamId } from '../store/ports.js';
+import type { Role, Store, TeamId } from '../store/ports.js';
+import { loadLedger, saveLedger } from './ledger-file.js';
+import { signPending } from './org-sign.js';
+import { createPrompt } from './prompt.js';
 
 const DAY = 86_400_000;
 /** Argon2id cost of the sealed keys: above the console's minimum (3 × 64 MiB), still fine in a browser. */
 const SEAL_KDF = { opslimit: 4, memlimit: 256 * 1024 * 1024 };
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-
-/** Reads a line from the terminal; `hidden` does not echo it. */
-async function ask(question: string, hidden = false): Promise<string> {
-  process.stdout.write(question);
-  const stdin = process.stdin;
-  if (hidden && stdin.isTTY) stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding('utf8');
-  let text = '';
-  return new Promise((resolve) => {
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') {
-          stdin.off('data', onData);
-          if (hidden && stdin.isTTY) stdin.setRawMode(false);
-          stdin.pause();
-          process.stdout.write('\n');
-          resolve(text);
-          return;
-        }
-        if (ch === '\u0003') process.exit(130);
-        text = ch === '\u007f' ? text.slice(0, -1) : text + ch;
-      }
-    };
-    stdin.on('data', onData);
-  });
-}
+const prompt = createPrompt();
 
 async function passphrase(env: string, what: string, confirm: boolean): Promise<string> {
   const given = process.env[env];
   if (given !== undefined && given !== '') return given;
-  const first = await ask(`${what}: `, true);
+  const first = await prompt.ask(`${what}: `, { hidden: true });
   if (first.length < 20) throw new Error(`${what}: at least 20 characters (a few unrelated words).`);
-  if (confirm && (await ask(`${what} again: `, true)) !== first) throw new Error('The passphrases differ.');
+  if (confirm && (await prompt.ask(`${what} again: `, { hidden: true })) !== first) throw new Error('The passphrases differ.');
   return first;
 }
 
@@ -98,11 +95,13 @@ async function init(dir: string): Promise<void> {
   writeFileSync(join(dir, 'root-public-key.txt'), `${bundle.rootPublicKey}\n`, { mode: 0o644 });
   writeFileSync(join(dir, 'org-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'root-key.sealed.json'), `${JSON.stringify(seal(root, rootPhrase), null, 2)}\n`, { mode: 0o600 });
+  const ledger = startLedger(org, new Date(now));
+  writeFileSync(join(dir, 'ledger.json'), `${JSON.stringify({ head: ledgerHeadId(ledger), savedAt: new Date(now).toISOString(), ledger: toBase64url(ledger.wire) }, null, 2)}\n`, { mode: 0o600 });
   root.secretKey.fill(0);
   org.secretKey.fill(0);
   out(`Root public key (pin it: ROOT_PUBLIC_KEY, embed snippet; write it on the signed paper):\n  ${bundle.rootPublicKey}`);
   out(`Organisation certificate valid until ${new Date(now - 60_000 + 365 * DAY).toISOString().slice(0, 10)} (set a reminder 30 days before).`);
-  out(`Wrote ${join(dir, 'org-bundle.json')} (import it) and ${join(dir, 'root-key.sealed.json')} (offline only).`);
+  out(`Wrote ${join(dir, 'org-bundle.json')} (import it), ${join(dir, 'ledger.json')} (the certificate ledger: keep it on the admins' machine, back it up) and ${join(dir, 'root-key.sealed.json')} (offline only).`);
 }
 
 async function openStore(): Promise<Store> {
@@ -122,6 +121,12 @@ async function importBundle(file: string, store: Store): Promise<void> {
   const directory = createDirectory(store.records);
   await directory.putOrg(bundle);
   await directory.putSealedOrgKey(sealed);
+  const ledgerFile = join(dirname(file), 'ledger.json');
+  if (existsSync(ledgerFile)) {
+    const orgKey = parseOrgCert(fromBase64url(bundle.orgCert)).value.publicKey;
+    const { ledger } = await loadLedger(ledgerFile, store.records, orgKey);
+    if (ledger !== null) await saveLedger(ledgerFile, store.records, ledger);
+  }
   out(`Imported. Start the servers with DEMO=false ROOT_PUBLIC_KEY=${bundle.rootPublicKey}`);
 }
 
@@ -146,49 +151,83 @@ async function invite(args: string[], store: Store): Promise<void> {
   out(`Invitation for ${name} (valid 7 days; give it only to them): <PUBLIC_URL>/console#enrol=${token}`);
 }
 
-async function certify(store: Store): Promise<void> {
+const ledgerPath = (args: string[]) => flag(args, 'ledger') ?? process.env.ORG_LEDGER ?? 'org-keys/ledger.json';
+
+/** The organisation key, unlocked after its certificate verified against the pinned root. */
+async function unlock(store: Store) {
   const directory = createDirectory(store.records);
-  const invitations = createInvitations({ records: store.records, clock: systemClock, random: systemRandom });
-  const pending = (await invitations.list()).filter((i) => i.state === 'enrolled');
-  if (pending.length === 0) {
-    out('Nobody is waiting for certification.');
-    return;
-  }
   const org = await directory.getOrg();
   const sealed = await directory.getSealedOrgKey();
   if (org === null || sealed === null) throw new Error('Import the organisation bundle first.');
-  const rootPublicKey = process.env.ROOT_PUBLIC_KEY ?? (await ask(`Root public key (from the signed paper): `));
+  const root = (process.env.ROOT_PUBLIC_KEY ?? (await prompt.ask('Root public key (from the signed paper): '))).trim();
   const phrase = await passphrase('ORG_PASSPHRASE', 'Passphrase for the organisation key', false);
   const derive = async (p: string, salt: Uint8Array, params: { opslimit: number; memlimit: number }) => deriveLoginKeys(p, salt, params);
-  const signer = await unlockOrgKey({ sealed, passphrase: phrase, derive, rootPublicKey: Buffer.from(rootPublicKey.trim(), 'base64url'), orgCert: org.orgCert, now: new Date() });
-  // Certification never touches conversations; the staff logic is shared with the console's routes.
-  const staff = createStaffAdmin({ store, directory, clock: systemClock, random: systemRandom, conversations: undefined as never, rootPublicKey: rootPublicKey.trim(), disconnect: async () => undefined });
+  const signer = await unlockOrgKey({
+    sealed: { salt: fromBase64url(sealed.salt), opslimit: sealed.opslimit, memlimit: sealed.memlimit, sealed: fromBase64url(sealed.sealed) },
+    passphrase: phrase,
+    derive,
+    rootPublicKey: fromBase64url(root) as Ed25519PublicKey,
+    orgCert: fromBase64url(org.orgCert),
+    now: new Date(),
+  });
+  return { signer, directory, root };
+}
+
+async function ledgerOf(args: string[], store: Store, orgPublicKey: Ed25519PublicKey): Promise<Ledger | null> {
+  const { ledger, notes } = await loadLedger(ledgerPath(args), store.records, orgPublicKey);
+  for (const note of notes) out(note);
+  return ledger;
+}
+
+async function sign(args: string[], store: Store): Promise<void> {
+  if (await holdsDemoOrgKey(store)) throw new Error('This store holds a demo organisation (DEMO=true signs on the server): nothing to do here.');
+  const { signer, directory, root } = await unlock(store);
   try {
-    for (const inv of pending) {
-      if (inv.responder === null || inv.signPublicKey === null || inv.boxPublicKey === null || inv.wrappedKeys === null) continue;
-      const typed = await ask(`${inv.displayName} (${inv.login}): the fingerprint they read from their screen: `);
-      const current = (await staff.orgState()) as StaffState['org'];
-      const state: StaffState = { org: { ...current, teams: [...current.teams] }, responders: (await staff.list()).map((r) => ({ ...r })) };
-      let signed;
-      try {
-        signed = await signCertification(signer, state, { responder: inv.responder, displayName: inv.displayName, teams: inv.teams, roles: inv.roles, signPublicKey: inv.signPublicKey, boxPublicKey: inv.boxPublicKey }, typed, new Date());
-      } catch {
-        out('  The fingerprint does not match these keys: not certified.');
-        continue;
-      }
-      const responder = await store.staff.getResponder(inv.responder as ResponderId);
-      if (responder === null || signed.cert === undefined) continue;
-      const active = { ...responder, active: true };
-      await store.staff.putResponder(active);
-      await directory.putResponderKeys({ responder: responder.id, cert: signed.cert, wrappedKeys: inv.wrappedKeys });
-      await staff.admit(active, signed);
-      await invitations.put({ ...inv, state: 'certified', wrappedKeys: null });
-      await store.audit.append({ at: Date.now(), actor: 'ceremony-cli' as ResponderId, action: 'certify', ref: '' });
-      out(`  Certified ${inv.displayName}; inbox keys of ${inv.teams.join(', ')} rotated.`);
+    let ledger = await ledgerOf(args, store, signer.org.publicKey);
+    if (ledger === null) {
+      out(`No ledger yet: starting an empty one at ${ledgerPath(args)}. Certificates issued before it are renewed only after --adopt (compare their fingerprints).`);
+      ledger = startLedger(signer.keyPair, new Date());
+      await saveLedger(ledgerPath(args), store.records, ledger);
     }
+    const invitations = createInvitations({ records: store.records, clock: systemClock, random: systemRandom });
+    const pending = createOrgPending({ store, directory, invitations, clock: systemClock });
+    // The account side of every change already happened on the server; this only signs and uploads.
+    const staff = createStaffAdmin({ store, directory, clock: systemClock, random: systemRandom, conversations: undefined as never, rootPublicKey: root, disconnect: async () => undefined, demo: false, pending });
+    const result = await signPending({
+      store,
+      directory,
+      staff,
+      pending,
+      invitations,
+      signer,
+      ledger,
+      saveLedger: (l) => saveLedger(ledgerPath(args), store.records, l),
+      clock: systemClock,
+      out,
+      confirm: async (question) => /^(y|yes|j|ja)$/i.test((await prompt.ask(question)).trim()),
+      adopt: args.includes('--adopt'),
+    });
+    if (result.refused > 0 || result.failed > 0) process.exitCode = 3;
   } finally {
-    signer.keyPair.secretKey.fill(0);
+    wipeOrgSigner(signer);
   }
+}
+
+async function showLedger(args: string[], store: Store): Promise<void> {
+  const org = await createDirectory(store.records).getOrg();
+  if (org === null) throw new Error('Import the organisation bundle first.');
+  const ledger = await ledgerOf(args, store, parseOrgCert(fromBase64url(org.orgCert)).value.publicKey);
+  if (ledger === null) {
+    out('No ledger.');
+    return;
+  }
+  for (const e of ledger.entries) {
+    const when = new Date(e.at).toISOString().slice(0, 16).replace('T', ' ');
+    if (e.kind === 'responder') out(`${when}  issued   ${e.serial}  ${e.responder}  teams ${e.teams.join(',')}  roles ${e.roles.join(',')}  until ${new Date(e.expires).toISOString().slice(0, 10)}`);
+    else if (e.kind === 'team') out(`${when}  team key ${e.serial}  ${e.team} epoch ${e.epoch}  until ${new Date(e.expires).toISOString().slice(0, 10)}`);
+    else out(`${when}  revoked  ${e.serial}  ${e.subject}`);
+  }
+  out(`Head: ${ledgerHeadId(ledger)}`);
 }
 
 async function main(): Promise<void> {
@@ -196,8 +235,8 @@ async function main(): Promise<void> {
   await loadSodium();
   await loadSumoSodium();
   if (command === 'init') return init(flag(args, 'out') ?? 'org-keys');
-  if (command !== 'import' && command !== 'invite' && command !== 'certify') {
-    out('usage: org init --out DIR | import FILE | invite --name N --teams a,b [--roles r,a] [--create-teams] | certify');
+  if (command !== 'import' && command !== 'invite' && command !== 'sign' && command !== 'certify' && command !== 'ledger') {
+    out('usage: org init --out DIR | import FILE | invite --name N --teams a,b [--roles r,a] [--create-teams] | sign [--ledger FILE] [--adopt] | ledger [--ledger FILE]');
     process.exitCode = 2;
     return;
   }
@@ -205,13 +244,15 @@ async function main(): Promise<void> {
   try {
     if (command === 'import') await importBundle(args[0] ?? 'org-keys/org-bundle.json', store);
     else if (command === 'invite') await invite(args, store);
-    else await certify(store);
+    else if (command === 'ledger') await showLedger(args, store);
+    else await sign(args, store);
   } finally {
+    prompt.close();
     await store.close();
   }
 }
 
-main().catch((error: unknown) => {
+main().finally(() => prompt.close()).catch((error: unknown) => {
   process.stderr.write(`org: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

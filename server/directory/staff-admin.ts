@@ -2,10 +2,13 @@
 // revoked, the inbox keys of every team joined or left rotated), and deactivate them (inactive, off
 // duty, sockets closed, certificate revoked, the inbox keys of all their teams rotated at once).
 //
-// Who signs: in the demo organisation the server holds the organisation key and signs here. In a real
-// organisation the admin's browser signs (client/console/crypto/org-admin.ts) and uploads the
-// certificate, the revocation list and the new inbox epochs; they are checked (org-validate.ts) before
-// anything changes, so a refused upload leaves everything as it was.
+// Who signs: in the demo organisation (DEMO mode only) the server holds the organisation key and signs
+// here. In a real organisation nothing in a served page ever holds the organisation key: the console
+// records the request (org-pending.ts), the account side of a deactivation happens at once, and the
+// `npm run org sign` tool (server/cli/) signs after checking its ledger and uploads the certificate,
+// the revocation list and the new inbox epochs through `certify`, `update`, `completeDeactivation`
+// and `renew` here; they are checked (org-validate.ts) before anything changes, so a refused upload
+// leaves everything as it was.
 //
 // Conversations the responder holds when deactivated: callback requests go back to their team's queue
 // (a colleague opens them with the team inbox key they already hold; nothing depends on the leaver).
@@ -17,6 +20,7 @@
 import {
   fromBase64url,
   isCryptoError,
+  keyFingerprint,
   issueResponderCert,
   issueRevocationList,
   parseResponderCert,
@@ -27,16 +31,17 @@ import {
 } from '../../crypto/index.js';
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
-import { keyFingerprint } from '../enrolment/fingerprint.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { ConversationId, ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
 import { issueDemoTeamKey, nextSerial, orgSecret } from './demo-org.js';
 import type { Directory, TeamKeyRecord } from './directory.js';
+import type { Invitation } from '../enrolment/invitations.js';
 import { createOrgValidator, usedSerials, type SignedTeamKey } from './org-validate.js';
+import type { OrgPending } from './org-pending.js';
 
 const DAY = 86_400_000;
 
-/** What an admin's browser signed for one change (absent in the demo organisation). */
+/** What `npm run org` signed for one change (absent in the demo organisation, where the server signs). */
 export interface SignedChange {
   /** The new responder certificate (team or role change). */
   readonly cert?: string;
@@ -75,6 +80,10 @@ export interface StaffAdminDeps {
   readonly rootPublicKey: string | null;
   /** Closes the responder's WebSockets on every instance. */
   readonly disconnect: (responder: ResponderId) => Promise<void>;
+  /** DEMO mode: the server may sign with the demo organisation key it holds. Never in a real organisation. */
+  readonly demo: boolean;
+  /** Requests awaiting the organisation key (real organisation). */
+  readonly pending: OrgPending;
 }
 
 export type StaffAdmin = ReturnType<typeof createStaffAdmin>;
@@ -129,15 +138,18 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
     return { after, revoke, rotate };
   }
 
-  /** The artefacts of a plan: signed here (demo) or checked from the admin's browser. */
+  /** The demo organisation's key: only in DEMO mode (a key written into a real organisation's store is ignored). */
+  const demoSecret = async () => (deps.demo ? orgSecret(store) : null);
+
+  /** The artefacts of a plan: signed here (demo) or checked from `npm run org`. */
   async function artefacts(p: Plan, signed: SignedChange | undefined, withCert: boolean): Promise<{ cert: string | null; revocationList: string; teamKeys: TeamKeyRecord[] }> {
-    const secret = await orgSecret(store);
+    const secret = await demoSecret();
     const org = await validator.bundle();
     const revoked = parseRevocationList(fromBase64url(org.revocationList)).value.serials;
     const mustRevoke = p.revoke === null ? [] : [p.revoke];
     const keys = await directory.getResponderKeys(p.after.id);
     if (signed === undefined) {
-      if (secret === null) throw new ApiError(ErrorCode.InvalidRequest, 'Unlock the organisation key in the admin console: the change must be signed there.');
+      if (secret === null) throw new ApiError(ErrorCode.InvalidRequest, 'The change must be signed with the organisation key (npm run org sign).');
       const now = deps.clock.now();
       const revocationList = toBase64url(issueRevocationList(secret, { issuedAt: now, serials: [...new Set([...revoked, ...mustRevoke])] }));
       let cert: string | null = null;
@@ -154,6 +166,33 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       return { cert, revocationList, teamKeys };
     }
     return refuseMalformed(() => checkSigned(p, signed, mustRevoke, withCert));
+  }
+
+  /** Account side of a deactivation: inactive, off duty, sockets closed, held callbacks back to the queue, chats closed. */
+  async function retire(before: ResponderRecord): Promise<{ requeued: number; closed: number }> {
+    await store.staff.putResponder({ ...before, active: false });
+    for (const team of before.teams) await store.duty.setOnDuty(team, before.id, false);
+    await deps.disconnect(before.id);
+    let requeued = 0;
+    let closed = 0;
+    for (const entry of await store.queues.list(`~${before.id}` as TeamId, 1000)) {
+      const record = await store.conversations.get(entry.id as ConversationId);
+      await store.queues.remove(`~${before.id}` as TeamId, entry.id);
+      if (record === null || record.status !== 'active' || record.assignee !== before.id) continue;
+      try {
+        if (record.category === 'callback') {
+          await deps.conversations.transfer(record.id, before, { kind: 'team', team: record.team });
+          requeued += 1;
+        } else {
+          await deps.conversations.close(record.id, before, 'responder-deactivated');
+          closed += 1;
+        }
+      } catch (error) {
+        // Closed or moved meanwhile by the visitor or an expiry: nothing left to do for it.
+        if (!(error instanceof ApiError)) throw error;
+      }
+    }
+    return { requeued, closed };
   }
 
   /** The uploaded artefacts of a plan, each checked (org-validate.ts). */
@@ -213,7 +252,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
           teams: [...r.teams],
           roles: [...r.roles],
           active: r.active,
-          fingerprint: parsed === null ? null : keyFingerprint(parsed.signPublicKey, parsed.boxPublicKey),
+          fingerprint: parsed === null ? null : await keyFingerprint(parsed.signPublicKey, parsed.boxPublicKey),
           certSerial: parsed?.serial ?? null,
           certExpires: parsed?.expires ?? null,
           cert,
@@ -229,16 +268,24 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
         const current = await directory.currentTeamKey(t.id);
         teams.push({ id: t.id, name: t.name, epoch: current?.epoch ?? 0, expires: current === null ? null : parseTeamCert(fromBase64url(current.cert)).value.expires });
       }
-      return { mode: (await orgSecret(store)) === null ? 'organisation' : 'demo', orgCert: org?.orgCert ?? null, revocationList: org?.revocationList ?? null, teams };
+      return { mode: (await demoSecret()) === null ? 'organisation' : 'demo', orgCert: org?.orgCert ?? null, revocationList: org?.revocationList ?? null, teams };
     },
 
-    /** New teams and roles: a new certificate, the old serial revoked, joined and left teams rotated. */
-    async update(actor: ResponderId, id: string, change: { teams: readonly TeamId[]; roles: readonly Role[] }, signed: SignedChange | undefined): Promise<void> {
+    /**
+     * New teams and roles: a new certificate, the old serial revoked, joined and left teams rotated.
+     * Signed here in the demo; in a real organisation without `signed` the change is recorded for
+     * `npm run org sign` ('pending') and nothing else changes yet.
+     */
+    async update(actor: ResponderId, id: string, change: { teams: readonly TeamId[]; roles: readonly Role[] }, signed: SignedChange | undefined): Promise<'done' | 'pending'> {
       const before = await responder(id);
       if (!before.active) throw new ApiError(ErrorCode.InvalidRequest, 'This responder is deactivated.');
       for (const team of change.teams) if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
       if (actor === before.id && before.roles.includes('admin') && !change.roles.includes('admin')) throw new ApiError(ErrorCode.InvalidRequest, 'You cannot take the admin role from yourself.');
       const after: ResponderRecord = { ...before, teams: [...new Set(change.teams)], roles: [...new Set(change.roles)] };
+      if (signed === undefined && (await demoSecret()) === null) {
+        await deps.pending.request({ kind: 'change', responder: before.id, teams: [...after.teams], roles: [...after.roles], requestedBy: actor, at: deps.clock.now() });
+        return 'pending';
+      }
       const touched = [...new Set([...before.teams, ...after.teams])].filter((t) => before.teams.includes(t) !== after.teams.includes(t));
       const p = await plan(before, after, touched);
       const made = await artefacts(p, signed, true);
@@ -247,70 +294,105 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       if (keys !== null && made.cert !== null) await directory.putResponderKeys({ ...keys, cert: made.cert });
       await publish(made.revocationList, made.teamKeys);
       for (const team of before.teams) if (!after.teams.includes(team)) await store.duty.setOnDuty(team, after.id, false);
+      await deps.pending.done('change', before.id);
+      return 'done';
     },
 
     /**
-     * Deactivates: inactive (every session and login refused from now), off duty, sockets closed,
-     * certificate revoked, every team's inbox key rotated to the remaining members; held callbacks
-     * back to the queue, held chats closed (see the top of this file). Returns what it did.
+     * Deactivates: inactive (every session and login refused from now), off duty, sockets closed, held
+     * callbacks back to the queue, held chats closed (see the top of this file). In the demo the
+     * certificate is revoked and every team's inbox key rotated at once; in a real organisation that
+     * part is recorded for `npm run org sign` (`pending: true`, completeDeactivation).
      */
-    async deactivate(actor: ResponderId, id: string, signed: SignedChange | undefined): Promise<{ rotated: string[]; requeued: number; closed: number }> {
+    async deactivate(actor: ResponderId, id: string): Promise<{ rotated: string[]; requeued: number; closed: number; pending: boolean }> {
       const before = await responder(id);
       if (before.id === actor) throw new ApiError(ErrorCode.InvalidRequest, 'You cannot deactivate yourself.');
       if (!before.active) throw new ApiError(ErrorCode.InvalidRequest, 'This responder is already deactivated.');
       const after: ResponderRecord = { ...before, active: false };
+      if ((await demoSecret()) === null) {
+        const keys = await directory.getResponderKeys(before.id);
+        const serial = keys === null ? null : parseResponderCert(fromBase64url(keys.cert)).value.serial;
+        await deps.pending.done('change', before.id);
+        await deps.pending.request({ kind: 'deactivate', responder: before.id, serial, teams: [...before.teams], requestedBy: actor, at: deps.clock.now() });
+        return { rotated: [], ...(await retire(before)), pending: true };
+      }
       const p = await plan(before, after, before.teams);
-      const made = await artefacts(p, signed, false);
-      await store.staff.putResponder(after);
-      for (const team of before.teams) await store.duty.setOnDuty(team, before.id, false);
-      await deps.disconnect(before.id);
+      const made = await artefacts(p, undefined, false);
+      const moved = await retire(before);
       await publish(made.revocationList, made.teamKeys);
-      let requeued = 0;
-      let closed = 0;
-      for (const entry of await store.queues.list(`~${before.id}` as TeamId, 1000)) {
-        const record = await store.conversations.get(entry.id as ConversationId);
-        await store.queues.remove(`~${before.id}` as TeamId, entry.id);
-        if (record === null || record.status !== 'active' || record.assignee !== before.id) continue;
-        try {
-          if (record.category === 'callback') {
-            await deps.conversations.transfer(record.id, before, { kind: 'team', team: record.team });
-            requeued += 1;
-          } else {
-            await deps.conversations.close(record.id, before, 'responder-deactivated');
-            closed += 1;
-          }
-        } catch (error) {
-          // Closed or moved meanwhile by the visitor or an expiry: nothing left to do for it.
-          if (!(error instanceof ApiError)) throw error;
-        }
-      }
-      return { rotated: p.rotate.map((r) => r.team), requeued, closed };
+      return { rotated: p.rotate.map((r) => r.team), ...moved, pending: false };
     },
 
     /**
-     * A newly certified member (real organisation): the inbox keys of each of its teams rotated in the
-     * admin's browser, sealed to the active members including it. Call after its keys are stored.
+     * The signed part of a deactivation (`npm run org sign`): a revocation list naming the leaver's
+     * serial, and a new inbox epoch of each of its teams sealed to exactly the remaining members.
      */
-    async admit(member: ResponderRecord, signed: SignedChange): Promise<void> {
-      const rotate = [];
-      for (const team of member.teams) {
-        const current = await directory.currentTeamKey(team);
-        rotate.push({ team, epoch: (current?.epoch ?? 0) + 1, members: await members(team, member) });
+    async completeDeactivation(id: string, signed: SignedChange): Promise<string[]> {
+      const leaver = await responder(id);
+      if (leaver.active) throw new ApiError(ErrorCode.InvalidRequest, 'This responder is still active.');
+      const request = (await deps.pending.requests()).find((r) => r.kind === 'deactivate' && r.responder === leaver.id);
+      if (request === undefined || request.kind !== 'deactivate') throw new ApiError(ErrorCode.InvalidRequest, 'No deactivation awaits signing for this responder.');
+      const keys = await directory.getResponderKeys(leaver.id);
+      const mustRevoke = keys === null ? [] : [parseResponderCert(fromBase64url(keys.cert)).value.serial];
+      const teams = request.teams as TeamId[];
+      if (signed.teamKeys.length !== teams.length || teams.some((t) => !signed.teamKeys.some((k) => k.team === t))) {
+        throw new ApiError(ErrorCode.InvalidRequest, `New inbox keys are needed for: ${teams.join(', ') || 'no team'}.`);
       }
-      const made = await artefacts({ after: member, revoke: null, rotate }, signed, false);
-      await publish(made.revocationList, made.teamKeys);
+      await refuseMalformed(() => this.checkRenewal(signed, mustRevoke));
+      await deps.pending.done('deactivate', leaver.id);
+      return teams;
     },
 
     /**
-     * Renewals signed in the admin's browser: a fresh revocation list (it goes stale after 48 h) and new
-     * inbox epochs for teams whose certificate runs out; sealed to exactly the active members.
+     * Certifies an enrolled responder with a certificate `npm run org sign` issued (for exactly the
+     * enrolled keys and the invitation's name, teams and roles) and the inbox keys of its teams
+     * rotated to include it. The account is active only if everything checks.
+     */
+    async certify(inv: Invitation, signed: SignedChange): Promise<void> {
+      if (inv.state !== 'enrolled' || inv.responder === null || inv.signPublicKey === null || inv.boxPublicKey === null || inv.wrappedKeys === null || signed.cert === undefined) {
+        throw new ApiError(ErrorCode.InvitationInvalid);
+      }
+      const record = await store.staff.getResponder(inv.responder as ResponderId);
+      if (record === null) throw new ApiError(ErrorCode.InvitationInvalid);
+      const cert = signed.cert;
+      const wrappedKeys = inv.wrappedKeys;
+      await refuseMalformed(async () => {
+        const anchor = await validator.revocationList(signed.revocationList, []);
+        const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id));
+        const verified = validator.responderCert(anchor, cert, {
+          id: record.id,
+          displayName: record.displayName,
+          signPublicKey: inv.signPublicKey ?? '',
+          boxPublicKey: inv.boxPublicKey ?? '',
+          teams: record.teams,
+          roles: record.roles,
+          usedSerials: used,
+        });
+        const active = { ...record, active: true };
+        const rotate = [];
+        for (const team of active.teams) {
+          const current = await directory.currentTeamKey(team);
+          const keyed = await members(team, active);
+          keyed.set(active.id, verified.boxPublicKey);
+          rotate.push({ team, epoch: (current?.epoch ?? 0) + 1, members: keyed });
+        }
+        const made = await checkSigned({ after: active, revoke: null, rotate }, { ...signed, cert: undefined }, [], false);
+        await store.staff.putResponder(active);
+        await directory.putResponderKeys({ responder: record.id, cert: toBase64url(verified.bytes), wrappedKeys });
+        await publish(made.revocationList, made.teamKeys);
+      });
+    },
+
+    /**
+     * Renewals (`npm run org sign`): a fresh revocation list (it goes stale after 48 h) naming at least
+     * `mustRevoke`, and new inbox epochs, each sealed to exactly the team's active members.
      */
     async renew(signed: SignedChange): Promise<void> {
-      await refuseMalformed(() => this.checkRenewal(signed));
+      await refuseMalformed(() => this.checkRenewal(signed, []));
     },
 
-    async checkRenewal(signed: SignedChange): Promise<void> {
-      const anchor = await validator.revocationList(signed.revocationList, []);
+    async checkRenewal(signed: SignedChange, mustRevoke: readonly number[]): Promise<void> {
+      const anchor = await validator.revocationList(signed.revocationList, mustRevoke);
       const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id));
       const teamKeys = [];
       for (const upload of signed.teamKeys) {

@@ -103,7 +103,7 @@ describe('deactivating a responder (demo organisation)', () => {
     expect(await codeOf(admin.call('POST', `/api/v1/admin/staff/${adminSeed.id}/deactivate`, {}))).toBe('invalid_request');
 
     const result = await admin.call<{ rotated: string[]; requeued: number; closed: number }>('POST', `/api/v1/admin/staff/${leaver.id}/deactivate`, {});
-    expect(result).toEqual({ rotated: ['unga'], requeued: 1, closed: 1 });
+    expect(result).toEqual({ rotated: ['unga'], requeued: 1, closed: 1, pending: false });
 
     // Sessions, login and sockets refused; off duty.
     expect((await ws.closed()).code).toBe(1008);

@@ -3,13 +3,12 @@
 import { Secret, TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
-import { fromBase64url, generateBoxKeyPair, generateSigningKeyPair, loadSodium, parseResponderCert, toBase64url } from '../../crypto/index.js';
+import { fromBase64url, generateBoxKeyPair, generateSigningKeyPair, keyFingerprint, loadSodium, parseResponderCert, toBase64url } from '../../crypto/index.js';
 import { wrapPrivateKeys } from '../../crypto/password.js';
 import { createTestApp, seedResponder } from '../../test/support/harness.js';
 import { systemRandom } from '../clock.js';
 import { createDirectory } from '../directory/directory.js';
 import { ensureDemoOrg } from '../directory/demo-org.js';
-import { keyFingerprint } from '../enrolment/fingerprint.js';
 
 const codeOf = (p: Promise<unknown>) =>
   p.then(
@@ -21,7 +20,7 @@ const totp = (secret: string, offset = 0) => new TOTP({ secret: Secret.fromBase3
 describe('enrolment and administration', () => {
   it('invites, enrols, confirms TOTP, certifies after the fingerprint check, and logs in with the code', async () => {
     await loadSodium();
-    const t = await createTestApp();
+    const t = await createTestApp({ env: { DEMO: 'true' } });
     await ensureDemoOrg({ store: t.store, directory: createDirectory(t.store.records), clock: t.clock, random: systemRandom });
     const adminSeed = await seedResponder(t.store, 'admin', ['unga'], ['admin']);
     const admin = t.responder();
@@ -54,7 +53,7 @@ describe('enrolment and administration', () => {
     };
     expect(await codeOf(anon.call('POST', `/api/v1/enrol/${invite.token}`, { ...body, opslimit: 1 }))).toBe('invalid_request');
     const enrolled = await anon.call<{ responder: string; fingerprint: string; totpSecret: string }>('POST', `/api/v1/enrol/${invite.token}`, body);
-    expect(enrolled.fingerprint).toBe(keyFingerprint(sign.publicKey, box.publicKey));
+    expect(enrolled.fingerprint).toBe(await keyFingerprint(sign.publicKey, box.publicKey));
     expect(await codeOf(anon.call('POST', `/api/v1/enrol/${invite.token}`, body))).toBe('invitation_invalid'); // used
     expect(await codeOf(anon.call('POST', `/api/v1/enrol/${invite.token}/totp`, { code: totp(enrolled.totpSecret, 5) }))).toBe('invalid_request');
     await anon.call('POST', `/api/v1/enrol/${invite.token}/totp`, { code: totp(enrolled.totpSecret) });

@@ -2,12 +2,10 @@
 // settings, and the audit log (who did what, never content). Needs a session with the right role.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { fromBase64url, toBase64url } from '../../crypto/index.js';
+import { fromBase64url } from '../../crypto/index.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
-import { certifyDemoResponder, holdsDemoOrgKey, refreshDemoOrg } from '../directory/demo-org.js';
-import type { SignedChange, StaffAdmin } from '../directory/staff-admin.js';
-import { createOrgValidator, usedSerials } from '../directory/org-validate.js';
+import { certifyDemoResponder, holdsDemoOrgKey } from '../directory/demo-org.js';
 import type { Invitations } from '../enrolment/invitations.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Routing } from '../routing/routing.js';
@@ -23,10 +21,8 @@ export interface AdminRouteDeps {
   readonly clock: Clock;
   readonly random: (n: number) => Uint8Array;
   readonly secret: Uint8Array;
-  /** Checks and publishes the inbox keys an admin's browser rotated for a newly certified member. */
-  readonly staff?: StaffAdmin;
-  /** The root key the served pages pin; null: the published bundle's own (demo, tests). */
-  readonly rootPublicKey?: string | null;
+  /** DEMO mode: the server certifies with the demo organisation key it holds. */
+  readonly demo: boolean;
 }
 
 const security = [{ responderSession: [] }];
@@ -56,7 +52,7 @@ const InvitationSummary = z.object({
   state: z.enum(['open', 'enrolled', 'certified']),
   login: z.string().nullable(),
   fingerprint: z.string().nullable(),
-  /** The enrolled keys (base64url) an admin's browser certifies after comparing the fingerprint. */
+  /** The enrolled keys (base64url) `npm run org sign` certifies after showing their fingerprint. */
   responder: z.string().nullable(),
   signPublicKey: z.string().nullable(),
   boxPublicKey: z.string().nullable(),
@@ -105,24 +101,14 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       method: 'post',
       path: '/api/v1/admin/invitations/{id}/certify',
       tags: ['admin'],
-      summary: 'Certify an enrolled responder after comparing the key fingerprint (with a certificate signed in the admin’s browser, or by the demo organisation key)',
+      summary: 'Demo organisation only: certify an enrolled responder after comparing the key fingerprint (a real organisation certifies with npm run org sign)',
       security,
       request: {
         params: IdParam,
         body: {
           content: {
             'application/json': {
-              schema: z
-                .object({
-                  fingerprint: z.string().max(64),
-                  cert: z.string().regex(/^[A-Za-z0-9_-]+$/).max(8192).optional(),
-                  revocationList: z.string().regex(/^[A-Za-z0-9_-]+$/).max(1_200_000).optional(),
-                  teamKeys: z
-                    .array(z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/), epoch: z.number().int().positive().max(2 ** 32 - 1), cert: z.string().regex(/^[A-Za-z0-9_-]+$/).max(8192), deliveries: z.record(z.string().max(64), z.string().regex(/^[A-Za-z0-9_-]+$/).max(1024)) }).strict())
-                    .max(64)
-                    .optional(),
-                })
-                .strict(),
+              schema: z.object({ fingerprint: z.string().max(64) }).strict(),
             },
           },
           required: true,
@@ -135,16 +121,17 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       if (inv === null || inv.state !== 'enrolled' || inv.responder === null || inv.signPublicKey === null || inv.boxPublicKey === null || inv.wrappedKeys === null) {
         throw new ApiError(ErrorCode.InvitationInvalid);
       }
+      // A real organisation's key is never on the server nor in a served page: `npm run org sign`.
+      if (!deps.demo || !(await holdsDemoOrgKey(store))) throw new ApiError(ErrorCode.InvalidRequest, 'Certification is signed with the organisation key in `npm run org sign`.');
       const body = c.req.valid('json');
       if (body.fingerprint.replace(/\s/g, '') !== (inv.fingerprint ?? '').replace(/\s/g, '')) throw new ApiError(ErrorCode.InvalidRequest, 'The fingerprint does not match the enrolled keys.');
       const responder = await store.staff.getResponder(inv.responder as ResponderId);
       if (responder === null) throw new ApiError(ErrorCode.InvitationInvalid);
-      const enrolled = { signPublicKey: inv.signPublicKey, boxPublicKey: inv.boxPublicKey, wrappedKeys: inv.wrappedKeys };
       // Active before the team inbox keys are sealed (only active members get them); undone on failure.
       await store.staff.putResponder({ ...responder, active: true });
       try {
-        const teamSigned = body.revocationList === undefined ? undefined : { revocationList: body.revocationList, teamKeys: body.teamKeys ?? [] };
-        await storeCertificate(deps, { ...responder, active: true }, enrolled, body.cert, teamSigned);
+        const demoDeps = { store: deps.store, directory: deps.directory, clock: deps.clock, random: deps.random };
+        await certifyDemoResponder(demoDeps, { ...responder, active: true }, { signPublicKey: fromBase64url(inv.signPublicKey), boxPublicKey: fromBase64url(inv.boxPublicKey), wrappedKeys: inv.wrappedKeys });
       } catch (error) {
         await store.staff.putResponder({ ...responder, active: false });
         throw error;
@@ -184,43 +171,4 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       return c.json({ entries }, 200);
     },
   );
-}
-
-/**
- * Stores the certificate of an enrolled responder's keys: one signed in an admin's browser (accepted
- * only if it chains to the organisation and names exactly these keys), or, in the demo, one the
- * server issues with the organisation key it holds. Team inbox keys are then sealed to the member.
- */
-async function storeCertificate(
-  deps: AdminRouteDeps,
-  responder: ResponderRecord,
-  enrolled: { signPublicKey: string; boxPublicKey: string; wrappedKeys: string },
-  signed: string | undefined,
-  teamSigned: SignedChange | undefined,
-): Promise<void> {
-  const demoDeps = { store: deps.store, directory: deps.directory, clock: deps.clock, random: deps.random };
-  if (signed === undefined) {
-    if (!(await holdsDemoOrgKey(deps.store))) throw new ApiError(ErrorCode.InvalidRequest, 'Sign the certificate in the admin console (the server holds no organisation key).');
-    await certifyDemoResponder(demoDeps, responder, { signPublicKey: fromBase64url(enrolled.signPublicKey), boxPublicKey: fromBase64url(enrolled.boxPublicKey), wrappedKeys: enrolled.wrappedKeys });
-    return;
-  }
-  const demo = await holdsDemoOrgKey(deps.store);
-  if (!demo && (teamSigned === undefined || deps.staff === undefined)) throw new ApiError(ErrorCode.InvalidRequest, 'Rotate the inbox keys of the new member’s teams in the admin console.');
-  // Checked against the pinned root, for exactly the enrolled keys and the invitation's name, teams
-  // and roles, under the revocation list uploaded with it (or the published one).
-  const validator = createOrgValidator({ directory: deps.directory, clock: deps.clock, rootPublicKey: deps.rootPublicKey ?? null });
-  const anchor = teamSigned === undefined ? await validator.currentAnchor() : await validator.revocationList(teamSigned.revocationList, []);
-  const used = await usedSerials(deps.directory, (await deps.store.staff.listTeams()).map((t) => t.id));
-  const cert = validator.responderCert(anchor, signed, {
-    id: responder.id,
-    displayName: responder.displayName,
-    signPublicKey: enrolled.signPublicKey,
-    boxPublicKey: enrolled.boxPublicKey,
-    teams: responder.teams,
-    roles: responder.roles,
-    usedSerials: used,
-  });
-  await deps.directory.putResponderKeys({ responder: responder.id, cert: toBase64url(cert.bytes), wrappedKeys: enrolled.wrappedKeys });
-  if (demo) await refreshDemoOrg(demoDeps);
-  else if (teamSigned !== undefined && deps.staff !== undefined) await deps.staff.admit(responder, teamSigned);
 }

@@ -3,8 +3,8 @@
 // blob and the auth key. The account stays inactive until an admin certifies the keys.
 import { createRoute, z } from '@hono/zod-openapi';
 import { PASSWORD_MAX_MEMLIMIT, PASSWORD_MAX_OPSLIMIT, PASSWORD_MIN_MEMLIMIT, PASSWORD_MIN_OPSLIMIT } from '../../crypto/password.js';
+import { keyFingerprint } from '../../crypto/fingerprint.js';
 import { hashToken } from '../conversations/ids.js';
-import { keyFingerprint } from '../enrolment/fingerprint.js';
 import type { Invitations } from '../enrolment/invitations.js';
 import type { Totp } from '../enrolment/totp.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -95,7 +95,7 @@ export function registerEnrolmentRoutes(app: App, deps: EnrolmentRouteDeps): voi
         authHash: authKeyHash(bytes(body.authKey, 32, 'authKey')),
         active: false,
       });
-      const fingerprint = keyFingerprint(signPublicKey, boxPublicKey);
+      const fingerprint = await keyFingerprint(signPublicKey, boxPublicKey);
       await invitations.put({ ...inv, state: 'enrolled', responder: id, login: body.login, signPublicKey: body.signPublicKey, boxPublicKey: body.boxPublicKey, wrappedKeys: body.wrappedKeys, fingerprint });
       const totp = await deps.totp.begin(id, body.login);
       return c.json({ responder: id, fingerprint, totpUri: totp.uri, totpSecret: totp.secret }, 201);

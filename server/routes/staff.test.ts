@@ -1,5 +1,6 @@
 // Staff administration routes are for admins only: anonymous → 401, responder and supervisor → 403
-// (and nothing changes), admin → allowed. Also: a demo-organisation role change re-certifies.
+// (and nothing changes), admin → allowed. Also: a demo-organisation role change re-certifies, and the
+// upload checks of a real organisation (what `npm run org sign` uploads) answer garbage with 4xx.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, createResponderApi } from '../../client/shared/api-client.js';
@@ -8,17 +9,21 @@ import { createTestApp, seedResponder } from '../../test/support/harness.js';
 import { systemRandom } from '../clock.js';
 import { createDirectory } from '../directory/directory.js';
 import { enrolDemoResponder, ensureDemoOrg } from '../directory/demo-org.js';
-import type { TeamId } from '../store/ports.js';
+import { createOrgPending } from '../directory/org-pending.js';
+import { createStaffAdmin } from '../directory/staff-admin.js';
+import { createInvitations } from '../enrolment/invitations.js';
+import { ApiError } from '../errors.js';
+import type { ResponderId, TeamId } from '../store/ports.js';
 
 const codeOf = (p: Promise<unknown>) =>
   p.then(
     () => 'ok',
-    (e: unknown) => (e instanceof ApiRequestError ? e.code : String(e)),
+    (e: unknown) => (e instanceof ApiRequestError || e instanceof ApiError ? e.code : String(e)),
   );
 
 describe('staff routes', () => {
   it('refuse responders and supervisors on every admin-only route; admins pass', async () => {
-    const t = await createTestApp();
+    const t = await createTestApp({ env: { DEMO: 'true' } });
     const deps = { store: t.store, directory: createDirectory(t.store.records), clock: t.clock, random: systemRandom };
     await ensureDemoOrg(deps);
     const target = await seedResponder(t.store, 'mal', ['unga']);
@@ -39,8 +44,7 @@ describe('staff routes', () => {
       ['GET', '/api/v1/admin/staff', undefined],
       ['PUT', `/api/v1/admin/staff/${target.id}`, { teams: ['unga', 'foraldrar'], roles: ['responder'] }],
       ['POST', `/api/v1/admin/staff/${target2.id}/deactivate`, {}],
-      ['GET', '/api/v1/admin/org/key', undefined],
-      ['POST', '/api/v1/admin/org/renew', { revocationList: 'AAAA', teamKeys: [] }],
+      ['GET', '/api/v1/admin/org/pending', undefined],
     ];
     for (const [method, path, body] of routes) {
       expect(`${method} ${path} anonymous: ${await codeOf(anonymous.call(method, path, body))}`).toBe(`${method} ${path} anonymous: unauthorized`);
@@ -54,14 +58,17 @@ describe('staff routes', () => {
     const admin = callers.get('adm')!;
     const results = [];
     for (const [method, path, body] of routes) results.push(await codeOf(admin.call(method, path, body)));
-    // The demo holds no sealed key (404) and a garbage list is a clear 400; the rest succeed.
-    expect(results).toEqual(['ok', 'ok', 'ok', 'not_found', 'invalid_request']);
+    expect(results).toEqual(['ok', 'ok', 'ok', 'ok']);
+    // The sealed organisation key is not served to any page, and the console cannot upload signatures.
+    expect(await codeOf(admin.call('GET', '/api/v1/admin/org/key'))).toBe('not_found');
+    expect(await codeOf(admin.call('POST', '/api/v1/admin/org/renew', { revocationList: 'AAAA', teamKeys: [] }))).toBe('not_found');
+    expect(await codeOf(admin.call('PUT', `/api/v1/admin/staff/${target.id}`, { teams: ['unga'], roles: ['responder'], signed: { revocationList: 'AAAA', teamKeys: [] } }))).toBe('invalid_request');
     expect((await t.store.staff.getResponder(target.id))?.teams).toEqual(['unga', 'foraldrar']);
     expect((await t.store.staff.getResponder(target2.id))?.active).toBe(false);
   });
 
   it('a role change in the demo organisation issues a new certificate and revokes the old one', async () => {
-    const t = await createTestApp();
+    const t = await createTestApp({ env: { DEMO: 'true' } });
     const deps = { store: t.store, directory: createDirectory(t.store.records), clock: t.clock, random: systemRandom };
     await ensureDemoOrg(deps);
     const member = await seedResponder(t.store, 'ella', ['unga']);
@@ -85,15 +92,23 @@ describe('staff routes', () => {
     expect((await t.store.audit.recent(5)).map((e) => e.action)).toContain('staff-change');
   });
 
-  it('answers garbage uploads of signed changes with 4xx, never 5xx, and changes nothing', async () => {
+  it('answers garbage uploads of signed changes with 4xx, never 5xx, and changes nothing (real organisation)', async () => {
+    // DEMO off: the demo key in the store is ignored, the uploads are checked as `npm run org sign`'s are.
     const t = await createTestApp();
     const deps = { store: t.store, directory: createDirectory(t.store.records), clock: t.clock, random: systemRandom };
     await ensureDemoOrg(deps);
     const member = await seedResponder(t.store, 'kim', ['unga']);
     await enrolDemoResponder(deps, (await t.store.staff.getResponder(member.id))!, systemRandom(32));
+    const leaver = await seedResponder(t.store, 'ola', ['unga']);
+    await enrolDemoResponder(deps, (await t.store.staff.getResponder(leaver.id))!, systemRandom(32));
     const adminSeed = await seedResponder(t.store, 'root', ['unga'], ['admin']);
     const admin = t.responder();
     await admin.login('root', adminSeed.authKey);
+    const invitations = createInvitations({ records: t.store.records, clock: t.clock, random: systemRandom });
+    const pending = createOrgPending({ store: t.store, directory: deps.directory, invitations, clock: t.clock });
+    const staff = createStaffAdmin({ store: t.store, directory: deps.directory, clock: t.clock, random: systemRandom, conversations: undefined as never, rootPublicKey: null, disconnect: async () => undefined, demo: false, pending });
+    // Deactivated in the console: the account is off at once, the signed part awaits.
+    expect((await admin.call<{ pending: boolean }>('POST', `/api/v1/admin/staff/${leaver.id}/deactivate`, {})).pending).toBe(true);
     const before = await deps.directory.getOrg();
     const b64 = fc.stringMatching(/^[A-Za-z0-9_-]{1,200}$/);
     const signed = fc.record({
@@ -106,16 +121,18 @@ describe('staff routes', () => {
         const clean = { ...body, ...(body.cert === undefined ? { cert: undefined } : {}) };
         const call =
           route === 'deactivate'
-            ? admin.call('POST', `/api/v1/admin/staff/${member.id}/deactivate`, { signed: clean })
+            ? staff.completeDeactivation(leaver.id, clean)
             : route === 'update'
-              ? admin.call('PUT', `/api/v1/admin/staff/${member.id}`, { teams: ['unga'], roles: ['responder'], signed: clean })
-              : admin.call('POST', '/api/v1/admin/org/renew', clean);
+              ? staff.update('r-root' as ResponderId, member.id, { teams: ['unga' as TeamId], roles: ['responder'] }, clean)
+              : staff.renew(clean);
         const code = await codeOf(call);
         expect(['invalid_request', 'not_found']).toContain(code);
       }),
       { numRuns: 60 },
     );
     expect((await t.store.staff.getResponder(member.id))?.active).toBe(true);
+    expect((await t.store.staff.getResponder(member.id))?.roles).toEqual(['responder']);
     expect((await deps.directory.getOrg())?.revocationList).toBe(before?.revocationList);
+    expect((await pending.view()).deactivations.map((d) => d.responder)).toEqual([leaver.id]);
   });
 });

@@ -2,9 +2,8 @@
 // wraps them under the password-derived key and sends only public keys, the wrapped blob and the auth
 // key; then shows the fingerprint to read to the admin and sets up the authenticator app.
 import { useEffect, useState } from 'preact/hooks';
-import { generateBoxKeyPair, generateSigningKeyPair, newPasswordSalt, toBase64url, wrapPrivateKeys } from '../../../crypto/console.js';
+import { generateBoxKeyPair, generateSigningKeyPair, keyFingerprint, newPasswordSalt, toBase64url, wrapPrivateKeys } from '../../../crypto/console.js';
 import { createWorkerDeriver } from '../crypto/password.js';
-import { keyFingerprint } from '../crypto/fingerprint.js';
 import { useConsole } from '../context.js';
 
 interface Invitation {

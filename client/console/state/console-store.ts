@@ -15,7 +15,6 @@ import {
 import { ApiRequestError, type Category, type LogEntry, type QueueItem, type createResponderApi } from '../../shared/api-client.js';
 import type { DeriveKeys } from '../crypto/password.js';
 import { unlockKeys, wipeKeys, type KeyBundle, type UnlockedKeys } from '../crypto/keys.js';
-import { createOrgSession } from '../crypto/org-session.js';
 import type { Locale, MessageKey } from '../i18n/index.js';
 import { createChatEngine, resumePskPurpose, type ChatEngine, type ChatPhase } from './chat-engine.js';
 import { createChatArchive, wipeChatArchive, type ArchivedLine, type ChatArchive } from './chat-archive.js';
@@ -168,8 +167,6 @@ export function createConsoleStore(deps: ConsoleDeps) {
   /** The sealed local copy of each chat (under a key derived from the password); null while locked. */
   let archive: ChatArchive | null = null;
   let lockTimer: number | null = null;
-  /** An admin's unlocked organisation key (real organisations); wiped with the other keys. */
-  const org = createOrgSession();
   let login: { name: string; salt: Uint8Array; params: { opslimit: number; memlimit: number }; bundle: KeyBundle } | null = null;
   const engines = new Map<string, ChatEngine>();
   const openedIntakes = new Map<string, OpenedIntake | null>();
@@ -476,7 +473,6 @@ export function createConsoleStore(deps: ConsoleDeps) {
     openedIntakes.clear();
     if (keys !== null) wipeKeys(keys);
     keys = null;
-    org.wipe();
   };
 
   const unlockWith = async (password: string) => {
@@ -770,7 +766,6 @@ export function createConsoleStore(deps: ConsoleDeps) {
 
     // ------------------------------------------------------------ admin
     api,
-    org,
     derive: deps.derive,
     rootPublicKey: deps.rootPublicKey,
   };

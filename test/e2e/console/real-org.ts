@@ -1,8 +1,16 @@
 // A real (non-demo) organisation for tests: root and organisation keys made here as the ceremony CLI
-// does, the organisation key stored only sealed under a passphrase, responders certified with it, and
-// a server that holds no organisation key (every change must be signed in an admin's browser).
+// does, the organisation key stored only sealed under a passphrase, responders certified with it and
+// recorded in the admins' ledger file, a real redis-server, and a server that holds no organisation
+// key: every change is signed by running `npm run org sign` (runOrg: a spawned CLI with piped stdin).
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  appendToLedger,
+  ledgerKeyDigest,
+  startLedger,
   generateBoxKeyPair,
   generateSigningKeyPair,
   issueOrgCert,
@@ -11,6 +19,7 @@ import {
   issueTeamCert,
   sealTeamInboxKey,
   toBase64url,
+  type Ledger,
   type SigningKeyPair,
 } from '../../../crypto/index.js';
 import { sealOrgSigningKey } from '../../../crypto/org-key.js';
@@ -22,9 +31,11 @@ import { DEMO_TEAMS } from '../../../server/demo.js';
 import { createDirectory, type Directory } from '../../../server/directory/directory.js';
 import { DEFAULT_KDF, authKeyHash } from '../../../server/routes/responder.js';
 import { startServer, type RunningServer } from '../../../server/server.js';
-import { createMemoryStore } from '../../../server/store/memory/memory-store.js';
+import { loadLedger, saveLedger } from '../../../server/cli/ledger-file.js';
+import { createRedisStore } from '../../../server/store/redis/redis-store.js';
 import type { ResponderId, Role, Store, TeamId } from '../../../server/store/ports.js';
 import { freePort } from '../../support/free-port.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 import { captureLogs, testConfig } from '../../support/harness.js';
 import type { TestResponder } from './support.js';
 
@@ -38,8 +49,18 @@ export interface RealOrg {
   readonly directory: Directory;
   readonly rootPublicKey: string;
   readonly passphrase: string;
-  /** Adds a certified responder (its keys sealed to every team it is in: a new epoch each). */
-  addResponder(login: string, teams: readonly string[], roles?: Role[]): Promise<TestResponder>;
+  /** The real redis-server behind the store (a hostile test writes to it directly). */
+  readonly redis: RedisServer;
+  /** The admins' ledger file on "their machine". */
+  readonly ledgerFile: string;
+  /** The organisation key (the test plays the admin who seeded the staff; never the server's). */
+  readonly orgPublicKey: Uint8Array;
+  /** Adds a certified responder (recorded in the ledger; its keys sealed to every team it is in: a new epoch each). */
+  addResponder(login: string, teams: readonly string[], roles?: Role[], options?: { certDays?: number }): Promise<TestResponder>;
+  /** The ledger as the admin's tool would load it. */
+  ledger(): Promise<Ledger>;
+  /** Runs `npm run org <args>` against the store with `input` on stdin (answers, e.g. "yes\n"). */
+  runOrg(args: readonly string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
 
@@ -47,7 +68,10 @@ export interface RealOrg {
 export async function startRealOrgServer(): Promise<RealOrg> {
   await loadSodium();
   await loadSumoSodium();
-  const store = createMemoryStore({ sweepIntervalMs: 0 });
+  const redis = await startRedisServer();
+  const dir = await mkdtemp(join(tmpdir(), 'utvag-admin-'));
+  const ledgerFile = join(dir, 'ledger.json');
+  const store = await createRedisStore({ url: redis.url });
   const directory = createDirectory(store.records);
   for (const team of DEMO_TEAMS) await store.staff.putTeam(team);
   const now = Date.now();
@@ -62,6 +86,12 @@ export async function startRealOrgServer(): Promise<RealOrg> {
   const { wrapKey } = deriveLoginKeys(passphrase, salt, TEST_ORG_KDF);
   await directory.putSealedOrgKey({ orgPublicKey: toBase64url(org.publicKey), salt: toBase64url(salt), ...TEST_ORG_KDF, sealed: toBase64url(sealOrgSigningKey(wrapKey, org)) });
   wrapKey.fill(0);
+  let ledger = startLedger(org, new Date(now));
+  const record = async (entries: Parameters<typeof appendToLedger>[1]) => {
+    ledger = appendToLedger(ledger, entries, org, new Date());
+    await saveLedger(ledgerFile, store.records, ledger);
+  };
+  await record([]);
 
   const boxKeys = new Map<string, Uint8Array>();
   let serial = 100;
@@ -70,7 +100,9 @@ export async function startRealOrgServer(): Promise<RealOrg> {
     const epoch = (current?.epoch ?? 0) + 1;
     const inbox = generateBoxKeyPair();
     const t = Date.now() - 60_000;
-    const cert = issueTeamCert(org.secretKey, { serial: (serial += 1), team, epoch, boxPublicKey: inbox.publicKey, notBefore: t, expires: t + 7 * DAY });
+    const fields = { serial: (serial += 1), team, epoch, boxPublicKey: inbox.publicKey, notBefore: t, expires: t + 7 * DAY };
+    const cert = issueTeamCert(org.secretKey, fields);
+    await record([{ kind: 'team', at: Date.now(), serial: fields.serial, team, epoch, boxKey: ledgerKeyDigest(inbox.publicKey), notBefore: t, expires: fields.expires }]);
     const deliveries: Record<string, string> = {};
     for (const [id, box] of boxKeys) {
       const r = await store.staff.getResponder(id as ResponderId);
@@ -82,7 +114,8 @@ export async function startRealOrgServer(): Promise<RealOrg> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // The test build pins no root and this root is made per run: the pages supply it, marked as a demo
-  // (DEMO only changes the pages here; nothing is seeded, the server still holds no organisation key).
+  // (DEMO only changes the pages here; nothing is seeded, the server still holds no organisation key,
+  // so it signs nothing: every change goes through `npm run org sign`).
   const config = testConfig({ PORT: String(port), PUBLIC_URL: url, STATIC_DIR: 'dist/public', DEMO: 'true' });
   const captured = captureLogs();
   const server: RunningServer = await startServer({ config, store, clock: systemClock, random: systemRandom, logger: captured.logger(config.logLevel), secret: new Uint8Array(randomBytes(32)), rootPublicKey });
@@ -93,7 +126,16 @@ export async function startRealOrgServer(): Promise<RealOrg> {
     directory,
     rootPublicKey,
     passphrase,
-    async addResponder(login, teams, roles = ['responder']) {
+    redis,
+    ledgerFile,
+    orgPublicKey: org.publicKey,
+    async ledger() {
+      const loaded = await loadLedger(ledgerFile, store.records, org.publicKey);
+      if (loaded.ledger === null) throw new Error('no ledger');
+      return loaded.ledger;
+    },
+    runOrg: (args, input) => runOrgCli(args, input, { REDIS_URL: redis.url, ROOT_PUBLIC_KEY: rootPublicKey, ORG_PASSPHRASE: passphrase, ORG_LEDGER: ledgerFile }),
+    async addResponder(login, teams, roles = ['responder'], options = {}) {
       const password = `pw-${login}-${randomBytes(6).toString('base64url')}`;
       const pwSalt = new Uint8Array(randomBytes(16));
       const derived = deriveLoginKeys(password, pwSalt, DEFAULT_KDF);
@@ -113,7 +155,9 @@ export async function startRealOrgServer(): Promise<RealOrg> {
         active: true,
       });
       const t = Date.now() - 60_000;
-      const cert = issueResponderCert(org.secretKey, { serial: (serial += 1), id, displayName: `Handläggare ${login}`, teams: [...teams], roles: [...roles], signPublicKey: sign.publicKey, boxPublicKey: box.publicKey, notBefore: t, expires: t + 30 * DAY });
+      const fields = { serial: (serial += 1), id, displayName: `Handläggare ${login}`, teams: [...teams], roles: [...roles], signPublicKey: sign.publicKey, boxPublicKey: box.publicKey, notBefore: t, expires: t + (options.certDays ?? 30) * DAY };
+      const cert = issueResponderCert(org.secretKey, fields);
+      await record([{ kind: 'responder', at: Date.now(), serial: fields.serial, responder: id, signKey: ledgerKeyDigest(sign.publicKey), boxKey: ledgerKeyDigest(box.publicKey), teams: fields.teams, roles: fields.roles, notBefore: t, expires: fields.expires }]);
       await directory.putResponderKeys({ responder: id, cert: toBase64url(cert), wrappedKeys: toBase64url(wrapPrivateKeys(derived.wrapKey, { signSecretKey: sign.secretKey, boxSecretKey: box.secretKey })) });
       boxKeys.set(id, box.publicKey);
       for (const team of teams) await rotate(team);
@@ -123,6 +167,22 @@ export async function startRealOrgServer(): Promise<RealOrg> {
       org.secretKey.fill(0);
       await server.stop(2000);
       await store.close();
+      await redis.stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `npm run org <args>` as a child process (tsx), `input` piped to stdin; resolves when it exits. */
+export function runOrgCli(args: readonly string[], input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/org.ts', ...args], { env: { ...process.env, ...env, DEMO: 'false' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }

@@ -1,7 +1,9 @@
 // Staff administration in real Chromium, in a real organisation (the server holds no organisation
-// key): the admin unlocks the passphrase-sealed key in the console, certifies an enrolled responder
-// after the fingerprint check (the browser rotates the team inbox key), deactivates a responder (the
-// browser revokes and rotates), and the key is gone after logout. axe finds no violations.
+// key, and the console never opens it): the admin invites, the invitee enrols in its own browser, the
+// console lists the enrolment under "Väntar på signering" with the fingerprint the invitee sees, and
+// `npm run org sign` (spawned, "yes" piped) certifies it and rotates the team inbox key; a
+// deactivation stops the account at once and is signed (revoked, rotated) by the tool. No page ever
+// asks for the organisation passphrase or fetches the sealed key. axe finds no violations.
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,13 +46,17 @@ afterAll(async () => {
 });
 
 describe('staff administration (real organisation)', () => {
-  it('unlocks the organisation key, certifies an enrolled responder and deactivates one; no axe violations', { timeout: 120_000 }, async () => {
+  it('shows what awaits signing, the tool certifies and revokes; the console never touches the key; no axe violations', { timeout: 180_000 }, async () => {
     const page = await newPage();
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
     await loginConsole(page, asServer(), admin.login, admin.password);
     await page.getByRole('button', { name: 'Administration' }).click();
-    await page.getByRole('heading', { name: 'Organisationsnyckel' }).waitFor();
+    await page.getByRole('heading', { name: 'Väntar på signering' }).waitFor();
+    await page.getByText('Inget väntar på signering.').waitFor();
     await page.getByRole('table', { name: 'Alla handläggare med team, roller och certifikat' }).waitFor();
-    await expectNoViolations(page, 'staff, key locked');
+    expect(await page.getByLabel(/lösenfras/i).count()).toBe(0);
+    await expectNoViolations(page, 'staff, nothing awaiting');
 
     // Invite; the invitee enrols in its own browser.
     await page.getByLabel('Namn som visas').fill('Nora Nyanställd');
@@ -71,35 +77,27 @@ describe('staff administration (real organisation)', () => {
     await invitee.getByRole('button', { name: 'Bekräfta koden' }).click();
     await invitee.getByText('Klart. Du kan logga in när en administratör har certifierat dina nycklar.').waitFor();
 
-    // Certifying needs the organisation key here: the server cannot sign.
+    // The console lists the enrolment with the fingerprint the invitee sees; it cannot certify it.
     await page.getByRole('button', { name: 'Samtal' }).click();
     await page.getByRole('button', { name: 'Administration' }).click();
-    const field = page.getByLabel('Jämför fingeravtrycket med handläggaren och skriv det här');
-    await field.fill(fingerprint);
-    await page.getByRole('button', { name: 'Certifiera' }).click();
-    await page.getByText('Lås upp organisationsnyckeln först.').waitFor();
+    const awaiting = page.getByRole('list', { name: 'Väntar på signering' });
+    await awaiting.getByText('Nora Nyanställd (nora): nya nycklar att certifiera. Fingeravtryck:').waitFor();
+    await awaiting.getByText(fingerprint, { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Certifiera' }).count()).toBe(0);
+    await expectNoViolations(page, 'staff, enrolment awaiting signature');
 
-    // A wrong passphrase opens nothing; the right one unlocks.
-    await page.getByLabel('Lösenfras för organisationsnyckeln').fill('inte rätt lösenfras');
-    await page.getByRole('button', { name: 'Lås upp organisationsnyckeln' }).click();
-    await page.getByText('Fel lösenfras, eller nyckeln hör inte till organisationens certifikat.').waitFor({ timeout: 20_000 });
-    await page.getByLabel('Lösenfras för organisationsnyckeln').fill(org.passphrase);
-    await page.getByRole('button', { name: 'Lås upp organisationsnyckeln' }).click();
-    await page.getByRole('button', { name: 'Lås organisationsnyckeln' }).waitFor({ timeout: 20_000 });
-
-    // A fingerprint that is not the keys' is refused in the browser; the right one certifies.
-    await field.fill('0000 0000 0000 0000 0000 0000 0000 0000');
-    await page.getByRole('button', { name: 'Certifiera' }).click();
-    await page.getByText('Fingeravtrycket stämmer inte med nycklarna. Jämför igen med handläggaren.').waitFor();
-    await field.fill(fingerprint);
-    await page.getByRole('button', { name: 'Certifiera' }).click();
-    await page.getByText('Certifierad.').waitFor({ timeout: 20_000 });
+    // The admin runs the tool: it shows the same fingerprint (computed from the keys), one "yes" signs.
+    const run = await org.runOrg(['sign'], 'yes\n');
+    expect(run.stdout).toContain(`fingerprint ${fingerprint}`);
+    expect(run.stdout).toContain('certified Nora Nyanställd');
     const noraId = (await org.store.staff.findResponderByLogin('nora'))?.id as ResponderId;
     expect((await org.store.staff.getResponder(noraId))?.active).toBe(true);
     const unga = await org.directory.currentTeamKey('unga' as TeamId);
     expect(Object.keys(unga?.deliveries ?? {}).sort()).toEqual([admin.id, leaver.id, noraId].sort());
+    await page.getByRole('button', { name: 'Samtal' }).click();
+    await page.getByRole('button', { name: 'Administration' }).click();
     await page.getByRole('cell', { name: 'nora', exact: true }).waitFor();
-    await expectNoViolations(page, 'staff, key unlocked');
+    await page.getByText('Inget väntar på signering.').waitFor();
 
     // Nora can log in with keys certified in the admin's browser.
     await invitee.getByRole('button', { name: 'Logga in' }).click();
@@ -109,26 +107,28 @@ describe('staff administration (real organisation)', () => {
     await invitee.getByRole('button', { name: 'Logga in' }).click();
     await invitee.getByRole('heading', { name: 'Tjänstgöring' }).waitFor({ timeout: 20_000 });
 
-    // Deactivation, signed here: revoked, removed from the new epoch.
+    // Deactivation: the account stops at once; the revocation and the rotation await the tool.
     const serial = parseResponderCert(fromBase64url((await org.directory.getResponderKeys(leaver.id))?.cert ?? '')).value.serial;
     await page.getByRole('button', { name: 'Avaktivera Handläggare ludvig' }).click();
     await page.getByRole('button', { name: 'Bekräfta: avaktivera Handläggare ludvig' }).click();
-    await page.getByText('Handläggare ludvig är avaktiverad. Nya inkorgsnycklar för: Socialtjänsten – unga.').waitFor({ timeout: 20_000 });
+    await page.getByText('Handläggare ludvig är avaktiverad: inloggning och sessioner är stoppade. Återkallelse och nya inkorgsnycklar väntar på signering.').waitFor({ timeout: 20_000 });
     expect((await org.store.staff.getResponder(leaver.id))?.active).toBe(false);
+    await awaiting.getByText('Handläggare ludvig: avaktiverad; certifikatet återkallas och inkorgsnycklarna för Socialtjänsten – unga byts').waitFor();
+    await expectNoViolations(page, 'staff, deactivation awaiting signature');
+    await page.getByLabel('Språk').selectOption('ar');
+    await page.getByRole('heading', { name: 'بانتظار التوقيع' }).waitFor();
+    await expectNoViolations(page, 'staff in Arabic (right to left)');
+    await page.getByLabel('اللغة').selectOption('sv');
+    expect(parseRevocationList(fromBase64url((await org.directory.getOrg())?.revocationList ?? '')).value.serials).not.toContain(serial);
+    const revoked = await org.runOrg(['sign'], 'yes\n');
+    expect(revoked.stdout).toContain('revoked Handläggare ludvig');
     expect(parseRevocationList(fromBase64url((await org.directory.getOrg())?.revocationList ?? '')).value.serials).toContain(serial);
     const rotated = await org.directory.currentTeamKey('unga' as TeamId);
     expect(rotated?.epoch).toBe((unga?.epoch ?? 0) + 1);
     expect(Object.keys(rotated?.deliveries ?? {}).sort()).toEqual([admin.id, noraId].sort());
-    await expectNoViolations(page, 'staff after deactivation');
-    await page.getByLabel('Språk').selectOption('ar');
-    await page.getByRole('heading', { name: 'مفتاح المنظمة' }).waitFor();
-    await expectNoViolations(page, 'staff in Arabic (right to left)');
-    await page.getByLabel('اللغة').selectOption('sv');
 
-    // Logging out wipes the key: after logging in again it must be unlocked anew.
-    await page.getByRole('button', { name: 'Logga ut' }).click();
-    await loginConsole(page, asServer(), admin.login, admin.password);
-    await page.getByRole('button', { name: 'Administration' }).click();
-    await page.getByRole('button', { name: 'Lås upp organisationsnyckeln' }).waitFor();
+    // Nothing the console did ever fetched the sealed organisation key.
+    expect(requested.filter((p) => p.startsWith('/api/v1/admin/org/') && p !== '/api/v1/admin/org/pending')).toEqual([]);
+    expect(requested).toContain('/api/v1/admin/org/pending');
   });
 });

@@ -1,25 +1,29 @@
-// Staff: the organisation key (a real organisation unlocks it here), invitations, certification of
-// enrolled responders after comparing key fingerprints, and the responder list with team and role
-// changes and deactivation. In a real organisation every change is signed in this browser
-// (crypto/org-admin.ts) and the server checks it; in the demo the server signs.
+// Staff: invitations, the responder list with team and role changes and deactivation, and what awaits
+// the organisation key. In a real organisation the key is never opened here (a page the server serves
+// could be any script): changes are recorded, a deactivation stops the account at once, and an admin
+// signs with `npm run org sign` on their own computer; this screen shows what awaits it, with the key
+// fingerprints to compare. In the demo the server holds the key and signs at once.
 import { useEffect, useState } from 'preact/hooks';
-import { CryptoErrorCode, isCryptoError } from '../../../../crypto/console.js';
-import { ApiRequestError } from '../../../shared/api-client.js';
 import { useConsole } from '../../context.js';
-import {
-  certsDue,
-  renewalDue,
-  signCertification,
-  signDeactivation,
-  signRenewal,
-  signUpdate,
-  unlockOrgKey,
-  type SealedOrgKey,
-  type SignedChange,
-  type StaffMember,
-  type StaffState,
-} from '../../crypto/org-admin.js';
 import type { MessageKey } from '../../i18n/index.js';
+import { AwaitingSignature } from './AwaitingSignature.js';
+
+/** GET /api/v1/admin/staff */
+interface StaffState {
+  readonly org: { mode: 'demo' | 'organisation'; teams: ReadonlyArray<{ id: string; name: string }> };
+  readonly responders: ReadonlyArray<StaffMember>;
+}
+interface StaffMember {
+  readonly id: string;
+  readonly login: string;
+  readonly displayName: string;
+  readonly teams: readonly string[];
+  readonly roles: readonly string[];
+  readonly active: boolean;
+  readonly fingerprint: string | null;
+  readonly certExpires: number | null;
+  readonly cert: string | null;
+}
 
 interface InvitationRow {
   id: string;
@@ -38,9 +42,6 @@ type Role = 'responder' | 'supervisor' | 'admin';
 const ROLES: readonly Role[] = ['responder', 'supervisor', 'admin'];
 const toggle = (list: readonly string[], value: string) => (list.includes(value) ? list.filter((x) => x !== value) : [...list, value]);
 
-/** Thrown when a real organisation's change needs the unlocked key. */
-class OrgKeyNeeded extends Error {}
-
 export function Invitations(props: { window: Window }) {
   const { store, state, t } = useConsole();
   const [name, setName] = useState('');
@@ -51,9 +52,8 @@ export function Invitations(props: { window: Window }) {
   const [staff, setStaff] = useState<StaffState | null>(null);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
-  const [unlocked, setUnlocked] = useState(store.org.signer() !== null);
-  const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
+  const [refresh, setRefresh] = useState(0);
   const [editing, setEditing] = useState<{ id: string; teams: string[]; roles: string[] } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
 
@@ -64,6 +64,7 @@ export function Invitations(props: { window: Window }) {
     ]);
     setRows(invitations.items);
     setStaff(current);
+    setRefresh((n) => n + 1);
     return current;
   };
   useEffect(() => {
@@ -75,64 +76,18 @@ export function Invitations(props: { window: Window }) {
   const roleLabels: Record<Role, string> = { responder: t('roleResponder'), supervisor: t('roleSupervisor'), admin: t('roleAdmin') };
   const allTeams = staff?.org.teams.map((x) => ({ id: x.id, name: x.name })) ?? state.duty?.teams.map((x) => ({ id: x.team, name: x.name })) ?? [];
 
-  /** Runs an admin action: signs with the unlocked key in a real organisation, shows a sentence. */
-  const act = async (work: (current: StaffState) => Promise<MessageKey | string>) => {
+  /** Runs an admin action and shows its sentence (a key, or '#' and a ready text). */
+  const act = async (work: () => Promise<MessageKey | string>) => {
     setBusy(true);
     try {
-      const current = staff ?? (await load());
-      const done = await work(current);
+      const done = await work();
       await load();
       setMessage(done.startsWith('#') ? done.slice(1) : t(done as MessageKey));
     } catch (error) {
-      if (error instanceof OrgKeyNeeded) setMessage(t('orgKeyNeeded'));
-      else if (isCryptoError(error, CryptoErrorCode.UntrustedKey) && error.message.includes('fingerprint')) setMessage(t('fingerprintMismatch'));
-      else setMessage(t('errGeneric'));
+      setMessage(t('errGeneric'));
     } finally {
       setBusy(false);
     }
-  };
-  /** The signed artefacts of a change in a real organisation; undefined in the demo (the server signs). */
-  const signed = (make: (signer: NonNullable<ReturnType<typeof store.org.signer>>) => SignedChange | Promise<SignedChange>) => {
-    if (!real) return undefined;
-    const signer = store.org.signer();
-    if (signer === null) throw new OrgKeyNeeded();
-    return make(signer);
-  };
-
-  const unlock = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const current = staff ?? (await load());
-      const sealed = await store.api.call<SealedOrgKey>('GET', '/api/v1/admin/org/key');
-      if (store.rootPublicKey === null || current.org.orgCert === null) throw new Error('no pinned root key');
-      const signer = await unlockOrgKey({ sealed, passphrase, derive: store.derive, rootPublicKey: store.rootPublicKey, orgCert: current.org.orgCert, now: new Date() });
-      setPassphrase('');
-      store.org.hold(signer);
-      setUnlocked(true);
-      if (renewalDue(current, new Date())) {
-        await store.api.call('POST', '/api/v1/admin/org/renew', signRenewal(signer, current, new Date()));
-        // Certificates ending within a week: the same teams and roles, a new certificate.
-        let latest = await load();
-        for (const member of certsDue(latest, new Date())) {
-          const signedUpdate = signUpdate(signer, latest, member.id, member.teams, member.roles, new Date());
-          await store.api.call('PUT', `/api/v1/admin/staff/${member.id}`, { teams: member.teams, roles: member.roles, signed: signedUpdate });
-          latest = await load();
-        }
-        setMessage(t('orgKeyRenewed'));
-      } else setMessage(t('orgKeyUnlocked'));
-    } catch (error) {
-      if (error instanceof ApiRequestError && error.code === 'not_found') setMessage(t('orgKeyMissing'));
-      else if (isCryptoError(error)) setMessage(t('orgKeyWrong'));
-      else setMessage(t('errGeneric'));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const lockKey = () => {
-    store.org.wipe();
-    setUnlocked(false);
-    setMessage('');
   };
 
   const create = async (e: Event) => {
@@ -147,36 +102,26 @@ export function Invitations(props: { window: Window }) {
     }
   };
 
+  /** Demo organisation only: the server certifies after the typed fingerprint matches. */
   const certify = (row: InvitationRow) =>
-    act(async (current) => {
-      const fingerprint = typed[row.id] ?? '';
-      const extra = await signed((signer) =>
-        signCertification(
-          signer,
-          current,
-          { responder: row.responder ?? '', displayName: row.displayName, teams: row.teams, roles: row.roles, signPublicKey: row.signPublicKey ?? '', boxPublicKey: row.boxPublicKey ?? '' },
-          fingerprint,
-          new Date(),
-        ),
-      );
-      await store.api.call('POST', `/api/v1/admin/invitations/${row.id}/certify`, { fingerprint, ...(extra ?? {}) });
+    act(async () => {
+      await store.api.call('POST', `/api/v1/admin/invitations/${row.id}/certify`, { fingerprint: typed[row.id] ?? '' });
       return 'certified';
     });
 
   const save = () =>
-    act(async (current) => {
+    act(async () => {
       if (editing === null) return 'errGeneric';
-      const extra = await signed((signer) => signUpdate(signer, current, editing.id, editing.teams, editing.roles, new Date()));
-      await store.api.call('PUT', `/api/v1/admin/staff/${editing.id}`, { teams: editing.teams, roles: editing.roles, ...(extra === undefined ? {} : { signed: extra }) });
+      const result = await store.api.call<{ pending?: boolean } | undefined>('PUT', `/api/v1/admin/staff/${editing.id}`, { teams: editing.teams, roles: editing.roles });
       setEditing(null);
-      return 'staffSaved';
+      return result?.pending === true ? 'staffChangePending' : 'staffSaved';
     });
 
   const deactivate = (member: StaffMember) =>
-    act(async (current) => {
-      const extra = await signed((signer) => signDeactivation(signer, current, member.id, new Date()));
-      const result = await store.api.call<{ rotated: string[] }>('POST', `/api/v1/admin/staff/${member.id}/deactivate`, extra === undefined ? {} : { signed: extra });
+    act(async () => {
+      const result = await store.api.call<{ rotated: string[]; pending: boolean }>('POST', `/api/v1/admin/staff/${member.id}/deactivate`, {});
       setConfirming(null);
+      if (result.pending) return `#${t('staffDeactivatedPending', { name: member.displayName })}`;
       return `#${t('staffDeactivated', { name: member.displayName, teams: result.rotated.map(teamName).join(', ') || '–' })}`;
     });
 
@@ -184,28 +129,14 @@ export function Invitations(props: { window: Window }) {
 
   return (
     <>
-      <section class="card" aria-labelledby="org-key-title">
-        <h2 id="org-key-title">{t('orgKeyTitle')}</h2>
-        {staff === null ? null : !real ? (
+      {staff === null ? null : real ? (
+        <AwaitingSignature refresh={refresh} teamName={teamName} roleName={(x) => roleLabels[x as Role] ?? x} />
+      ) : (
+        <section class="card" aria-labelledby="org-key-title">
+          <h2 id="org-key-title">{t('orgKeyTitle')}</h2>
           <p class="hint">{t('orgKeyDemo')}</p>
-        ) : unlocked ? (
-          <>
-            <p>{t('orgKeyUnlocked')}</p>
-            <button type="button" onClick={lockKey}>
-              {t('orgKeyLock')}
-            </button>
-          </>
-        ) : (
-          <form onSubmit={unlock} autocomplete="off">
-            <p class="hint">{t('orgKeyIntro')}</p>
-            <label for="org-passphrase">{t('orgKeyPassphrase')}</label>
-            <input id="org-passphrase" type="password" autocomplete="off" required value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} />
-            <button type="submit" class="primary" disabled={busy || passphrase === ''}>
-              {t('orgKeyUnlock')}
-            </button>
-          </form>
-        )}
-      </section>
+        </section>
+      )}
       <section class="card" aria-labelledby="invite-title">
         <h2 id="invite-title">{t('inviteTitle')}</h2>
         <form onSubmit={create} autocomplete="off">
@@ -237,9 +168,10 @@ export function Invitations(props: { window: Window }) {
           </p>
         )}
       </section>
+      <p role="status">{message}</p>
+      {staff !== null && !real && (
       <section class="card" aria-labelledby="pending-title">
         <h2 id="pending-title">{t('pendingTitle')}</h2>
-        <p role="status">{message}</p>
         {rows.filter((r) => r.state === 'enrolled').length === 0 ? (
           <p class="hint">{t('pendingEmpty')}</p>
         ) : (
@@ -261,6 +193,7 @@ export function Invitations(props: { window: Window }) {
           </ul>
         )}
       </section>
+      )}
       <section class="card" aria-labelledby="staff-title">
         <h2 id="staff-title">{t('staffListTitle')}</h2>
         {staff === null || staff.responders.length === 0 ? (
