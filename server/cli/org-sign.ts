@@ -35,6 +35,7 @@ import type { Directory } from '../directory/directory.js';
 import type { OrgPending } from '../directory/org-pending.js';
 import type { SignedChange, StaffAdmin } from '../directory/staff-admin.js';
 import type { Invitations } from '../enrolment/invitations.js';
+import type { AuditAction, AuditWriter } from '../routes/audit-writer.js';
 import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
 
 /** The actor the audit log names for what the signing tool did. */
@@ -54,6 +55,8 @@ export interface SignDeps {
   readonly out: (line: string) => void;
   /** Asks the one question; true to sign. */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** The audit log, as the server writes it (keyed references). */
+  readonly audit: AuditWriter;
   /** Also offer to record certificates the organisation key signed before the ledger existed. */
   readonly adopt: boolean;
 }
@@ -119,7 +122,7 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
   const published = async () => fromBase64url((await directory.getOrg())?.revocationList ?? '');
   const nextEpoch = async (team: string) => ((await directory.currentTeamKey(team as TeamId))?.epoch ?? 0) + 1;
   const upload = (u: TeamKeyUpload) => ({ team: u.team, epoch: u.epoch, cert: toBase64url(u.cert), deliveries: Object.fromEntries([...u.deliveries].map(([id, sealed]) => [id, toBase64url(sealed)])) });
-  const audit = (action: string, ref = '') => store.audit.append({ at: deps.clock.now(), actor: CLI_ACTOR, action, ref });
+  const audit = (action: AuditAction, ref?: string) => deps.audit(CLI_ACTOR, action, ref);
   /** Signs the revocation list and rotates `teams` (member lists from `membersOf`), recording the team certificates. */
   const listAndRotate = async (teams: readonly string[], add: readonly number[], membersOf: (team: string) => Promise<Array<{ id: string; cert: Uint8Array }>>) => {
     const { list, anchor } = issueRevocations(signer, ledger, await published(), add, now());
@@ -221,7 +224,7 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
         const signed = await listAndRotate(d.teams, revoke.value, (t) => members(t, null));
         await record(signed.entries);
         await staff.completeDeactivation(d.responder, { revocationList: signed.revocationList, teamKeys: signed.teamKeys });
-        await audit('staff-deactivate-signed', d.responder);
+        await audit('staff-deactivate', d.responder);
         for (const t of d.teams) await audit('team-key-rotate', t);
         return `revoked ${d.displayName}; inbox keys of ${list(d.teams)} rotated`;
       },
@@ -249,7 +252,7 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
         const { list: revocationList } = issueRevocations(signer, ledger, await published(), [checked.cert.serial], now());
         await record([]);
         await staff.update(CLI_ACTOR, r.responder, { teams: checked.cert.teams as TeamId[], roles: checked.cert.roles as ResponderRecord['roles'] }, { cert: toBase64url(renewed.value), revocationList: toBase64url(revocationList), teamKeys: [] });
-        await audit('staff-renew', r.responder);
+        await audit('staff-change', r.responder);
         return `renewed ${r.displayName}`;
       },
     });

@@ -20,6 +20,7 @@
 // Passphrases come from ORG_PASSPHRASE / ROOT_PASSPHRASE or are asked for (not echoed); the root
 // public key from ROOT_PUBLIC_KEY or asked for; the ledger file from --ledger, ORG_LEDGER, or
 // org-keys/ledger.json.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -51,6 +52,7 @@ import type { Role, Store, TeamId } from '../store/ports.js';
 import { loadLedger, saveLedger } from './ledger-file.js';
 import { signPending } from './org-sign.js';
 import { createPrompt } from './prompt.js';
+import { createAuditWriter } from '../routes/audit-writer.js';
 
 const DAY = 86_400_000;
 /** Argon2id cost of the sealed keys: above the console's minimum (3 × 64 MiB), still fine in a browser. */
@@ -204,6 +206,7 @@ async function sign(args: string[], store: Store): Promise<void> {
       saveLedger: (l) => saveLedger(ledgerPath(args), store.records, l),
       clock: systemClock,
       out,
+      audit: createAuditWriter({ store, clock: systemClock, secret: Buffer.from(await store.secrets.getOrCreate('server', randomBytes(32).toString('base64url')), 'base64url') }),
       confirm: async (question) => /^(y|yes|j|ja)$/i.test((await prompt.ask(question)).trim()),
       adopt: args.includes('--adopt'),
     });

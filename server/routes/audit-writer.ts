@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'consent-copy',
   'invite',
   'staff-change',
+  'staff-change-request',
   'staff-deactivate',
   'team-create',
   'team-update',

@@ -94,7 +94,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
       const me = c.get('responder');
       const id = c.req.valid('param').id;
       const done = await staff.update(me.id, id, { teams: body.teams as TeamId[], roles: body.roles }, undefined);
-      await audit(me.id, done === 'pending' ? 'staff-change-requested' : 'staff-change', id);
+      await audit(me.id, done === 'pending' ? 'staff-change-request' : 'staff-change', id);
       if (done === 'pending') return c.json({ pending: true as const }, 202);
       return c.body(null, 204);
     },
