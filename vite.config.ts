@@ -3,13 +3,19 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 import { widgetPins } from './scripts/widget-pins.js';
+import { precompress } from './scripts/precompress.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   root: here('./client'),
   base: '/',
-  plugins: [preact(), widgetPins({ loaderEntry: here('./client/widget/loader.ts') })],
+  plugins: [
+    preact(),
+    widgetPins({ loaderEntry: here('./client/widget/loader.ts') }),
+    // Brotli and gzip copies of every asset, served as the browser accepts them (server/static).
+    precompress({ assetsDir: here('./dist/public/assets') }),
+  ],
   build: {
     outDir: here('./dist/public'),
     emptyOutDir: true,

@@ -14,6 +14,7 @@ const sections: Section[] = [
   { name: 'idle', run: async () => (await import('./idle.js')).runIdleBench() },
   { name: 'scale', run: async () => (await import('./scale.js')).runScaleBench() },
   { name: 'widget', run: async () => (await import('./widget-size.js')).runWidgetSizeBench() },
+  { name: 'wire', run: async () => (await import('./first-load.js')).runFirstLoadBench() },
 ];
 
 /** How to run each section alone, and its knobs (environment variables), for the header. */
@@ -26,6 +27,7 @@ const SECTION_HELP = [
   '| idle | memory per idle socket, Utväg vs raw ws | `npm run bench -- idle` | BENCH_IDLE_SOCKETS (15000), BENCH_IDLE_TARGET (50000), BENCH_REPEATS (3) |',
   '| scale | two instances on one Redis, several generators | `npm run bench -- scale` | BENCH_CONVERSATIONS (2000), BENCH_SCALE_RATES (5000,10000,20000), BENCH_GENERATORS (2), BENCH_SECONDS (10), BENCH_REPEATS (3) |',
   '| widget | bundle sizes of the built widget | `npm run bench -- widget` (after `npm run build`) | — |',
+  '| wire | first load on the wire in Chromium, QR page and console | `npm run bench -- wire` (after `npm run build`) | — |',
   '',
   '`npm run bench` compiles the server into .tmp/bench-dist first and the benches start that build. A profile of the measured window only: `BENCH_CPU_PROF=$PWD/.tmp/prof BENCH_TARGETS=utvag npm run bench -- compare`, then `npx tsx bench/profile-summary.ts .tmp/prof/<file>.cpuprofile 40 .tmp/prof/windows-<server pid>.json`.',
 ];

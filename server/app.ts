@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { getCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -19,6 +18,7 @@ import { createRateLimiter, rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { SESSION_COOKIE, createResponderSessions } from './middleware/responder-auth.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { precompressedAssets } from './static/precompressed.js';
 import { createPowChallenges } from './pow/challenges.js';
 import { createConnection } from './realtime/connection.js';
 import { createHub } from './realtime/hub.js';
@@ -232,11 +232,8 @@ export function createApp(deps: AppDeps) {
   // Built clients. Hashed assets are immutable; pages are never cached (DESIGN: no trace on device).
   const root = config.staticDir;
   if (existsSync(root)) {
-    app.use('/assets/*', async (c, next) => {
-      await next();
-      if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    });
-    app.use('/assets/*', serveStatic({ root }));
+    const assets = precompressedAssets(join(root, 'assets'));
+    app.get('/assets/:file', async (c, next) => assets(c) ?? next());
     // Only a demo's pages carry a root key (marked as a demo, which the clients show): a real
     // deployment's clients pin the root in their build or the embed snippet, never take it from a page.
     const pageRoot = config.demo ? (deps.rootPublicKey ?? null) : null;

@@ -345,6 +345,8 @@ describe('Caddyfile', () => {
         const route = JSON.stringify(json.apps.http.servers);
         for (const upstream of env.UTVAG_UPSTREAMS.split(' ')) expect(route).toContain(`"dial":"${upstream}"`);
         expect(route).toContain('"uri":"/readyz"');
+        // API answers compressed (zstd, gzip); assets come precompressed from the app.
+        expect(route).toContain('"encodings":{"gzip":{},"zstd":{}},"handler":"encode","prefer":["zstd","gzip"]');
         expect(json.admin?.disabled).toBe(true);
         // No access log: it would hold visitors' addresses.
         expect(json.logging?.logs ?? {}).toEqual({});

@@ -5,7 +5,8 @@
 // SIGTERM mid-stream (rolling restart) and Redis is restarted: no message lost, none duplicated,
 // both sides carry on.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,18 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
 }
 
 const ok = async (url: string) => (await fetch(url)).status === 200;
+
+/** Status and encoding headers as they come off the socket (fetch would decode and drop them). */
+function rawGet(url: string, acceptEncoding: string): Promise<{ status: number; encoding?: string; vary?: string; etag?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], vary: res.headers.vary, etag: res.headers.etag }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('production topology: Caddy → two instances → Redis (AOF)', () => {
   let redis: DeployRedis;
@@ -163,6 +176,15 @@ describe('production topology: Caddy → two instances → Redis (AOF)', () => {
     if (caddyHome !== '') await rm(caddyHome, { recursive: true, force: true });
     // Numbers for the report: `DEBUG_TOPOLOGY=1 npx vitest run test/deploy/topology.test.ts`.
     if (process.env.DEBUG_TOPOLOGY === '1') process.stderr.write(`topology timings: ${JSON.stringify(timings)}\n`);
+  });
+
+  it('compresses API answers (encode zstd gzip) and passes the precompressed assets through', async () => {
+    const asset = (await readdir(join(installDir, 'dist/public/assets'))).find((f) => /^crypto-.*\.js$/.test(f));
+    const api = await rawGet(`${caddyUrl}/api/openapi.json`, 'zstd, gzip');
+    expect(api.encoding).toBe('zstd');
+    const js = await rawGet(`${caddyUrl}/assets/${asset}`, 'zstd, br, gzip');
+    expect([js.status, js.encoding, js.vary]).toEqual([200, 'br', 'Accept-Encoding']);
+    expect(js.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
   });
 
   it('loses and duplicates nothing across a rolling restart and a Redis restart', async () => {

@@ -21,6 +21,8 @@ const staticDir = mkdtempSync(join(tmpdir(), 'utvag-tampered-'));
 beforeAll(async () => {
   cpSync('dist/public', staticDir, { recursive: true });
   appendFileSync(join(staticDir, manifest().widget.entry.file), '\n;document.title="changed";\n');
+  // The build's compressed copies would still hold the genuine code: the changed file goes out alone.
+  for (const suffix of ['.br', '.gz']) rmSync(join(staticDir, manifest().widget.entry.file + suffix), { force: true });
   [browser, server] = await Promise.all([launchChromium(), startE2eServer({ env: { STATIC_DIR: staticDir } })]);
   host = await startHostPage(browser, server);
 }, 60_000);
