@@ -107,9 +107,14 @@ describe('staff routes', () => {
     const invitations = createInvitations({ records: t.store.records, clock: t.clock, random: systemRandom });
     const pending = createOrgPending({ store: t.store, directory: deps.directory, invitations, clock: t.clock });
     const staff = createStaffAdmin({ store: t.store, directory: deps.directory, clock: t.clock, random: systemRandom, conversations: undefined as never, rootPublicKey: null, disconnect: async () => undefined, demo: false, pending });
-    // Deactivated in the console: the account is off at once, the signed part awaits.
-    expect((await admin.call<{ pending: boolean }>('POST', `/api/v1/admin/staff/${leaver.id}/deactivate`, {})).pending).toBe(true);
     const before = await deps.directory.getOrg();
+    // The store holds a demo organisation key (as if a Redis writer put one there), but DEMO is off:
+    // the server signs nothing. A change is only recorded, a deactivation queues its signed part.
+    expect((await admin.call<{ org: { mode: string } }>('GET', '/api/v1/admin/staff')).org.mode).toBe('organisation');
+    expect(await admin.call('PUT', `/api/v1/admin/staff/${member.id}`, { teams: ['unga', 'konsult'], roles: ['responder'] })).toEqual({ pending: true });
+    expect((await t.store.staff.getResponder(member.id))?.teams).toEqual(['unga']);
+    expect((await admin.call<{ pending: boolean }>('POST', `/api/v1/admin/staff/${leaver.id}/deactivate`, {})).pending).toBe(true);
+    expect((await deps.directory.getOrg())?.revocationList).toBe(before?.revocationList);
     const b64 = fc.stringMatching(/^[A-Za-z0-9_-]{1,200}$/);
     const signed = fc.record({
       cert: fc.option(b64, { nil: undefined }),

@@ -6,7 +6,9 @@
 //      the org key never signed, or another responder's genuine certificate) → no certificate for
 //      those keys anywhere, the ledger unchanged for that responder, the reason printed;
 //  (b) a deactivation naming a foreign serial (another responder's) or one the ledger never issued
-//      → refused, no revocation list, no ledger entry.
+//      → refused, no revocation list, no ledger entry;
+//  (rollback) the server's copy of the ledger replaced by an older, genuinely signed one (where the
+//      revoked serial was still live) → the admin's local file wins, the old copy is replaced.
 // Each fails without the ledger check (renewal by parsing alone re-signs the swapped keys; revocation
 // of the named serial puts it on the list), and on today's main (no ledger, no `sign`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +31,7 @@ import { startRealOrgServer, type RealOrg } from '../../e2e/console/real-org.js'
 const DAY = 86_400_000;
 const RESPONDER_KEYS = 'records:{directory-responder-keys}';
 const PENDING = 'records:{org-pending}';
+const LEDGER = 'records:{org-ledger}';
 
 let org: RealOrg;
 beforeAll(async () => {
@@ -135,5 +138,23 @@ describe('hostile server against the organisation key (real Redis, real CLI)', (
     const serials = parseRevocationList(fromBase64url(await revocationList())).value.serials;
     expect(serials).toContain(olaSerial);
     expect(serials).not.toContain(adminSerial);
+  });
+
+  it('(rollback) an older signed ledger on the server is refused against the local file and replaced', { timeout: 120_000 }, async () => {
+    // Team konsult: the records test (a) left altered in team unga would (rightly) stop its rotation.
+    const admin = await org.addResponder('vera', ['konsult'], ['responder', 'admin']);
+    const old = await org.redis.cli('HGET', LEDGER, 'current');
+    const leaver = await org.addResponder('per', ['konsult']);
+    const serial = (await certOf(leaver.id)).value.serial;
+    await org.store.staff.putResponder({ ...((await org.store.staff.getResponder(leaver.id)) as NonNullable<Awaited<ReturnType<typeof org.store.staff.getResponder>>>), active: false });
+    await org.redis.cli('HSET', PENDING, `deactivate:${leaver.id}`, JSON.stringify({ kind: 'deactivate', responder: leaver.id, serial, teams: ['konsult'], requestedBy: admin.id, at: Date.now() }));
+    // The attacker puts back the copy from before Per was certified: Per's serial unknown to it.
+    await org.redis.cli('HSET', LEDGER, 'current', old);
+    const run = await org.runOrg(['sign'], 'yes\n');
+    expect(run.stdout).toContain("The server's copy of the ledger is older than the local one");
+    expect(run.stdout).toContain('revoked Handläggare per');
+    expect(parseRevocationList(fromBase64url(await revocationList())).value.serials).toContain(serial);
+    expect(await org.redis.cli('HGET', LEDGER, 'current')).not.toBe(old);
+    expect((await org.ledger()).entries.some((e) => e.kind === 'revoke' && e.serial === serial)).toBe(true);
   });
 });
