@@ -24,6 +24,10 @@ export interface ConversationView {
   readonly session: number;
   readonly queuePosition: number | null;
   readonly danger: boolean;
+  /** While waiting (visitor view): someone is on duty in its team now. */
+  readonly staffed?: boolean;
+  /** While waiting (visitor view): someone on duty has room for one more conversation now. */
+  readonly room?: boolean;
 }
 
 export interface Opened {

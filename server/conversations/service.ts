@@ -187,6 +187,19 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return record;
     },
 
+    /**
+     * Who can answer a waiting conversation now: someone on duty in its team (staffed), and someone
+     * of them with room for one more (room). Without routing: everyone on duty counts, with room.
+     */
+    async presence(record: ConversationRecord): Promise<{ staffed: boolean; room: boolean }> {
+      if (deps.routing === undefined) {
+        const staffed = (await store.duty.onDuty(record.team)).length > 0;
+        return { staffed, room: staffed };
+      }
+      const staffed = (await deps.routing.onDuty(record.team)).length > 0;
+      return { staffed, room: staffed && (await deps.routing.hasRoom(record.team)) };
+    },
+
     /** Position in the team's queue (0-based) while waiting, else null. */
     async queuePosition(record: ConversationRecord): Promise<number | null> {
       return record.status === 'waiting' ? store.queues.rank(record.team, record.id) : null;

@@ -245,10 +245,12 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
       const responder = c.get('responder');
       const id = c.req.valid('param').id as ConversationId;
       const current = await store.conversations.get(id);
-      // Only those on duty in its team may take a waiting conversation. Capacity limits the offers
-      // and auto-assignment; a responder may still take one more on purpose.
-      if (current?.status === 'waiting' && responder.teams.includes(current.team) && (await deps.routing.refusal(responder.id, current.team)) === 'off_duty') {
-        throw new ApiError(ErrorCode.OffDuty);
+      // Only those on duty in its team, with room, may take a waiting conversation: capacity is what
+      // the responder said they can hold (a claim beyond it is refused with a sentence, not accepted).
+      if (current?.status === 'waiting' && responder.teams.includes(current.team)) {
+        const refusal = await deps.routing.refusal(responder.id, current.team);
+        if (refusal === 'off_duty') throw new ApiError(ErrorCode.OffDuty);
+        if (refusal === 'at_capacity' && current.category !== 'callback') throw new ApiError(ErrorCode.AtCapacity);
       }
       const record = await conversations.claim(id, responder);
       await deps.routing.assigned(responder.id, record.id);

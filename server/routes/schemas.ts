@@ -106,6 +106,10 @@ export const ConversationViewSchema = z
     session: z.number().int(),
     queuePosition: z.number().int().nullable(),
     danger: z.boolean(),
+    /** While waiting (visitor view): someone is on duty in its team now. */
+    staffed: z.boolean().optional(),
+    /** While waiting (visitor view): someone on duty has room for one more conversation now. */
+    room: z.boolean().optional(),
   })
   .openapi('Conversation');
 

@@ -44,6 +44,8 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
     session: record.session,
     queuePosition: await conversations.queuePosition(record),
     danger: record.danger,
+    // What the waiting screen may honestly promise (no estimate when nobody on duty has room).
+    ...(record.status === 'waiting' ? await conversations.presence(record) : {}),
   });
 
   const targetTeam = async (source: string | undefined) => (source === undefined || deps.sources === undefined ? null : (await deps.sources.hint(source)).team);

@@ -81,6 +81,12 @@ export function createRouting(deps: RoutingDeps) {
       return (await load(responder)) >= (await capacity(responder, team)) ? 'at_capacity' : null;
     },
 
+    /** Whether someone on duty in `team` has room for one more conversation now. */
+    async hasRoom(team: TeamId): Promise<boolean> {
+      for (const id of await onDuty(team)) if ((await load(id)) < (await capacity(id, team))) return true;
+      return false;
+    },
+
     /** Records that `responder` now holds `id`. */
     async assigned(responder: ResponderId, id: ConversationId): Promise<void> {
       await store.queues.add(assignedKey(responder), id, clock.now());

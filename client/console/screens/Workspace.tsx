@@ -59,16 +59,19 @@ function DutyPanel() {
 function QueuePanel() {
   const { store, state, t } = useConsole();
   const onDuty = state.duty?.teams.some((d) => d.onDuty) ?? false;
+  // At capacity the server offers nothing; what waits in one's teams is still said, not hidden.
+  const full = state.duty !== null && onDuty && state.duty.load >= state.duty.capacity;
+  const waiting = (state.duty?.teams ?? []).filter((d) => d.onDuty).reduce((n, d) => n + d.waiting, 0);
   return (
     <section class="card" aria-labelledby="queue-title">
       <h2 id="queue-title">
-        {t('queueTitle')} ({state.queue.length})
+        {t('queueTitle')} ({full ? Math.max(waiting, state.queue.length) : state.queue.length})
       </h2>
       <label class="check">
         <input type="checkbox" checked={state.notify} onChange={(e) => void store.setNotify(e.currentTarget.checked)} /> {t('notify')}
       </label>
       {state.queue.length === 0 ? (
-        <p class="hint">{onDuty ? t('queueEmpty') : t('queueOffDuty')}</p>
+        <p class="hint" data-testid="queue-state">{full && waiting > 0 ? t('queueFull', { n: waiting }) : onDuty ? t('queueEmpty') : t('queueOffDuty')}</p>
       ) : (
         <ul class="plain queue" aria-label={t('queueTitle')}>
           {state.queue.map((item) => (

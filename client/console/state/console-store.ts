@@ -185,6 +185,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
       if (error.code === 'totp_required') return { key: 'errTotpRequired' };
       if (error.code === 'login_locked' || error.code === 'rate_limited') return { key: 'errLocked', vars: { seconds: error.retryAfter ?? 60 } };
       if (error.code === 'already_claimed') return { key: 'claimed' };
+      if (error.code === 'at_capacity') return { key: 'errAtCapacity' };
     }
     if (isCryptoError(error)) return { key: 'errKeys' };
     return { key: 'errGeneric' };

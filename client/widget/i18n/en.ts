@@ -50,6 +50,7 @@ export const en: Messages = {
   waitUnknown: 'We do not know how long it takes right now.',
   waitingForResponder: 'Your message is sent. Please wait, someone will answer soon.',
   waitingNobody: 'Nobody is working right now. Your message waits until someone is back.',
+  waitingBusy: 'Your message is sent. Everyone working now is talking with someone else. We do not know when someone can answer.',
   connectedTo: 'You are talking with {name}, {team}.',
   verified: 'Checked: this person works at social services.',
   typing: '{name} is typing…',

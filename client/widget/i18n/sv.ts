@@ -48,6 +48,7 @@ export const sv = {
   waitUnknown: 'Vi vet inte hur länge det tar just nu.',
   waitingForResponder: 'Ditt meddelande är skickat. Vänta kvar, någon svarar snart.',
   waitingNobody: 'Ingen jobbar just nu. Ditt meddelande väntar tills någon är tillbaka.',
+  waitingBusy: 'Ditt meddelande är skickat. Alla som jobbar nu pratar med någon annan. Vi vet inte när någon kan svara.',
   connectedTo: 'Du pratar med {name}, {team}.',
   verified: 'Kontrollerad: personen jobbar på socialtjänsten.',
   typing: '{name} skriver…',

@@ -14,9 +14,11 @@ function WaitingInfo(props: { m: Messages; lang: Lang; v: ConversationView }) {
   const { m, lang, v } = props;
   return (
     <div class="waiting">
-      <p>{v.staffed ? m.waitingForResponder : m.waitingNobody}</p>
-      {v.queuePosition !== null ? <p>{plural(lang, m.queuePosition, v.queuePosition + 1)}</p> : null}
-      {v.staffed ? <p>{v.waitMedianMs !== null ? plural(lang, m.waitEstimate, Math.max(1, Math.round(v.waitMedianMs / 60_000))) : m.waitUnknown}</p> : null}
+      <p>{!v.staffed ? m.waitingNobody : v.room ? m.waitingForResponder : m.waitingBusy}</p>
+      {/* A place in a queue nobody works on would promise what nobody keeps. */}
+      {v.staffed && v.queuePosition !== null ? <p>{plural(lang, m.queuePosition, v.queuePosition + 1)}</p> : null}
+      {/* A time only when someone on duty has room: "about 1 minute" while all are busy would not be true. */}
+      {v.staffed && v.room ? <p>{v.waitMedianMs !== null ? plural(lang, m.waitEstimate, Math.max(1, Math.round(v.waitMedianMs / 60_000))) : m.waitUnknown}</p> : null}
     </div>
   );
 }

@@ -25,6 +25,8 @@ export interface ConversationView {
   readonly team: string;
   readonly phase: 'waiting' | 'active' | 'closed' | 'erased';
   readonly staffed: boolean;
+  /** Someone on duty has room for one more now (false: all busy; no time estimate is honest then). */
+  readonly room: boolean;
   readonly queuePosition: number | null;
   readonly waitMedianMs: number | null;
   readonly responder: { readonly name: string; readonly team: string } | null;
@@ -186,6 +188,7 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
     team: input.team,
     phase: 'waiting',
     staffed: input.staffed,
+    room: input.staffed,
     queuePosition: null,
     waitMedianMs: null,
     responder: null,
@@ -401,7 +404,10 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
   const poll = async () => {
     try {
       const state = await deps.api.get(input.id, input.token);
-      if (view.get().phase === 'waiting') view.set({ queuePosition: state.queuePosition });
+      if (view.get().phase === 'waiting') {
+        const v = view.get();
+        view.set({ queuePosition: state.queuePosition, staffed: state.staffed ?? v.staffed, room: state.room ?? v.room });
+      }
       // Taken but no handshake seen yet (a lost live event): catch up over HTTP.
       if (state.status !== 'waiting' && pending !== null) {
         for (const e of (await deps.api.messages(input.id, input.token, lastId)).messages) onEntry(e);
