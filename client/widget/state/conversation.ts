@@ -8,6 +8,7 @@ import type { WidgetApi } from './api.js';
 import type { Crypto } from './crypto.js';
 import { connectVisitorSocket, type ServerFrame, type VisitorSocket } from './socket.js';
 import { createStore, type Store } from './store.js';
+import { RESUME_UPLOAD_MS, padResumeData } from './resume-padding.js';
 import type { PowSolver } from '../../shared/api-client.js';
 
 export type DeliveryState = 'sending' | 'sent' | 'queued' | 'failed';
@@ -61,7 +62,6 @@ export interface ConversationDeps {
 export type Conversation = Awaited<ReturnType<typeof startConversation>>;
 
 const randomId = (crypto: Crypto, bytes = 16) => crypto.toBase64url(globalThis.crypto.getRandomValues(new Uint8Array(bytes)));
-const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 const MAX_TRANSCRIPT = 40;
 
@@ -217,7 +217,7 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
   let typingTimer: ReturnType<typeof setTimeout> | null = null;
   let lastTypingSent = 0;
   let pollTimer: ReturnType<typeof setInterval> | null = null;
-  let blobTimer: ReturnType<typeof setTimeout> | null = null;
+  let blobTimer: ReturnType<typeof setInterval> | null = null;
   let stopped = false;
 
   const setMessage = (key: string, state: DeliveryState) =>
@@ -236,27 +236,27 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
     sendEnvelope({ cid: key, kind: 'message', body: c.toBase64url(out.wire) });
   };
 
+  /**
+   * While a resume code exists the blob is uploaded on a fixed beat, changed or not, and padded to a
+   * bucket: the server learns neither when anyone wrote nor how much. A reload within one beat of a
+   * message may resume without that message in the transcript (the conversation itself goes on).
+   */
   const scheduleBlob = () => {
-    if (resumeKeys === null || stopped) return;
-    if (blobTimer !== null) clearTimeout(blobTimer);
-    blobTimer = setTimeout(() => void storeBlob().catch(() => undefined), 1500);
+    if (resumeKeys === null || stopped || blobTimer !== null) return;
+    blobTimer = setInterval(() => void storeBlob().catch(() => undefined), RESUME_UPLOAD_MS);
   };
 
   const storeBlob = async () => {
     if (resumeKeys === null || session === null) return;
     const v = view.get();
-    const data = {
-      token: input.token,
-      category: input.category,
-      lastId,
-      messages: v.messages.slice(-MAX_TRANSCRIPT).map((m) => ({ from: m.from, text: m.text })),
-      consent: v.consent,
-    };
+    const messages = v.messages.slice(-MAX_TRANSCRIPT).map((m) => ({ from: m.from, text: m.text }));
+    const data = (keep: number) =>
+      JSON.stringify({ token: input.token, category: input.category, lastId, messages: keep === 0 ? [] : messages.slice(-keep), consent: v.consent });
     const blob = c.sealResumeBlob(resumeKeys.blobKey, {
       conversationId: c.conversationIdFromString(input.id),
       team: input.team,
       lastSessionNumber: session.sessionNumber,
-      data: utf8.encode(JSON.stringify(data)),
+      data: padResumeData(data, messages.length),
     });
     await deps.api.putResume(input.id, input.token, c.toHex(c.resumeLookupHash(resumeKeys.lookupId)), c.toBase64url(blob));
   };
@@ -432,7 +432,7 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
     stopPolling();
     socket.stop();
     if (typingTimer !== null) clearTimeout(typingTimer);
-    if (blobTimer !== null) clearTimeout(blobTimer);
+    if (blobTimer !== null) clearInterval(blobTimer);
   }
 
   return {
@@ -489,7 +489,9 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
       const { code, keys } = c.generateResumeCode();
       resumeKeys = keys;
       encryptAndSend(randomId(c), { type: 'resume-psk', psk: keys.psk });
+      // Once now (the visitor asked for the code, no message was sent), then on the fixed beat.
       await storeBlob();
+      scheduleBlob();
       view.set({ resumeCode: code });
       return code;
     },

@@ -40,7 +40,7 @@ beforeAll(async () => {
     responders.set(actor, { cookie: (raw.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: body.csrfToken });
   }
   const call = (actor: Actor, method: string, path: string, body?: unknown) => request(actor, method, path, body, null);
-  expect(await call('onDuty', 'POST', '/api/v1/responder/duty', { team: 'unga', onDuty: true })).toBe('204');
+  expect(await call('onDuty', 'POST', '/api/v1/responder/duty', { team: 'unga', onDuty: true, capacity: 20 })).toBe('204');
   expect(await call('otherTeam', 'POST', '/api/v1/responder/duty', { team: 'foraldrar', onDuty: true })).toBe('204');
 }, 60_000);
 

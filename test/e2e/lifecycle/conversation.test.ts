@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
 import { goOnDuty, loginConsole } from '../console/support.js';
-import { marker } from '../widget/support.js';
+import { createResponder, marker } from '../widget/support.js';
 
 let browser: Browser;
 let server: E2eServer;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['life-numbers', 'life-chat'] })]);
+  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['life-numbers', 'life-chat', 'life-blob'] })]);
 }, 60_000);
 
 afterAll(async () => {
@@ -116,7 +116,7 @@ describe('a conversation as people live it', () => {
     // The young person keeps a code, closes the page, and comes back with it.
     await young.getByRole('button', { name: 'Spara en kod för att fortsätta senare' }).click();
     const code = (await young.getByTestId('resume-code').textContent()) ?? '';
-    await young.waitForTimeout(1700); // the sealed blob is stored after a short debounce
+    await young.waitForTimeout(1700); // the sealed blob is stored when the code is made (then on a fixed beat)
     await young.reload();
     await young.getByRole('button', { name: 'Jag har en kod och vill fortsätta' }).click();
     await young.getByLabel('Din kod (18 tecken)').fill(code);
@@ -137,6 +137,39 @@ describe('a conversation as people live it', () => {
     await consolePage.locator('.chat-tab').first().click({ timeout: 15_000 });
     await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain(afterResume);
     expect(await log.locator('li').first().textContent()).toContain(first);
+  });
+});
+
+describe('the resume blob', () => {
+  it('is uploaded on a fixed beat and padded, so neither its timing nor its size follows the messages', { timeout: 90_000 }, async () => {
+    const responder = await createResponder(server);
+    await responder.onDuty(['unga']);
+    const young = await newPage();
+    const puts: Array<{ at: number; size: number }> = [];
+    young.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().endsWith('/resume')) puts.push({ at: Date.now(), size: (JSON.parse(r.postData() ?? '{}') as { blob: string }).blob.length });
+    });
+    await young.goto(`${server.url}/c/life-blob`);
+    await young.getByRole('button', { name: 'Chatta nu' }).click();
+    await young.getByLabel('Vad vill du berätta eller fråga?').fill('hej');
+    await young.getByRole('button', { name: 'Skicka' }).click();
+    await responder.take(await responder.queued((i) => i.source === 'life-blob'));
+    await young.getByText('Du pratar med Demo responder, socialtjänsten för unga.').waitFor({ timeout: 15_000 });
+    await young.getByRole('button', { name: 'Spara en kod för att fortsätta senare' }).click();
+    await young.getByTestId('resume-code').waitFor();
+    const box = young.getByRole('textbox', { name: 'Skriv ett meddelande' });
+    for (const text of ['ok', 'x'.repeat(600), 'ja']) {
+      await young.waitForTimeout(1200);
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    await young.waitForTimeout(22_000);
+    expect(puts.length).toBeGreaterThanOrEqual(3);
+    // One size whatever was written (a 2-letter and a 600-letter message look the same).
+    expect(new Set(puts.map((p) => p.size)).size).toBe(1);
+    // After the upload the code itself caused, one every beat: not 1.5 s after each message.
+    const gaps = puts.slice(1).map((p, i) => p.at - puts[i]!.at);
+    for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThan(9_000);
   });
 });
 

@@ -101,7 +101,7 @@ describe('visitor widget', () => {
     const code = (await page.getByTestId('resume-code').textContent()) ?? '';
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
     await chat.waitForPsk();
-    await page.waitForTimeout(1700); // the sealed blob is stored after a short debounce
+    await page.waitForTimeout(1700); // the sealed blob is stored when the code is made (then on a fixed beat)
 
     await page.reload();
     // Nothing of the conversation was kept on the device: the reload lands on the first screen.
