@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps) {
     presenceTtlMs: config.presenceTtlMs,
     routing,
     totp,
-    guard: createLoginGuard({ records: store.records, clock }),
+    guard: createLoginGuard({ counters: store.counters, policy: config.login }),
     directory,
   });
   registerConsoleRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations, stats: createStatsCounter({ stats: store.stats, now: () => clock.now() }) }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });

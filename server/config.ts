@@ -61,6 +61,10 @@ export const ConfigSchema = z.object({
   WS_FRAMES_PER_SECOND: int(1, 10_000).default(20).describe('Frames one WebSocket may send per second on average; past it frames are refused (socket_rate_limited)'),
   WS_FRAME_BURST: int(1, 100_000).default(40).describe('Frames one WebSocket may send at once after being idle; a socket refused twice this many frames in a row is closed (1013)'),
   WS_HELLO_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(5).describe('A WebSocket that has not said hello within this many seconds is closed (1008, hello_timeout); nothing but hello is accepted first'),
+  LOGIN_ATTEMPTS_PER_CLIENT: int(1, 1000).default(5).describe('Failed logins one client (salted address hash, IPv6 by /64) may make on one login per LOGIN_LOCK_MINUTES; then that client is locked out of that login (429 login_locked), nobody else'),
+  LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15).describe('Window of LOGIN_ATTEMPTS_PER_CLIENT, and so the longest lock one client can earn'),
+  LOGIN_ATTEMPTS_PER_ACCOUNT_PER_HOUR: int(1, 100_000).default(50).describe('Failed logins one login may take per hour from all clients together (the backstop against many addresses)'),
+  LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: int(1, 100_000).default(20).describe('Failed logins one client may make per hour over all logins (against spraying)'),
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30).describe('Responder session idle timeout'),
   PRESENCE_TTL_SECONDS: int(5, 3600).default(45).describe('A responder without heartbeat for this long leaves duty'),
   TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (only behind your own proxy)'),
@@ -119,6 +123,8 @@ export interface Config {
   /** Frame budget and hello deadline of one WebSocket (server/realtime/budgets.ts). */
   readonly socketBudget: { readonly framesPerSecond: number; readonly frameBurst: number; readonly helloTimeoutMs: number };
   readonly sessionIdleMs: number;
+  /** Login attempt budgets (server/enrolment/login-guard.ts). */
+  readonly login: { readonly pairAttempts: number; readonly pairWindowMs: number; readonly accountAttemptsPerHour: number; readonly clientAttemptsPerHour: number };
   readonly presenceTtlMs: number;
   readonly trustProxy: boolean;
   readonly frameAncestors: readonly string[];
@@ -190,6 +196,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateRequestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
     socketBudget: { framesPerSecond: e.WS_FRAMES_PER_SECOND, frameBurst: e.WS_FRAME_BURST, helloTimeoutMs: Math.round(e.WS_HELLO_TIMEOUT_SECONDS * 1000) },
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    login: {
+      pairAttempts: e.LOGIN_ATTEMPTS_PER_CLIENT,
+      pairWindowMs: e.LOGIN_LOCK_MINUTES * 60_000,
+      accountAttemptsPerHour: e.LOGIN_ATTEMPTS_PER_ACCOUNT_PER_HOUR,
+      clientAttemptsPerHour: e.LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR,
+    },
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,
     frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).filter((s) => s !== ''),

@@ -108,7 +108,7 @@ describe('deactivating a responder (demo organisation)', () => {
     // Sessions, login and sockets refused; off duty.
     expect((await ws.closed()).code).toBe(1008);
     expect(await codeOf(leaverSession.api.call('GET', '/api/v1/responder/duty'))).toBe('unauthorized');
-    expect(await codeOf(createResponderApi({ baseUrl: server.url, cookies: createCookieJar() }).login('gammal', leaver.authKey))).toBe('login_failed');
+    expect(await codeOf(createResponderApi({ baseUrl: server.url, cookies: createCookieJar() }).login('gammal', leaver.authKey, '000000'))).toBe('login_failed');
     const again = await connectWs(server.url, { cookie: leaverSession.cookie, origin: new URL(server.url).origin, timeoutMs: 2000 });
     sockets.push(again);
     expect(await codeOf(again.helloResponder())).not.toBe('ok');

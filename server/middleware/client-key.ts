@@ -4,9 +4,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Clock } from '../clock.js';
+import { clientNetwork } from './client-network.js';
 
 export interface ClientKeyer {
-  /** Hash of the caller's address under the current salt; changes when the salt rotates. */
+  /** Hash of the caller's address (IPv6: its /64) under the current salt; changes when the salt rotates. */
   keyOf(c: Context): string;
   /** Epoch number of the current salt; rate-limit windows reset when it changes. */
   epoch(): number;
@@ -25,7 +26,7 @@ export function createClientKeyer(options: { clock: Clock; rotateMs: number; tru
   return {
     keyOf(c) {
       rotate();
-      return createHmac('sha256', salt).update(addressOf(c, options.trustProxy)).digest('base64url').slice(0, 22);
+      return createHmac('sha256', salt).update(clientNetwork(addressOf(c, options.trustProxy))).digest('base64url').slice(0, 22);
     },
     epoch() {
       rotate();

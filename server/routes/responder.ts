@@ -109,22 +109,22 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
       const { login, authKey, totp } = c.req.valid('json');
       const client = deps.keyer.keyOf(c);
       deps.limiter.hit('login', client, 30);
-      await deps.guard.check(login, client, deps.keyer.epoch());
-      const fail = async () => {
-        await deps.guard.failed(login, client, deps.keyer.epoch());
-        return new ApiError(ErrorCode.LoginFailed);
-      };
-      const responder = await store.staff.findResponderByLogin(login);
+      const found = await store.staff.findResponderByLogin(login);
+      const responder = found !== null && found.active ? found : null;
+      // The second factor is asked for before the password is evaluated, and for unknown logins too:
+      // the answer says nothing about the password (issue 14 §4). Only an account without a second
+      // factor (the demo, seeded tests) is answered on its password alone.
+      if (totp === undefined && (responder === null || (await deps.totp.required(responder.id)))) throw new ApiError(ErrorCode.TotpRequired);
+      // Counted before anything is evaluated, atomically: parallel guesses past the budget are refused unseen.
+      const attempt = await deps.guard.attempt(login, client);
       const keyBytes = new Uint8Array(Buffer.from(authKey, 'base64url'));
-      if (keyBytes.length !== 32) throw await fail();
+      if (keyBytes.length !== 32) throw new ApiError(ErrorCode.LoginFailed);
       const presented = Buffer.from(authKeyHash(keyBytes), 'hex');
       const stored = Buffer.from(responder?.authHash ?? '00'.repeat(32), 'hex');
       const ok = presented.length === stored.length && timingSafeEqual(presented, stored);
-      if (responder === null || !responder.active || !ok) throw await fail();
-      // The second factor is asked for only after the password-derived key was right.
-      if (totp === undefined && (await deps.totp.required(responder.id))) throw new ApiError(ErrorCode.TotpRequired);
-      if (!(await deps.totp.verify(responder.id, totp))) throw await fail();
-      await deps.guard.succeeded(login);
+      if (responder === null || !ok) throw new ApiError(ErrorCode.LoginFailed);
+      if (!(await deps.totp.verify(responder.id, totp))) throw new ApiError(ErrorCode.LoginFailed);
+      await deps.guard.succeeded(attempt);
       await audit(responder.id, 'login');
       const csrfToken = await sessions.start(c, responder);
       return c.json({ responder: publicResponder(responder), csrfToken }, 200);
