@@ -2,9 +2,11 @@
 import type { Ed25519PublicKey } from './encoding.js';
 import { CryptoErrorCode, fail } from './errors.js';
 import {
+  CLOCK_SKEW_MS,
   MAX_VALIDITY_MS,
   REVOCATION_MAX_AGE_MS,
   parseOrgCert,
+  parseOrgRevocation,
   parseResponderCert,
   parseRevocationList,
   parseTeamCert,
@@ -16,8 +18,7 @@ import {
 } from './certs.js';
 import { sodium } from './sodium.js';
 
-/** Tolerated clock skew for "issued in the future" checks: 5 minutes. */
-export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+export { CLOCK_SKEW_MS };
 
 /** A verified organisation certificate and revocation list, anchored in the pinned root key. */
 export interface TrustAnchor {
@@ -61,18 +62,24 @@ function checkRevocationFresh(list: RevocationList, now: Date): void {
 /**
  * Verifies the organisation certificate against the pinned root key and the revocation list against
  * the organisation key, at time `now`. Throws UntrustedKey (not signed by root / org), Expired,
- * NotYetValid, PolicyViolation (validity too long), Expired for a revocation list older than 48 h,
- * Malformed for bad bytes.
+ * NotYetValid, PolicyViolation (validity longer than 90 days), Expired for a revocation list older
+ * than 48 h, Malformed for bad bytes. With `orgRevocation` (the root's revocation of organisation
+ * certificates): UntrustedKey unless the root signed it, Revoked when it names this certificate.
  */
 export function createTrustAnchor(input: {
   rootPublicKey: Ed25519PublicKey;
   orgCert: Uint8Array;
   revocationList: Uint8Array;
+  orgRevocation?: Uint8Array | null;
   now: Date;
 }): TrustAnchor {
   if (input.rootPublicKey.length !== 32) fail(CryptoErrorCode.Malformed, 'root public key length');
   const org = verifySignature(parseOrgCert(input.orgCert), input.rootPublicKey, 'organisation certificate');
   checkTime(org, input.now, MAX_VALIDITY_MS.org, 'organisation certificate');
+  if (input.orgRevocation !== undefined && input.orgRevocation !== null) {
+    const revoked = verifySignature(parseOrgRevocation(input.orgRevocation), input.rootPublicKey, 'organisation revocation');
+    if (revoked.serials.includes(org.serial)) fail(CryptoErrorCode.Revoked, `organisation certificate ${org.serial} revoked by the root`);
+  }
   const revocations = verifySignature(parseRevocationList(input.revocationList), org.publicKey, 'revocation list');
   checkRevocationFresh(revocations, input.now);
   return { rootPublicKey: input.rootPublicKey, org, revocations };

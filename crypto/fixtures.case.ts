@@ -41,7 +41,7 @@ export interface TestPki {
 export function createPki(random: Random): TestPki {
   const root = generateSigningKeyPair(random);
   const org = generateSigningKeyPair(random);
-  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: T0 - 10 * DAY, expires: T0 + 300 * DAY });
+  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: T0 - 10 * DAY, expires: T0 + 80 * DAY });
   const revocationList = issueRevocationList(org.secretKey, { issuedAt: T0 - HOUR, serials: [] });
   const anchor = createTrustAnchor({ rootPublicKey: root.publicKey, orgCert, revocationList, now: NOW });
   const anchorRevoking = (serials: number[], issuedAt = T0 - HOUR): TrustAnchor =>

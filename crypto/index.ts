@@ -50,6 +50,11 @@ export {
   issueResponderCert,
   issueTeamCert,
   issueRevocationList,
+  issueOrgRevocation,
+  parseOrgRevocation,
+  liveRevocations,
+  UNKNOWN_EXPIRY,
+  REVOCATION_LIST_VERSION,
   parseOrgCert,
   parseResponderCert,
   parseTeamCert,
@@ -59,6 +64,8 @@ export {
   type ResponderCert,
   type TeamCert,
   type RevocationList,
+  type RevokedSerial,
+  type OrgRevocation,
   type Signed,
 } from './certs.js';
 export {

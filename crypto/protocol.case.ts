@@ -1,7 +1,7 @@
 // Cross-platform protocol cases (no test framework): run by protocol.case.test.ts in Node and by test/e2e/crypto-browser.test.ts in Chromium.
 import { createTrustAnchor, verifyResponderCert, verifyTeamCert } from './chain.js';
-import { certHash, issueOrgCert, issueResponderCert, issueRevocationList, parseResponderCert } from './certs.js';
-import { bytesEqual, toHex, type ConversationId, type X25519SecretKey } from './encoding.js';
+import { certHash, issueOrgCert, issueOrgRevocation, issueResponderCert, issueRevocationList, parseOrgRevocation, parseResponderCert } from './certs.js';
+import { Writer, bytesEqual, toHex, type ConversationId, type X25519SecretKey } from './encoding.js';
 import { CryptoErrorCode, isCryptoError } from './errors.js';
 import { DAY, HOUR, NOW, T0, createPki, startConversation, type TestConversation } from './fixtures.case.js';
 import { acceptIntake, completeHandshake, createHandshake } from './handshake.js';
@@ -143,6 +143,40 @@ export const protocolCases: ProtocolCase[] = [
         CryptoErrorCode.UntrustedKey,
         'revocation list not signed by the org',
       );
+    },
+  },
+  {
+    name: 'organisation certificates: at most 90 days when verifying, and revocable by the root',
+    run() {
+      const random = rng('org-cert');
+      const pki = createPki(random);
+      const list = issueRevocationList(pki.org.secretKey, { issuedAt: T0 - HOUR, serials: [] });
+      assertCode(
+        () => issueOrgCert(pki.root.secretKey, { serial: 3, publicKey: pki.org.publicKey, notBefore: T0 - DAY, expires: T0 + 90 * DAY }),
+        CryptoErrorCode.PolicyViolation,
+        'issuing 91 days',
+      );
+      // A root that signed a longer certificate anyway (an old 366-day one): refused when verifying.
+      const body = Writer.labelled('org-cert').u64(4).fixed(pki.org.publicKey, 32).u64(T0 - DAY).u64(T0 + 300 * DAY).finish();
+      const long = new Writer().u8(1).u8(0x01).bytes(body).fixed(sodium().crypto_sign_detached(body, pki.root.secretKey), 64).finish();
+      assertCode(() => createTrustAnchor({ rootPublicKey: pki.root.publicKey, orgCert: long, revocationList: list, now: NOW }), CryptoErrorCode.PolicyViolation, 'verifying 301 days');
+      // The root revokes serial 1 (the fixture's organisation certificate).
+      const revocation = issueOrgRevocation(pki.root.secretKey, { issuedAt: T0 - HOUR, serials: [1] });
+      assertCode(
+        () => createTrustAnchor({ rootPublicKey: pki.root.publicKey, orgCert: pki.orgCert, revocationList: list, orgRevocation: revocation, now: NOW }),
+        CryptoErrorCode.Revoked,
+        'organisation certificate revoked by the root',
+      );
+      const other = issueOrgRevocation(pki.root.secretKey, { issuedAt: T0 - HOUR, serials: [2] });
+      assertEqual(createTrustAnchor({ rootPublicKey: pki.root.publicKey, orgCert: pki.orgCert, revocationList: list, orgRevocation: other, now: NOW }).org.serial, 1, 'another serial revoked');
+      // The organisation key (or the server) cannot forge or lift the root's revocation.
+      const byOrg = issueOrgRevocation(pki.org.secretKey, { issuedAt: T0 - HOUR, serials: [] });
+      assertCode(
+        () => createTrustAnchor({ rootPublicKey: pki.root.publicKey, orgCert: pki.orgCert, revocationList: list, orgRevocation: byOrg, now: NOW }),
+        CryptoErrorCode.UntrustedKey,
+        'revocation not signed by the root',
+      );
+      assertEqual(parseOrgRevocation(revocation).value.serials, [1], 'round-trip');
     },
   },
   {

@@ -86,7 +86,7 @@ async function init(dir: string): Promise<void> {
   const now = Date.now();
   const root = generateSigningKeyPair();
   const org = generateSigningKeyPair();
-  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 365 * DAY });
+  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 90 * DAY });
   const bundle = {
     rootPublicKey: toBase64url(root.publicKey),
     orgCert: toBase64url(orgCert),

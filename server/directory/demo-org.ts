@@ -7,6 +7,7 @@ import {
   issueOrgCert,
   issueResponderCert,
   issueRevocationList,
+  parseOrgCert,
   issueTeamCert,
   parseResponderCert,
   parseRevocationList,
@@ -58,9 +59,11 @@ export async function ensureDemoOrg(deps: DemoOrgDeps): Promise<string> {
   const now = clock.now();
   const root = generateSigningKeyPair(random);
   const org = generateSigningKeyPair(random);
-  const orgCert = issueOrgCert(root.secretKey, { serial: await nextSerial(store), publicKey: org.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 365 * DAY });
-  root.secretKey.fill(0);
+  const orgCert = issueOrgCert(root.secretKey, { serial: await nextSerial(store), publicKey: org.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 90 * DAY });
   await store.records.put(ORG_SECRET, 'current', toBase64url(org.secretKey));
+  // The demo also keeps its root, to renew the organisation certificate (≤ 90 days) in refreshDemoOrg.
+  await store.records.put(ORG_SECRET, 'root', toBase64url(root.secretKey));
+  root.secretKey.fill(0);
   const rootPublicKey = toBase64url(root.publicKey);
   await directory.putOrg({
     rootPublicKey,
@@ -78,13 +81,21 @@ export async function ensureDemoOrg(deps: DemoOrgDeps): Promise<string> {
 export async function refreshDemoOrg(deps: DemoOrgDeps): Promise<void> {
   const { store, directory, clock, random } = deps;
   const secret = await orgSecret(store);
-  const org = await directory.getOrg();
+  let org = await directory.getOrg();
   if (secret === null || org === null) return;
   const now = clock.now();
 
+  const orgCert = parseOrgCert(fromBase64url(org.orgCert)).value;
+  const rootSecret = await store.records.get(ORG_SECRET, 'root');
+  if (orgCert.expires - now < 30 * DAY && rootSecret !== null) {
+    const renewed = issueOrgCert(fromBase64url(rootSecret) as Ed25519SecretKey, { serial: await nextSerial(store), publicKey: orgCert.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 90 * DAY });
+    org = { ...org, orgCert: toBase64url(renewed) };
+    await directory.putOrg(org);
+  }
+
   const revocations = parseRevocationList(fromBase64url(org.revocationList)).value;
   if (now - revocations.issuedAt > DAY) {
-    await directory.putOrg({ ...org, revocationList: toBase64url(issueRevocationList(secret, { issuedAt: now, serials: revocations.serials })) });
+    await directory.putOrg({ ...org, revocationList: toBase64url(issueRevocationList(secret, { issuedAt: now, entries: revocations.entries })) });
   }
 
   const keyed = new Map<string, { record: ResponderRecord; boxPublicKey: Uint8Array }>();

@@ -10,6 +10,8 @@ export const OrgBundleSchema = z.object({
   rootPublicKey: b64,
   orgCert: b64,
   revocationList: b64,
+  /** The root's revocation of organisation certificates (crypto/certs.ts issueOrgRevocation), if any. */
+  orgRevocation: b64.optional(),
 });
 export type OrgBundle = z.infer<typeof OrgBundleSchema>;
 

@@ -9,6 +9,7 @@ import {
   parseResponderCert,
   parseRevocationList,
   parseTeamCert,
+  liveRevocations,
   toBase64url,
   verifyResponderCert,
   verifyTeamCert,
@@ -54,6 +55,7 @@ export function createOrgValidator(deps: OrgValidatorDeps) {
         rootPublicKey: fromBase64url(deps.rootPublicKey ?? org.rootPublicKey) as Ed25519PublicKey,
         orgCert: fromBase64url(org.orgCert),
         revocationList: fromBase64url(revocationList),
+        orgRevocation: org.orgRevocation === undefined ? null : fromBase64url(org.orgRevocation),
         now: now(),
       });
     } catch {
@@ -66,7 +68,8 @@ export function createOrgValidator(deps: OrgValidatorDeps) {
 
     /**
      * A new revocation list: signed by the organisation key, issued within the clock skew of now, not
-     * older than the published one, and keeping every serial already revoked plus `mustRevoke`.
+     * older than the published one, and keeping every serial already revoked whose certificate has
+     * not expired (crypto/certs.ts liveRevocations: expired ones may leave) plus `mustRevoke`.
      * Returns the trust anchor with it (what the other uploads are checked against).
      */
     async revocationList(list: string, mustRevoke: readonly number[]): Promise<TrustAnchor> {
@@ -76,7 +79,8 @@ export function createOrgValidator(deps: OrgValidatorDeps) {
       const issuedAt = anchor.revocations.issuedAt;
       if (Math.abs(issuedAt - now().getTime()) > CLOCK_SKEW_MS || issuedAt < previous.issuedAt) throw invalid('The revocation list is not freshly issued.');
       const serials = new Set(anchor.revocations.serials);
-      for (const s of [...previous.serials, ...mustRevoke]) if (!serials.has(s)) throw invalid(`The revocation list must name serial ${s}.`);
+      const stillLive = liveRevocations(issuedAt, previous.entries).map((e) => e.serial);
+      for (const s of [...stillLive, ...mustRevoke]) if (!serials.has(s)) throw invalid(`The revocation list must name serial ${s}.`);
       return anchor;
     },
 

@@ -23,6 +23,7 @@ import {
   keyFingerprint,
   issueResponderCert,
   issueRevocationList,
+  UNKNOWN_EXPIRY,
   parseResponderCert,
   parseRevocationList,
   parseTeamCert,
@@ -145,13 +146,16 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
   async function artefacts(p: Plan, signed: SignedChange | undefined, withCert: boolean): Promise<{ cert: string | null; revocationList: string; teamKeys: TeamKeyRecord[] }> {
     const secret = await demoSecret();
     const org = await validator.bundle();
-    const revoked = parseRevocationList(fromBase64url(org.revocationList)).value.serials;
+    const revoked = parseRevocationList(fromBase64url(org.revocationList)).value.entries;
     const mustRevoke = p.revoke === null ? [] : [p.revoke];
     const keys = await directory.getResponderKeys(p.after.id);
+    // The revoked certificate's expiry travels with its serial, so the list drops it once it expires.
+    const oldCert = keys === null ? null : parseResponderCert(fromBase64url(keys.cert)).value;
+    const revokedNow = mustRevoke.map((serial) => ({ serial, expires: oldCert?.serial === serial ? oldCert.expires : UNKNOWN_EXPIRY }));
     if (signed === undefined) {
       if (secret === null) throw new ApiError(ErrorCode.InvalidRequest, 'The change must be signed with the organisation key (npm run org sign).');
       const now = deps.clock.now();
-      const revocationList = toBase64url(issueRevocationList(secret, { issuedAt: now, serials: [...new Set([...revoked, ...mustRevoke])] }));
+      const revocationList = toBase64url(issueRevocationList(secret, { issuedAt: now, entries: [...revoked, ...revokedNow] }));
       let cert: string | null = null;
       if (withCert && keys !== null) {
         const old = parseResponderCert(fromBase64url(keys.cert)).value;

@@ -12,6 +12,7 @@ const TeamBundleSchema = z
   .object({
     orgCert: z.string(),
     revocationList: z.string(),
+    orgRevocation: z.string().optional().openapi({ description: 'The root’s revocation of organisation certificates, when one was published' }),
     team: z.string(),
     epoch: z.number().int(),
     teamCert: z.string(),
@@ -22,6 +23,7 @@ const ResponderKeysSchema = z
   .object({
     orgCert: z.string(),
     revocationList: z.string(),
+    orgRevocation: z.string().optional().openapi({ description: 'The root’s revocation of organisation certificates, when one was published' }),
     cert: z.string(),
     wrappedKeys: z.string().openapi({ description: 'Private keys encrypted under the password-derived wrap key' }),
     inbox: z.array(z.object({ team: z.string(), epoch: z.number().int(), cert: z.string(), sealed: z.string() })),
@@ -51,7 +53,7 @@ export function registerDirectoryRoutes(app: App, deps: { directory: Directory }
       const key = await directory.currentTeamKey(team as TeamId);
       if (key === null) throw new ApiError(ErrorCode.NotFound, 'No such team, or it has no inbox key.');
       c.header('Cache-Control', 'no-store');
-      return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, team, epoch: key.epoch, teamCert: key.cert }, 200);
+      return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, orgRevocation: bundle.orgRevocation, team, epoch: key.epoch, teamCert: key.cert }, 200);
     },
   );
 
@@ -76,7 +78,7 @@ export function registerDirectoryRoutes(app: App, deps: { directory: Directory }
           if (sealed !== undefined) inbox.push({ team, epoch: record.epoch, cert: record.cert, sealed });
         }
       }
-      return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, cert: keys.cert, wrappedKeys: keys.wrappedKeys, inbox }, 200);
+      return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, orgRevocation: bundle.orgRevocation, cert: keys.cert, wrappedKeys: keys.wrappedKeys, inbox }, 200);
     },
   );
 }

@@ -21,6 +21,8 @@ import {
 export interface KeyBundle {
   readonly orgCert: string;
   readonly revocationList: string;
+  /** The root's revocation of organisation certificates, when one was published. */
+  readonly orgRevocation?: string;
   readonly cert: string;
   readonly wrappedKeys: string;
   readonly inbox: ReadonlyArray<{ team: string; epoch: number; cert: string; sealed: string }>;
@@ -42,7 +44,7 @@ export interface UnlockedKeys {
  */
 export async function unlockKeys(bundle: KeyBundle, wrapKey: Uint8Array, rootPublicKey: Uint8Array, now: Date): Promise<UnlockedKeys> {
   const sodium = await loadSumoSodium();
-  const anchor = createTrustAnchor({ rootPublicKey: rootPublicKey as Ed25519PublicKey, orgCert: fromBase64url(bundle.orgCert), revocationList: fromBase64url(bundle.revocationList), now });
+  const anchor = createTrustAnchor({ rootPublicKey: rootPublicKey as Ed25519PublicKey, orgCert: fromBase64url(bundle.orgCert), revocationList: fromBase64url(bundle.revocationList), orgRevocation: bundle.orgRevocation === undefined ? null : fromBase64url(bundle.orgRevocation), now });
   const cert = verifyResponderCert(anchor, fromBase64url(bundle.cert), { now, role: 'responder' });
   const keys = unwrapPrivateKeys(wrapKey, fromBase64url(bundle.wrappedKeys));
   const signKeyPair = signingKeyPairFromSecret(keys.signSecretKey);

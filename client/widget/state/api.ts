@@ -6,6 +6,8 @@ import type { TeamNotice } from '../notice.js';
 export interface TeamBundle {
   readonly orgCert: string;
   readonly revocationList: string;
+  /** The root's revocation of organisation certificates, when one was published. */
+  readonly orgRevocation?: string;
   readonly team: string;
   readonly epoch: number;
   readonly teamCert: string;

@@ -81,6 +81,7 @@ export async function verifiedTeam(deps: Pick<ConversationDeps, 'api' | 'crypto'
     rootPublicKey: c.fromBase64url(deps.rootPublicKey) as Parameters<Crypto['createTrustAnchor']>[0]['rootPublicKey'],
     orgCert: c.fromBase64url(bundle.orgCert),
     revocationList: c.fromBase64url(bundle.revocationList),
+    orgRevocation: bundle.orgRevocation === undefined ? null : c.fromBase64url(bundle.orgRevocation),
     now,
   });
   const teamCert = c.verifyTeamCert(anchor, c.fromBase64url(bundle.teamCert), { now, team });

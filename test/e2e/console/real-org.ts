@@ -77,7 +77,7 @@ export async function startRealOrgServer(): Promise<RealOrg> {
   const now = Date.now();
   const root = generateSigningKeyPair();
   const org: SigningKeyPair = generateSigningKeyPair();
-  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: now - 60_000, expires: now + 300 * DAY });
+  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: now - 60_000, expires: now + 80 * DAY });
   const rootPublicKey = toBase64url(root.publicKey);
   root.secretKey.fill(0);
   await directory.putOrg({ rootPublicKey, orgCert: toBase64url(orgCert), revocationList: toBase64url(issueRevocationList(org.secretKey, { issuedAt: now, serials: [] })) });
