@@ -16,4 +16,3 @@ export {
   type ResponderPrivateKeys,
 } from './password.js';
 export type { PasswordWorkerRequest, PasswordWorkerReply } from './password-worker.js';
-export { orgKeyPurpose, sealOrgSigningKey, openOrgSigningKey } from './org-key.js';

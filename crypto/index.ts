@@ -151,21 +151,4 @@ export {
 } from './resume-code.js';
 export { hashAuthKey } from './password.js';
 export { keyFingerprint, sameFingerprint } from './fingerprint.js';
-export {
-  MAX_LEDGER_ENTRIES,
-  startLedger,
-  appendToLedger,
-  openLedger,
-  assertLedgerExtends,
-  ledgerHeadId,
-  ledgerKeyDigest,
-  indexLedger,
-  matchLedger,
-  type Ledger,
-  type LedgerEntry,
-  type LedgerIndex,
-  type ResponderIssued,
-  type TeamIssued,
-  type Revoked,
-} from './ledger.js';
 export { generateVerificationWord, VERIFICATION_WORDS } from './verification-word.js';

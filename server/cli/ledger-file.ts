@@ -9,15 +9,17 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  assertLedgerExtends,
   fromBase64url,
   isCryptoError,
-  ledgerHeadId,
-  openLedger,
   toBase64url,
   type Ed25519PublicKey,
-  type Ledger,
 } from '../../crypto/index.js';
+import {
+  assertLedgerExtends,
+  ledgerHeadId,
+  openLedger,
+  type Ledger,
+} from '../../crypto/ledger.js';
 import type { RecordStore } from '../store/ports.js';
 
 const COLLECTION = 'org-ledger';

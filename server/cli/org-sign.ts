@@ -6,18 +6,20 @@
 // checks every upload again (server/directory/org-validate.ts). Nothing the server says is signed
 // unless the ledger vouches for it: new keys only as an enrolment whose fingerprint was shown.
 import {
-  appendToLedger,
   fromBase64url,
-  indexLedger,
   keyFingerprint,
-  ledgerHeadId,
   parseResponderCert,
   toBase64url,
   type Ed25519PublicKey,
-  type Ledger,
-  type LedgerEntry,
   type X25519PublicKey,
 } from '../../crypto/index.js';
+import {
+  appendToLedger,
+  indexLedger,
+  ledgerHeadId,
+  type Ledger,
+  type LedgerEntry,
+} from '../../crypto/ledger.js';
 import {
   adoptCert,
   certifyEnrolment,

@@ -29,12 +29,10 @@ import {
   parseOrgCert,
   issueOrgCert,
   issueRevocationList,
-  ledgerHeadId,
-  startLedger,
   toBase64url,
   type Ed25519PublicKey,
-  type Ledger,
 } from '../../crypto/index.js';
+import { ledgerHeadId, startLedger, type Ledger } from '../../crypto/ledger.js';
 import { unlockOrgKey, wipeOrgSigner } from '../../crypto/org-admin.js';
 import { sealOrgSigningKey } from '../../crypto/org-key.js';
 import { deriveLoginKeys, newPasswordSalt } from '../../crypto/password.js';

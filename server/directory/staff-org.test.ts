@@ -14,7 +14,6 @@ import {
   fromBase64url,
   generateBoxKeyPair,
   generateSigningKeyPair,
-  indexLedger,
   isCryptoError,
   issueRevocationList,
   keyFingerprint,
@@ -27,6 +26,7 @@ import {
   type Ed25519PublicKey,
   type TeamInboxKey,
 } from '../../crypto/index.js';
+import { indexLedger } from '../../crypto/ledger.js';
 import { checkIssuedCert, issueRevocations, renewCert, rotateTeamKey, unlockOrgKey, wipeOrgSigner, type OrgSigner } from '../../crypto/org-admin.js';
 import { deriveLoginKeys, unwrapPrivateKeys, wrapPrivateKeys } from '../../crypto/password.js';
 import { startRealOrgServer, type RealOrg } from '../../test/e2e/console/real-org.js';
@@ -240,5 +240,19 @@ describe('staff administration in a real organisation (signed with npm run org s
     expect(after?.epoch).toBe((before?.epoch ?? 0) + 1);
     expect(Object.keys(after?.deliveries ?? {})).toEqual([admin.id]);
     expect((await org.directory.getOrg())?.revocationList).not.toBe(forged);
+  });
+
+  it('renews a certificate from before the ledger only after --adopt, with its fingerprint shown', { timeout: 90_000 }, async () => {
+    const old = await org.addResponder('ebba', ['foraldrar'], ['responder'], { certDays: 3, unrecorded: true });
+    const cert = parseResponderCert(fromBase64url((await org.directory.getResponderKeys(old.id))?.cert ?? '')).value;
+    const refused = await org.runOrg(['sign'], 'no\n');
+    expect(refused.stdout).toMatch(/Renew Handläggare ebba[^\n]*\n\s+why: serial \d+ is not in the ledger/);
+    const adopt = await org.runOrg(['sign', '--adopt'], 'yes\n');
+    expect(adopt.stdout).toContain(`Record in the ledger: Handläggare ebba (serial ${cert.serial}, certified before the ledger)`);
+    expect(adopt.stdout).toContain(`fingerprint ${await keyFingerprint(cert.signPublicKey, cert.boxPublicKey)}`);
+    expect((await org.ledger()).entries.some((e) => e.kind === 'responder' && e.serial === cert.serial)).toBe(true);
+    const renewed = await org.runOrg(['sign'], 'yes\n');
+    expect(renewed.stdout).toContain('renewed Handläggare ebba');
+    expect(parseResponderCert(fromBase64url((await org.directory.getResponderKeys(old.id))?.cert ?? '')).value.serial).not.toBe(cert.serial);
   });
 });

@@ -8,9 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  appendToLedger,
-  ledgerKeyDigest,
-  startLedger,
   generateBoxKeyPair,
   generateSigningKeyPair,
   issueOrgCert,
@@ -19,9 +16,14 @@ import {
   issueTeamCert,
   sealTeamInboxKey,
   toBase64url,
-  type Ledger,
   type SigningKeyPair,
 } from '../../../crypto/index.js';
+import {
+  appendToLedger,
+  ledgerKeyDigest,
+  startLedger,
+  type Ledger,
+} from '../../../crypto/ledger.js';
 import { sealOrgSigningKey } from '../../../crypto/org-key.js';
 import { deriveLoginKeys, wrapPrivateKeys } from '../../../crypto/password.js';
 import { loadSodium } from '../../../crypto/sodium.js';
@@ -56,7 +58,7 @@ export interface RealOrg {
   /** The organisation key (the test plays the admin who seeded the staff; never the server's). */
   readonly orgPublicKey: Uint8Array;
   /** Adds a certified responder (recorded in the ledger; its keys sealed to every team it is in: a new epoch each). */
-  addResponder(login: string, teams: readonly string[], roles?: Role[], options?: { certDays?: number }): Promise<TestResponder>;
+  addResponder(login: string, teams: readonly string[], roles?: Role[], options?: { certDays?: number; unrecorded?: boolean }): Promise<TestResponder>;
   /** The ledger as the admin's tool would load it. */
   ledger(): Promise<Ledger>;
   /** Runs `npm run org <args>` against the store with `input` on stdin (answers, e.g. "yes\n"). */
@@ -157,7 +159,8 @@ export async function startRealOrgServer(): Promise<RealOrg> {
       const t = Date.now() - 60_000;
       const fields = { serial: (serial += 1), id, displayName: `Handläggare ${login}`, teams: [...teams], roles: [...roles], signPublicKey: sign.publicKey, boxPublicKey: box.publicKey, notBefore: t, expires: t + (options.certDays ?? 30) * DAY };
       const cert = issueResponderCert(org.secretKey, fields);
-      await record([{ kind: 'responder', at: Date.now(), serial: fields.serial, responder: id, signKey: ledgerKeyDigest(sign.publicKey), boxKey: ledgerKeyDigest(box.publicKey), teams: fields.teams, roles: fields.roles, notBefore: t, expires: fields.expires }]);
+      // `unrecorded`: certified before the ledger existed (an organisation set up with an older release).
+      if (options.unrecorded !== true) await record([{ kind: 'responder', at: Date.now(), serial: fields.serial, responder: id, signKey: ledgerKeyDigest(sign.publicKey), boxKey: ledgerKeyDigest(box.publicKey), teams: fields.teams, roles: fields.roles, notBefore: t, expires: fields.expires }]);
       await directory.putResponderKeys({ responder: id, cert: toBase64url(cert), wrappedKeys: toBase64url(wrapPrivateKeys(derived.wrapKey, { signSecretKey: sign.secretKey, boxSecretKey: box.secretKey })) });
       boxKeys.set(id, box.publicKey);
       for (const team of teams) await rotate(team);

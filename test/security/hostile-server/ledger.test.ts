@@ -17,7 +17,6 @@ import {
   generateBoxKeyPair,
   generateSigningKeyPair,
   issueResponderCert,
-  ledgerKeyDigest,
   parseResponderCert,
   parseRevocationList,
   toBase64url,
@@ -25,6 +24,7 @@ import {
   createTrustAnchor,
   type Ed25519PublicKey,
 } from '../../../crypto/index.js';
+import { ledgerKeyDigest } from '../../../crypto/ledger.js';
 import type { ResponderId } from '../../../server/store/ports.js';
 import { startRealOrgServer, type RealOrg } from '../../e2e/console/real-org.js';
 
