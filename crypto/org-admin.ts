@@ -13,6 +13,8 @@ import {
   parseRevocationList,
   type OrgCert,
   type ResponderCert,
+  UNKNOWN_EXPIRY,
+  type RevokedSerial,
 } from './certs.js';
 import type { Ed25519PublicKey, X25519PublicKey } from './encoding.js';
 import { CryptoErrorCode, fail } from './errors.js';
@@ -185,18 +187,18 @@ export function deactivationSerials(index: LedgerIndex, responder: string, named
  * Throws UntrustedKey when the published list is not the organisation's.
  */
 export function issueRevocations(signer: OrgSigner, ledger: Ledger, published: Uint8Array | null, add: readonly number[], now: Date): { list: Uint8Array; anchor: TrustAnchor } {
-  const serials = new Set<number>(add);
+  const index = indexLedger(ledger);
+  // Each serial travels with its certificate's expiry (from the ledger when the list lacks it), so
+  // the list drops it once that certificate has expired (liveRevocations in certs.ts).
+  const expiryOf = (serial: number) => index.issued.get(serial)?.expires ?? UNKNOWN_EXPIRY;
+  const entries: RevokedSerial[] = add.map((serial) => ({ serial, expires: expiryOf(serial) }));
   if (published !== null) {
     const signed = parseRevocationList(published);
     if (!sodium().crypto_sign_verify_detached(signed.signature, signed.body, signer.org.publicKey)) fail(CryptoErrorCode.UntrustedKey, 'the published revocation list is not signed by the organisation key');
-    for (const s of signed.value.serials) serials.add(s);
+    for (const e of signed.value.entries) entries.push({ serial: e.serial, expires: Math.min(e.expires, expiryOf(e.serial)) });
   }
-  const index = indexLedger(ledger);
-  for (const serial of index.revoked) {
-    const issued = index.issued.get(serial);
-    if (issued === undefined || issued.expires > now.getTime()) serials.add(serial);
-  }
-  const list = issueRevocationList(signer.keyPair.secretKey, { issuedAt: now.getTime(), serials: [...serials].sort((a, b) => a - b) });
+  for (const serial of index.revoked) entries.push({ serial, expires: expiryOf(serial) });
+  const list = issueRevocationList(signer.keyPair.secretKey, { issuedAt: now.getTime(), entries });
   return { list, anchor: createTrustAnchor({ rootPublicKey: signer.rootPublicKey, orgCert: signer.orgCert, revocationList: list, now }) };
 }
 
