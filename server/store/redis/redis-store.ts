@@ -1,5 +1,6 @@
 // The Redis adapter of the Store port (node-redis v5) on one Redis, Sentinel or Redis Cluster: one
 // command connection (per node) + one subscriber connection (per primary).
+import { createBatchGate } from './batch-gate.js';
 import {
   ClientClosedError,
   ClientOfflineError,
@@ -227,6 +228,8 @@ function createRedisConversationStore(client: RedisClient, keys: Keys): Conversa
 
 function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Durability): MessageLog {
   const durable = durability !== NO_DURABILITY;
+  // Appends go to Redis in batches under load (batch-gate.ts): one write and one read per batch.
+  const appends = createBatchGate();
   return {
     append: (id, from, session, input, ttlMs, maxEntries) =>
       guarded('log.append', async () => {
@@ -241,7 +244,7 @@ function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Dura
           channel: keys.conversationChannel(id),
           publish: !durable,
         };
-        const reply = await client.utvagAppend([keys.conversation(id), keys.log(id), keys.dedupe(id)], args);
+        const reply = await appends.run(() => client.utvagAppend([keys.conversation(id), keys.log(id), keys.dedupe(id)], args));
         const result = parseAppendReply(reply, args);
         if (!durable || !result.ok) return result;
         // A repeated cid too: its first append may not have reached the replicas (nor subscribers)
