@@ -47,13 +47,13 @@ export const profileArgs = (): string[] => (process.env.BENCH_CPU_PROF ? ['--cpu
 /** One built Utväg process on `redis`; `publicUrl` of another instance makes it a peer behind the same name. */
 export async function spawnUtvag(
   redis: RedisServer | null,
-  options: { readonly nodeArgs?: readonly string[]; readonly publicUrl?: string } = {},
+  options: { readonly nodeArgs?: readonly string[]; readonly publicUrl?: string; readonly entry?: string } = {},
 ): Promise<{ child: ChildProcess; base: string; publicUrl: string; output: () => string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const publicUrl = options.publicUrl ?? base;
   const { child, output } = await spawnAndWait(
-    [...profileArgs(), ...(options.nodeArgs ?? []), SERVER_ENTRY],
+    [...profileArgs(), ...(options.nodeArgs ?? []), options.entry ?? SERVER_ENTRY],
     {
       PORT: String(port),
       PUBLIC_URL: publicUrl,
@@ -115,11 +115,11 @@ export async function redisPidOf(redis: RedisServer): Promise<number> {
   return Number(/process_id:(\d+)/.exec(await redis.cli('INFO', 'server'))?.[1]);
 }
 
-async function startUtvag(conversations: number, redis: RedisServer | null): Promise<Target> {
-  const { child, base, output } = await spawnUtvag(redis);
+async function startUtvag(conversations: number, redis: RedisServer | null, build?: { readonly label: string; readonly entry: string }): Promise<Target> {
+  const { child, base, output } = await spawnUtvag(redis, build === undefined ? {} : { entry: build.entry });
   const opened = await openConversations(base, conversations, demoLogin(output()));
   return {
-    name: redis === null ? UTVAG_MEMORY : UTVAG_REDIS,
+    name: build !== undefined ? `Utväg (Redis store), ${build.label}` : redis === null ? UTVAG_MEMORY : UTVAG_REDIS,
     process: child,
     job: { kind: 'utvag', url: `ws://127.0.0.1:${new URL(base).port}/api/v1/ws`, conversations: opened.conversations, cookie: opened.cookie, origin: base },
     redisPid: redis === null ? null : await redisPidOf(redis),
@@ -234,6 +234,7 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
   const bodyChars = Number(process.env.BENCH_BODY_CHARS ?? 400);
   const dir = mkdtempSync(join(tmpdir(), 'utvag-bench-'));
   const redis = await startRedisServer();
+  const extraRedis: RedisServer[] = [];
   const targets: Target[] = [];
   const rows: Row[] = [];
   try {
@@ -244,6 +245,14 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
     if (wanted.includes('socketio')) targets.push(await startBaseline('socketio', conversations));
     if (wanted.includes('utvag')) targets.push(await startUtvag(conversations, redis));
     if (wanted.includes('utvag-memory')) targets.push(await startUtvag(conversations, null));
+    // BENCH_UTVAG_BUILDS="label=path/to/server/main.js,…": other builds (e.g. earlier commits), each
+    // on a Redis of its own, measured in the same rounds (before/after rows of one run).
+    for (const spec of (process.env.BENCH_UTVAG_BUILDS ?? '').split(',').filter((x) => x !== '')) {
+      const [label = spec, entry = ''] = spec.split('=');
+      const own = await startRedisServer();
+      extraRedis.push(own);
+      targets.push(await startUtvag(conversations, own, { label, entry }));
+    }
     for (const rate of rates) {
       const byTarget = new Map<string, Measured[]>();
       for (let r = 0; r < repeats; r++) {
@@ -274,6 +283,7 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
   } finally {
     for (const t of targets) await t.stop();
     await redis.stop();
+    for (const r of extraRedis) await r.stop();
   }
   return { rows, conversations, seconds, repeats, bodyChars };
 }
