@@ -245,9 +245,9 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
     if (wanted.includes('socketio')) targets.push(await startBaseline('socketio', conversations));
     if (wanted.includes('utvag')) targets.push(await startUtvag(conversations, redis));
     if (wanted.includes('utvag-memory')) targets.push(await startUtvag(conversations, null));
-    // BENCH_UTVAG_BUILDS="label=path/to/server/main.js,…": other builds (e.g. earlier commits), each
+    // BENCH_UTVAG_BUILDS="label=path/to/server/main.js;…": other builds (e.g. earlier commits), each
     // on a Redis of its own, measured in the same rounds (before/after rows of one run).
-    for (const spec of (process.env.BENCH_UTVAG_BUILDS ?? '').split(',').filter((x) => x !== '')) {
+    for (const spec of (process.env.BENCH_UTVAG_BUILDS ?? '').split(';').filter((x) => x !== '')) {
       const [label = spec, entry = ''] = spec.split('=');
       const own = await startRedisServer();
       extraRedis.push(own);
