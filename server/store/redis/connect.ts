@@ -31,8 +31,9 @@ export interface RedisAuth {
 /**
  * node-redis 6 gives every command a 5 s timeout by default, an AbortSignal.timeout and its listener
  * per command (a DOMException, a timer: about 5 % of the relay's CPU per message in the profile).
- * The store keeps node-redis 5's behaviour: no per-command timer; a command fails fast while the
- * connection is down (disableOfflineQueue) and the WAIT of durable acks has its own timeout.
+ * On one Redis the store keeps node-redis 5's behaviour: no per-command timer; a command fails fast
+ * while the connection is down (disableOfflineQueue) and the WAIT of durable acks has its own timeout.
+ * Sentinel and Cluster keep node-redis's default (their failover handling was tested with it).
  */
 const NO_COMMAND_TIMEOUT = { timeout: 0 } as const;
 
@@ -265,7 +266,6 @@ function nodeOptions(auth: RedisAuth | undefined) {
     ...(auth?.username === undefined ? {} : { username: auth.username }),
     ...(auth?.password === undefined ? {} : { password: auth.password }),
     disableOfflineQueue: true,
-    commandOptions: NO_COMMAND_TIMEOUT,
     socket: {
       connectTimeout: 5_000,
       reconnectStrategy: (retries: number) => backoff(retries),
