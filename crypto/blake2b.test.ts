@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blake2b } from './blake2b.js';
+import { powSolveWith } from './pow-solve.js';
 import { powSolve, powVerify } from './pow.js';
 import { loadSodium, sodium } from './sodium.js';
 
@@ -28,10 +29,12 @@ describe('BLAKE2b of the proof-of-work worker', () => {
     );
   });
 
-  it('gives nonces libsodium-based verification accepts', () => {
+  it('gives the worker the nonces libsodium-based solving and verification give', () => {
     for (let i = 0; i < 5; i++) {
       const challenge = sodium().randombytes_buf(32);
-      expect(() => powVerify(challenge, 10, powSolve(challenge, 10))).not.toThrow();
+      const nonce = powSolveWith((input) => blake2b(32, input), challenge, 10);
+      expect(nonce).toEqual(powSolve(challenge, 10));
+      expect(() => powVerify(challenge, 10, nonce)).not.toThrow();
     }
   });
 });

@@ -1,7 +1,7 @@
-// Solving a proof of work (hashcash over BLAKE2b-256) before opening a conversation. Hashes with the
-// BLAKE2b of crypto/blake2b.ts, not libsodium: the proof-of-work worker imports only this module, so
-// the visitor downloads libsodium once (in the crypto chunk). Verification: crypto/pow.ts.
-import { blake2b } from './blake2b.js';
+// Solving a proof of work (hashcash over BLAKE2b-256) before opening a conversation, with the hash
+// given: libsodium's on the page (crypto/pow.ts), the BLAKE2b of crypto/blake2b.ts in the proof-of-work
+// worker, which imports no libsodium (the visitor downloads it once, in the crypto chunk).
+// Verification: crypto/pow.ts.
 import { CryptoError, CryptoErrorCode, fail } from './errors.js';
 import { Writer } from './encoding.js';
 
@@ -43,37 +43,41 @@ export interface PowSolveOptions {
   maxIterations?: number;
 }
 
+/** BLAKE2b-256 of its input (libsodium's crypto_generichash(32, input, null) or crypto/blake2b.ts). */
+export type PowHash = (input: Uint8Array) => Uint8Array;
+
 /** Searches `count` nonces from `counter`; returns the nonce or null when none in range (internal). */
-function search(input: Uint8Array, difficultyBits: number, counter: number, count: number): Uint8Array | null {
+function search(hash: PowHash, input: Uint8Array, difficultyBits: number, counter: number, count: number): Uint8Array | null {
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const at = input.length - POW_NONCE_BYTES;
   for (let i = 0; i < count; i++, counter++) {
     view.setUint32(at, Math.floor(counter / 0x100000000));
     view.setUint32(at + 4, counter >>> 0);
-    if (hasLeadingZeroBits(blake2b(32, input), difficultyBits)) return input.slice(at);
+    if (hasLeadingZeroBits(hash(input), difficultyBits)) return input.slice(at);
   }
   return null;
 }
 
 /**
- * Finds an 8-byte nonce for `challenge` at `difficultyBits` (expected 2^bits hashes: about 60 ms at 16
- * bits in Node). Blocks the calling thread — in a browser run it in a Worker (see crypto/pow-worker.ts)
+ * Finds an 8-byte nonce for `challenge` at `difficultyBits` with `hash` (expected 2^bits hashes: about
+ * 60 ms at 16 bits in Node with libsodium, 2–4× that with crypto/blake2b.ts). Blocks the calling thread — in a browser run it in a Worker (see crypto/pow-worker.ts)
  * or use powSolveAsync(). Throws Malformed for bad inputs, PowInvalid when `maxIterations` is reached.
  */
-export function powSolve(challenge: Uint8Array, difficultyBits: number, options: PowSolveOptions = {}): Uint8Array {
+export function powSolveWith(hash: PowHash, challenge: Uint8Array, difficultyBits: number, options: PowSolveOptions = {}): Uint8Array {
   checkParams(challenge, difficultyBits);
   const max = options.maxIterations ?? Number.MAX_SAFE_INTEGER;
-  const found = search(powInput(challenge), difficultyBits, options.start ?? 0, max);
+  const found = search(hash, powInput(challenge), difficultyBits, options.start ?? 0, max);
   if (!found) throw new CryptoError(CryptoErrorCode.PowInvalid, 'no nonce within maxIterations');
   return found;
 }
 
 /**
- * Like powSolve, but yields to the event loop every `sliceIterations` hashes (default 8192) so a page
+ * Like powSolveWith, but yields to the event loop every `sliceIterations` hashes (default 8192) so a page
  * stays responsive; rejects with `signal.reason` when aborted. Same nonce as powSolve for the same
  * options. For no main-thread work at all, use the module worker crypto/pow-worker.ts.
  */
-export async function powSolveAsync(
+export async function powSolveAsyncWith(
+  hash: PowHash,
   challenge: Uint8Array,
   difficultyBits: number,
   options: PowSolveOptions & { sliceIterations?: number; signal?: AbortSignal } = {},
@@ -86,7 +90,7 @@ export async function powSolveAsync(
   while (left > 0) {
     options.signal?.throwIfAborted();
     const n = Math.min(slice, left);
-    const found = search(input, difficultyBits, counter, n);
+    const found = search(hash, input, difficultyBits, counter, n);
     if (found) return found;
     counter += n;
     left -= n;

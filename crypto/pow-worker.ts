@@ -3,7 +3,10 @@
 //   const worker = new Worker(new URL('../../crypto/pow-worker.ts', import.meta.url), { type: 'module' });
 //   worker.postMessage({ challenge, difficultyBits }); worker.onmessage = (e) => e.data.nonce ?? e.data.error
 import { isCryptoError } from './errors.js';
-import { powSolve } from './pow-solve.js';
+import { blake2b } from './blake2b.js';
+import { powSolveWith } from './pow-solve.js';
+
+const blake2b256 = (input: Uint8Array) => blake2b(32, input);
 
 /** Request posted to the worker. */
 export interface PowWorkerRequest {
@@ -16,7 +19,7 @@ export type PowWorkerReply = { nonce: Uint8Array } | { error: string };
 /** Handles one request (exported for tests; the worker calls it on every message). */
 export async function handlePowRequest(request: PowWorkerRequest): Promise<PowWorkerReply> {
   try {
-    return { nonce: powSolve(request.challenge, request.difficultyBits) };
+    return { nonce: powSolveWith(blake2b256, request.challenge, request.difficultyBits) };
   } catch (err) {
     if (isCryptoError(err)) return { error: err.code };
     throw err;

@@ -1,6 +1,6 @@
 // The visitor downloads libsodium once (issue 18): across everything the built widget loads for a
 // first chat — loader, first load, the crypto chunk and the proof-of-work worker — exactly one copy
-// of libsodium, and the whole first chat within 200 KB gzip. A worker (or any chunk) that bundled
+// of libsodium, and the whole first chat within 200 KiB gzip (KB = 1024 bytes, as the other widget budgets). A worker (or any chunk) that bundled
 // its own libsodium again would count a second copy here. Reads the build (`npm run build`, which
 // `npm test` runs first), like test/e2e/widget/size.test.ts.
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ describe("the visitor's bundle", () => {
     expect(sizes.libsodiumCopies).toBe(1);
   });
 
-  it('holds the whole first chat (loader, widget, crypto, worker) within 200 KB gzip', () => {
+  it('holds the whole first chat (loader, widget, crypto, worker) within 200 KiB gzip', () => {
     expect(measureWidget().firstChat.gzip).toBeLessThanOrEqual(WIDGET_BUDGETS.firstChat);
   });
 
