@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps) {
   registerHealthRoutes(app, { store, isShuttingDown: () => shuttingDown });
   // Widget: sandboxed-iframe CORS, loader, wait estimate, consent, resume (before the visitor routes: they wrap delete-now).
   registerWidgetSupportRoutes(app, { store, clock, staticDir: config.staticDir, quickExitUrl: config.quickExitUrl });
-  registerConsentRoutes(app, { store, clock, random });
+  registerConsentRoutes(app, { store, clock, random, secret: deps.secret, perConversation: config.consentsPerConversation, pageSize: config.consentPageSize });
   registerResumeRoutes(app, { store, config, clock });
   registerDirectoryRoutes(app, { directory });
   registerVisitorRoutes(app, { conversations, pow, limiter, keyer, openPerHour: config.rateOpenPerHour, sources });

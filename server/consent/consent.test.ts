@@ -5,8 +5,8 @@ import { createTestApp, fakeCipher, seedResponder, solvePow } from '../../test/s
 
 const DAY = 86_400_000;
 
-async function setup() {
-  const t = await createTestApp({ manualClock: true });
+async function setup(env: Record<string, string> = {}) {
+  const t = await createTestApp({ manualClock: true, env });
   const opened = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
   return { t, opened, call: t.call };
 }
@@ -57,6 +57,49 @@ describe('consent', () => {
     expect((await outsider('DELETE', `/api/v1/responder/consents/${granted.id}`)).status).toBe(403);
     expect((await member('DELETE', `/api/v1/responder/consents/${granted.id}`)).status).toBe(204);
     expect((await member('DELETE', `/api/v1/responder/consents/${granted.id}`)).status).toBe(404);
+  });
+
+  it('pages the team list and audits each consent as viewed when the server hands it out, not on the client’s word', async () => {
+    const { t, call } = await setup({ CONSENT_PAGE_SIZE: '2', CONSENTS_PER_CONVERSATION: '5' });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const opened = await t.visitor().open({ category: 'chat', language: 'sv' }, solvePow);
+      const res = await call('POST', `/api/v1/conversations/${opened.id}/consent`, { sealed: fakeCipher(60), retentionDays: 30 }, opened.token);
+      ids.push(((await res.json()) as { id: string }).id);
+      t.clock.advance?.(1000);
+    }
+    const seeded = await seedResponder(t.store, 'lo', ['unga']);
+    const loggedIn = await t.fetch('http://localhost/api/v1/responder/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: seeded.login, authKey: Buffer.from(seeded.authKey).toString('base64url') }),
+    });
+    const cookie = (loggedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrfToken } = (await loggedIn.json()) as { csrfToken: string };
+    const views = async () => (await t.store.audit.recent(100)).filter((e) => e.action === 'consent-view').length;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await t.fetch(`http://localhost/api/v1/responder/consents${cursor === null ? '' : `?cursor=${cursor}`}`, { headers: { cookie } });
+      const page = (await res.json()) as { items: Array<{ id: string }>; next: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((i) => i.id));
+      pages += 1;
+      // Each consent handed out is in the audit by now, without the console saying so.
+      expect(await views()).toBe(seen.length);
+      cursor = page.next;
+    } while (cursor !== null);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+    // The client can no longer write views into the audit (nor leave them out).
+    const claimed = await t.fetch('http://localhost/api/v1/responder/audit/consent', {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ consents: [ids[0]], action: 'view' }),
+    });
+    expect(claimed.status).toBe(400);
+    expect(await views()).toBe(5);
   });
 
   it('answers bad input with 4xx codes', async () => {

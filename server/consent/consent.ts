@@ -4,7 +4,7 @@
 import type { Clock, RandomBytes } from '../clock.js';
 import { hashToken, newConversationId, tokenMatches } from '../conversations/ids.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import type { ConversationRecord, ExpiringRecordStore, TeamId } from '../store/ports.js';
+import type { ConversationRecord, CounterStore, ExpiringRecordStore, TeamId } from '../store/ports.js';
 
 /** Retentions a visitor may choose, in days. */
 export const CONSENT_RETENTION_DAYS = [30, 90, 180] as const;
@@ -37,7 +37,18 @@ export interface ConsentServiceDeps {
   readonly expiring: ExpiringRecordStore;
   readonly clock: Clock;
   readonly random: RandomBytes;
+  /** Budget of consents per conversation token (CONSENTS_PER_CONVERSATION); without it, grant is unlimited. */
+  readonly perToken?: { readonly counters: CounterStore; readonly limit: number };
 }
+
+/** One page of a team consent list, and the cursor of the next (null: the last page). */
+export interface ConsentPage {
+  readonly items: ConsentRecord[];
+  readonly next: string | null;
+}
+
+/** Order of the consent list: oldest first, then by id; the cursor is the last item's position. */
+const positionOf = (r: ConsentRecord) => `${String(r.createdAt).padStart(16, '0')}.${r.id}`;
 
 export type ConsentService = ReturnType<typeof createConsentService>;
 
@@ -57,6 +68,11 @@ export function createConsentService(deps: ConsentServiceDeps) {
     /** Stores a consent given in `conversation` by the holder of `token`; returns its id and expiry. */
     async grant(conversation: ConversationRecord, token: string, sealed: string, retentionDays: ConsentRetentionDays): Promise<ConsentRecord> {
       if (conversation.status === 'closed') throw new ApiError(ErrorCode.ConversationClosed);
+      // Consents outlive "delete now" by design, so each conversation may leave only a few behind.
+      if (deps.perToken !== undefined) {
+        const spent = await deps.perToken.counters.spend(`consents:${hashToken(token)}`, 1, deps.perToken.limit, Math.max(...CONSENT_RETENTION_DAYS) * DAY_MS);
+        if (!spent.ok) throw new ApiError(ErrorCode.ConsentLimit);
+      }
       const now = clock.now();
       const ttl = retentionDays * DAY_MS;
       const record: Stored = {
@@ -89,6 +105,14 @@ export function createConsentService(deps: ConsentServiceDeps) {
         for (const { value } of await expiring.list(byTeam(team))) all.push(publicView(JSON.parse(value) as Stored));
       }
       return all.sort((a, b) => a.createdAt - b.createdAt);
+    },
+
+    /** Live consents of the given teams, one page of at most `limit` after `cursor` (null: from the start). */
+    async pageForTeams(teams: readonly string[], cursor: string | null, limit: number): Promise<ConsentPage> {
+      const all = (await this.listForTeams(teams)).filter((r) => cursor === null || positionOf(r) > cursor);
+      all.sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1));
+      const items = all.slice(0, limit);
+      return { items, next: all.length > limit ? positionOf(items[items.length - 1]!) : null };
     },
 
     /** Retention: erases the consents of `teams` given before `before` (ms); returns how many. */

@@ -7,6 +7,7 @@ import { tokenMatches } from '../conversations/ids.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { createStatsCounter } from '../stats/counter.js';
 import type { ConversationId, Store } from '../store/ports.js';
+import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, bearerToken, json, type App } from './common.js';
 import { ConversationIdParam } from './schemas.js';
 
@@ -14,7 +15,17 @@ export interface ConsentRouteDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly random: RandomBytes;
+  /** Keys the audit references. */
+  readonly secret: Uint8Array;
+  /** Consents one conversation may give (CONSENTS_PER_CONVERSATION). */
+  readonly perConversation: number;
+  /** Consents per page of the responder list (CONSENT_PAGE_SIZE). */
+  readonly pageSize: number;
 }
+
+const ConsentPageQuery = z.object({
+  cursor: z.string().regex(/^\d{16}\.[A-Za-z0-9_-]{22}$/).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'The `next` of the previous page' }),
+});
 
 const ConsentIdParam = z.object({
   consent: z.string().regex(/^[A-Za-z0-9_-]{22}$/).openapi({ param: { name: 'consent', in: 'path' }, example: 'Zk3Lq0pR7sT1uV2wX3yZ4a' }),
@@ -51,7 +62,13 @@ const ConsentSchema = z
 const GrantedSchema = z.object({ id: z.string(), expiresAt: z.number().int() }).openapi('ConsentGranted');
 
 export function registerConsentRoutes(app: App, deps: ConsentRouteDeps): void {
-  const consents = createConsentService({ expiring: deps.store.expiring, clock: deps.clock, random: deps.random });
+  const consents = createConsentService({
+    expiring: deps.store.expiring,
+    clock: deps.clock,
+    random: deps.random,
+    perToken: { counters: deps.store.counters, limit: deps.perConversation },
+  });
+  const audit = createAuditWriter(deps);
   const stats = createStatsCounter({ stats: deps.store.stats, now: () => deps.clock.now() });
 
   app.openapi(
@@ -96,11 +113,18 @@ export function registerConsentRoutes(app: App, deps: ConsentRouteDeps): void {
       method: 'get',
       path: '/api/v1/responder/consents',
       tags: ['responder'],
-      summary: 'Live consents of the responder’s teams (sealed; open with the team inbox key)',
+      summary: 'Live consents of the responder’s teams, a page at a time (sealed; open with the team inbox key); each one handed out is audited as viewed',
       security: [{ responderSession: [] }],
-      responses: { 200: json(z.object({ items: z.array(ConsentSchema) }).openapi('Consents'), 'Consents'), ...ERROR_RESPONSES },
+      request: { query: ConsentPageQuery },
+      responses: { 200: json(z.object({ items: z.array(ConsentSchema), next: z.string().nullable() }).openapi('Consents'), 'Consents'), ...ERROR_RESPONSES },
     }),
-    async (c) => c.json({ items: await consents.listForTeams(c.get('responder').teams) }, 200),
+    async (c) => {
+      const me = c.get('responder');
+      const page = await consents.pageForTeams(me.teams, c.req.valid('query').cursor ?? null, deps.pageSize);
+      // Audited here, when the ciphertext leaves the server, not on the client's word (issue 14 §5).
+      for (const item of page.items) await audit(me.id, 'consent-view', item.id);
+      return c.json(page, 200);
+    },
   );
 
   app.openapi(

@@ -202,9 +202,9 @@ export function registerConsoleRoutes(app: App, deps: ConsoleRouteDeps): void {
       method: 'post',
       path: '/api/v1/responder/audit/consent',
       tags: ['responder'],
-      summary: 'Records that consented identities were viewed or copied (the audit keeps keyed references, never the identity)',
+      summary: 'Records that consented identities were copied (views are audited by the server when the list is fetched; the audit keeps keyed references, never the identity)',
       security,
-      request: { body: { content: { 'application/json': { schema: z.object({ consents: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1).max(200), action: z.enum(['view', 'copy']) }).strict() } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: z.object({ consents: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1).max(200), action: z.enum(['copy']) }).strict() } }, required: true } },
       responses: { 204: { description: 'Recorded' }, ...ERROR_RESPONSES },
     }),
     async (c) => {

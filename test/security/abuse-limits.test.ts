@@ -221,3 +221,24 @@ describe('the high-water mark on a real redis-server with a small maxmemory', ()
     }
   }, 60_000);
 });
+
+describe('consents per conversation on a real server and Redis', () => {
+  it('lets one conversation share only a few identities, however many requests come at once', async () => {
+    const instance = await start({ CONSENTS_PER_CONVERSATION: '3' });
+    try {
+      const { id, token } = await openConversation(instance.base);
+      const grant = () =>
+        fetch(`${instance.base}/api/v1/conversations/${id}/consent`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ sealed: randomBytes(200).toString('base64url'), retentionDays: 180 }),
+        }).then(async (r) => `${r.status} ${r.ok ? '' : ((await r.json()) as { error: { code: string } }).error.code}`.trim());
+      const codes = await Promise.all(Array.from({ length: 20 }, grant));
+      expect(codes.filter((c) => c === '201')).toHaveLength(3);
+      expect(new Set(codes.filter((c) => c !== '201'))).toEqual(new Set(['409 consent_limit']));
+      expect(await instance.store.expiring.list('consent:unga')).toHaveLength(3);
+    } finally {
+      await instance.stop();
+    }
+  }, 30_000);
+});

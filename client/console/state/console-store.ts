@@ -22,6 +22,9 @@ import { openSealedCallback, openSealedConsent, openSealedIntake } from './open-
 import { createResponderSocket, type ResponderSocket, type ServerFrame } from './socket.js';
 
 export type ResponderApi = ReturnType<typeof createResponderApi>;
+/** Pages of the consent list read at most (CONSENT_PAGE_SIZE each on the server). */
+const MAX_CONSENT_PAGES = 20;
+
 export type Tab = 'work' | 'callbacks' | 'consents' | 'admin';
 
 export interface Me {
@@ -772,7 +775,15 @@ export function createConsoleStore(deps: ConsoleDeps) {
   };
 
   async function loadConsents() {
-    const { items } = await api.call<{ items: Array<{ id: string; team: string; sealed: string; retentionDays: number; createdAt: number; expiresAt: number }> }>('GET', '/api/v1/responder/consents');
+    // The server hands the list out a page at a time (and audits each consent it hands out as viewed).
+    type Page = { items: Array<{ id: string; team: string; sealed: string; retentionDays: number; createdAt: number; expiresAt: number }>; next: string | null };
+    const items: Page['items'] = [];
+    for (let cursor: string | null = null, pages = 0; pages < MAX_CONSENT_PAGES; pages += 1) {
+      const page: Page = await api.call<Page>('GET', `/api/v1/responder/consents${cursor === null ? '' : `?cursor=${encodeURIComponent(cursor)}`}`);
+      items.push(...page.items);
+      cursor = page.next;
+      if (cursor === null) break;
+    }
     const views: ConsentView[] = items.map((i) => {
       let identity: ConsentView['identity'] = null;
       let version: string | null = null;
@@ -798,7 +809,6 @@ export function createConsoleStore(deps: ConsoleDeps) {
       return { id: i.id, team: i.team, createdAt: i.createdAt, expiresAt: i.expiresAt, retentionDays: i.retentionDays, identity, version };
     });
     set({ consents: views });
-    if (views.length > 0) await api.call('POST', '/api/v1/responder/audit/consent', { consents: views.map((v) => v.id), action: 'view' });
   }
 }
 
