@@ -9,7 +9,7 @@ import { completeHandshake, acceptIntake } from '../crypto/handshake.js';
 import { createPki, NOW } from '../crypto/fixtures.case.js';
 import { createIntake, openIntake } from '../crypto/intake.js';
 import { PASSWORD_MIN_MEMLIMIT, PASSWORD_MIN_OPSLIMIT, deriveLoginKeys } from '../crypto/password.js';
-import { powSolve } from '../crypto/pow.js';
+import { powSolve, powVerify } from '../crypto/pow.js';
 import { seededRandom, systemRandom } from '../crypto/random.js';
 import { decryptMessage, encryptMessage, type SessionState } from '../crypto/session.js';
 import { loadSumoSodium } from '../crypto/sodium-sumo.js';
@@ -107,6 +107,14 @@ export async function runCryptoBench(): Promise<string> {
     powSamples.push(performance.now() - t);
   }
 
+  // What the server spends per opened conversation: one verification of a solved challenge.
+  const verifyChallenge = systemRandom(16);
+  const verifyNonce = powSolve(verifyChallenge, 8);
+  const verifyRuns = 20_000;
+  t = performance.now();
+  for (let i = 0; i < verifyRuns; i++) powVerify(verifyChallenge, 8, verifyNonce);
+  const verifyMicros = ((performance.now() - t) / verifyRuns) * 1000;
+
   const bundle = await measureBundle();
   const hs = stats(hsSamples);
   const argon = stats(argonSamples);
@@ -123,6 +131,7 @@ export async function runCryptoBench(): Promise<string> {
     `| full handshake (intake, open, accept, verify chain, complete), 100 runs | mean ${fmt(hs.mean)}, p90 ${fmt(hs.p90)} |`,
     `| Argon2id at the minimum (opslimit ${PASSWORD_MIN_OPSLIMIT}, memlimit ${PASSWORD_MIN_MEMLIMIT / 1024 / 1024} MiB), 3 runs | mean ${fmt(argon.mean)}, max ${fmt(argon.max)} |`,
     `| proof of work, 16 bits, 20 random challenges | mean ${fmt(pow.mean)}, p90 ${fmt(pow.p90)}, max ${fmt(pow.max)} |`,
+    `| proof-of-work verification on the server, ${verifyRuns.toLocaleString('en')} runs | ${verifyMicros.toFixed(1)} µs each |`,
     `| widget bundle of crypto/index.ts (vite, ES, minified, gzip -9) | ${kib(bundle.gzipBytes)} total, ${kib(bundle.gzipWithoutSodium)} without libsodium (${kib(bundle.rawBytes)} raw) |`,
     `| sumo build in the widget bundle | ${bundle.containsSumo ? 'YES (bug)' : 'no'} |`,
     '',

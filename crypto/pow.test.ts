@@ -63,10 +63,6 @@ describe('proof of work', () => {
     expect(await handlePowRequest({ challenge: new Uint8Array(2), difficultyBits: 10 })).toEqual({ error: 'Malformed' });
   });
 
-  it('verifies in microseconds', () => {
-    const nonce = powSolve(challenge, 8);
-    const t = performance.now();
-    for (let i = 0; i < 2000; i++) powVerify(challenge, 8, nonce);
-    expect((performance.now() - t) / 2000).toBeLessThan(0.05); // < 50 µs each, typically ~2 µs
-  });
+  // How fast the server verifies (one BLAKE2b, a few µs) is measured by bench/crypto.ts, not here:
+  // a timed assertion fails on a loaded machine without telling anything about the code.
 });
