@@ -6,7 +6,7 @@ export const ar: Messages = {
   appName: 'Utväg',
   tagline: 'تحدّث مع الخدمات الاجتماعية. لا تحتاج أن تقول من أنت.',
   quickExit: 'خروج سريع',
-  quickExitHint: 'ينتقل فوراً إلى صفحة أخرى. يمكنك أيضاً الضغط على Esc.',
+  quickExitHint: 'ينتقل فوراً إلى صفحة أخرى. يمكنك أيضاً الضغط على مفتاح Shift ثلاث مرات.',
   languageLabel: 'اللغة',
   neutralTitle: 'أظهر عنواناً عادياً للصفحة بدلاً من Utväg',
   neutralTabTitle: 'الطقس',

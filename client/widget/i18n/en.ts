@@ -6,7 +6,7 @@ export const en: Messages = {
   appName: 'Utväg',
   tagline: 'Talk to social services. You do not have to say who you are.',
   quickExit: 'Leave quickly',
-  quickExitHint: 'Switches to another page at once. You can also press Esc.',
+  quickExitHint: 'Switches to another page at once. You can also press Shift three times.',
   languageLabel: 'Language',
   neutralTitle: 'Show an ordinary tab title instead of Utväg',
   neutralTabTitle: 'Weather',

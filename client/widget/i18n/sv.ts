@@ -4,7 +4,7 @@ export const sv = {
   appName: 'Utväg',
   tagline: 'Prata med socialtjänsten. Du behöver inte säga vem du är.',
   quickExit: 'Lämna snabbt',
-  quickExitHint: 'Byter till en annan sida direkt. Du kan också trycka på Esc.',
+  quickExitHint: 'Byter till en annan sida direkt. Du kan också trycka på Skift tre gånger.',
   languageLabel: 'Språk',
   neutralTitle: 'Visa en vanlig fliktitel i stället för Utväg',
   neutralTabTitle: 'Väder',

@@ -150,7 +150,8 @@ export function Chat(props: { app: App; conversation: Conversation }) {
           {m.cryptoWarning}
         </p>
       ) : null}
-      {v.phase === 'waiting' && !v.staffed ? <Emergency m={m} /> : null}
+      {/* Nobody there, or the young person said they are in danger: the emergency numbers stay in view. */}
+      {v.phase === 'waiting' && (!v.staffed || v.danger) ? <Emergency m={m} /> : null}
       <div class="log-wrap" role="log" aria-live="polite" aria-label={m.chatHeading}>
       <ol class="log" ref={logRef} tabIndex={0} aria-label={m.chatHeading}>
         {v.messages.map((msg) => (

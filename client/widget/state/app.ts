@@ -8,6 +8,7 @@ import { openConversation, requestCallback, resumeConversation, type Conversatio
 import type { Crypto } from './crypto.js';
 import { createStore, type Store } from './store.js';
 import type { PowSolver } from '../../shared/api-client.js';
+import { createExitKeys } from './exit-keys.js';
 
 export type Screen = 'home' | 'start' | 'offhours' | 'chat' | 'callback' | 'callback-done' | 'resume' | 'deleted';
 /** `notice`: asked only when nobody can answer (is the team closed, and its own text). */
@@ -141,12 +142,8 @@ export function createApp(env: AppEnvironment) {
           void refreshStatus('parent');
         }
       }, 20_000);
-      const onKey = (e: KeyboardEvent) => {
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          app.quickExit();
-        }
-      };
+      // Shift three times leaves from anywhere; Escape only before a conversation has started.
+      const onKey = createExitKeys({ exit: () => app.quickExit(), escapeAllowed: () => store.get().conversation === null, now: () => Date.now() });
       win.document.addEventListener('keydown', onKey);
       // Start loading crypto at once, in parallel with the first screen.
       void env.loadCrypto().catch(() => undefined);

@@ -28,6 +28,8 @@ export interface ConversationView {
   readonly staffed: boolean;
   /** Someone on duty has room for one more now (false: all busy; no time estimate is honest then). */
   readonly room: boolean;
+  /** The visitor said "I am in danger right now": the waiting screen keeps the emergency numbers in view. */
+  readonly danger: boolean;
   readonly queuePosition: number | null;
   readonly waitMedianMs: number | null;
   readonly responder: { readonly name: string; readonly team: string } | null;
@@ -112,6 +114,7 @@ export async function openConversation(deps: ConversationDeps, input: { category
     category: input.category,
     team: status.team,
     staffed: opened.staffed,
+    danger: input.danger,
     anchor,
     pending,
     messages: [{ key: cid, from: 'me', text: input.text, state: 'sending' }],
@@ -170,6 +173,7 @@ interface StartInput {
   category: Category;
   team: string;
   staffed: boolean;
+  danger?: boolean;
   anchor: TrustAnchor;
   pending: PendingVisitor;
   messages: ChatMessage[];
@@ -190,6 +194,7 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
     phase: 'waiting',
     staffed: input.staffed,
     room: input.staffed,
+    danger: input.danger ?? false,
     queuePosition: null,
     waitMedianMs: null,
     responder: null,
@@ -407,7 +412,7 @@ function startConversation(deps: ConversationDeps, input: StartInput) {
       const state = await deps.api.get(input.id, input.token);
       if (view.get().phase === 'waiting') {
         const v = view.get();
-        view.set({ queuePosition: state.queuePosition, staffed: state.staffed ?? v.staffed, room: state.room ?? v.room });
+        view.set({ queuePosition: state.queuePosition, staffed: state.staffed ?? v.staffed, room: state.room ?? v.room, danger: state.danger });
       }
       // Taken but no handshake seen yet (a lost live event): catch up over HTTP.
       if (state.status !== 'waiting' && pending !== null) {

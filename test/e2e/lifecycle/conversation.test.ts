@@ -7,21 +7,28 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
+import { startNeutralSite, type NeutralSite } from '../../support/neutral-site.js';
 import { goOnDuty, loginConsole } from '../console/support.js';
 import { createResponder, marker } from '../widget/support.js';
 
 let browser: Browser;
 let server: E2eServer;
+let neutral: NeutralSite;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startE2eServer({ sources: ['life-numbers', 'life-chat', 'life-blob'] })]);
+  neutral = await startNeutralSite();
+  [browser, server] = await Promise.all([
+    launchChromium(),
+    startE2eServer({ sources: ['life-numbers', 'life-chat', 'life-blob', 'life-danger'], env: { QUICK_EXIT_URL: neutral.url } }),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await server?.stop();
+  await neutral?.stop();
 });
 
 async function newPage(viewport = { width: 390, height: 844 }): Promise<Page> {
@@ -170,6 +177,34 @@ describe('the resume blob', () => {
     // After the upload the code itself caused, one every beat: not 1.5 s after each message.
     const gaps = puts.slice(1).map((p, i) => p.at - puts[i]!.at);
     for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThan(9_000);
+  });
+});
+
+describe('danger and the quick exit', () => {
+  it('keeps the emergency numbers on the waiting screen after "I am in danger"; in a live chat Escape does nothing, Shift three times leaves', { timeout: 60_000 }, async () => {
+    const responder = await createResponder(server);
+    await responder.onDuty(['unga']);
+    const young = await newPage();
+    await young.goto(`${server.url}/c/life-danger`);
+    await young.getByText('Någon är här just nu och kan svara.').waitFor();
+    await young.getByRole('button', { name: 'Chatta nu' }).click();
+    await young.getByLabel('Vad vill du berätta eller fråga?').fill('De letar efter mig');
+    await young.getByLabel('Jag är i fara just nu').check();
+    await young.getByRole('button', { name: 'Skicka' }).click();
+    await young.getByRole('heading', { name: 'Chatt' }).waitFor();
+    // Someone is on duty, and still the numbers are there while the young person waits.
+    expect(await young.getByRole('link', { name: 'Ring 112 vid akut fara.' }).getAttribute('href')).toBe('tel:112');
+    expect(await young.getByRole('link', { name: 'Polisen: 114 14' }).isVisible()).toBe(true);
+
+    await responder.take(await responder.queued((i) => i.source === 'life-danger'));
+    await young.getByText('Du pratar med Demo responder, socialtjänsten för unga.').waitFor({ timeout: 15_000 });
+    const chatUrl = young.url();
+    await young.keyboard.press('Escape');
+    await young.waitForTimeout(500);
+    expect(young.url()).toBe(chatUrl);
+    expect(await young.getByRole('textbox', { name: 'Skriv ett meddelande' }).isVisible()).toBe(true);
+    for (let i = 0; i < 3; i++) await young.keyboard.press('Shift');
+    await young.waitForURL(neutral.url);
   });
 });
 
