@@ -69,7 +69,7 @@ describe('an honest queue', () => {
 
     // Nobody on duty any more: no place in a queue nobody works on.
     await consolePage.getByRole('button', { name: 'Gå ur tjänst i Socialtjänsten – unga' }).click();
-    await expect.poll(() => waiting.textContent(), { timeout: 15_000 }).toContain('Ingen jobbar just nu.');
+    await expect.poll(() => waiting.textContent(), { timeout: 15_000 }).toContain('Ingen kan svara just nu.');
     expect(await waiting.textContent()).not.toMatch(/Du är (först|nummer)/);
   });
 });

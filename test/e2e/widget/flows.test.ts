@@ -178,7 +178,7 @@ describe('visitor widget', () => {
     await page.getByLabel('Något vi ska veta? (om du vill)').fill(note);
     await page.getByRole('button', { name: 'Be om samtal' }).click();
     await page.getByRole('heading', { name: 'Klart!' }).waitFor();
-    await page.getByText(`Kom ihåg ordet: ${word}.`, { exact: false }).waitFor();
+    await page.getByText(`Kom ihåg orden: ${word}.`, { exact: false }).waitFor();
 
     const item = await responder.queued((i) => i.category === 'callback' && i.source === 'e2e-callback');
     const opened = responder.openCallback(item);

@@ -18,7 +18,7 @@ export const statsArea = defineArea({
     statsError: 'Statistiken kunde inte hämtas. Välj en period på högst 366 dagar där startdagen inte är efter slutdagen.',
     statsTotals: 'Summering för perioden',
     statsOpened: 'Öppnade samtal',
-    statsClaimed: 'Tagna av en samtalsledare',
+    statsClaimed: 'Tagna av en handläggare',
     statsClaimedAgain: 'Tagna igen efter överlämning',
     statsAbandoned: 'Lämnade kön utan svar',
     statsAbandonedLeft: 'Besökaren gick',
