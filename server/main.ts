@@ -65,7 +65,14 @@ async function main(): Promise<void> {
   });
   logger.info({ port: server.port, store: config.redis === null ? 'memory' : `redis-${config.redis.topology.mode}` }, 'listening');
   // Retention purge and the count of queue entries whose conversation expired unclaimed (every 10 minutes).
-  const stopHousekeeping = startHousekeeping({ store, clock: systemClock, random: systemRandom, logger, intervalMs: 600_000 });
+  const stopHousekeeping = startHousekeeping({
+    store,
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+    intervalMs: 600_000,
+    sealedLifetimeMs: Math.max(config.conversationTtlMs, config.callbackTtlMs),
+  });
   let metricsServer: MetricsServer | null = null;
   if (config.metricsPort !== null) {
     try {

@@ -3,6 +3,7 @@
 // expired unclaimed (server/stats). main.ts runs it on a timer; tests call runHousekeeping directly.
 import type { Clock, RandomBytes } from '../clock.js';
 import { createConsentService } from '../consent/consent.js';
+import { createDirectory } from '../directory/directory.js';
 import { stockholmDay } from '../conversations/stockholm-day.js';
 import { startBackgroundJob, type RetryPolicy } from '../jobs/background-job.js';
 import type { Logger } from '../logger.js';
@@ -10,6 +11,7 @@ import { sweepExpiredQueueEntries } from '../stats/conversation-stats.js';
 import { createStatsCounter } from '../stats/counter.js';
 import type { Store } from '../store/ports.js';
 import { createRetentionSettings } from './settings.js';
+import { pruneTeamInboxKeys } from './team-keys.js';
 
 const DAY_MS = 86_400_000;
 
@@ -18,12 +20,20 @@ export interface HousekeepingResult {
   readonly statsDays: number;
   readonly consents: number;
   readonly expiredQueueEntries: number;
+  /** Team inbox epochs whose sealed private keys were deleted. */
+  readonly teamKeys: number;
 }
 
 export interface HousekeepingDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly random: RandomBytes;
+  /**
+   * The longest a conversation or callback (and its intake sealed to a team key) can live, in ms
+   * (CONVERSATION_TTL_HOURS, CALLBACK_TTL_DAYS); old team inbox epochs are kept at least this long,
+   * and at least as long as consents (the retention setting). Default 7 days.
+   */
+  readonly sealedLifetimeMs?: number;
 }
 
 export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingResult> {
@@ -46,7 +56,10 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
   const teams = (await store.staff.listTeams()).map((t) => t.id);
   const consentService = createConsentService({ expiring: store.expiring, clock, random: deps.random });
   const consents = await consentService.purgeGivenBefore(teams, now - settings.consentDays * DAY_MS);
-  return { auditEntries, statsDays, consents, expiredQueueEntries };
+  // Issue 14 §3: old epochs' sealed private keys go after the longest lifetime of what was sealed to them.
+  const keepMs = Math.max(settings.consentDays * DAY_MS, deps.sealedLifetimeMs ?? 7 * DAY_MS);
+  const teamKeys = await pruneTeamInboxKeys(createDirectory(store.records), teams, now, keepMs);
+  return { auditEntries, statsDays, consents, expiredQueueEntries, teamKeys };
 }
 
 /**

@@ -102,7 +102,7 @@ for (const backend of backends) {
       expect((await t.call('DELETE', `/api/v1/consents/${fresh.id}`, undefined, fresh.token)).status).toBe(204);
 
       // Nothing more to do on a second run.
-      expect(await runHousekeeping({ store: t.store, clock: t.clock, random: systemRandom })).toEqual({ auditEntries: 0, statsDays: 0, consents: 0, expiredQueueEntries: 0 });
+      expect(await runHousekeeping({ store: t.store, clock: t.clock, random: systemRandom })).toEqual({ auditEntries: 0, statsDays: 0, consents: 0, expiredQueueEntries: 0, teamKeys: 0 });
     });
   });
 }
