@@ -3,13 +3,16 @@
 import { useEffect } from 'preact/hooks';
 import { useConsole } from './context.js';
 import { LOCALES, directionOf, type Locale } from './i18n/index.js';
-import { Admin } from './screens/Admin.js';
+import { lazyScreen } from './lazy-screen.js';
 import { Callbacks } from './screens/Callbacks.js';
 import { Consents } from './screens/Consents.js';
-import { Enrol } from './screens/Enrol.js';
 import { Locked, Login } from './screens/Login.js';
 import { Workspace } from './screens/Workspace.js';
 import type { Tab } from './state/console-store.js';
+
+// Fetched when first shown: the login screen's first load carries neither.
+const Admin = lazyScreen(() => import('./screens/Admin.js').then((m) => m.Admin));
+const Enrol = lazyScreen(() => import('./screens/Enrol.js').then((m) => m.Enrol));
 
 export function App(props: { window: Window; demo?: boolean }) {
   const { store, state, t } = useConsole();

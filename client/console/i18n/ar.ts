@@ -5,6 +5,7 @@ export const ar: Messages = {
   appTitle: 'Utväg – لوحة العمل',
   language: 'اللغة',
   skipToMain: 'انتقل إلى المحتوى',
+  screenLoading: 'جارٍ التحميل …',
 
   loginTitle: 'تسجيل الدخول',
   loginIntro: 'كلمة المرور لا تغادر هذا الحاسوب أبدًا: المتصفح يشتق المفاتيح بنفسه.',

@@ -5,6 +5,7 @@ export const en: Messages = {
   appTitle: 'Utväg – console',
   language: 'Language',
   skipToMain: 'Skip to content',
+  screenLoading: 'Loading …',
 
   loginTitle: 'Log in',
   loginIntro: 'Your password never leaves this computer: the browser derives the keys itself.',

@@ -3,6 +3,7 @@ export const sv = {
   appTitle: 'Utväg – konsol',
   language: 'Språk',
   skipToMain: 'Hoppa till innehållet',
+  screenLoading: 'Laddar …',
 
   loginTitle: 'Logga in',
   loginIntro: 'Lösenordet lämnar aldrig den här datorn: webbläsaren härleder nycklarna själv.',
