@@ -30,12 +30,6 @@ export default defineConfig({
         widget: here('./client/widget/index.html'),
         console: here('./client/console/index.html'),
       },
-      output: {
-        // The console's libsodium sumo build (Argon2id, HMAC) in chunks of its own (the WebAssembly
-        // module and its wrappers, each under 500 kB), fetched in parallel with the console's code
-        // and cached across its releases.
-        manualChunks: (id: string) => /node_modules\/(libsodium-sumo|libsodium-wrappers-sumo)\//.exec(id)?.[1],
-      },
     },
   },
   worker: { format: 'es' },
