@@ -107,7 +107,7 @@ export async function runScaleBench(): Promise<string> {
     servers.push(a.child);
     const b = await spawnUtvag(redis, { publicUrl: a.publicUrl });
     servers.push(b.child);
-    const opened = await openConversations(a.base, conversations, demoLogin(a.output()));
+    const opened = await openConversations(a.base, conversations, demoLogin(a.output()), redis);
     const wsOf = (base: string) => `ws://127.0.0.1:${new URL(base).port}/api/v1/ws`;
     const job = { kind: 'utvag' as const, url: wsOf(a.base), responderUrl: wsOf(b.base), cookie: opened.cookie, origin: a.publicUrl };
     const pids = { a: a.child.pid ?? 0, b: b.child.pid ?? 0, redis: await redisPidOf(redis) };
