@@ -155,7 +155,6 @@ export interface QueueEntry {
   readonly score: number;
 }
 
-/** Waiting conversations per team, ordered by score ascending (danger first, then oldest). */
 /**
  * A queue (team queue, a responder's assignments, callback attempts: sorted sets of conversation
  * ids) expires this long after its last add: longer than a conversation or callback can live idle
@@ -164,6 +163,7 @@ export interface QueueEntry {
  */
 export const QUEUE_TTL_MS = 31 * 86_400_000;
 
+/** Waiting conversations per team, ordered by score ascending (danger first, then oldest). */
 export interface QueueStore {
   /** Adds or rescores an entry; the queue then expires QUEUE_TTL_MS after this add. */
   add(team: TeamId, id: ConversationId, score: number): Promise<void>;
