@@ -109,7 +109,7 @@ export interface Config {
   readonly maxMessageBytes: number;
   readonly maxBodyBytes: number;
   readonly maxLogEntries: number;
-  /** Per-conversation budgets (server/conversations/budget.ts). */
+  /** Per-conversation byte budgets, spent inside each append (server/store/append-budget.ts). */
   readonly conversationBudget: { readonly bytesPerHour: number; readonly maxBytes: number };
   readonly maxPageBytes: number;
   /** The store's high-water mark for new conversations (server/conversations/high-water.ts). */

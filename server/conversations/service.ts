@@ -21,7 +21,6 @@ import type {
   TeamId,
   TransferTarget,
 } from '../store/ports.js';
-import { createConversationBudget, decodedBytes } from './budget.js';
 import { createHighWater } from './high-water.js';
 import { hashToken, newConversationId, newToken, tokenMatches } from './ids.js';
 
@@ -78,8 +77,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
   // Statistics (invariant 5): counters per day × team × category × source, never per conversation.
   const stats = createStatsCounter({ stats: store.stats, now: () => clock.now() });
   const claimedStats = (r: ConversationRecord) => stats.claimed(r, clock.now() - r.queuedAt, r.session === 1);
-  // Abuse limits (issue 14 §2): budgets per conversation before each append, a high-water mark before each open.
-  const budget = createConversationBudget({ counters: store.counters, policy: config.conversationBudget });
+  // Abuse limits (issue 14 §2): byte budgets per conversation spent inside each append (one store
+  // call per message), a high-water mark before each open.
   const highWater = createHighWater({ gauge: store.memory, clock, policy: config.highWater });
 
   async function onDutyCounts(): Promise<Map<TeamId, number>> {
@@ -95,17 +94,29 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return record;
   }
 
-  function checkSize(input: EnvelopeInput): void {
-    // base64url without padding: 4 characters carry 3 bytes.
-    if (Math.floor((input.body.length * 3) / 4) > config.maxMessageBytes) throw new ApiError(ErrorCode.MessageTooLarge);
+  /** Decoded bytes of a body (base64url without padding: 4 characters carry 3 bytes), or MessageTooLarge. */
+  function checkSize(input: EnvelopeInput): number {
+    const bytes = Math.floor((input.body.length * 3) / 4);
+    if (bytes > config.maxMessageBytes) throw new ApiError(ErrorCode.MessageTooLarge);
+    return bytes;
   }
 
   async function append(record: ConversationRecord, from: Sender, input: EnvelopeInput): Promise<{ entry: LogEntry; duplicate: boolean }> {
-    checkSize(input);
-    await budget.spend(record.id, decodedBytes(input.body), ttlOf(record.category));
-    const result = await store.log.append(record.id, from, record.session, input, ttlOf(record.category), config.maxLogEntries);
-    if (!result.ok) throw new ApiError(result.reason === 'gone' ? ErrorCode.ConversationGone : ErrorCode.ConversationFull);
-    return { entry: result.entry, duplicate: result.duplicate };
+    const bytes = checkSize(input);
+    const { bytesPerHour, maxBytes } = config.conversationBudget;
+    const budget = { bytes, bytesPerHour, maxBytes, now: clock.now() };
+    const result = await store.log.append(record.id, from, record.session, input, ttlOf(record.category), config.maxLogEntries, budget);
+    if (result.ok) return { entry: result.entry, duplicate: result.duplicate };
+    switch (result.reason) {
+      case 'gone':
+        throw new ApiError(ErrorCode.ConversationGone);
+      case 'full':
+        throw new ApiError(ErrorCode.ConversationFull);
+      case 'too-large':
+        throw new ApiError(ErrorCode.ConversationTooLarge);
+      case 'rate':
+        throw new ApiError(ErrorCode.ConversationRateLimited, undefined, Math.max(1, Math.ceil(result.resetMs / 1000)));
+    }
   }
 
   /** Where the team auto-assigns: claims it for the least-loaded responder on duty (who then runs the handshake). */
@@ -308,7 +319,6 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** "Delete now": erases everything of the conversation at once and tells connected clients. */
     async erase(record: ConversationRecord): Promise<void> {
       await store.conversations.erase(record.id);
-      await budget.forget(record.id);
       // Only the removal that took it out of the queue counts it (a sweep may race this one).
       if (await store.queues.remove(record.team, record.id)) await stats.abandoned(record, 'deleted');
       await store.pubsub.publish(keys.conversationChannel(record.id), JSON.stringify({ t: 'erased' }));

@@ -106,7 +106,25 @@ export interface LogEntry extends EnvelopeInput {
 
 export type AppendResult =
   | { readonly ok: true; readonly entry: LogEntry; readonly duplicate: boolean }
-  | { readonly ok: false; readonly reason: 'gone' | 'full' };
+  | { readonly ok: false; readonly reason: 'gone' | 'full' | 'too-large' }
+  /** The hour's byte budget is spent; it starts again in `resetMs`. */
+  | { readonly ok: false; readonly reason: 'rate'; readonly resetMs: number };
+
+/**
+ * A conversation's byte budgets, checked and spent inside the append (abuse limits: one atomic step
+ * and one store call per message). Counted in the conversation's own record, so they live and die
+ * with it ("delete now" included); a deduplicated resend is not charged again.
+ */
+export interface AppendBudget {
+  /** Decoded ciphertext bytes of this message. */
+  readonly bytes: number;
+  /** Bytes the conversation may append per hour: a fixed window from its first append in it. */
+  readonly bytesPerHour: number;
+  /** Bytes the conversation's log may hold in all. */
+  readonly maxBytes: number;
+  /** Now, ms since the epoch (the caller's clock, so tests control the window). */
+  readonly now: number;
+}
 
 export interface MessageLog {
   /**
@@ -115,7 +133,9 @@ export interface MessageLog {
    * duplicate: true and appends nothing), the idle-TTL refresh of the conversation, its log and
    * its dedupe index, and the publication of a `{ t: 'msg', entry }` event on the conversation's
    * channel. Resolves only after the entry is stored. At most `maxEntries` entries per log
-   * (then reason 'full').
+   * (then reason 'full'). With `budget`, a new entry must also fit the conversation's byte budgets
+   * (reason 'rate' with the time until the hour's window ends, or 'too-large'); refused, it changes
+   * nothing.
    */
   append(
     id: ConversationId,
@@ -124,6 +144,7 @@ export interface MessageLog {
     input: EnvelopeInput,
     ttlMs: number,
     maxEntries: number,
+    budget?: AppendBudget,
   ): Promise<AppendResult>;
   /** Entries strictly after `after` (null: from the start), oldest first, at most `limit`. */
   after(id: ConversationId, after: MessageId | null, limit: number): Promise<LogEntry[]>;

@@ -312,6 +312,41 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         expect(await store.log.after(r.id, null, 100)).toHaveLength(3);
       });
 
+      it('spends the byte budgets inside the append: per hour (then rate, with the time left), in all (then too-large), a resend free', async () => {
+        const r = await created();
+        const now = 1_900_000_000_000;
+        const budget = (bytes: number, at = now) => ({ bytes, bytesPerHour: 100, maxBytes: 250, now: at });
+        const first = envelope();
+        expect((await store.log.append(r.id, 'visitor', 0, first, 60_000, MAX, budget(60))).ok).toBe(true);
+        const resent = await store.log.append(r.id, 'visitor', 0, first, 60_000, MAX, budget(60, now + 1));
+        expect(resent.ok && resent.duplicate).toBe(true);
+        expect((await store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX, budget(40, now + 2))).ok).toBe(true);
+        expect(await store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX, budget(1, now + 1_000))).toEqual({
+          ok: false,
+          reason: 'rate',
+          resetMs: 3_600_000 - 1_000,
+        });
+        // A new hour: the window opens again, the total goes on (100 of 250 spent).
+        const later = now + 3_600_000;
+        expect((await store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX, budget(100, later))).ok).toBe(true);
+        expect(await store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX, budget(60, later + 3_600_000))).toEqual({ ok: false, reason: 'too-large' });
+        expect((await store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX, budget(50, later + 3_600_000))).ok).toBe(true);
+        // Refused appends stored nothing; without a budget nothing is counted.
+        expect(await store.log.after(r.id, null, 100)).toHaveLength(4);
+        expect((await store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX)).ok).toBe(true);
+        expect((await store.conversations.get(r.id))?.id).toBe(r.id);
+      });
+
+      it('of concurrent appends exactly those within the budget succeed', async () => {
+        const r = await created();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX, { bytes: 10, bytesPerHour: 1_000, maxBytes: 75, now: 1_900_000_000_000 })),
+        );
+        expect(results.filter((x) => x.ok)).toHaveLength(7);
+        expect(results.filter((x) => !x.ok && x.reason === 'too-large')).toHaveLength(13);
+        expect(await store.log.after(r.id, null, 100)).toHaveLength(7);
+      });
+
       it('replays strictly after an id, oldest first, at most limit', async () => {
         const r = await created();
         const entries = [];

@@ -26,6 +26,7 @@ import type {
   TeamId,
 } from '../ports.js';
 import { QUEUE_TTL_MS } from '../ports.js';
+import { BUDGET_FIELDS, readBudgetFields, spendBudget } from '../append-budget.js';
 import { createMemoryCounters, createMemoryGauge } from './memory-counters.js';
 import { MemoryDb } from './memory-db.js';
 
@@ -120,7 +121,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       },
     },
     log: {
-      async append(id, from, session, input, ttlMs, maxEntries) {
+      async append(id, from, session, input, ttlMs, maxEntries, budget) {
         if (!db.exists(keys.conversation(id))) return { ok: false, reason: 'gone' };
         const dedupeKey = keys.dedupe(id);
         const logKey = keys.log(id);
@@ -130,6 +131,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           if (first !== null) return { ok: true, entry: decodeLogEntry(first.id, first.fields), duplicate: true };
         }
         if (db.xlen(logKey) >= maxEntries) return { ok: false, reason: 'full' };
+        if (budget !== undefined) {
+          const conversationKey = keys.conversation(id);
+          const spent = spendBudget(readBudgetFields(BUDGET_FIELDS.map((f) => db.hget(conversationKey, f))), budget);
+          if (!spent.ok) return spent.refused;
+          db.hset(conversationKey, spent.fields);
+        }
         const fields = encodeLogFields(from, session, input.cid, input.kind, input.body);
         const streamId = db.xadd(logKey, fields);
         db.hset(dedupeKey, { [input.cid]: streamId });

@@ -231,9 +231,10 @@ function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Dura
   // Appends go to Redis in batches under load (batch-gate.ts): one write and one read per batch.
   const appends = createBatchGate();
   return {
-    append: (id, from, session, input, ttlMs, maxEntries) =>
+    append: (id, from, session, input, ttlMs, maxEntries, budget) =>
       guarded('log.append', async () => {
         const args = {
+          budget,
           cid: input.cid,
           from,
           session,

@@ -2,6 +2,7 @@
 import { defineScript, type CommandParser } from 'redis';
 import { decodeConversation, decodeLogEntry, type Flat } from '../codec.js';
 import type {
+  AppendBudget,
   AppendResult,
   ClaimResult,
   CloseResult,
@@ -96,8 +97,10 @@ end
 `;
 
 /**
- * KEYS: conv, log, dedupe · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel, publish
- * → {'ok', id} | {'dup', id, fields...} | {'gone'} | {'full'}. With publish '0' the new entry is
+ * KEYS: conv, log, dedupe · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel, publish,
+ * then budget bytes, bytes per hour, max bytes, now ('' for no budget)
+ * → {'ok', id} | {'dup', id, fields...} | {'gone'} | {'full'} | {'rate', ms} | {'too-large'}.
+ * A resend (repeated cid) is not charged again. With publish '0' the new entry is
  * not published here but by PUBLISH_DURABLE once a replica holds it (REDIS_WAIT_REPLICAS > 0).
  * A repeated cid is answered before the size limit, so retrying the message that filled the log
  * still gets its acknowledgement.
@@ -120,6 +123,23 @@ if seen then
 end
 local count = redis.call('XLEN', KEYS[2])
 if count >= tonumber(ARGV[7]) then return {'full'} end
+if ARGV[10] ~= '' then
+  -- The byte budgets (append-budget.ts says the same in TypeScript): ARGV 10-13 bytes, per hour,
+  -- in all, now; counted in the conversation's own hash.
+  local bytes = tonumber(ARGV[10])
+  local now = tonumber(ARGV[13])
+  local b = redis.call('HMGET', KEYS[1], 'bytesTotal', 'hourBytes', 'hourEnds')
+  local total = tonumber(b[1] or '0')
+  local hourBytes = tonumber(b[2] or '0')
+  local hourEnds = tonumber(b[3] or '0')
+  if hourEnds <= now then
+    hourBytes = 0
+    hourEnds = now + 3600000
+  end
+  if hourBytes + bytes > tonumber(ARGV[11]) then return {'rate', tostring(hourEnds - now)} end
+  if total + bytes > tonumber(ARGV[12]) then return {'too-large'} end
+  redis.call('HSET', KEYS[1], 'bytesTotal', tostring(total + bytes), 'hourBytes', tostring(hourBytes + bytes), 'hourEnds', tostring(hourEnds))
+end
 local id = redis.call('XADD', KEYS[2], '*', 'from', ARGV[2], 'session', ARGV[3], 'cid', cid, 'kind', ARGV[4], 'body', ARGV[5])
 redis.call('HSET', KEYS[3], cid, id)
 local ttl = tonumber(ARGV[6])
@@ -239,6 +259,8 @@ function defineScripts(publish: 'PUBLISH' | 'SPUBLISH') {
           channel: string;
           /** False: leave publication to utvagPublishDurable (see PUBLISH_DURABLE). */
           publish: boolean;
+          /** The conversation's byte budgets to spend (ports.ts AppendBudget), or none. */
+          budget?: AppendBudget | undefined;
         },
       ) {
         parser.pushKeys([...keys]);
@@ -252,6 +274,9 @@ function defineScripts(publish: 'PUBLISH' | 'SPUBLISH') {
           String(args.maxEntries),
           args.channel,
           args.publish ? '1' : '0',
+          ...(args.budget === undefined
+            ? ['', '', '', '']
+            : [String(args.budget.bytes), String(args.budget.bytesPerHour), String(args.budget.maxBytes), String(Math.floor(args.budget.now))]),
         );
       },
       transformReply: rawReply,
@@ -352,7 +377,10 @@ export function parseAppendReply(
       return { ok: true, duplicate: true, entry: decodeLogEntry(String(reply[1]), pairs(reply, 2)) };
     case 'gone':
     case 'full':
+    case 'too-large':
       return { ok: false, reason: reply[0] };
+    case 'rate':
+      return { ok: false, reason: 'rate', resetMs: Number(reply[1]) };
     default:
       throw unexpected('append', reply);
   }
