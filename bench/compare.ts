@@ -1,7 +1,7 @@
 // Utväg's durable relay against two bare relays measured in the same run: the raw `ws` floor and a
 // socket.io relay. Each server in its own process, the generator in another; CPU from /proc for
 // exactly the measured window; three repetitions, median reported.
-import { LIMITS_OFF } from './limits-off.js';
+import { LIMITS_OFF } from '../test/support/limits-off.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

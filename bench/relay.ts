@@ -1,7 +1,7 @@
 // Relay benchmark: the built server in its own process (in-memory store, then Redis), N conversations
 // each with a visitor and a responder socket, an open-loop message rate in both directions; measures
 // end-to-end latency, exactly-once delivery, and CPU per message of the server and of redis-server.
-import { LIMITS_OFF } from './limits-off.js';
+import { LIMITS_OFF } from '../test/support/limits-off.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';

@@ -13,16 +13,11 @@ import { authKeyHash, DEFAULT_KDF } from '../../server/routes/responder.js';
 import { createMemoryStore } from '../../server/store/memory/memory-store.js';
 import type { ResponderId, Role, Store, TeamId } from '../../server/store/ports.js';
 import { createCookieJar, createResponderApi, createVisitorApi, type PowSolver } from '../../client/shared/api-client.js';
+import { LIMITS_OFF } from './limits-off.js';
 
 export const TEST_ENV: Record<string, string> = {
   POW_DIFFICULTY: '4',
-  RATE_OPEN_PER_HOUR: '100000',
-  RATE_REQUESTS_PER_MINUTE: '1000000',
-  // The abuse budgets are out of the way of functional tests; test/security/abuse-limits plays them.
-  WS_FRAMES_PER_SECOND: '10000',
-  WS_FRAME_BURST: '100000',
-  CONVERSATION_BYTES_PER_HOUR: String(2 ** 30),
-  CONVERSATION_MAX_BYTES: String(2 ** 30),
+  ...LIMITS_OFF,
   // Every test request comes from one address: failures of many tests would add up to a spray.
   LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: '100000',
   LOG_LEVEL: 'info',
