@@ -3,10 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodeOf } from './error-code.case.js';
 import { CryptoErrorCode } from './errors.js';
-import { toHex } from './encoding.js';
+import { toHex, type X25519PublicKey } from './encoding.js';
 import { hash } from './hash.js';
 import { generateSigningKeyPair } from './keys.js';
 import {
+  type IssuedCertFields,
   appendToLedger,
   assertLedgerExtends,
   indexLedger,
@@ -90,11 +91,11 @@ describe('certificate ledger', () => {
   it('matches a certificate only with the recorded responder, keys, teams, roles and validity, live and newest', () => {
     const f = fixture();
     const ledger = appendToLedger(startLedger(f.org, NOW), [f.issued], f.org, NOW);
-    const cert = { serial: 7, id: 'r-lina', signPublicKey: f.sign, boxPublicKey: f.box, teams: ['unga'], roles: ['responder'], notBefore: T0 - 60_000, expires: T0 - 60_000 + 30 * DAY };
+    const cert: IssuedCertFields = { serial: 7, id: 'r-lina', signPublicKey: f.sign, boxPublicKey: f.box as X25519PublicKey, teams: ['unga'], roles: ['responder'], notBefore: T0 - 60_000, expires: T0 - 60_000 + 30 * DAY };
     const index = indexLedger(ledger);
     expect(matchLedger(index, cert).serial).toBe(7);
     expect(codeOf(() => matchLedger(index, { ...cert, signPublicKey: generateSigningKeyPair().publicKey }))).toBe(CryptoErrorCode.UntrustedKey);
-    expect(codeOf(() => matchLedger(index, { ...cert, boxPublicKey: new Uint8Array(32) }))).toBe(CryptoErrorCode.UntrustedKey);
+    expect(codeOf(() => matchLedger(index, { ...cert, boxPublicKey: new Uint8Array(32) as X25519PublicKey }))).toBe(CryptoErrorCode.UntrustedKey);
     expect(codeOf(() => matchLedger(index, { ...cert, serial: 99 }))).toBe(CryptoErrorCode.UntrustedKey);
     expect(codeOf(() => matchLedger(index, { ...cert, id: 'r-other' }))).toBe(CryptoErrorCode.UntrustedKey);
     expect(codeOf(() => matchLedger(index, { ...cert, roles: ['responder', 'admin'] }))).toBe(CryptoErrorCode.UntrustedKey);

@@ -11,7 +11,7 @@
 //   head  = "utvag/v1/ledger-head" ‖ org public key (32) ‖ u32 n ‖ link_n (32) ‖ u64 issuedAt
 //   link_0 = H("ledger-genesis", org public key); link_i = H("ledger-chain", link_{i-1}, entry_i)
 import { PROTOCOL_VERSION, Reader, Writer, bytesEqual, readHeader, toHex, type Ed25519PublicKey } from './encoding.js';
-import { WireType } from './certs.js';
+import { WireType, type ResponderCert } from './certs.js';
 import { CryptoErrorCode, fail } from './errors.js';
 import { hash } from './hash.js';
 import type { SigningKeyPair } from './keys.js';
@@ -211,17 +211,8 @@ export function indexLedger(ledger: Ledger): LedgerIndex {
   };
 }
 
-/** The certificate fields the ledger checks (a parsed responder certificate). */
-export interface IssuedCertFields {
-  readonly serial: number;
-  readonly id: string;
-  readonly signPublicKey: Uint8Array;
-  readonly boxPublicKey: Uint8Array;
-  readonly teams: readonly string[];
-  readonly roles: readonly string[];
-  readonly notBefore: number;
-  readonly expires: number;
-}
+/** The certificate fields the ledger checks (of a parsed responder certificate). */
+export type IssuedCertFields = Readonly<Pick<ResponderCert, 'serial' | 'id' | 'signPublicKey' | 'boxPublicKey' | 'teams' | 'roles' | 'notBefore' | 'expires'>>;
 
 /**
  * The ledger entry of a responder certificate the organisation issued, checked field by field: it
