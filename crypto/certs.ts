@@ -39,11 +39,27 @@ export const WireType = {
 /** Organisation certificate: the root vouches for the organisation signing key (≤ 90 days). */
 export interface OrgCert {
   serial: number;
+  /**
+   * Which organisation of the deployment the key belongs to, as the root certified it (wire version 2;
+   * a version-1 certificate names none: the deployment's one organisation).
+   */
+  organisation?: OrgIdentity | null;
   publicKey: Ed25519PublicKey;
   /** Not-before and expiry, Unix milliseconds. */
   notBefore: number;
   expires: number;
 }
+
+/** An organisation of a region as the root names it: a stable id and the name visitors are shown. */
+export interface OrgIdentity {
+  /** [a-z0-9-], 1–40 characters. */
+  id: string;
+  /** 1–80 characters, e.g. "Regionjouren" or "Huddinge kommun". */
+  name: string;
+}
+
+/** Organisation certificates naming their organisation are wire version 2 (version 1 still parses). */
+export const ORG_CERT_NAMED_VERSION = 2;
 
 /** Responder certificate, signed by the organisation key (≤ 30 days). */
 export interface ResponderCert {
@@ -117,7 +133,9 @@ export interface Signed<T> {
 }
 
 function encodeOrg(c: OrgCert): Uint8Array {
-  return Writer.labelled('org-cert').u64(c.serial).fixed(c.publicKey, 32).u64(c.notBefore).u64(c.expires).finish();
+  const o = c.organisation;
+  const w = o == null ? Writer.labelled('org-cert').u64(c.serial) : Writer.labelled(v2('org-cert')).u64(c.serial).string(o.id).string(o.name);
+  return w.fixed(c.publicKey, 32).u64(c.notBefore).u64(c.expires).finish();
 }
 function encodeResponder(c: ResponderCert): Uint8Array {
   return Writer.labelled('responder-cert')
@@ -174,7 +192,9 @@ function checkValidity(notBefore: number, expires: number, max: number, what: st
 /** Root signs an organisation certificate (validity ≤ 90 days, else PolicyViolation; clients refuse longer ones). */
 export function issueOrgCert(rootSecretKey: Ed25519SecretKey, cert: OrgCert): Uint8Array {
   checkValidity(cert.notBefore, cert.expires, MAX_VALIDITY_MS.org, 'org certificate');
-  return signWire(WireType.OrgCert, encodeOrg(cert), rootSecretKey);
+  const o = cert.organisation;
+  if (o != null && !(/^[a-z0-9-]{1,40}$/.test(o.id) && o.name.length > 0 && o.name.length <= 80)) fail(CryptoErrorCode.PolicyViolation, 'organisation id or name');
+  return signWire(WireType.OrgCert, encodeOrg(cert), rootSecretKey, o == null ? PROTOCOL_VERSION : ORG_CERT_NAMED_VERSION);
 }
 
 /** Organisation key signs a responder certificate (validity ≤ 30 days). */
@@ -230,10 +250,20 @@ export function parseOrgRevocation(bytes: Uint8Array): Signed<OrgRevocation> {
 
 /** Parses (does not verify) an organisation certificate. Throws Malformed/UnsupportedVersion. */
 export function parseOrgCert(bytes: Uint8Array): Signed<OrgCert> {
-  return parseWire(bytes, WireType.OrgCert, 'org certificate', (r) => {
-    r.expectLabel('org-cert');
-    return { serial: r.u64(), publicKey: r.fixed(32) as Ed25519PublicKey, notBefore: r.u64(), expires: r.u64() };
-  });
+  const version = bytes[0] === ORG_CERT_NAMED_VERSION ? ORG_CERT_NAMED_VERSION : PROTOCOL_VERSION;
+  return parseWire(
+    bytes,
+    WireType.OrgCert,
+    'org certificate',
+    (r) => {
+      const named = version === ORG_CERT_NAMED_VERSION;
+      r.expectLabel(named ? v2('org-cert') : 'org-cert');
+      const serial = r.u64();
+      const organisation = named ? { id: r.string(), name: r.string() } : null;
+      return { serial, organisation, publicKey: r.fixed(32) as Ed25519PublicKey, notBefore: r.u64(), expires: r.u64() };
+    },
+    version,
+  );
 }
 
 /** Parses (does not verify) a responder certificate. Throws Malformed/UnsupportedVersion. */

@@ -61,6 +61,7 @@ export {
   parseRevocationList,
   certHash,
   type OrgCert,
+  type OrgIdentity,
   type ResponderCert,
   type TeamCert,
   type RevocationList,

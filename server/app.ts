@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps) {
   registerWidgetSupportRoutes(app, { store, clock, staticDir: config.staticDir, quickExitUrl: config.quickExitUrl });
   registerConsentRoutes(app, { store, clock, random, secret: deps.secret, perConversation: config.consentsPerConversation, pageSize: config.consentPageSize });
   registerResumeRoutes(app, { store, config, clock });
-  registerDirectoryRoutes(app, { directory });
+  registerDirectoryRoutes(app, { directory, staff: store.staff });
   registerVisitorRoutes(app, { conversations, pow, limiter, keyer, openPerHour: config.rateOpenPerHour, sources });
   registerResponderRoutes(app, {
     store,

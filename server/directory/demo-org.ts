@@ -1,6 +1,7 @@
 // The demo organisation's keys, made and kept by the server. Only for the demo: in a real
 // organisation the root key is made offline and the organisation key never leaves an admin's
-// browser (see deploy/RUNBOOK.md). The root secret is dropped right after it signs the org cert.
+// browser (see deploy/RUNBOOK.md). A demo region keeps one root and one organisation key per
+// organisation (the first one's certificate names no organisation, as before regions).
 import {
   generateBoxKeyPair,
   generateSigningKeyPair,
@@ -20,8 +21,9 @@ import {
 } from '../../crypto/index.js';
 import { wrapPrivateKeys } from '../../crypto/password.js';
 import type { Clock } from '../clock.js';
-import type { ResponderRecord, Store, TeamId } from '../store/ports.js';
+import type { OrgId, ResponderRecord, Store, TeamId } from '../store/ports.js';
 import type { Directory, TeamKeyRecord } from './directory.js';
+import { DEFAULT_ORG, createOrganisations, orgOf, orgRecordId } from './organisations.js';
 
 const DAY = 86_400_000;
 const ORG_SECRET = 'demo-org-signing-key';
@@ -41,36 +43,72 @@ export async function nextSerial(store: Store): Promise<number> {
   return current;
 }
 
-/** The demo organisation's signing key, or null when this server holds none (a real organisation). */
-export async function orgSecret(store: Store): Promise<Ed25519SecretKey | null> {
-  const stored = await store.records.get(ORG_SECRET, 'current');
+/** A demo organisation's signing key (the first one by default), or null when this server holds none (a real organisation). */
+export async function orgSecret(store: Store, org: OrgId = DEFAULT_ORG): Promise<Ed25519SecretKey | null> {
+  const stored = await store.records.get(ORG_SECRET, orgRecordId(org));
   return stored === null ? null : (fromBase64url(stored) as Ed25519SecretKey);
 }
 
+/** A demo organisation to create: its id and the name its certificate shows visitors. */
+export interface DemoOrganisation {
+  readonly id: OrgId;
+  readonly name: string;
+}
+
 /**
- * Creates the demo root and organisation keys and a fresh revocation list unless they exist; returns
- * the root public key (base64url) that the demo pages pin.
+ * Creates the demo organisation's key, certified by the demo root (made first if missing), and a
+ * fresh revocation list unless they exist; returns the root public key (base64url) the demo pages
+ * pin. Without `organisation`: the deployment's first organisation, whose certificate names none
+ * (version 1, as before regions); with one: a certificate naming it, and its registry record.
  */
-export async function ensureDemoOrg(deps: DemoOrgDeps): Promise<string> {
+export async function ensureDemoOrg(deps: DemoOrgDeps, organisation: DemoOrganisation | null = null): Promise<string> {
   const { store, directory, clock, random } = deps;
-  const existing = await directory.getOrg();
-  const secret = await orgSecret(store);
+  const id = organisation?.id ?? DEFAULT_ORG;
+  if (organisation !== null) {
+    const registry = createOrganisations(store.records);
+    const known = await registry.get(id);
+    await registry.put({ id, name: organisation.name, acceptsOverflowFrom: known?.acceptsOverflowFrom ?? [] });
+  }
+  const existing = await directory.getOrg(id);
+  const secret = await orgSecret(store, id);
   if (existing !== null && secret !== null) return existing.rootPublicKey;
   const now = clock.now();
-  const root = generateSigningKeyPair(random);
+  // The demo keeps its root, to certify each organisation and renew their certificates (≤ 90 days).
+  const storedRoot = await store.records.get(ORG_SECRET, 'root');
+  const rootSecret = storedRoot === null ? generateSigningKeyPair(random).secretKey : (fromBase64url(storedRoot) as Ed25519SecretKey);
+  if (storedRoot === null) await store.records.put(ORG_SECRET, 'root', toBase64url(rootSecret));
   const org = generateSigningKeyPair(random);
-  const orgCert = issueOrgCert(root.secretKey, { serial: await nextSerial(store), publicKey: org.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 90 * DAY });
-  await store.records.put(ORG_SECRET, 'current', toBase64url(org.secretKey));
-  // The demo also keeps its root, to renew the organisation certificate (≤ 90 days) in refreshDemoOrg.
-  await store.records.put(ORG_SECRET, 'root', toBase64url(root.secretKey));
-  root.secretKey.fill(0);
-  const rootPublicKey = toBase64url(root.publicKey);
-  await directory.putOrg({
-    rootPublicKey,
-    orgCert: toBase64url(orgCert),
-    revocationList: toBase64url(issueRevocationList(org.secretKey, { issuedAt: now, serials: [] })),
+  const orgCert = issueOrgCert(rootSecret, {
+    serial: await nextSerial(store),
+    organisation: organisation === null ? null : { id: organisation.id, name: organisation.name },
+    publicKey: org.publicKey,
+    notBefore: now - 60_000,
+    expires: now - 60_000 + 90 * DAY,
   });
+  await store.records.put(ORG_SECRET, orgRecordId(id), toBase64url(org.secretKey));
+  // An Ed25519 secret key is seed ‖ public key.
+  const rootPublicKey = toBase64url(rootSecret.slice(32));
+  rootSecret.fill(0);
+  await directory.putOrg(
+    {
+      rootPublicKey,
+      orgCert: toBase64url(orgCert),
+      revocationList: toBase64url(issueRevocationList(org.secretKey, { issuedAt: now, serials: [] })),
+    },
+    id,
+  );
   return rootPublicKey;
+}
+
+/** The organisations whose keys this demo server holds (the first one, when it has a key, then the registered ones). */
+async function demoOrgs(store: Store): Promise<Array<{ id: OrgId; secret: Ed25519SecretKey }>> {
+  const ids = [DEFAULT_ORG, ...(await createOrganisations(store.records).list()).map((o) => o.id).filter((o) => o !== DEFAULT_ORG)];
+  const out: Array<{ id: OrgId; secret: Ed25519SecretKey }> = [];
+  for (const id of ids) {
+    const secret = await orgSecret(store, id);
+    if (secret !== null) out.push({ id, secret });
+  }
+  return out;
 }
 
 /**
@@ -79,29 +117,32 @@ export async function ensureDemoOrg(deps: DemoOrgDeps): Promise<string> {
  * more than 2 days left. Run at start and hourly.
  */
 export async function refreshDemoOrg(deps: DemoOrgDeps): Promise<void> {
-  const { store, directory, clock, random } = deps;
-  const secret = await orgSecret(store);
-  let org = await directory.getOrg();
-  if (secret === null || org === null) return;
+  const { store, directory, clock } = deps;
+  const orgs = await demoOrgs(store);
+  const secrets = new Map(orgs.map((o) => [o.id, o.secret]));
   const now = clock.now();
-
-  const orgCert = parseOrgCert(fromBase64url(org.orgCert)).value;
-  const rootSecret = await store.records.get(ORG_SECRET, 'root');
-  if (orgCert.expires - now < 30 * DAY && rootSecret !== null) {
-    const renewed = issueOrgCert(fromBase64url(rootSecret) as Ed25519SecretKey, { serial: await nextSerial(store), publicKey: orgCert.publicKey, notBefore: now - 60_000, expires: now - 60_000 + 90 * DAY });
-    org = { ...org, orgCert: toBase64url(renewed) };
-    await directory.putOrg(org);
-  }
-
-  const revocations = parseRevocationList(fromBase64url(org.revocationList)).value;
-  if (now - revocations.issuedAt > DAY) {
-    await directory.putOrg({ ...org, revocationList: toBase64url(issueRevocationList(secret, { issuedAt: now, entries: revocations.entries })) });
+  for (const { id, secret } of orgs) {
+    let org = await directory.getOrg(id);
+    if (org === null) continue;
+    const orgCert = parseOrgCert(fromBase64url(org.orgCert)).value;
+    const rootSecret = await store.records.get(ORG_SECRET, 'root');
+    if (orgCert.expires - now < 30 * DAY && rootSecret !== null) {
+      const renewed = issueOrgCert(fromBase64url(rootSecret) as Ed25519SecretKey, { ...orgCert, serial: await nextSerial(store), notBefore: now - 60_000, expires: now - 60_000 + 90 * DAY });
+      org = { ...org, orgCert: toBase64url(renewed) };
+      await directory.putOrg(org, id);
+    }
+    const revocations = parseRevocationList(fromBase64url(org.revocationList)).value;
+    if (now - revocations.issuedAt > DAY) {
+      await directory.putOrg({ ...org, revocationList: toBase64url(issueRevocationList(secret, { issuedAt: now, entries: revocations.entries })) }, id);
+    }
   }
 
   const keyed = new Map<string, { record: ResponderRecord; boxPublicKey: Uint8Array }>();
   for (const keys of await directory.listResponderKeys()) {
     const responder = await store.staff.getResponder(keys.responder as ResponderRecord['id']);
     if (responder === null || !responder.active) continue;
+    const secret = secrets.get(orgOf(responder));
+    if (secret === undefined) continue;
     const cert = parseResponderCert(fromBase64url(keys.cert)).value;
     if (cert.expires - now < 7 * DAY) {
       const renewed = issueResponderCert(secret, { ...cert, serial: await nextSerial(store), notBefore: now - 60_000, expires: now - 60_000 + 30 * DAY });
@@ -111,8 +152,11 @@ export async function refreshDemoOrg(deps: DemoOrgDeps): Promise<void> {
   }
 
   for (const team of await store.staff.listTeams()) {
+    const secret = secrets.get(orgOf(team));
+    if (secret === undefined) continue;
     const current = await directory.currentTeamKey(team.id);
-    const members = [...keyed.values()].filter((m) => m.record.teams.includes(team.id));
+    // Only the team's own organisation's staff get its inbox key.
+    const members = [...keyed.values()].filter((m) => m.record.teams.includes(team.id) && orgOf(m.record) === orgOf(team));
     const missing = current !== null && members.some((m) => current.deliveries[m.record.id] === undefined);
     if (current !== null && !missing && parseTeamCert(fromBase64url(current.cert)).value.expires - now > 2 * DAY) continue;
     await rotateTeamKey(deps, secret, team.id, (current?.epoch ?? 0) + 1, members.map((m) => ({ id: m.record.id, boxPublicKey: m.boxPublicKey })));
@@ -164,7 +208,7 @@ export async function enrolDemoResponder(deps: DemoOrgDeps, responder: Responder
 
 /** Whether this server holds the demo organisation key (it may then certify enrolled responders itself). */
 export async function holdsDemoOrgKey(store: Store): Promise<boolean> {
-  return (await orgSecret(store)) !== null;
+  return (await demoOrgs(store)).length > 0;
 }
 
 /**
@@ -177,7 +221,7 @@ export async function certifyDemoResponder(
   responder: ResponderRecord,
   keys: { signPublicKey: Uint8Array; boxPublicKey: Uint8Array; wrappedKeys: string },
 ): Promise<void> {
-  const secret = await orgSecret(deps.store);
+  const secret = await orgSecret(deps.store, orgOf(responder));
   if (secret === null) throw new Error('demo organisation missing');
   const now = deps.clock.now();
   const cert = issueResponderCert(secret, {

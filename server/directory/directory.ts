@@ -1,7 +1,8 @@
 // The key directory: signed certificates and sealed key deliveries the server stores and hands out
 // but cannot forge (every client verifies them against the pinned root key). Over the RecordStore.
 import { z } from 'zod';
-import type { RecordStore, ResponderId, TeamId } from '../store/ports.js';
+import type { OrgId, RecordStore, ResponderId, TeamId } from '../store/ports.js';
+import { DEFAULT_ORG, orgRecordId } from './organisations.js';
 
 const b64 = z.string().regex(/^[A-Za-z0-9_-]+$/);
 
@@ -61,18 +62,19 @@ export type Directory = ReturnType<typeof createDirectory>;
 
 export function createDirectory(records: RecordStore) {
   return {
-    async getOrg(): Promise<OrgBundle | null> {
-      return parse(OrgBundleSchema, await records.get(ORG, 'current'));
+    /** An organisation's certificate and revocation lists (the deployment's first one by default). */
+    async getOrg(org: OrgId = DEFAULT_ORG): Promise<OrgBundle | null> {
+      return parse(OrgBundleSchema, await records.get(ORG, orgRecordId(org)));
     },
-    async putOrg(bundle: OrgBundle): Promise<void> {
-      await records.put(ORG, 'current', JSON.stringify(OrgBundleSchema.parse(bundle)));
+    async putOrg(bundle: OrgBundle, org: OrgId = DEFAULT_ORG): Promise<void> {
+      await records.put(ORG, orgRecordId(org), JSON.stringify(OrgBundleSchema.parse(bundle)));
     },
     /** The passphrase-sealed organisation key of a real organisation, or null (the demo keeps its own). */
-    async getSealedOrgKey(): Promise<SealedOrgKey | null> {
-      return parse(SealedOrgKeySchema, await records.get(ORG_KEY, 'current'));
+    async getSealedOrgKey(org: OrgId = DEFAULT_ORG): Promise<SealedOrgKey | null> {
+      return parse(SealedOrgKeySchema, await records.get(ORG_KEY, orgRecordId(org)));
     },
-    async putSealedOrgKey(sealed: SealedOrgKey): Promise<void> {
-      await records.put(ORG_KEY, 'current', JSON.stringify(SealedOrgKeySchema.parse(sealed)));
+    async putSealedOrgKey(sealed: SealedOrgKey, org: OrgId = DEFAULT_ORG): Promise<void> {
+      await records.put(ORG_KEY, orgRecordId(org), JSON.stringify(SealedOrgKeySchema.parse(sealed)));
     },
     /** The team's current inbox epoch, or null before its first key. */
     async currentTeamKey(team: TeamId): Promise<TeamKeyRecord | null> {

@@ -3,7 +3,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Directory } from '../directory/directory.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import type { TeamId } from '../store/ports.js';
+import { orgOf } from '../directory/organisations.js';
+import type { OrgId, StaffStore, TeamId } from '../store/ports.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 
 const TeamParam = z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'team', in: 'path' }, example: 'unga' }) });
@@ -30,10 +31,11 @@ const ResponderKeysSchema = z
   })
   .openapi('ResponderKeys');
 
-export function registerDirectoryRoutes(app: App, deps: { directory: Directory }): void {
+export function registerDirectoryRoutes(app: App, deps: { directory: Directory; staff: StaffStore }): void {
   const { directory } = deps;
-  const org = async () => {
-    const bundle = await directory.getOrg();
+  /** The bundle of the organisation a team or responder belongs to (each organisation has its own key). */
+  const org = async (id: OrgId) => {
+    const bundle = await directory.getOrg(id);
     if (bundle === null) throw new ApiError(ErrorCode.NotFound, 'No organisation keys are published yet.');
     return bundle;
   };
@@ -49,9 +51,10 @@ export function registerDirectoryRoutes(app: App, deps: { directory: Directory }
     }),
     async (c) => {
       const { team } = c.req.valid('param');
-      const bundle = await org();
-      const key = await directory.currentTeamKey(team as TeamId);
-      if (key === null) throw new ApiError(ErrorCode.NotFound, 'No such team, or it has no inbox key.');
+      const record = await deps.staff.getTeam(team as TeamId);
+      const key = record === null ? null : await directory.currentTeamKey(record.id);
+      if (record === null || key === null) throw new ApiError(ErrorCode.NotFound, 'No such team, or it has no inbox key.');
+      const bundle = await org(orgOf(record));
       c.header('Cache-Control', 'no-store');
       return c.json({ orgCert: bundle.orgCert, revocationList: bundle.revocationList, orgRevocation: bundle.orgRevocation, team, epoch: key.epoch, teamCert: key.cert }, 200);
     },
@@ -68,7 +71,7 @@ export function registerDirectoryRoutes(app: App, deps: { directory: Directory }
     }),
     async (c) => {
       const responder = c.get('responder');
-      const bundle = await org();
+      const bundle = await org(orgOf(responder));
       const keys = await directory.getResponderKeys(responder.id);
       if (keys === null) throw new ApiError(ErrorCode.NotFound, 'No keys are enrolled for this responder.');
       const inbox = [];

@@ -8,6 +8,7 @@ import type {
   EnvelopeKind,
   LogEntry,
   MessageId,
+  OrgId,
   ResponderId,
   ResponderRecord,
   Role,
@@ -91,6 +92,7 @@ export function encodeResponder(r: ResponderRecord): Flat {
     memlimit: String(r.memlimit),
     authHash: r.authHash,
     active: r.active ? '1' : '0',
+    ...(r.org === undefined ? {} : { org: r.org }),
   };
 }
 
@@ -108,11 +110,13 @@ export function decodeResponder(flat: Flat): ResponderRecord {
     memlimit: Number(field(flat, 'memlimit')),
     authHash: field(flat, 'authHash'),
     active: field(flat, 'active') === '1',
+    // Records written before organisations have no org: the deployment's first one.
+    ...(flat.org === undefined || flat.org === '' ? {} : { org: flat.org as OrgId }),
   };
 }
 
 export function encodeTeam(t: TeamRecord): Flat {
-  return { id: t.id, name: t.name, categories: t.categories.join(','), overflow: t.overflow ?? '' };
+  return { id: t.id, name: t.name, categories: t.categories.join(','), overflow: t.overflow ?? '', ...(t.org === undefined ? {} : { org: t.org }) };
 }
 
 export function decodeTeam(flat: Flat): TeamRecord {
@@ -122,6 +126,7 @@ export function decodeTeam(flat: Flat): TeamRecord {
     name: field(flat, 'name'),
     categories: splitList(field(flat, 'categories')) as Category[],
     overflow: overflow === '' ? null : (overflow as TeamId),
+    ...(flat.org === undefined || flat.org === '' ? {} : { org: flat.org as OrgId }),
   };
 }
 

@@ -7,3 +7,5 @@ export type ConversationId = string & { readonly __brand: 'ConversationId' };
 export type MessageId = string & { readonly __brand: 'MessageId' };
 export type ResponderId = string & { readonly __brand: 'ResponderId' };
 export type TeamId = string & { readonly __brand: 'TeamId' };
+/** An organisation of the deployment (a municipality, a regional body): [a-z0-9-], 1–40 characters. */
+export type OrgId = string & { readonly __brand: 'OrgId' };

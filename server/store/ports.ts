@@ -4,9 +4,9 @@
 // every adapter. Times are milliseconds since the epoch (number); TTLs are milliseconds. Adapters
 // never interpret ciphertext: `body` fields are opaque base64url strings.
 import type { Keys } from './keys.js';
-import type { ConversationId, MessageId, ResponderId, TeamId } from './ids.js';
+import type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from './ids.js';
 
-export type { ConversationId, MessageId, ResponderId, TeamId } from './ids.js';
+export type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from './ids.js';
 
 export const CATEGORIES = ['chat', 'callback', 'parent'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -225,6 +225,8 @@ export interface ResponderRecord {
   /** hashAuthKey (crypto/password.ts, hex) of the auth key the browser derives; the password never reaches the server. */
   readonly authHash: string;
   readonly active: boolean;
+  /** The organisation the responder works for; absent: the deployment's first one (DEFAULT_ORG). */
+  readonly org?: OrgId;
 }
 
 export interface TeamRecord {
@@ -233,6 +235,8 @@ export interface TeamRecord {
   readonly categories: readonly Category[];
   /** Team that takes its conversations when nobody here is on duty, or null. */
   readonly overflow: TeamId | null;
+  /** The organisation the team belongs to; absent: the deployment's first one (DEFAULT_ORG). */
+  readonly org?: OrgId;
 }
 
 export interface StaffStore {
