@@ -11,6 +11,7 @@ import {
   parseRevocationList,
   parseTeamCert,
   type OrgCert,
+  type OrgRevocation,
   type ResponderCert,
   type RevocationList,
   type Signed,
@@ -83,6 +84,20 @@ export function createTrustAnchor(input: {
   const revocations = verifySignature(parseRevocationList(input.revocationList), org.publicKey, 'revocation list');
   checkRevocationFresh(revocations, input.now);
   return { rootPublicKey: input.rootPublicKey, org, revocations };
+}
+
+/**
+ * The organisation certificate's fields if the root signed it, whatever its validity: for the root's
+ * own tool, which renews an expiring or already expired certificate. UntrustedKey if the root did not
+ * sign it, Malformed for bad bytes. Clients use createTrustAnchor (which also checks time and policy).
+ */
+export function verifyOrgCertSignature(rootPublicKey: Ed25519PublicKey, orgCert: Uint8Array): OrgCert {
+  return verifySignature(parseOrgCert(orgCert), rootPublicKey, 'organisation certificate');
+}
+
+/** The root's revocation of organisation certificates if the root signed it (UntrustedKey otherwise). */
+export function verifyOrgRevocation(rootPublicKey: Ed25519PublicKey, orgRevocation: Uint8Array): OrgRevocation {
+  return verifySignature(parseOrgRevocation(orgRevocation), rootPublicKey, 'organisation revocation');
 }
 
 /** Re-checks the anchor itself at `now` (organisation certificate validity, revocation freshness). */

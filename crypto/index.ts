@@ -72,6 +72,8 @@ export {
 export {
   CLOCK_SKEW_MS,
   createTrustAnchor,
+  verifyOrgCertSignature,
+  verifyOrgRevocation,
   verifyResponderCert,
   verifyTeamCert,
   type TrustAnchor,

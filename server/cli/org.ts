@@ -16,6 +16,18 @@
 //                               keys, the revocation list; each checked against the ledger and the
 //                               pinned root; one confirmation (server/cli/org-sign.ts)
 //   ledger [--ledger FILE]      prints the ledger's head and entries
+//   status                      the organisation certificate (a warning when it ends within 14 days or
+//                               is revoked), the revocation list's age, what awaits signing
+//
+// The root key's operations (the two key holders; server/cli/org-root.ts), with the sealed root key
+// from --root-key FILE, ROOT_KEY_FILE or org-keys/root-key.sealed.json:
+//   renew-org-cert [--bundle FILE] [--days 90]
+//                               re-signs the organisation certificate for the same organisation key
+//   revoke-org [--bundle FILE]  signs the root's revocation of the current organisation certificate
+//   With --bundle (the air-gapped laptop: org-bundle.json on the stick) the file is updated in place,
+//   to be carried to an admin who runs `publish-org FILE`; without it (REDIS_URL) it is published at once.
+//   publish-org FILE            publishes the root-signed certificate / revocation of FILE after
+//                               checking it against the pinned root
 //
 // Passphrases come from ORG_PASSPHRASE / ROOT_PASSPHRASE or are asked for (not echoed); the root
 // public key from ROOT_PUBLIC_KEY or asked for; the ledger file from --ledger, ORG_LEDGER, or
@@ -27,14 +39,16 @@ import {
   fromBase64url,
   generateSigningKeyPair,
   parseOrgCert,
+  parseRevocationList,
   issueOrgCert,
+  issueOrgRevocation,
   issueRevocationList,
   toBase64url,
   type Ed25519PublicKey,
 } from '../../crypto/index.js';
 import { ledgerHeadId, startLedger, type Ledger } from '../../crypto/ledger.js';
 import { unlockOrgKey, wipeOrgSigner } from '../../crypto/org-admin.js';
-import { sealOrgSigningKey } from '../../crypto/org-key.js';
+import { openOrgSigningKey, sealOrgSigningKey } from '../../crypto/org-key.js';
 import { deriveLoginKeys, newPasswordSalt } from '../../crypto/password.js';
 import { loadSodium } from '../../crypto/sodium.js';
 import { loadSumoSodium } from '../../crypto/sodium-sumo.js';
@@ -47,7 +61,9 @@ import { createStaffAdmin } from '../directory/staff-admin.js';
 import { createInvitations } from '../enrolment/invitations.js';
 import { createRedisStore } from '../store/redis/redis-store.js';
 import type { Role, Store, TeamId } from '../store/ports.js';
+import { RENEW_ORG_CERT_WITHIN_MS } from '../directory/org-pending.js';
 import { loadLedger, saveLedger } from './ledger-file.js';
+import { checkPublication, describeOrgCert, orgCertState, planOrgCertRenewal, planOrgRevocation, RootToolRefusal, type OrgCertState } from './org-root.js';
 import { signPending } from './org-sign.js';
 import { createPrompt } from './prompt.js';
 import { createAuditWriter } from '../routes/audit-writer.js';
@@ -100,7 +116,8 @@ async function init(dir: string): Promise<void> {
   root.secretKey.fill(0);
   org.secretKey.fill(0);
   out(`Root public key (pin it: ROOT_PUBLIC_KEY, embed snippet; write it on the signed paper):\n  ${bundle.rootPublicKey}`);
-  out(`Organisation certificate valid until ${new Date(now - 60_000 + 365 * DAY).toISOString().slice(0, 10)} (set a reminder 30 days before).`);
+  out(`Organisation key (write it in the key log; the root's renewal shows it for comparison):\n  ${toBase64url(org.publicKey)}`);
+  out(`Organisation certificate valid until ${new Date(now - 60_000 + 90 * DAY).toISOString().slice(0, 10)}: the root key holders renew it every quarter (npm run org -- renew-org-cert; deploy/RUNBOOK.md section 2).`);
   out(`Wrote ${join(dir, 'org-bundle.json')} (import it), ${join(dir, 'ledger.json')} (the certificate ledger: keep it on the admins' machine, back it up) and ${join(dir, 'root-key.sealed.json')} (offline only).`);
 }
 
@@ -183,6 +200,8 @@ async function sign(args: string[], store: Store): Promise<void> {
   if (await holdsDemoOrgKey(store)) throw new Error('This store holds a demo organisation (DEMO=true signs on the server): nothing to do here.');
   const { signer, directory, root } = await unlock(store);
   try {
+    const org = await directory.getOrg();
+    if (org !== null) for (const line of orgCertWarnings(orgCertState(fromBase64url(root) as Ed25519PublicKey, { orgCert: fromBase64url(org.orgCert), orgRevocation: b64OrNull(org.orgRevocation) }), Date.now())) out(line);
     let ledger = await ledgerOf(args, store, signer.org.publicKey);
     if (ledger === null) {
       out(`No ledger yet: starting an empty one at ${ledgerPath(args)}. Certificates issued before it are renewed only after --adopt (compare their fingerprints).`);
@@ -231,13 +250,150 @@ async function showLedger(args: string[], store: Store): Promise<void> {
   out(`Head: ${ledgerHeadId(ledger)}`);
 }
 
+const pinnedRoot = async () => fromBase64url((process.env.ROOT_PUBLIC_KEY ?? (await prompt.ask('Root public key (from the signed paper): '))).trim()) as Ed25519PublicKey;
+const b64OrNull = (value: unknown) => (typeof value === 'string' && value !== '' ? fromBase64url(value) : null);
+const confirmed = async (question: string) => /^(y|yes|j|ja)$/i.test((await prompt.ask(question)).trim());
+
+/** Warnings about the organisation certificate (status, sign): ends within 14 days, expired, revoked. */
+function orgCertWarnings(state: OrgCertState, now: number): string[] {
+  if (state.revoked) return [`WARNING: organisation certificate ${state.cert.serial} is revoked by the root: every widget refuses this organisation until the key holders certify a new organisation key (deploy/RUNBOOK.md section 9).`];
+  const ends = new Date(state.cert.expires).toISOString().slice(0, 16).replace('T', ' ');
+  if (state.cert.expires <= now) return [`WARNING: the organisation certificate expired on ${ends} UTC: every widget refuses this organisation. The root key holders renew it now: npm run org -- renew-org-cert (deploy/RUNBOOK.md section 2).`];
+  if (state.cert.expires - now < RENEW_ORG_CERT_WITHIN_MS) {
+    return [`WARNING: the organisation certificate ends on ${ends} UTC (in ${Math.ceil((state.cert.expires - now) / DAY)} day(s)); after that every widget refuses this organisation. The root key holders renew it: npm run org -- renew-org-cert (deploy/RUNBOOK.md section 2).`];
+  }
+  return [];
+}
+
+/**
+ * The current organisation certificate and root revocation: from `--bundle FILE` (offline, the
+ * air-gapped laptop) or from the store; `publish` writes the signed result back to the same place.
+ */
+async function rootSource(args: string[]) {
+  const file = flag(args, 'bundle');
+  if (file !== null) {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const orgCert = b64OrNull(raw.orgCert);
+    if (orgCert === null) throw new Error(`${file} holds no organisation certificate (use the org-bundle.json of the ceremony).`);
+    return {
+      current: { orgCert, orgRevocation: b64OrNull(raw.orgRevocation) },
+      publish: async (signed: { orgCert?: Uint8Array; orgRevocation?: Uint8Array }) => {
+        const next = { ...raw, ...(signed.orgCert === undefined ? {} : { orgCert: toBase64url(signed.orgCert) }), ...(signed.orgRevocation === undefined ? {} : { orgRevocation: toBase64url(signed.orgRevocation) }) };
+        writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+        out(`Wrote ${file}. Carry it (read-only stick) to an admin, who publishes it: npm run org -- publish-org ${file}`);
+      },
+      close: async () => undefined,
+    };
+  }
+  const store = await openStore();
+  if (await holdsDemoOrgKey(store)) {
+    await store.close();
+    throw new Error('This store holds a demo organisation (DEMO=true renews its own certificate): nothing to do here.');
+  }
+  const directory = createDirectory(store.records);
+  const org = await directory.getOrg();
+  if (org === null) {
+    await store.close();
+    throw new Error('Import the organisation bundle first.');
+  }
+  return {
+    current: { orgCert: fromBase64url(org.orgCert), orgRevocation: b64OrNull(org.orgRevocation) },
+    publish: (signed: { orgCert?: Uint8Array; orgRevocation?: Uint8Array }) => publishRootSigned(store, { orgCert: signed.orgCert ?? null, orgRevocation: signed.orgRevocation ?? null }, fromBase64url(org.rootPublicKey) as Ed25519PublicKey),
+    close: () => store.close(),
+  };
+}
+
+/** Checks `offered` against the pinned root and the published bundle, then replaces those two fields only. */
+async function publishRootSigned(store: Store, offered: { orgCert: Uint8Array | null; orgRevocation: Uint8Array | null }, root: Ed25519PublicKey): Promise<void> {
+  const directory = createDirectory(store.records);
+  const org = await directory.getOrg();
+  if (org === null) throw new Error('Import the organisation bundle first.');
+  const checked = checkPublication(root, { orgCert: fromBase64url(org.orgCert), orgRevocation: b64OrNull(org.orgRevocation) }, offered);
+  await directory.putOrg({ ...org, orgCert: toBase64url(checked.orgCert), ...(checked.orgRevocation === null ? {} : { orgRevocation: toBase64url(checked.orgRevocation) }) });
+  for (const line of checked.lines) out(`Published: ${line}`);
+}
+
+/** Opens the sealed root key after the key holders confirmed; checks it is the pinned root. */
+async function openRootKey(args: string[], root: Ed25519PublicKey) {
+  const file = flag(args, 'root-key') ?? process.env.ROOT_KEY_FILE ?? 'org-keys/root-key.sealed.json';
+  if (!existsSync(file)) throw new Error(`No sealed root key at ${file} (--root-key FILE or ROOT_KEY_FILE: root-key.sealed.json of the ceremony).`);
+  const sealed = SealedOrgKeySchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  if (sealed.orgPublicKey !== toBase64url(root)) throw new Error(`${file} holds another root key than ROOT_PUBLIC_KEY (the signed paper). Nothing signed.`);
+  const phrase = await passphrase('ROOT_PASSPHRASE', 'Passphrase for the root key (the key holders)', false);
+  const { authKey, wrapKey } = deriveLoginKeys(phrase, fromBase64url(sealed.salt), { opslimit: sealed.opslimit, memlimit: sealed.memlimit });
+  authKey.fill(0);
+  try {
+    // The root key is sealed like the organisation key (init's seal()): bound to its own public key.
+    return openOrgSigningKey(wrapKey, fromBase64url(sealed.sealed), root);
+  } catch {
+    throw new Error('The root passphrase does not open the sealed root key. Nothing signed.');
+  } finally {
+    wrapKey.fill(0);
+  }
+}
+
+/** `renew-org-cert` and `revoke-org`: one listing, one confirmation, the root key opened only then. */
+async function rootOperation(kind: 'renew' | 'revoke', args: string[]): Promise<void> {
+  const root = await pinnedRoot();
+  const source = await rootSource(args);
+  try {
+    const now = Date.now();
+    const state = orgCertState(root, source.current);
+    const plan = kind === 'renew' ? planOrgCertRenewal(state, now, Number(flag(args, 'days') ?? '90')) : planOrgRevocation(state, now);
+    for (const line of plan.listing) out(line);
+    if (!(await confirmed(`${kind === 'renew' ? 'Renew' : 'REVOKE'} with the root key? Type "yes" to sign: `))) {
+      out('Nothing signed.');
+      process.exitCode = 1;
+      return;
+    }
+    const rootKey = await openRootKey(args, root);
+    let signed: { orgCert?: Uint8Array; orgRevocation?: Uint8Array };
+    try {
+      signed = 'next' in plan ? { orgCert: issueOrgCert(rootKey.secretKey, plan.next) } : { orgRevocation: issueOrgRevocation(rootKey.secretKey, plan.revocation) };
+    } finally {
+      rootKey.secretKey.fill(0);
+    }
+    // Checked like anything else offered for publication: signed by the pinned root, same key, newer.
+    checkPublication(root, source.current, { orgCert: signed.orgCert ?? null, orgRevocation: signed.orgRevocation ?? null });
+    await source.publish(signed);
+  } finally {
+    await source.close();
+  }
+}
+
+async function publishOrg(args: string[], store: Store): Promise<void> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (file === undefined) throw new Error('publish-org FILE (the org-bundle.json the key holders updated)');
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  await publishRootSigned(store, { orgCert: b64OrNull(raw.orgCert), orgRevocation: b64OrNull(raw.orgRevocation) }, await pinnedRoot());
+}
+
+async function status(store: Store): Promise<void> {
+  const directory = createDirectory(store.records);
+  const org = await directory.getOrg();
+  if (org === null) throw new Error('Import the organisation bundle first.');
+  const now = Date.now();
+  const state = orgCertState(await pinnedRoot(), { orgCert: fromBase64url(org.orgCert), orgRevocation: b64OrNull(org.orgRevocation) });
+  for (const line of [...describeOrgCert(state, now), ...orgCertWarnings(state, now)]) out(line);
+  const list = parseRevocationList(fromBase64url(org.revocationList)).value;
+  out(`Revocation list issued ${new Date(list.issuedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (${Math.floor((now - list.issuedAt) / 3_600_000)} h ago; clients refuse it after 48 h), ${list.serials.length} serial(s).`);
+  if (await holdsDemoOrgKey(store)) return;
+  const invitations = createInvitations({ records: store.records, clock: systemClock, random: systemRandom });
+  const view = await createOrgPending({ store, directory, invitations, clock: systemClock }).view();
+  const waiting = view.enrolments.length + view.changes.length + view.deactivations.length + view.renewals.length + view.teamKeys.length + (view.revocationList.due ? 1 : 0);
+  out(waiting === 0 ? 'Nothing awaits the organisation key.' : `${waiting} item(s) await the organisation key: npm run org -- sign`);
+}
+
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   await loadSodium();
   await loadSumoSodium();
   if (command === 'init') return init(flag(args, 'out') ?? 'org-keys');
-  if (command !== 'import' && command !== 'invite' && command !== 'sign' && command !== 'certify' && command !== 'ledger') {
-    out('usage: org init --out DIR | import FILE | invite --name N --teams a,b [--roles r,a] [--create-teams] | sign [--ledger FILE] [--adopt] | ledger [--ledger FILE]');
+  if (command === 'renew-org-cert' || command === 'revoke-org') return rootOperation(command === 'renew-org-cert' ? 'renew' : 'revoke', args);
+  const online = ['import', 'invite', 'sign', 'certify', 'ledger', 'status', 'publish-org'];
+  if (command === undefined || !online.includes(command)) {
+    out('usage: org init --out DIR | import FILE | invite --name N --teams a,b [--roles r,a] [--create-teams] | sign [--ledger FILE] [--adopt] | ledger [--ledger FILE] | status');
+    out('       root key holders: renew-org-cert [--bundle FILE] [--days 90] [--root-key FILE] | revoke-org [--bundle FILE] [--root-key FILE] | publish-org FILE');
     process.exitCode = 2;
     return;
   }
@@ -246,6 +402,8 @@ async function main(): Promise<void> {
     if (command === 'import') await importBundle(args[0] ?? 'org-keys/org-bundle.json', store);
     else if (command === 'invite') await invite(args, store);
     else if (command === 'ledger') await showLedger(args, store);
+    else if (command === 'status') await status(store);
+    else if (command === 'publish-org') await publishOrg(args, store);
     else await sign(args, store);
   } finally {
     prompt.close();
@@ -255,5 +413,6 @@ async function main(): Promise<void> {
 
 main().finally(() => prompt.close()).catch((error: unknown) => {
   process.stderr.write(`org: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof RootToolRefusal) process.exit(3);
   process.exit(1);
 });

@@ -6,7 +6,7 @@
 // checks every item against its ledger and the pinned root, and signs what the admin confirms.
 // Nothing here is trusted by the signer: it is a to-do list, not a source of keys or serials.
 import { z } from 'zod';
-import { fromBase64url, keyFingerprint, parseResponderCert, parseRevocationList, parseTeamCert } from '../../crypto/index.js';
+import { fromBase64url, keyFingerprint, parseOrgCert, parseOrgRevocation, parseResponderCert, parseRevocationList, parseTeamCert } from '../../crypto/index.js';
 import type { Clock } from '../clock.js';
 import type { Invitations } from '../enrolment/invitations.js';
 import type { RecordStore, ResponderId, Store } from '../store/ports.js';
@@ -19,6 +19,8 @@ export const RENEW_RESPONDER_WITHIN_MS = 7 * DAY;
 export const RENEW_TEAM_WITHIN_MS = 2 * DAY;
 /** A revocation list older than this is issued again (clients refuse one older than 48 h). */
 export const RENEW_LIST_AFTER_MS = DAY;
+/** The organisation certificate (≤ 90 days) is shown as due for the root's renewal this long before it ends. */
+export const RENEW_ORG_CERT_WITHIN_MS = 14 * DAY;
 
 const COLLECTION = 'org-pending';
 
@@ -36,6 +38,12 @@ export interface PendingView {
   readonly renewals: ReadonlyArray<{ responder: string; displayName: string; serial: number; expires: number }>;
   readonly teamKeys: ReadonlyArray<{ team: string; name: string; epoch: number; expires: number | null; reason: 'expiring' | 'members' }>;
   readonly revocationList: { readonly issuedAt: number | null; readonly due: boolean };
+  /**
+   * The organisation certificate: due when it ends within RENEW_ORG_CERT_WITHIN_MS (the root's key
+   * holders renew it with `npm run org renew-org-cert`), revoked when the published root revocation
+   * names it. Null before an organisation is imported.
+   */
+  readonly orgCert: { readonly serial: number; readonly expires: number; readonly due: boolean; readonly revoked: boolean } | null;
 }
 
 export type OrgPending = ReturnType<typeof createOrgPending>;
@@ -117,7 +125,10 @@ export function createOrgPending(deps: { store: Store; directory: Directory; inv
       }
       const org = await directory.getOrg();
       const issuedAt = org === null ? null : parseRevocationList(fromBase64url(org.revocationList)).value.issuedAt;
-      return { enrolments, changes, deactivations, renewals, teamKeys, revocationList: { issuedAt, due: issuedAt === null || now - issuedAt > RENEW_LIST_AFTER_MS } };
+      const cert = org === null ? null : parseOrgCert(fromBase64url(org.orgCert)).value;
+      const revokedSerials = org?.orgRevocation === undefined ? [] : parseOrgRevocation(fromBase64url(org.orgRevocation)).value.serials;
+      const orgCert = cert === null ? null : { serial: cert.serial, expires: cert.expires, due: cert.expires - now < RENEW_ORG_CERT_WITHIN_MS, revoked: revokedSerials.includes(cert.serial) };
+      return { enrolments, changes, deactivations, renewals, teamKeys, revocationList: { issuedAt, due: issuedAt === null || now - issuedAt > RENEW_LIST_AFTER_MS }, orgCert };
     },
   };
 }

@@ -33,6 +33,7 @@ const PendingSchema = z
     renewals: z.array(z.object({ responder: z.string(), displayName: z.string(), serial: z.number().int(), expires: z.number().int() })),
     teamKeys: z.array(z.object({ team: z.string(), name: z.string(), epoch: z.number().int(), expires: z.number().int().nullable(), reason: z.enum(['expiring', 'members']) })),
     revocationList: z.object({ issuedAt: z.number().int().nullable(), due: z.boolean() }),
+    orgCert: z.object({ serial: z.number().int(), expires: z.number().int(), due: z.boolean(), revoked: z.boolean() }).nullable().openapi({ description: 'The organisation certificate: due when it ends within 14 days (the root key holders renew it with npm run org renew-org-cert)' }),
   })
   .openapi('PendingSignatures');
 
@@ -125,7 +126,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
       method: 'get',
       path: '/api/v1/admin/org/pending',
       tags: ['admin'],
-      summary: 'What awaits the organisation key (signed with npm run org sign, never in the console): enrolments with their key fingerprint, changes, deactivations, renewals, team inbox keys, the revocation list',
+      summary: 'What awaits the organisation key (signed with npm run org sign, never in the console): enrolments with their key fingerprint, changes, deactivations, renewals, team inbox keys, the revocation list, and the organisation certificate (renewed by the root key holders)',
       security,
       responses: { 200: json(PendingSchema, 'Awaiting signature'), ...ERROR_RESPONSES },
     }),
@@ -139,6 +140,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
           renewals: [...view.renewals],
           teamKeys: [...view.teamKeys],
           revocationList: view.revocationList,
+          orgCert: view.orgCert,
         },
         200,
       );

@@ -4,7 +4,7 @@
 // key: every change is signed by running `npm run org sign` (runOrg: a spawned CLI with piped stdin).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -55,6 +55,9 @@ export interface RealOrg {
   readonly redis: RedisServer;
   /** The admins' ledger file on "their machine". */
   readonly ledgerFile: string;
+  /** The root key sealed as `npm run org init` seals it (root-key.sealed.json), and its passphrase. */
+  readonly rootKeyFile: string;
+  readonly rootPassphrase: string;
   /** The organisation key (the test plays the admin who seeded the staff; never the server's). */
   readonly orgPublicKey: Uint8Array;
   /** Adds a certified responder (recorded in the ledger; its keys sealed to every team it is in: a new epoch each). */
@@ -67,7 +70,7 @@ export interface RealOrg {
 }
 
 /** Starts a server for a real organisation on a free port; the test keeps the org key to seed staff. */
-export async function startRealOrgServer(): Promise<RealOrg> {
+export async function startRealOrgServer(options: { orgCertDays?: number } = {}): Promise<RealOrg> {
   await loadSodium();
   await loadSumoSodium();
   const redis = await startRedisServer();
@@ -79,8 +82,15 @@ export async function startRealOrgServer(): Promise<RealOrg> {
   const now = Date.now();
   const root = generateSigningKeyPair();
   const org: SigningKeyPair = generateSigningKeyPair();
-  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: now - 60_000, expires: now + 80 * DAY });
+  const orgCert = issueOrgCert(root.secretKey, { serial: 1, publicKey: org.publicKey, notBefore: now - 60_000, expires: now + (options.orgCertDays ?? 80) * DAY });
   const rootPublicKey = toBase64url(root.publicKey);
+  // The root key as the ceremony keeps it (org.ts init's seal()): for the root's own commands.
+  const rootPassphrase = `bergsrot ${randomBytes(4).toString('hex')} ekollon`;
+  const rootKeyFile = join(dir, 'root-key.sealed.json');
+  const rootSalt = systemRandom(16);
+  const rootWrap = deriveLoginKeys(rootPassphrase, rootSalt, TEST_ORG_KDF).wrapKey;
+  await writeFile(rootKeyFile, JSON.stringify({ orgPublicKey: rootPublicKey, salt: toBase64url(rootSalt), ...TEST_ORG_KDF, sealed: toBase64url(sealOrgSigningKey(rootWrap, root)) }), { mode: 0o600 });
+  rootWrap.fill(0);
   root.secretKey.fill(0);
   await directory.putOrg({ rootPublicKey, orgCert: toBase64url(orgCert), revocationList: toBase64url(issueRevocationList(org.secretKey, { issuedAt: now, serials: [] })) });
   const passphrase = `kvarnsten ${randomBytes(4).toString('hex')} solvarv`;
@@ -130,13 +140,15 @@ export async function startRealOrgServer(): Promise<RealOrg> {
     passphrase,
     redis,
     ledgerFile,
+    rootKeyFile,
+    rootPassphrase,
     orgPublicKey: org.publicKey,
     async ledger() {
       const loaded = await loadLedger(ledgerFile, store.records, org.publicKey);
       if (loaded.ledger === null) throw new Error('no ledger');
       return loaded.ledger;
     },
-    runOrg: (args, input) => runOrgCli(args, input, { REDIS_URL: redis.url, ROOT_PUBLIC_KEY: rootPublicKey, ORG_PASSPHRASE: passphrase, ORG_LEDGER: ledgerFile }),
+    runOrg: (args, input) => runOrgCli(args, input, { REDIS_URL: redis.url, ROOT_PUBLIC_KEY: rootPublicKey, ORG_PASSPHRASE: passphrase, ORG_LEDGER: ledgerFile, ROOT_PASSPHRASE: rootPassphrase, ROOT_KEY_FILE: rootKeyFile }),
     async addResponder(login, teams, roles = ['responder'], options = {}) {
       const password = `pw-${login}-${randomBytes(6).toString('base64url')}`;
       const pwSalt = new Uint8Array(randomBytes(16));

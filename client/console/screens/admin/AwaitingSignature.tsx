@@ -12,6 +12,8 @@ export interface PendingSignatures {
   readonly renewals: ReadonlyArray<{ responder: string; displayName: string; serial: number; expires: number }>;
   readonly teamKeys: ReadonlyArray<{ team: string; name: string; expires: number | null; reason: 'expiring' | 'members' }>;
   readonly revocationList: { readonly issuedAt: number | null; readonly due: boolean };
+  /** Due when it ends within 14 days (renewed by the root key holders, not by `npm run org sign`). */
+  readonly orgCert?: { readonly serial: number; readonly expires: number; readonly due: boolean; readonly revoked: boolean } | null;
 }
 
 export function AwaitingSignature(props: { refresh: number; teamName: (id: string) => string; roleName: (id: string) => string }) {
@@ -42,6 +44,11 @@ export function AwaitingSignature(props: { refresh: number; teamName: (id: strin
   return (
     <section class="card" aria-labelledby="awaiting-title">
       <h2 id="awaiting-title">{t('awaitingTitle')}</h2>
+      {pending?.orgCert?.revoked === true ? (
+        <p role="alert">{t('orgCertRevoked')}</p>
+      ) : pending?.orgCert?.due === true ? (
+        <p role="alert">{t('orgCertDue', { date: date(pending.orgCert.expires) })}</p>
+      ) : null}
       <p class="hint">{t('orgKeyRealIntro')}</p>
       {rows.length === 0 ? <p>{t('awaitingEmpty')}</p> : <ul class="plain" aria-labelledby="awaiting-title">{rows}</ul>}
     </section>
