@@ -67,7 +67,7 @@ export function describeOrgCert(state: OrgCertState, now: number): string[] {
   const left = Math.floor((state.cert.expires - now) / DAY);
   const validity = state.cert.expires <= now ? `EXPIRED on ${when(state.cert.expires)} UTC` : `valid until ${when(state.cert.expires)} UTC (${left} day(s) left)`;
   return [
-    `Organisation certificate ${state.cert.serial}: ${state.revoked ? 'REVOKED by the root' : validity}`,
+    `Organisation certificate ${state.cert.serial}${state.cert.organisation ? ` (${state.cert.organisation.name}, ${state.cert.organisation.id})` : ''}: ${state.revoked ? 'REVOKED by the root' : validity}`,
     `  organisation key ${grouped(state.cert.publicKey)}`,
     `  issued for ${day(state.cert.notBefore)} – ${day(state.cert.expires)}`,
   ];
@@ -85,13 +85,14 @@ export function planOrgCertRenewal(state: OrgCertState, now: number, days: numbe
   if (!Number.isInteger(days) || days < 1 || days * DAY > MAX_VALIDITY_MS.org) throw new RootToolRefusal(`--days is 1 to ${MAX_VALIDITY_MS.org / DAY}.`);
   const serial = Math.max(state.cert.serial, ...state.revokedSerials) + 1;
   const notBefore = now - BACKDATE_MS;
-  const next: OrgCert = { serial, publicKey: state.cert.publicKey, notBefore, expires: notBefore + days * DAY };
+  // Everything the root certified stays (the key, and in a region the organisation it names).
+  const next: OrgCert = { ...state.cert, serial, notBefore, expires: notBefore + days * DAY };
   return {
     next,
     listing: [
       ...describeOrgCert(state, now),
       'To sign with the root key (1):',
-      `  Renew the organisation certificate for the same organisation key: serial ${serial}, valid ${day(next.notBefore)} – ${day(next.expires)} (${days} days).`,
+      `  Renew the organisation certificate${state.cert.organisation ? ` of ${state.cert.organisation.name} (${state.cert.organisation.id})` : ''} for the same organisation key: serial ${serial}, valid ${day(next.notBefore)} – ${day(next.expires)} (${days} days).`,
       '  Compare the organisation key above with the one in the key log before you answer.',
     ],
   };
@@ -153,6 +154,7 @@ export function checkPublication(
       throw new RootToolRefusal('The organisation certificate in the file was not signed by the pinned root key. Nothing published.');
     }
     if (!bytesEqual(cert.publicKey, before.cert.publicKey)) throw new RootToolRefusal('The organisation certificate in the file is for another organisation key (a new key is a new ceremony: deploy/RUNBOOK.md section 2). Nothing published.');
+    if ((cert.organisation?.id ?? null) !== (before.cert.organisation?.id ?? null)) throw new RootToolRefusal('The organisation certificate in the file names another organisation. Nothing published.');
     if (cert.serial <= before.cert.serial) throw new RootToolRefusal(`The organisation certificate in the file (serial ${cert.serial}) is not newer than the published one (serial ${before.cert.serial}). Nothing published.`);
     if (revoked.includes(cert.serial)) throw new RootToolRefusal(`The organisation certificate in the file (serial ${cert.serial}) is revoked by the root. Nothing published.`);
     orgCert = offered.orgCert;

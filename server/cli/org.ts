@@ -16,7 +16,7 @@
 //                               keys, the revocation list; each checked against the ledger and the
 //                               pinned root; one confirmation (server/cli/org-sign.ts)
 //   ledger [--ledger FILE]      prints the ledger's head and entries
-//   status                      the organisation certificate (a warning when it ends within 14 days or
+//   status [--org ID]           the organisation certificate (a warning when it ends within 14 days or
 //                               is revoked), the revocation list's age, what awaits signing
 //
 // The root key's operations (the two key holders; server/cli/org-root.ts), with the sealed root key
@@ -24,6 +24,7 @@
 //   renew-org-cert [--bundle FILE] [--days 90]
 //                               re-signs the organisation certificate for the same organisation key
 //   revoke-org [--bundle FILE]  signs the root's revocation of the current organisation certificate
+//   In a region, --org ID names the organisation (renew, revoke, publish-org, status; default the first).
 //   With --bundle (the air-gapped laptop: org-bundle.json on the stick) the file is updated in place,
 //   to be carried to an admin who runs `publish-org FILE`; without it (REDIS_URL) it is published at once.
 //   publish-org FILE            publishes the root-signed certificate / revocation of FILE after
@@ -62,6 +63,8 @@ import { createInvitations } from '../enrolment/invitations.js';
 import { createRedisStore } from '../store/redis/redis-store.js';
 import type { Role, Store, TeamId } from '../store/ports.js';
 import { RENEW_ORG_CERT_WITHIN_MS } from '../directory/org-pending.js';
+import { DEFAULT_ORG } from '../directory/organisations.js';
+import type { OrgId } from '../store/ports.js';
 import { loadLedger, saveLedger } from './ledger-file.js';
 import { checkPublication, describeOrgCert, orgCertState, planOrgCertRenewal, planOrgRevocation, RootToolRefusal, type OrgCertState } from './org-root.js';
 import { signPending } from './org-sign.js';
@@ -250,6 +253,8 @@ async function showLedger(args: string[], store: Store): Promise<void> {
   out(`Head: ${ledgerHeadId(ledger)}`);
 }
 
+/** `--org ID`: which organisation of a region (default: the deployment's first). */
+const orgIdOf = (args: string[]) => (flag(args, 'org') ?? DEFAULT_ORG) as OrgId;
 const pinnedRoot = async () => fromBase64url((process.env.ROOT_PUBLIC_KEY ?? (await prompt.ask('Root public key (from the signed paper): '))).trim()) as Ed25519PublicKey;
 const b64OrNull = (value: unknown) => (typeof value === 'string' && value !== '' ? fromBase64url(value) : null);
 const confirmed = async (question: string) => /^(y|yes|j|ja)$/i.test((await prompt.ask(question)).trim());
@@ -291,25 +296,26 @@ async function rootSource(args: string[]) {
     throw new Error('This store holds a demo organisation (DEMO=true renews its own certificate): nothing to do here.');
   }
   const directory = createDirectory(store.records);
-  const org = await directory.getOrg();
+  const orgId = orgIdOf(args);
+  const org = await directory.getOrg(orgId);
   if (org === null) {
     await store.close();
-    throw new Error('Import the organisation bundle first.');
+    throw new Error(`Import the organisation bundle first (organisation ${orgId}).`);
   }
   return {
     current: { orgCert: fromBase64url(org.orgCert), orgRevocation: b64OrNull(org.orgRevocation) },
-    publish: (signed: { orgCert?: Uint8Array; orgRevocation?: Uint8Array }) => publishRootSigned(store, { orgCert: signed.orgCert ?? null, orgRevocation: signed.orgRevocation ?? null }, fromBase64url(org.rootPublicKey) as Ed25519PublicKey),
+    publish: (signed: { orgCert?: Uint8Array; orgRevocation?: Uint8Array }) => publishRootSigned(store, orgId, { orgCert: signed.orgCert ?? null, orgRevocation: signed.orgRevocation ?? null }, fromBase64url(org.rootPublicKey) as Ed25519PublicKey),
     close: () => store.close(),
   };
 }
 
 /** Checks `offered` against the pinned root and the published bundle, then replaces those two fields only. */
-async function publishRootSigned(store: Store, offered: { orgCert: Uint8Array | null; orgRevocation: Uint8Array | null }, root: Ed25519PublicKey): Promise<void> {
+async function publishRootSigned(store: Store, orgId: OrgId, offered: { orgCert: Uint8Array | null; orgRevocation: Uint8Array | null }, root: Ed25519PublicKey): Promise<void> {
   const directory = createDirectory(store.records);
-  const org = await directory.getOrg();
-  if (org === null) throw new Error('Import the organisation bundle first.');
+  const org = await directory.getOrg(orgId);
+  if (org === null) throw new Error(`Import the organisation bundle first (organisation ${orgId}).`);
   const checked = checkPublication(root, { orgCert: fromBase64url(org.orgCert), orgRevocation: b64OrNull(org.orgRevocation) }, offered);
-  await directory.putOrg({ ...org, orgCert: toBase64url(checked.orgCert), ...(checked.orgRevocation === null ? {} : { orgRevocation: toBase64url(checked.orgRevocation) }) });
+  await directory.putOrg({ ...org, orgCert: toBase64url(checked.orgCert), ...(checked.orgRevocation === null ? {} : { orgRevocation: toBase64url(checked.orgRevocation) }) }, orgId);
   for (const line of checked.lines) out(`Published: ${line}`);
 }
 
@@ -362,16 +368,16 @@ async function rootOperation(kind: 'renew' | 'revoke', args: string[]): Promise<
 }
 
 async function publishOrg(args: string[], store: Store): Promise<void> {
-  const file = args.find((a) => !a.startsWith('--'));
+  const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[i - 1]?.startsWith('--')));
   if (file === undefined) throw new Error('publish-org FILE (the org-bundle.json the key holders updated)');
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  await publishRootSigned(store, { orgCert: b64OrNull(raw.orgCert), orgRevocation: b64OrNull(raw.orgRevocation) }, await pinnedRoot());
+  await publishRootSigned(store, orgIdOf(args), { orgCert: b64OrNull(raw.orgCert), orgRevocation: b64OrNull(raw.orgRevocation) }, await pinnedRoot());
 }
 
-async function status(store: Store): Promise<void> {
+async function status(args: string[], store: Store): Promise<void> {
   const directory = createDirectory(store.records);
-  const org = await directory.getOrg();
-  if (org === null) throw new Error('Import the organisation bundle first.');
+  const org = await directory.getOrg(orgIdOf(args));
+  if (org === null) throw new Error(`Import the organisation bundle first (organisation ${orgIdOf(args)}).`);
   const now = Date.now();
   const state = orgCertState(await pinnedRoot(), { orgCert: fromBase64url(org.orgCert), orgRevocation: b64OrNull(org.orgRevocation) });
   for (const line of [...describeOrgCert(state, now), ...orgCertWarnings(state, now)]) out(line);
@@ -392,8 +398,8 @@ async function main(): Promise<void> {
   if (command === 'renew-org-cert' || command === 'revoke-org') return rootOperation(command === 'renew-org-cert' ? 'renew' : 'revoke', args);
   const online = ['import', 'invite', 'sign', 'certify', 'ledger', 'status', 'publish-org'];
   if (command === undefined || !online.includes(command)) {
-    out('usage: org init --out DIR | import FILE | invite --name N --teams a,b [--roles r,a] [--create-teams] | sign [--ledger FILE] [--adopt] | ledger [--ledger FILE] | status');
-    out('       root key holders: renew-org-cert [--bundle FILE] [--days 90] [--root-key FILE] | revoke-org [--bundle FILE] [--root-key FILE] | publish-org FILE');
+    out('usage: org init --out DIR | import FILE | invite --name N --teams a,b [--roles r,a] [--create-teams] | sign [--ledger FILE] [--adopt] | ledger [--ledger FILE] | status [--org ID]');
+    out('       root key holders: renew-org-cert [--bundle FILE] [--days 90] [--root-key FILE] [--org ID] | revoke-org [same] | publish-org FILE [--org ID]');
     process.exitCode = 2;
     return;
   }
@@ -402,7 +408,7 @@ async function main(): Promise<void> {
     if (command === 'import') await importBundle(args[0] ?? 'org-keys/org-bundle.json', store);
     else if (command === 'invite') await invite(args, store);
     else if (command === 'ledger') await showLedger(args, store);
-    else if (command === 'status') await status(store);
+    else if (command === 'status') await status(args, store);
     else if (command === 'publish-org') await publishOrg(args, store);
     else await sign(args, store);
   } finally {
