@@ -41,7 +41,7 @@ export async function seedDemoRegion(deps: DemoOrgDeps, derive: LoginKeyDeriver)
   await registry.put({ id: region.id, name: region.name, acceptsOverflowFrom: [...new Set([...(known?.acceptsOverflowFrom ?? []), REGION_ORGS[0]!.id, REGION_ORGS[1]!.id])] });
   for (const team of REGION_TEAMS) if ((await store.staff.getTeam(team.id)) === null) await store.staff.putTeam(team);
   const sources = createSources({ records: store.records, clock: deps.clock });
-  for (const s of REGION_SOURCES) if ((await sources.get(s.tag)) === null) await sources.create({ tag: s.tag, label: s.label, team: s.team, language: null });
+  for (const s of REGION_SOURCES) if ((await sources.get(s.tag)) === null) await sources.create({ tag: s.tag, label: s.label, team: s.team, language: null, org: s.org });
   const logins: DemoLogin[] = [];
   for (const org of REGION_ORGS) {
     const login = org.id as string;

@@ -33,7 +33,8 @@ import {
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import type { ConversationId, ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
+import type { ConversationId, OrgId, ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
+import { DEFAULT_ORG, orgOf } from './organisations.js';
 import { issueDemoTeamKey, nextSerial, orgSecret } from './demo-org.js';
 import type { Directory, TeamKeyRecord } from './directory.js';
 import type { Invitation } from '../enrolment/invitations.js';
@@ -140,12 +141,13 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
   }
 
   /** The demo organisation's key: only in DEMO mode (a key written into a real organisation's store is ignored). */
-  const demoSecret = async () => (deps.demo ? orgSecret(store) : null);
+  const demoSecret = async (org: OrgId = DEFAULT_ORG) => (deps.demo ? orgSecret(store, org) : null);
 
   /** The artefacts of a plan: signed here (demo) or checked from `npm run org`. */
   async function artefacts(p: Plan, signed: SignedChange | undefined, withCert: boolean): Promise<{ cert: string | null; revocationList: string; teamKeys: TeamKeyRecord[] }> {
-    const secret = await demoSecret();
-    const org = await validator.bundle();
+    // The demo signs with the responder's own organisation's key (a region keeps one per organisation).
+    const secret = await demoSecret(orgOf(p.after));
+    const org = signed === undefined ? ((await directory.getOrg(orgOf(p.after))) ?? (await validator.bundle())) : await validator.bundle();
     const revoked = parseRevocationList(fromBase64url(org.revocationList)).value.entries;
     const mustRevoke = p.revoke === null ? [] : [p.revoke];
     const keys = await directory.getResponderKeys(p.after.id);
@@ -228,14 +230,16 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
     return { cert, revocationList: signed.revocationList, teamKeys };
   }
 
-  async function publish(revocationList: string, teamKeys: readonly TeamKeyRecord[]): Promise<void> {
-    const org = await validator.bundle();
-    await directory.putOrg({ ...org, revocationList });
+  async function publish(revocationList: string, teamKeys: readonly TeamKeyRecord[], orgId: OrgId = DEFAULT_ORG): Promise<void> {
+    const org = orgId === DEFAULT_ORG ? await validator.bundle() : await directory.getOrg(orgId);
+    if (org === null) throw new ApiError(ErrorCode.NotFound, 'No organisation keys are published yet.');
+    await directory.putOrg({ ...org, revocationList }, orgId);
     for (const record of teamKeys) await directory.putTeamKey(record);
   }
 
   return {
-    async list(): Promise<StaffRow[]> {
+    /** The responders (of `org` only, when given). */
+    async list(org?: OrgId): Promise<StaffRow[]> {
       const rows: StaffRow[] = [];
       const keyed = new Map((await directory.listResponderKeys()).map((k) => [k.responder, k.cert]));
       // The staff port has no listing: responders are those with keys plus those enrolled by invitation.
@@ -246,7 +250,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       }
       for (const id of ids) {
         const r = await store.staff.getResponder(id as ResponderId);
-        if (r === null) continue;
+        if (r === null || (org !== undefined && orgOf(r) !== org)) continue;
         const cert = keyed.get(id) ?? null;
         const parsed = cert === null ? null : parseResponderCert(fromBase64url(cert)).value;
         rows.push({
@@ -265,14 +269,15 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       return rows.sort((a, b) => a.displayName.localeCompare(b.displayName, 'sv'));
     },
 
-    async orgState(): Promise<OrgState> {
-      const org = await directory.getOrg();
+    /** The signing state of `orgId` (the first organisation by default) and every team's inbox epoch. */
+    async orgState(orgId: OrgId = DEFAULT_ORG): Promise<OrgState> {
+      const org = await directory.getOrg(orgId);
       const teams = [];
       for (const t of await store.staff.listTeams()) {
         const current = await directory.currentTeamKey(t.id);
         teams.push({ id: t.id, name: t.name, epoch: current?.epoch ?? 0, expires: current === null ? null : parseTeamCert(fromBase64url(current.cert)).value.expires });
       }
-      return { mode: (await demoSecret()) === null ? 'organisation' : 'demo', orgCert: org?.orgCert ?? null, revocationList: org?.revocationList ?? null, teams };
+      return { mode: (await demoSecret(orgId)) === null ? 'organisation' : 'demo', orgCert: org?.orgCert ?? null, revocationList: org?.revocationList ?? null, teams };
     },
 
     /**
@@ -283,10 +288,14 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
     async update(actor: ResponderId, id: string, change: { teams: readonly TeamId[]; roles: readonly Role[] }, signed: SignedChange | undefined): Promise<'done' | 'pending'> {
       const before = await responder(id);
       if (!before.active) throw new ApiError(ErrorCode.InvalidRequest, 'This responder is deactivated.');
-      for (const team of change.teams) if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+      for (const team of change.teams) {
+        const record = await store.staff.getTeam(team);
+        // A responder works in the teams of its own organisation only (another's is not even named).
+        if (record === null || orgOf(record) !== orgOf(before)) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+      }
       if (actor === before.id && before.roles.includes('admin') && !change.roles.includes('admin')) throw new ApiError(ErrorCode.InvalidRequest, 'You cannot take the admin role from yourself.');
       const after: ResponderRecord = { ...before, teams: [...new Set(change.teams)], roles: [...new Set(change.roles)] };
-      if (signed === undefined && (await demoSecret()) === null) {
+      if (signed === undefined && (await demoSecret(orgOf(before))) === null) {
         await deps.pending.request({ kind: 'change', responder: before.id, teams: [...after.teams], roles: [...after.roles], requestedBy: actor, at: deps.clock.now() });
         return 'pending';
       }
@@ -296,7 +305,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       await store.staff.putResponder(after);
       const keys = await directory.getResponderKeys(after.id);
       if (keys !== null && made.cert !== null) await directory.putResponderKeys({ ...keys, cert: made.cert });
-      await publish(made.revocationList, made.teamKeys);
+      await publish(made.revocationList, made.teamKeys, signed === undefined ? orgOf(after) : DEFAULT_ORG);
       for (const team of before.teams) if (!after.teams.includes(team)) await store.duty.setOnDuty(team, after.id, false);
       await deps.pending.done('change', before.id);
       return 'done';
@@ -313,7 +322,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       if (before.id === actor) throw new ApiError(ErrorCode.InvalidRequest, 'You cannot deactivate yourself.');
       if (!before.active) throw new ApiError(ErrorCode.InvalidRequest, 'This responder is already deactivated.');
       const after: ResponderRecord = { ...before, active: false };
-      if ((await demoSecret()) === null) {
+      if ((await demoSecret(orgOf(before))) === null) {
         const keys = await directory.getResponderKeys(before.id);
         const serial = keys === null ? null : parseResponderCert(fromBase64url(keys.cert)).value.serial;
         await deps.pending.done('change', before.id);
@@ -323,7 +332,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       const p = await plan(before, after, before.teams);
       const made = await artefacts(p, undefined, false);
       const moved = await retire(before);
-      await publish(made.revocationList, made.teamKeys);
+      await publish(made.revocationList, made.teamKeys, orgOf(before));
       return { rotated: p.rotate.map((r) => r.team), ...moved, pending: false };
     },
 

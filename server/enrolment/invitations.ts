@@ -15,6 +15,8 @@ export const InvitationSchema = z.object({
   id: z.string(),
   displayName: z.string(),
   teams: z.array(z.string()),
+  /** The organisation of the admin who invited (absent: the first one); the responder joins it. */
+  org: z.string().optional(),
   roles: z.array(z.enum(['responder', 'supervisor', 'admin'])),
   createdBy: z.string(),
   createdAt: z.number().int(),
@@ -37,7 +39,7 @@ export function createInvitations(deps: { records: RecordStore; clock: Clock; ra
   };
   return {
     /** Creates one; returns the token for the invitation link (shown once). */
-    async create(input: { displayName: string; teams: string[]; roles: Invitation['roles']; createdBy: string }): Promise<{ token: string; invitation: Invitation }> {
+    async create(input: { displayName: string; teams: string[]; roles: Invitation['roles']; createdBy: string; org?: string }): Promise<{ token: string; invitation: Invitation }> {
       const token = newToken(deps.random);
       const now = deps.clock.now();
       const invitation: Invitation = {

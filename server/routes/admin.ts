@@ -9,7 +9,8 @@ import { certifyDemoResponder, holdsDemoOrgKey } from '../directory/demo-org.js'
 import type { Invitations } from '../enrolment/invitations.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Routing } from '../routing/routing.js';
-import type { ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
+import type { OrgId, ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
+import { orgScope } from '../directory/org-scope.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
 
@@ -80,9 +81,11 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      for (const team of body.teams) if ((await store.staff.getTeam(team as TeamId)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
       const me = c.get('responder');
-      const { token, invitation } = await invitations.create({ ...body, createdBy: me.id });
+      const scope = await orgScope(store.staff, me);
+      // Only teams of the admin's own organisation (another organisation's team is as unknown as a missing one).
+      for (const team of body.teams) if (!scope.has(team)) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+      const { token, invitation } = await invitations.create({ ...body, createdBy: me.id, ...(scope.first ? {} : { org: scope.org }) });
       await audit(me.id, 'invite');
       return c.json({ token, path: `/console#enrol=${token}`, expiresAt: invitation.expiresAt }, 201);
     },
@@ -91,7 +94,8 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/admin/invitations', tags: ['admin'], summary: 'Invitations and enrolments waiting for certification', security, responses: { 200: json(z.object({ items: z.array(InvitationSummary) }), 'Invitations'), ...ERROR_RESPONSES } }),
     async (c) => {
-      const items = (await invitations.list()).map((i) => ({ id: i.id, displayName: i.displayName, teams: i.teams, roles: i.roles, state: i.state, login: i.login, fingerprint: i.fingerprint, responder: i.responder, signPublicKey: i.signPublicKey, boxPublicKey: i.boxPublicKey, expiresAt: i.expiresAt }));
+      const scope = await orgScope(store.staff, c.get('responder'));
+      const items = (await invitations.list()).filter((i) => scope.owns({ org: i.org as OrgId | undefined })).map((i) => ({ id: i.id, displayName: i.displayName, teams: i.teams, roles: i.roles, state: i.state, login: i.login, fingerprint: i.fingerprint, responder: i.responder, signPublicKey: i.signPublicKey, boxPublicKey: i.boxPublicKey, expiresAt: i.expiresAt }));
       return c.json({ items }, 200);
     },
   );
@@ -118,7 +122,8 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
     }),
     async (c) => {
       const inv = await invitations.get(c.req.valid('param').id);
-      if (inv === null || inv.state !== 'enrolled' || inv.responder === null || inv.signPublicKey === null || inv.boxPublicKey === null || inv.wrappedKeys === null) {
+      const scope = await orgScope(store.staff, c.get('responder'));
+      if (inv === null || !scope.owns({ org: inv.org as OrgId | undefined }) || inv.state !== 'enrolled' || inv.responder === null || inv.signPublicKey === null || inv.boxPublicKey === null || inv.wrappedKeys === null) {
         throw new ApiError(ErrorCode.InvitationInvalid);
       }
       // A real organisation's key is never on the server nor in a served page: `npm run org sign`.
@@ -145,6 +150,8 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
   app.openapi(
     createRoute({ method: 'delete', path: '/api/v1/admin/invitations/{id}', tags: ['admin'], summary: 'Withdraw an invitation', security, request: { params: IdParam }, responses: { 204: { description: 'Withdrawn' }, ...ERROR_RESPONSES } }),
     async (c) => {
+      const inv = await invitations.get(c.req.valid('param').id);
+      if (inv !== null && !(await orgScope(store.staff, c.get('responder'))).owns({ org: inv.org as OrgId | undefined })) throw new ApiError(ErrorCode.NotFound);
       await invitations.remove(c.req.valid('param').id);
       await audit(c.get('responder').id, 'withdraw-invitation');
       return c.body(null, 204);
@@ -162,11 +169,15 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       responses: { 200: json(z.object({ entries: z.array(z.object({ at: z.number().int(), actor: z.string(), actorName: z.string(), action: z.string(), ref: z.string() })) }), 'Entries'), ...ERROR_RESPONSES },
     }),
     async (c) => {
-      const names = new Map<string, string>();
+      const scope = await orgScope(store.staff, c.get('responder'));
+      const actors = new Map<string, ResponderRecord | null>();
       const entries = [];
+      // The log is one for the deployment; each organisation reads the entries of its own staff only.
       for (const e of await store.audit.recent(c.req.valid('query').limit)) {
-        if (!names.has(e.actor)) names.set(e.actor, (await store.staff.getResponder(e.actor))?.displayName ?? e.actor);
-        entries.push({ ...e, actorName: names.get(e.actor) ?? e.actor });
+        if (!actors.has(e.actor)) actors.set(e.actor, await store.staff.getResponder(e.actor));
+        const actor = actors.get(e.actor) ?? null;
+        if (!scope.owns(actor ?? {})) continue;
+        entries.push({ ...e, actorName: actor?.displayName ?? e.actor });
       }
       return c.json({ entries }, 200);
     },

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Directory } from '../directory/directory.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import { orgOf } from '../directory/organisations.js';
 import type { Routing } from '../routing/routing.js';
 import type { ConversationId, ResponderId, Store, TeamId } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
@@ -120,16 +121,18 @@ export function registerConsoleRoutes(app: App, deps: ConsoleRouteDeps): void {
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/responder/colleagues', tags: ['responder'], summary: 'Teams and certified responders (for transfers: the browser verifies every certificate)', security, responses: { 200: json(ColleaguesSchema, 'Colleagues'), ...ERROR_RESPONSES } }),
     async (c) => {
-      const teams = await store.staff.listTeams();
+      // Colleagues are the caller's own organisation's teams and staff.
+      const me = c.get('responder');
+      const teams = (await store.staff.listTeams()).filter((t) => orgOf(t) === orgOf(me));
       const onDuty = new Map<TeamId, ResponderId[]>();
       for (const t of teams) onDuty.set(t.id, await routing.onDuty(t.id));
       const responders = [];
       for (const keys of await deps.directory.listResponderKeys()) {
         const r = await store.staff.getResponder(keys.responder as ResponderId);
-        if (r === null || !r.active) continue;
+        if (r === null || !r.active || orgOf(r) !== orgOf(me)) continue;
         responders.push({ id: r.id, displayName: r.displayName, teams: [...r.teams], cert: keys.cert, onDuty: teams.filter((t) => onDuty.get(t.id)?.includes(r.id)).map((t) => t.id) });
       }
-      const specialist = await routing.specialistTeam();
+      const specialist = await routing.specialistTeam(orgOf(me));
       return c.json({ teams: teams.map((t) => ({ id: t.id, name: t.name, specialist: t.id === specialist })), responders }, 200);
     },
   );
@@ -146,7 +149,7 @@ export function registerConsoleRoutes(app: App, deps: ConsoleRouteDeps): void {
     }),
     async (c) => {
       const me = c.get('responder');
-      const team = await routing.specialistTeam();
+      const team = await routing.specialistTeam(orgOf(me));
       if (team === null) throw new ApiError(ErrorCode.NotFound, 'No specialist team is configured.');
       const record = await conversations.transfer(c.req.valid('param').id as ConversationId, me, { kind: 'team', team });
       await routing.released(me.id, record.id);

@@ -10,7 +10,7 @@ import type { Totp } from '../enrolment/totp.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { ClientKeyer } from '../middleware/client-key.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
-import type { ResponderId, Store, TeamId } from '../store/ports.js';
+import type { OrgId, ResponderId, Store, TeamId } from '../store/ports.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import { DEFAULT_KDF, authKeyHash } from './responder.js';
 
@@ -94,6 +94,7 @@ export function registerEnrolmentRoutes(app: App, deps: EnrolmentRouteDeps): voi
         memlimit: body.memlimit,
         authHash: authKeyHash(bytes(body.authKey, 32, 'authKey')),
         active: false,
+        ...(inv.org === undefined ? {} : { org: inv.org as OrgId }),
       });
       const fingerprint = await keyFingerprint(signPublicKey, boxPublicKey);
       await invitations.put({ ...inv, state: 'enrolled', responder: id, login: body.login, signPublicKey: body.signPublicKey, boxPublicKey: body.boxPublicKey, wrappedKeys: body.wrappedKeys, fingerprint });

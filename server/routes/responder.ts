@@ -7,6 +7,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import { orgOf } from '../directory/organisations.js';
 import type { ClientKeyer } from '../middleware/client-key.js';
 import type { RateLimiter } from '../middleware/rate-limit.js';
 import type { ResponderSessions } from '../middleware/responder-auth.js';
@@ -309,6 +310,10 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
         'toResponder' in body
           ? ({ kind: 'responder', responder: body.toResponder as ResponderId } as const)
           : ({ kind: 'team', team: body.toTeam as TeamId } as const);
+      // Within the responder's own organisation only: a handover to another organisation needs the
+      // young person's acceptance in the chat first (issue 17), which this route does not carry.
+      const to = target.kind === 'team' ? await deps.store.staff.getTeam(target.team) : await deps.store.staff.getResponder(target.responder);
+      if (to !== null && orgOf(to) !== orgOf(responder)) throw new ApiError(ErrorCode.Forbidden, 'A conversation goes to another organisation only with the young person’s acceptance.');
       const record = await conversations.transfer(c.req.valid('param').id as ConversationId, responder, target);
       await deps.routing.released(responder.id, record.id);
       if (target.kind === 'responder') await deps.routing.assigned(target.responder, record.id);

@@ -3,11 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { orgScope } from '../directory/org-scope.js';
 import type { Directory } from '../directory/directory.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { SOURCE_LANGUAGES, qrPng, qrSvg, sourceUrl, type SourceRecord, type Sources } from '../sources/index.js';
-import type { Store, TeamId } from '../store/ports.js';
+import type { OrgId, Store, TeamId } from '../store/ports.js';
 import { requireRole } from './admin.js';
 import type { AuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
@@ -77,18 +78,24 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
   app.use('/api/v1/admin/embed', requireRole('admin', 'supervisor'));
 
   const view = (s: SourceRecord) => ({ ...s, url: sourceUrl(deps.publicOrigin, s.tag) });
-  const checkTeam = async (team: string | null | undefined) => {
-    if (team !== null && team !== undefined && (await store.staff.getTeam(team as TeamId)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+  const scopeOf = (c: Context<AppEnv>) => orgScope(store.staff, c.get('responder'));
+  /** A target team of the caller's own organisation (another organisation's is as unknown as a missing one). */
+  const checkTeam = async (c: Context<AppEnv>, team: string | null | undefined) => {
+    if (team !== null && team !== undefined && !(await scopeOf(c)).has(team)) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
   };
-  const existing = async (tag: string) => {
+  /** A source of the caller's organisation. */
+  const existing = async (c: Context<AppEnv>, tag: string) => {
     const source = await sources.get(tag);
-    if (source === null) throw new ApiError(ErrorCode.NotFound);
+    if (source === null || !(await scopeOf(c)).owns({ org: source.org as OrgId | undefined })) throw new ApiError(ErrorCode.NotFound);
     return source;
   };
 
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/admin/sources', tags: ['admin'], summary: 'Outreach sources (QR posters, web pages), active and ended', security, responses: { 200: json(z.object({ items: z.array(SourceView) }), 'Sources'), ...ERROR_RESPONSES } }),
-    async (c) => c.json({ items: (await sources.list()).map(view) }, 200),
+    async (c) => {
+      const scope = await scopeOf(c);
+      return c.json({ items: (await sources.list()).filter((s) => scope.owns({ org: s.org as OrgId | undefined })).map(view) }, 200);
+    },
   );
 
   app.openapi(
@@ -103,8 +110,9 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      await checkTeam(body.team);
-      const created = await sources.create({ tag: body.tag, label: body.label, team: body.team as TeamId | null, language: body.language });
+      await checkTeam(c, body.team);
+      const scope = await scopeOf(c);
+      const created = await sources.create({ tag: body.tag, label: body.label, team: body.team as TeamId | null, language: body.language, ...(scope.first ? {} : { org: scope.org }) });
       await deps.audit(c.get('responder').id, 'source-create', body.tag);
       return c.json(view(created), 201);
     },
@@ -123,7 +131,8 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
     async (c) => {
       const { tag } = c.req.valid('param');
       const body = c.req.valid('json');
-      await checkTeam(body.team);
+      await existing(c, tag);
+      await checkTeam(c, body.team);
       const updated = await sources.update(tag, { ...body, team: body.team as TeamId | null });
       await deps.audit(c.get('responder').id, 'source-update', tag);
       return c.json(view(updated), 200);
@@ -142,6 +151,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
     }),
     async (c) => {
       const { tag } = c.req.valid('param');
+      await existing(c, tag);
       const updated = await sources.update(tag, { active: false });
       await deps.audit(c.get('responder').id, 'source-deactivate', tag);
       return c.json(view(updated), 200);
@@ -162,7 +172,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
     }),
     async (c) => {
       const { tag } = c.req.valid('param');
-      await existing(tag);
+      await existing(c, tag);
       const svg = await qrSvg(sourceUrl(deps.publicOrigin, tag));
       c.header('Content-Type', 'image/svg+xml; charset=utf-8');
       c.header('Content-Disposition', c.req.valid('query').inline === '1' ? 'inline' : attachment(tag, 'svg'));
@@ -182,7 +192,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
     }),
     async (c) => {
       const { tag } = c.req.valid('param');
-      await existing(tag);
+      await existing(c, tag);
       const png = await qrPng(sourceUrl(deps.publicOrigin, tag));
       c.header('Content-Type', 'image/png');
       c.header('Content-Disposition', attachment(tag, 'png'));

@@ -6,7 +6,10 @@ import type { Clock } from '../clock.js';
 import type { StaffAdmin } from '../directory/staff-admin.js';
 import type { OrgPending } from '../directory/org-pending.js';
 import type { Directory } from '../directory/directory.js';
-import type { Store, TeamId } from '../store/ports.js';
+import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
+import { orgScope } from '../directory/org-scope.js';
+import { orgOf } from '../directory/organisations.js';
+import { ApiError, ErrorCode } from '../errors.js';
 import { requireRole } from './admin.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
@@ -68,12 +71,25 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
   app.use('/api/v1/admin/staff/*', requireRole('admin'));
   app.use('/api/v1/admin/org/*', requireRole('admin'));
   const audit = createAuditWriter(deps);
+  // The organisation key's signing state (npm run org) is the first organisation's: other
+  // organisations of a region have no server-side signing flow yet.
+  app.use('/api/v1/admin/org/*', async function firstOrganisation(c, next) {
+    if (!(await orgScope(deps.store.staff, c.get('responder'))).first) throw new ApiError(ErrorCode.Forbidden);
+    await next();
+  });
+  /** Another organisation's responder is as unknown as a missing one. */
+  const sameOrganisation = async (me: ResponderRecord, id: string) => {
+    const target = await deps.store.staff.getResponder(id as ResponderId);
+    if (target === null || orgOf(target) !== orgOf(me)) throw new ApiError(ErrorCode.NotFound);
+  };
 
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/admin/staff', tags: ['admin'], summary: 'Responders (teams, roles, active, key fingerprint, certificate expiry) and the organisation’s signing state', security, responses: { 200: json(StaffSchema, 'Staff'), ...ERROR_RESPONSES } }),
     async (c) => {
-      const org = await staff.orgState();
-      return c.json({ org: { ...org, teams: [...org.teams] }, responders: (await staff.list()).map((r) => ({ ...r, teams: [...r.teams], roles: [...r.roles] })) }, 200);
+      const scope = await orgScope(deps.store.staff, c.get('responder'));
+      const org = await staff.orgState(scope.org);
+      const mine = await staff.list(scope.org);
+      return c.json({ org: { ...org, teams: org.teams.filter((t) => scope.has(t.id)) }, responders: mine.map((r) => ({ ...r, teams: [...r.teams], roles: [...r.roles] })) }, 200);
     },
   );
 
@@ -94,6 +110,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
       const body = c.req.valid('json');
       const me = c.get('responder');
       const id = c.req.valid('param').id;
+      await sameOrganisation(me, id);
       const done = await staff.update(me.id, id, { teams: body.teams as TeamId[], roles: body.roles }, undefined);
       await audit(me.id, done === 'pending' ? 'staff-change-request' : 'staff-change', id);
       if (done === 'pending') return c.json({ pending: true as const }, 202);
@@ -114,6 +131,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
     async (c) => {
       const me = c.get('responder');
       const id = c.req.valid('param').id;
+      await sameOrganisation(me, id);
       const result = await staff.deactivate(me.id, id);
       await audit(me.id, 'staff-deactivate', id);
       for (const team of result.rotated) await audit(me.id, 'team-key-rotate', team);

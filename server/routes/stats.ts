@@ -9,6 +9,7 @@ import { toCsv } from '../stats/csv.js';
 import { MAX_PERIOD_DAYS, buildReport, daysBetween, isDay, parseDay } from '../stats/report.js';
 import type { ResponderRecord, Store } from '../store/ports.js';
 import { requireRole } from './admin.js';
+import { orgScope } from '../directory/org-scope.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 
@@ -67,6 +68,11 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
   app.use('/api/v1/admin/stats', requireRole('admin', 'supervisor'));
   app.use('/api/v1/admin/stats/*', requireRole('admin', 'supervisor'));
   app.use('/api/v1/admin/retention', requireRole('admin'));
+  // Retention is one for the deployment: the first organisation's admins set it.
+  app.use('/api/v1/admin/retention', async function firstOrganisation(c, next) {
+    if (!(await orgScope(store.staff, c.get('responder'))).first) throw new ApiError(ErrorCode.Forbidden);
+    await next();
+  });
 
   /** The period's parsed counters and the teams the caller may read (null: all). */
   async function load(me: ResponderRecord, query: z.infer<typeof PeriodQuery>) {
@@ -75,9 +81,12 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
     if (days.length === 0) throw new ApiError(ErrorCode.InvalidRequest, 'from: must not be after to');
     if (days.length > MAX_PERIOD_DAYS) throw new ApiError(ErrorCode.InvalidRequest, `to: at most ${MAX_PERIOD_DAYS} days per request`);
     const allTeams = await store.staff.listTeams();
-    const visible = isAdmin(me) ? allTeams : allTeams.filter((t) => me.teams.includes(t.id));
+    // Each organisation of a region reads the counters of its own teams only.
+    const scope = await orgScope(store.staff, me);
+    const region = scope.teams.length !== allTeams.length;
+    const visible = isAdmin(me) ? [...scope.teams] : scope.teams.filter((t) => me.teams.includes(t.id));
     if (query.team !== undefined && !visible.some((t) => t.id === query.team)) throw new ApiError(ErrorCode.Forbidden);
-    const teams = query.team !== undefined ? new Set([query.team]) : isAdmin(me) ? null : new Set(visible.map((t) => t.id));
+    const teams = query.team !== undefined ? new Set([query.team]) : isAdmin(me) && !region ? null : new Set(visible.map((t) => t.id));
     const hashes = await Promise.all(days.map((day) => store.stats.day(day)));
     return { counters: days.map((day, i) => parseDay(day, hashes[i] ?? {})), teams, visible };
   }

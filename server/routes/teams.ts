@@ -10,6 +10,8 @@ import type { Context } from 'hono';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import { holdsDemoOrgKey, refreshDemoOrg } from '../directory/demo-org.js';
+import { orgScope } from '../directory/org-scope.js';
+import { createOrganisations, orgOf } from '../directory/organisations.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { stockholmLocal } from '../routing/duty-hours.js';
 import { PUBLIC_HOLIDAY_KEYS, publicHolidaysBetween } from '../routing/holidays.js';
@@ -83,9 +85,10 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
     if (!responder.roles.some((r) => (roles as string[]).includes(r))) throw new ApiError(ErrorCode.Forbidden);
     return responder;
   };
-  const requireTeam = async (id: string): Promise<TeamRecord> => {
+  /** A team of the caller's organisation (another organisation's team is as unknown as a missing one). */
+  const requireTeam = async (id: string, caller: ResponderRecord): Promise<TeamRecord> => {
     const team = await store.staff.getTeam(id as TeamId);
-    if (team === null) throw new ApiError(ErrorCode.NotFound);
+    if (team === null || orgOf(team) !== orgOf(caller)) throw new ApiError(ErrorCode.NotFound);
     return team;
   };
 
@@ -100,7 +103,7 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
     }),
     async (c) => {
       const caller = me(c, 'admin', 'supervisor');
-      const teams = await store.staff.listTeams();
+      const teams = (await orgScope(store.staff, caller)).teams;
       const now = deps.clock.now();
       const items = await Promise.all(
         teams.map(async (t) => {
@@ -137,7 +140,8 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
       const body = c.req.valid('json');
       const id = body.id as TeamId;
       if ((await store.staff.getTeam(id)) !== null) throw new ApiError(ErrorCode.InvalidRequest, `id: a team ${id} exists already`);
-      await store.staff.putTeam({ id, name: body.name, categories: [], overflow: null });
+      const scope = await orgScope(store.staff, caller);
+      await store.staff.putTeam({ id, name: body.name, categories: [], overflow: null, ...(scope.first ? {} : { org: scope.org }) });
       // The demo organisation certifies the new team's inbox key at once; a real one in an admin's browser.
       if (await holdsDemoOrgKey(store)) await refreshDemoOrg({ store, directory: deps.directory, clock: deps.clock, random: deps.random });
       await audit(caller.id, 'team-create', id);
@@ -157,11 +161,15 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
     }),
     async (c) => {
       const caller = me(c, 'admin');
-      const team = await requireTeam(c.req.valid('param').team);
+      const team = await requireTeam(c.req.valid('param').team, caller);
       const body = c.req.valid('json');
       const overflow = body.overflow as TeamId | null;
       const teams = await store.staff.listTeams();
-      if (overflow !== null && !teams.some((t) => t.id === overflow)) throw new ApiError(ErrorCode.InvalidRequest, `overflow: unknown team ${overflow}`);
+      const target = overflow === null ? null : (teams.find((t) => t.id === overflow) ?? null);
+      // Another organisation's team only when that organisation accepts this one's overflow (its half of the agreement).
+      if (overflow !== null && (target === null || !(await createOrganisations(store.records).acceptsOverflow(orgOf(team), orgOf(target))))) {
+        throw new ApiError(ErrorCode.InvalidRequest, `overflow: unknown team ${overflow}`);
+      }
       const loop = overflowLoop(teams, team.id, overflow);
       if (loop !== null) throw new ApiError(ErrorCode.InvalidRequest, `overflow: would form a loop ${loop.join(' → ')}`);
       await routing.settings.put(team.id, body.settings);
@@ -184,7 +192,8 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
     async (c) => {
       const caller = me(c, 'admin');
       const mapping = c.req.valid('json') as CategoryMapping;
-      const teams = await store.staff.listTeams();
+      // Each organisation maps the categories to its own teams.
+      const teams = (await orgScope(store.staff, caller)).teams;
       const problems = categoryMappingProblems(mapping, teams);
       if (problems.length > 0) throw new ApiError(ErrorCode.InvalidRequest, problems.join('; '));
       // Teams that gain a category first, then those that lose one: a category is never without a team.
@@ -200,8 +209,8 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/admin/teams/{team}/settings', tags: ['admin'], summary: 'Routing settings of a team', security, request: { params: TeamParam }, responses: { 200: json(TeamSettingsSchema, 'Settings'), ...ERROR_RESPONSES } }),
     async (c) => {
-      me(c, 'admin', 'supervisor');
-      const team = await requireTeam(c.req.valid('param').team);
+      const caller = me(c, 'admin', 'supervisor');
+      const team = await requireTeam(c.req.valid('param').team, caller);
       return c.json(await routing.settings.get(team.id), 200);
     },
   );
@@ -218,7 +227,7 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
     }),
     async (c) => {
       const caller = me(c, 'admin', 'supervisor');
-      const team = await requireTeam(c.req.valid('param').team);
+      const team = await requireTeam(c.req.valid('param').team, caller);
       const settings: TeamSettings = c.req.valid('json');
       const may = editableBy(caller, team.id);
       if (may === 'none') throw new ApiError(ErrorCode.Forbidden, 'Supervisors change the settings of their own teams only.');

@@ -1,7 +1,8 @@
 // Routing on the server: who is really on duty (heartbeat, duty hours, holidays), capacity and load per
 // responder, which responders get offers, and auto-assignment to the least-loaded responder.
 import type { Clock } from '../clock.js';
-import type { ConversationId, ConversationRecord, ResponderId, Store, TeamId } from '../store/ports.js';
+import type { ConversationId, ConversationRecord, OrgId, ResponderId, Store, TeamId } from '../store/ports.js';
+import { DEFAULT_ORG, orgOf } from '../directory/organisations.js';
 import { openingAt } from './opening.js';
 import { createTeamSettings } from './team-settings.js';
 
@@ -64,9 +65,9 @@ export function createRouting(deps: RoutingDeps) {
       return new Map(await Promise.all(teams.map(async (t) => [t.id, (await onDuty(t.id)).length] as const)));
     },
 
-    /** The team that takes conversations flagged "under threat", or null. */
-    async specialistTeam(): Promise<TeamId | null> {
-      for (const team of await store.staff.listTeams()) if ((await settings.get(team.id)).specialist) return team.id;
+    /** The team of `org` (the first organisation by default) that takes conversations flagged "under threat", or null. */
+    async specialistTeam(org: OrgId = DEFAULT_ORG): Promise<TeamId | null> {
+      for (const team of await store.staff.listTeams()) if (orgOf(team) === org && (await settings.get(team.id)).specialist) return team.id;
       return null;
     },
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import type { Category, RecordStore, TeamId, TeamRecord } from '../store/ports.js';
+import type { Category, OrgId, RecordStore, TeamId, TeamRecord } from '../store/ports.js';
 
 export const SOURCE_LANGUAGES = ['sv', 'en', 'ar'] as const;
 export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
@@ -21,6 +21,8 @@ const SourceRecordSchema = z
     createdAt: z.number().int(),
     /** False once the campaign has ended; its tag still counts (old posters keep hanging). */
     active: z.boolean(),
+    /** The organisation whose campaign it is (absent: the deployment's first one). */
+    org: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
   })
   .strict();
 export type SourceRecord = z.infer<typeof SourceRecordSchema>;
@@ -30,6 +32,7 @@ export interface NewSource {
   readonly label: string;
   readonly team: TeamId | null;
   readonly language: SourceLanguage | null;
+  readonly org?: OrgId;
 }
 
 export type SourceChanges = Partial<Pick<SourceRecord, 'label' | 'team' | 'language' | 'active'>>;
@@ -72,7 +75,8 @@ export function createSources(deps: { records: RecordStore; clock: Clock }) {
     async create(input: NewSource): Promise<SourceRecord> {
       if (input.tag === DIRECT_SOURCE || input.tag === OTHER_SOURCE) throw new ApiError(ErrorCode.InvalidRequest, `"${input.tag}" is reserved.`);
       if ((await read(input.tag)) !== null) throw new ApiError(ErrorCode.SourceExists);
-      const record: SourceRecord = { ...input, createdAt: deps.clock.now(), active: true };
+      const { org, ...rest } = input;
+      const record: SourceRecord = { ...rest, createdAt: deps.clock.now(), active: true, ...(org === undefined ? {} : { org }) };
       await write(record);
       return record;
     },

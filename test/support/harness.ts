@@ -11,7 +11,7 @@ import { DEMO_TEAMS } from '../../server/demo.js';
 import { createLogger, type Logger } from '../../server/logger.js';
 import { authKeyHash, DEFAULT_KDF } from '../../server/routes/responder.js';
 import { createMemoryStore } from '../../server/store/memory/memory-store.js';
-import type { ResponderId, Role, Store, TeamId } from '../../server/store/ports.js';
+import type { OrgId, ResponderId, Role, Store, TeamId } from '../../server/store/ports.js';
 import { createCookieJar, createResponderApi, createVisitorApi, type PowSolver } from '../../client/shared/api-client.js';
 import { LIMITS_OFF } from './limits-off.js';
 
@@ -62,6 +62,7 @@ export async function seedResponder(
   login: string,
   teams: readonly string[] = ['unga', 'foraldrar', 'konsult'],
   roles: readonly Role[] = ['responder'],
+  org?: OrgId,
 ): Promise<SeededResponder> {
   const authKey = new Uint8Array(randomBytes(32));
   const id = `r-${login}` as ResponderId;
@@ -76,6 +77,7 @@ export async function seedResponder(
     memlimit: DEFAULT_KDF.memlimit,
     authHash: authKeyHash(authKey),
     active: true,
+    ...(org === undefined ? {} : { org }),
   });
   return { id, login, authKey };
 }
