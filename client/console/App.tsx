@@ -37,7 +37,7 @@ export function App(props: { window: Window; demo?: boolean }) {
     { id: 'callbacks', label: t('navCallbacks') },
     { id: 'consents', label: t('navConsents') },
   ];
-  if (state.me?.roles.some((r) => r === 'admin' || r === 'supervisor')) tabs.push({ id: 'admin', label: t('navAdmin') });
+  if (store.mayAdminister(state.me)) tabs.push({ id: 'admin', label: t('navAdmin') });
 
   return (
     <>

@@ -63,6 +63,7 @@ export const ar: Messages = {
   firstMessage: 'الرسالة الأولى',
   undecryptable: 'تعذّر فك التشفير',
   notify: 'إشعار وصوت عند وصول محادثات جديدة',
+  notifyArrival: 'شخص جديد ينتظر',
 
   chatsTitle: 'محادثاتي',
   chatsEmpty: 'ليست لديك محادثات جارية.',

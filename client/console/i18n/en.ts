@@ -63,6 +63,7 @@ export const en: Messages = {
   firstMessage: 'First message',
   undecryptable: 'Could not be decrypted',
   notify: 'Notification and sound for new conversations',
+  notifyArrival: 'Someone new is waiting',
 
   chatsTitle: 'My conversations',
   chatsEmpty: 'You have no ongoing conversations.',

@@ -61,6 +61,7 @@ export const sv = {
   firstMessage: 'Första meddelandet',
   undecryptable: 'Kunde inte dekrypteras',
   notify: 'Avisering och ljud vid nya samtal',
+  notifyArrival: 'Ny kontakt väntar',
 
   chatsTitle: 'Mina samtal',
   chatsEmpty: 'Du har inga pågående samtal.',

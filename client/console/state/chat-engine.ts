@@ -15,6 +15,8 @@ import {
   isCryptoError,
   openSessionRequest,
   openTransferHandoff,
+  openLocalSecret,
+  openStateSnapshot,
   sealStateSnapshot,
   sealLocalSecret,
   toBase64url,
@@ -315,4 +317,30 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
       return resumePsk === null ? null : toBase64url(sealLocalSecret(deps.keys.snapshotKey, resumePskPurpose(deps.id), resumePsk));
     },
   };
+}
+
+/**
+ * An engine for `deps` that continues the session sealed in `stored` (this tab's chat archive) when it
+ * opens under the snapshot key. `after`: the log id to continue from; null replays the whole log (no
+ * copy, or one that does not open: the protocol's fresh handshake applies).
+ */
+export function restoreChatEngine(
+  deps: ChatEngineDeps,
+  stored: { readonly snap: string | null; readonly psk: string | null; readonly lastId: string | null } | null,
+): { engine: ChatEngine; after: string | null } {
+  let restored: SessionState | null = null;
+  let restoredPsk: Uint8Array | null = null;
+  let after: string | null = null;
+  if (stored !== null && stored.snap !== null) {
+    try {
+      restored = openStateSnapshot(deps.keys.snapshotKey, fromBase64url(stored.snap));
+      if (stored.psk !== null) restoredPsk = openLocalSecret(deps.keys.snapshotKey, resumePskPurpose(deps.id), fromBase64url(stored.psk));
+      after = stored.lastId;
+    } catch {
+      // A copy that does not open (another key, tampered): start over from the log.
+      restored = null;
+      restoredPsk = null;
+    }
+  }
+  return { engine: createChatEngine(deps, restored, restoredPsk), after };
 }

@@ -1,0 +1,49 @@
+// The console's calls of the responder API, named for what the sub-stores need: one adapter from the
+// API client to the ports each sub-store declares (session-, duty-, queue-, chats-, callbacks- and
+// consents-store.ts), so the stores are tested against small in-memory fakes.
+import type { createResponderApi } from '../../shared/api-client.js';
+import type { KeyBundle } from '../crypto/keys.js';
+import type { CallbacksApi, CallbackItem } from './callbacks-store.js';
+import type { ChatMeta, ChatsApi, Colleagues } from './chats-store.js';
+import type { ConsentItem, ConsentsApi } from './consents-store.js';
+import type { DutyApi, DutyStatus } from './duty-store.js';
+import type { QueueApi } from './queue-store.js';
+import type { SessionApi } from './session-store.js';
+
+export type ResponderApi = ReturnType<typeof createResponderApi>;
+
+/** Every port of the console's sub-stores. */
+export type ConsoleApi = SessionApi & DutyApi & QueueApi & ChatsApi & CallbacksApi & ConsentsApi;
+
+export function createConsoleApi(api: ResponderApi): ConsoleApi {
+  const base = '/api/v1/responder';
+  return {
+    loginParams: (name) => api.loginParams(name),
+    login: (name, authKey, totp) => api.login(name, authKey, totp),
+    keyBundle: () => api.call<KeyBundle>('GET', `${base}/keys`),
+    me: () => api.me(),
+    logout: () => api.logout(),
+
+    duty: () => api.call<DutyStatus>('GET', `${base}/duty`),
+    setDuty: (team, onDuty, capacity) => api.call('POST', `${base}/duty`, { team, onDuty, ...(capacity === undefined ? {} : { capacity }) }),
+    heartbeat: () => api.heartbeat(),
+
+    queue: () => api.queue(),
+
+    post: (id, envelope) => api.post(id, envelope),
+    claim: (id) => api.claim(id),
+    assigned: () => api.call<{ items: ChatMeta[] }>('GET', `${base}/assigned`),
+    colleagues: () => api.call<Colleagues>('GET', `${base}/colleagues`),
+    transfer: (id, to) => api.transfer(id, to),
+    threat: (id) => api.call('POST', `${base}/conversations/${id}/threat`),
+    close: (id, outcome) => api.close(id, outcome),
+
+    callbacks: () => api.call<{ items: CallbackItem[] }>('GET', `${base}/callbacks`),
+    callbackDone: (id) => api.call('POST', `${base}/callbacks/${id}/done`),
+    callbackNotReached: (id) => api.call('POST', `${base}/callbacks/${id}/not-reached`),
+
+    consents: (cursor) => api.call<{ items: ConsentItem[]; next: string | null }>('GET', `${base}/consents${cursor === null ? '' : `?cursor=${encodeURIComponent(cursor)}`}`),
+    deleteConsent: (id) => api.call('DELETE', `${base}/consents/${id}`),
+    consentCopied: (id) => api.call('POST', `${base}/audit/consent`, { consents: [id], action: 'copy' }),
+  };
+}
