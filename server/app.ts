@@ -20,6 +20,7 @@ import { SESSION_COOKIE, createResponderSessions } from './middleware/responder-
 import { securityHeaders } from './middleware/security-headers.js';
 import { precompressedAssets } from './static/precompressed.js';
 import { createPowChallenges } from './pow/challenges.js';
+import { ConversationFrameBudgets } from './realtime/budgets.js';
 import { createConnection } from './realtime/connection.js';
 import { createHub } from './realtime/hub.js';
 import { WsSocket } from './realtime/ws-socket.js';
@@ -178,7 +179,9 @@ export function createApp(deps: AppDeps) {
   // authenticates the upgrade request and records the decision; a socket then holds only its `ws`
   // object and its Connection, whose writes are batched per event-loop turn.
   const sockets = new Set<{ close(code?: number, reason?: string): void }>();
-  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget };
+  // The frame budget a conversation's visitor sockets share: in this instance's memory (budgets.ts).
+  const conversationBudgets = new ConversationFrameBudgets(config.conversationFrameBudget, Date.now);
+  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget, conversationBudgets };
   app.get('/api/v1/ws', async (c) => {
     const decision = upgradeDecisionOf(c.env);
     if (decision === undefined || c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(ErrorCode.InvalidRequest, 'Expected a WebSocket upgrade.');

@@ -60,6 +60,8 @@ export const ConfigSchema = z.object({
   RATE_REQUESTS_PER_MINUTE: int(1, 10_000_000).default(600).describe('Requests one client may make per minute'),
   WS_FRAMES_PER_SECOND: int(1, 10_000).default(20).describe('Frames one WebSocket may send per second on average; past it frames are refused (socket_rate_limited)'),
   WS_FRAME_BURST: int(1, 100_000).default(40).describe('Frames one WebSocket may send at once after being idle; a socket refused twice this many frames in a row is closed (1013)'),
+  WS_CONVERSATION_FRAMES_PER_SECOND: int(1, 100_000).default(30).describe('Frames all visitor WebSockets of one conversation may send together per second on average, per instance; past it frames are refused (conversation_frame_rate_limited)'),
+  WS_CONVERSATION_FRAME_BURST: int(1, 1_000_000).default(60).describe('Frames all visitor WebSockets of one conversation may send at once after being idle, per instance'),
   WS_HELLO_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(5).describe('A WebSocket that has not said hello within this many seconds is closed (1008, hello_timeout); nothing but hello is accepted first'),
   LOGIN_ATTEMPTS_PER_CLIENT: int(1, 1000).default(5).describe('Failed logins one client (salted address hash, IPv6 by /64) may make on one login per LOGIN_LOCK_MINUTES; then that client is locked out of that login (429 login_locked), nobody else'),
   LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15).describe('Window of LOGIN_ATTEMPTS_PER_CLIENT, and so the longest lock one client can earn'),
@@ -122,6 +124,8 @@ export interface Config {
   readonly rateRequestsPerMinute: number;
   /** Frame budget and hello deadline of one WebSocket (server/realtime/budgets.ts). */
   readonly socketBudget: { readonly framesPerSecond: number; readonly frameBurst: number; readonly helloTimeoutMs: number };
+  /** Frame budget the visitor sockets of one conversation share, per instance (server/realtime/budgets.ts). */
+  readonly conversationFrameBudget: { readonly framesPerSecond: number; readonly frameBurst: number };
   readonly sessionIdleMs: number;
   /** Login attempt budgets (server/enrolment/login-guard.ts). */
   readonly login: { readonly pairAttempts: number; readonly pairWindowMs: number; readonly accountAttemptsPerHour: number; readonly clientAttemptsPerHour: number };
@@ -195,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateOpenPerHour: e.RATE_OPEN_PER_HOUR,
     rateRequestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
     socketBudget: { framesPerSecond: e.WS_FRAMES_PER_SECOND, frameBurst: e.WS_FRAME_BURST, helloTimeoutMs: Math.round(e.WS_HELLO_TIMEOUT_SECONDS * 1000) },
+    conversationFrameBudget: { framesPerSecond: e.WS_CONVERSATION_FRAMES_PER_SECOND, frameBurst: e.WS_CONVERSATION_FRAME_BURST },
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     login: {
       pairAttempts: e.LOGIN_ATTEMPTS_PER_CLIENT,

@@ -5,7 +5,7 @@ import { ApiError, ErrorCode, isApiError, toApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
 import type { ConversationEvent, ConversationId, ConversationRecord, MessageId, ResponderRecord, PubSub } from '../store/ports.js';
-import { DEFAULT_SOCKET_BUDGET, SocketFrameBudget, type SocketBudgetPolicy } from './budgets.js';
+import { DEFAULT_SOCKET_BUDGET, SocketFrameBudget, type ConversationFrameBudgets, type SocketBudgetPolicy, type TokenBucket } from './budgets.js';
 import type { Hub } from './hub.js';
 import { isAfter } from './message-order.js';
 import { ClientFrame, CloseCode, fastSendFrame, type ServerFrame } from './protocol.js';
@@ -31,6 +31,8 @@ export interface ConnectionDeps {
   readonly onErrorFrame?: (code: string) => void;
   /** Frame rate and hello deadline of one socket (budgets.ts); default DEFAULT_SOCKET_BUDGET. */
   readonly budget?: SocketBudgetPolicy;
+  /** The frame buckets a conversation's visitor sockets share on this instance (budgets.ts); default: none. */
+  readonly conversationBudgets?: ConversationFrameBudgets;
   /** Milliseconds since the epoch (the budgets' clock); default Date.now. */
   readonly now?: () => number;
 }
@@ -147,6 +149,9 @@ class SocketConnection implements Connection {
   private helloSeen = false;
   private closed = false;
   private readonly frameBudget: SocketFrameBudget;
+  /** The visitor's conversation's shared bucket, after hello (null for responders and before hello). */
+  private conversationBucket: TokenBucket | null = null;
+  private conversationRefused = false;
   private helloTimer: ReturnType<typeof setTimeout> | null;
   private lastTyping = 0;
   /** Sends whose ack goes in the message's place in the stream, by client id (see OwedAck). */
@@ -179,6 +184,7 @@ class SocketConnection implements Connection {
     // The budget is spent on arrival, before the frame is parsed or queued.
     const verdict = this.frameBudget.onFrame();
     if (verdict !== 'ok') return this.overBudget(verdict);
+    if (this.conversationBucket !== null && !this.overConversationBudget()) return Promise.resolve();
     const run = this.queue.then(() => this.onFrame(text));
     this.queue = run.catch(() => undefined);
     return run;
@@ -199,8 +205,27 @@ class SocketConnection implements Connection {
     await this.stopAll();
   }
 
+  /**
+   * Takes the frame from the bucket the conversation's visitor sockets share. Past it the frame is
+   * refused once per run with an error frame (the widget says why), then dropped; the socket stays
+   * open (its own budget closes a socket that floods).
+   */
+  private overConversationBudget(): boolean {
+    if ((this.conversationBucket as TokenBucket).take()) {
+      this.conversationRefused = false;
+      return true;
+    }
+    if (!this.conversationRefused) {
+      this.conversationRefused = true;
+      this.send({ t: 'error', code: ErrorCode.ConversationFrameRateLimited, message: 'Too many frames in this conversation; slow down.', ...(this.visitorConversation === null ? {} : { c: this.visitorConversation }) });
+    }
+    return false;
+  }
+
   async onClose(): Promise<void> {
     if (this.helloTimer !== null) clearTimeout(this.helloTimer);
+    if (this.conversationBucket !== null && this.visitorConversation !== null) this.deps.conversationBudgets?.leave(this.visitorConversation);
+    this.conversationBucket = null;
     this.closed = true;
     await this.stopAll();
   }
@@ -455,6 +480,8 @@ class SocketConnection implements Connection {
         await this.deps.conversations.asVisitor(frame.c as ConversationId, frame.token);
         this.visitorConversation = frame.c as ConversationId;
         this.visitorToken = frame.token;
+        // A socket closed while the hello was checked never leaves: it must not join either.
+        if (!this.closed) this.conversationBucket = this.deps.conversationBudgets?.join(this.visitorConversation) ?? null;
       }
       this.helloDone = true;
       this.send({ t: 'ready', role: this.responder === null ? 'visitor' : 'responder' });

@@ -37,6 +37,7 @@ const AUDITED: Record<ErrorCode, { status: number; why: string }> = {
   store_unavailable: { status: 503, why: 'the store is briefly away; Retry-After' },
   hello_timeout: { status: 408, why: 'the socket sent no hello in time' },
   socket_rate_limited: { status: 429, why: 'frame budget spent' },
+  conversation_frame_rate_limited: { status: 429, why: 'the frame budget its sockets share is spent' },
   conversation_rate_limited: { status: 429, why: 'the conversation’s budget is spent' },
   conversation_too_large: { status: 409, why: 'conflicts with the conversation’s state (size)' },
   service_busy: { status: 503, why: 'the instance sheds load; Retry-After; another instance may take it' },

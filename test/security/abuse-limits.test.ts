@@ -61,6 +61,8 @@ const closedWithin = (client: { closed(): Promise<{ code: number; reason: string
 
 /** The socket defaults of server/config.ts (the harness lifts them for functional tests). */
 const SOCKET_DEFAULTS = { WS_FRAMES_PER_SECOND: '20', WS_FRAME_BURST: '40', WS_HELLO_TIMEOUT_SECONDS: '5' };
+/** The per-conversation frame budget of server/config.ts. */
+const CONVERSATION_DEFAULTS = { WS_CONVERSATION_FRAMES_PER_SECOND: '30', WS_CONVERSATION_FRAME_BURST: '60' };
 
 describe('socket budgets on a real server and Redis', () => {
   it('a socket sending 3,000 frames of 16 KiB gets about its burst stored, not 48 MB', async () => {
@@ -83,6 +85,36 @@ describe('socket budgets on a real server and Redis', () => {
       // The intake-less conversation holds only what the budget let through: the burst plus the rate.
       expect(stored.length).toBeLessThanOrEqual(40 + Math.ceil(20 * seconds) + 1);
       expect(stored.length).toBeGreaterThan(0);
+    } finally {
+      await instance.stop();
+    }
+  }, 60_000);
+
+  it('several sockets on one conversation share its frame budget: 4 × 35 frames store about its burst, not 140', async () => {
+    const instance = await start({ ...SOCKET_DEFAULTS, ...CONVERSATION_DEFAULTS });
+    try {
+      const { id, token } = await openConversation(instance.base);
+      const clients = [];
+      for (let i = 0; i < 4; i += 1) {
+        const client = await connectWs(wsUrl(instance.base), { timeoutMs: 20_000 });
+        await client.helloVisitor(id, token);
+        clients.push(client);
+      }
+      const started = Date.now();
+      // Each socket stays within its own budget (35 < its burst of 40): only the shared one can refuse.
+      for (let i = 0; i < 35; i += 1) for (const client of clients) client.sendRaw({ t: 'send', c: id, e: { cid: newCid(), kind: 'message', body: 'aGVq' } });
+      await sleep(1_500);
+      const seconds = (Date.now() - started) / 1000;
+      const stored = await instance.store.log.after(id as ConversationId, null, 10_000);
+      expect(stored.length).toBeLessThanOrEqual(60 + Math.ceil(30 * seconds) + 1);
+      expect(stored.length).toBeGreaterThanOrEqual(60);
+      const codes = clients.flatMap((c) => c.frames.filter((f) => f.t === 'error').map((f) => (f as { code: string }).code));
+      // Told why (once per socket and run of refusals), and nobody closed: a second tab is not a flood.
+      expect(codes.length).toBeGreaterThan(0);
+      expect(new Set(codes)).toEqual(new Set(['conversation_frame_rate_limited']));
+      expect(codes.length).toBeLessThanOrEqual(4 * 3);
+      for (const client of clients) expect(client.socket.readyState).toBe(client.socket.OPEN);
+      for (const client of clients) client.socket.close();
     } finally {
       await instance.stop();
     }

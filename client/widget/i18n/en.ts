@@ -157,6 +157,7 @@ export const en: Messages = {
     store_unavailable: 'The service has problems right now. Try again in a while.',
     hello_timeout: 'The connection took too long. We are trying again.',
     socket_rate_limited: 'You are sending very fast. Wait a few seconds and try again.',
+    conversation_frame_rate_limited: 'This chat is sending very fast, perhaps from several tabs. Close the other tabs, wait a few seconds and try again.',
     conversation_rate_limited: 'This chat has sent a lot in the last hour. Wait a while before sending more.',
     conversation_too_large: 'This chat has reached its largest size. Start a new one if you want to write more.',
     service_busy: 'The service is not taking new chats right now. Try again in a few minutes. Call 112 if you are in danger.',

@@ -155,6 +155,7 @@ export const sv = {
     store_unavailable: 'Tjänsten har problem just nu. Försök igen om en stund.',
     hello_timeout: 'Anslutningen tog för lång tid. Vi försöker igen.',
     socket_rate_limited: 'Du skickar väldigt snabbt. Vänta några sekunder och försök igen.',
+    conversation_frame_rate_limited: 'Chatten skickar väldigt snabbt, kanske från flera flikar. Stäng de andra flikarna, vänta några sekunder och försök igen.',
     conversation_rate_limited: 'Chatten har skickat mycket den senaste timmen. Vänta en stund innan du skickar mer.',
     conversation_too_large: 'Chatten har nått sin största storlek. Starta en ny om du vill skriva mer.',
     service_busy: 'Tjänsten tar inte emot nya chattar just nu. Försök igen om några minuter. Ring 112 om du är i fara.',
