@@ -38,6 +38,7 @@ import { registerStaffRoutes } from './routes/staff.js';
 import { createStaffAdmin } from './directory/staff-admin.js';
 import { createOrgPending } from './directory/org-pending.js';
 import { registerTeamRoutes } from './routes/teams.js';
+import { registerOrganisationRoutes } from './routes/organisation.js';
 import { createAuditWriter } from './routes/audit-writer.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { createSources, withSourceLanguage } from './sources/index.js';
@@ -173,6 +174,7 @@ export function createApp(deps: AppDeps) {
   registerStatsRoutes(app, { store, clock, secret: deps.secret });
   registerStaffRoutes(app, { store, directory, staff, pending: orgPending, clock, secret: deps.secret });
   registerTeamRoutes(app, { store, directory, routing, clock, random, secret: deps.secret });
+  registerOrganisationRoutes(app, { store, clock, secret: deps.secret });
   registerSourceRoutes(app, { store, sources, directory, audit: createAuditWriter({ store, clock, secret: deps.secret }), publicOrigin, staticDir: config.staticDir, rootPublicKey: deps.rootPublicKey ?? null });
 
   // WebSocket endpoint (plain `ws` under @hono/node-server, realtime/ws-endpoint.ts): this route

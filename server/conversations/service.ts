@@ -3,7 +3,8 @@
 import type { Clock, RandomBytes } from '../clock.js';
 import type { Config } from '../config.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import { chooseTeam } from '../routing/choose-team.js';
+import { agreementKey, chooseTeam, type RouteScope } from '../routing/choose-team.js';
+import { createOrganisations, DEFAULT_ORG, orgOf } from '../directory/organisations.js';
 import { preferTeam } from '../sources/index.js';
 import type { Routing } from '../routing/routing.js';
 import { createStatsCounter } from '../stats/counter.js';
@@ -17,8 +18,10 @@ import type {
   MessageId,
   ResponderRecord,
   Sender,
+  OrgId,
   Store,
   TeamId,
+  TeamRecord,
   TransferTarget,
 } from '../store/ports.js';
 import { createHighWater } from './high-water.js';
@@ -43,6 +46,8 @@ export interface OpenInput {
   readonly intake: EnvelopeInput | null;
   /** The source's target team: routing starts there when it handles the category (absent: by category). */
   readonly team?: TeamId | null;
+  /** The source's organisation: routing starts among its teams (absent: the target team's, else the first). */
+  readonly org?: OrgId | null;
 }
 
 export interface Opened {
@@ -70,6 +75,7 @@ export type ConversationService = ReturnType<typeof createConversationService>;
 
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, config, clock, random } = deps;
+  const organisations = createOrganisations(store.records);
   const keys = store.keys;
 
   const ttlOf = (category: Category) => (category === 'callback' ? config.callbackTtlMs : config.conversationTtlMs);
@@ -86,6 +92,33 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const teams = await store.staff.listTeams();
     const counts = await Promise.all(teams.map(async (t) => [t.id, (await store.duty.onDuty(t.id)).length] as const));
     return new Map(counts);
+  }
+
+  /**
+   * Where a conversation through a source of `org` (or aimed at `preferred`) enters, and the overflow
+   * agreements of the region. "Full" is asked only of staffed teams whose overflow crosses an
+   * agreement, so a single organisation pays nothing for it.
+   */
+  async function routeScope(teams: readonly TeamRecord[], counts: ReadonlyMap<TeamId, number>, preferred: TeamId | null, org: OrgId | null): Promise<RouteScope> {
+    const entry = org ?? (preferred === null ? undefined : teams.find((t) => t.id === preferred)?.org) ?? DEFAULT_ORG;
+    const agreements = new Set<string>();
+    for (const o of await organisations.list()) for (const from of o.acceptsOverflowFrom) agreements.add(agreementKey(from, o.id));
+    const full = new Set<TeamId>();
+    const byId = new Map(teams.map((t) => [t.id, t]));
+    for (const t of teams) {
+      const next = t.overflow === null ? undefined : byId.get(t.overflow);
+      if (next === undefined || orgOf(next) === orgOf(t) || !agreements.has(agreementKey(orgOf(t), orgOf(next)))) continue;
+      if ((counts.get(t.id) ?? 0) > 0 && deps.routing !== undefined && !(await deps.routing.hasRoom(t.id))) full.add(t.id);
+    }
+    return { org: entry, agreements, full };
+  }
+
+  async function route(category: Category, preferred: TeamId | null, org: OrgId | null) {
+    const teams = preferTeam(await store.staff.listTeams(), preferred, category);
+    const counts = await onDutyCounts();
+    const choice = chooseTeam(category, teams, counts, await routeScope(teams, counts, preferred, org));
+    if (choice === null) throw new ApiError(ErrorCode.NoTeam);
+    return { choice, counts };
   }
 
   async function require(id: ConversationId): Promise<ConversationRecord> {
@@ -133,11 +166,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   return {
     /** Availability of the team a category routes to now (for the widget's first screen). */
-    async availability(category: Category, preferred: TeamId | null = null): Promise<Availability> {
-      const teams = preferTeam(await store.staff.listTeams(), preferred, category);
-      const counts = await onDutyCounts();
-      const choice = chooseTeam(category, teams, counts);
-      if (choice === null) throw new ApiError(ErrorCode.NoTeam);
+    async availability(category: Category, preferred: TeamId | null = null, org: OrgId | null = null): Promise<Availability> {
+      const { choice, counts } = await route(category, preferred, org);
       return {
         team: choice.team.id,
         staffed: choice.staffed,
@@ -149,8 +179,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** Opens a conversation (proof of work already checked), queues it, stores the intake. */
     async open(input: OpenInput): Promise<Opened> {
       await highWater.admitNewConversation();
-      const choice = chooseTeam(input.category, preferTeam(await store.staff.listTeams(), input.team, input.category), await onDutyCounts());
-      if (choice === null) throw new ApiError(ErrorCode.NoTeam);
+      const { choice } = await route(input.category, input.team ?? null, input.org ?? null);
       const now = clock.now();
       const token = newToken(random);
       const record: ConversationRecord = {

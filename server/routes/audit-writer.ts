@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'team-settings',
   'team-key-rotate',
   'category-mapping',
+  'overflow-agreement',
   'withdraw-invitation',
   'source-create',
   'source-update',

@@ -48,7 +48,7 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
     ...(record.status === 'waiting' ? await conversations.presence(record) : {}),
   });
 
-  const targetTeam = async (source: string | undefined) => (source === undefined || deps.sources === undefined ? null : (await deps.sources.hint(source)).team);
+  const target = async (source: string | undefined) => (source === undefined || deps.sources === undefined ? { team: null, org: null } : await deps.sources.hint(source));
 
   const authorize = (id: string, header: string | undefined) =>
     conversations.asVisitor(id as ConversationId, bearerToken(header));
@@ -64,7 +64,8 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
     }),
     async (c) => {
       const { category, source } = c.req.valid('query');
-      const a = await conversations.availability(category, await targetTeam(source));
+      const entry = await target(source);
+      const a = await conversations.availability(category, entry.team, entry.org);
       return c.json({ category, team: a.team, staffed: a.staffed, onDuty: a.onDuty, waiting: a.waiting }, 200);
     },
   );
@@ -93,7 +94,7 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
       const body = c.req.valid('json');
       deps.limiter.hit('open', deps.keyer.keyOf(c), deps.openPerHour);
       await deps.pow.redeem(body.pow.challenge, body.pow.nonce);
-      const through = deps.sources === undefined ? { source: body.source, team: null } : await deps.sources.forConversation(body.source);
+      const through = deps.sources === undefined ? { source: body.source, team: null, org: null } : await deps.sources.forConversation(body.source);
       const opened = await conversations.open({
         id: (body.id ?? null) as ConversationId | null,
         category: body.category,
@@ -102,6 +103,7 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
         danger: body.danger,
         intake: body.intake ?? null,
         team: through.team,
+        org: through.org,
       });
       return c.json(
         { id: opened.record.id, token: opened.token, team: opened.record.team, staffed: opened.staffed, expiresAt: opened.expiresAt },

@@ -18,19 +18,19 @@ describe('sources', () => {
     const created = await sources.create({ tag: 'poster-a', label: 'A', team: 'region' as TeamId, language: 'ar' });
     expect(created).toEqual({ tag: 'poster-a', label: 'A', team: 'region', language: 'ar', createdAt: 1_700_000_000_000, active: true });
     await expect(sources.create({ tag: 'poster-a', label: 'B', team: null, language: null })).rejects.toSatisfy((e: unknown) => isApiError(e, 'source_exists'));
-    expect(await sources.hint('poster-a')).toEqual({ language: 'ar', team: 'region' });
-    expect(await sources.hint('unknown')).toEqual({ language: null, team: null });
-    expect(await sources.hint('Not A Tag')).toEqual({ language: null, team: null });
+    expect(await sources.hint('poster-a')).toEqual({ language: 'ar', team: 'region', org: null });
+    expect(await sources.hint('unknown')).toEqual({ language: null, team: null, org: null });
+    expect(await sources.hint('Not A Tag')).toEqual({ language: null, team: null, org: null });
     // What a conversation records: a registered tag by name, anything else as "other".
-    expect(await sources.forConversation('poster-a')).toEqual({ source: 'poster-a', team: 'region' });
-    expect(await sources.forConversation('direct')).toEqual({ source: 'direct', team: null });
-    expect(await sources.forConversation('anna-0701234567')).toEqual({ source: 'other', team: null });
+    expect(await sources.forConversation('poster-a')).toEqual({ source: 'poster-a', team: 'region', org: null });
+    expect(await sources.forConversation('direct')).toEqual({ source: 'direct', team: null, org: null });
+    expect(await sources.forConversation('anna-0701234567')).toEqual({ source: 'other', team: null, org: null });
     await expect(sources.create({ tag: 'other', label: 'O', team: null, language: null })).rejects.toSatisfy((e: unknown) => isApiError(e, 'invalid_request'));
     clock.advance?.(1000);
     expect(await sources.update('poster-a', { active: false, label: 'A (ended)' })).toMatchObject({ tag: 'poster-a', label: 'A (ended)', createdAt: 1_700_000_000_000, active: false });
     // Ended: the poster still speaks its language, but no longer routes to its team.
-    expect(await sources.hint('poster-a')).toEqual({ language: 'ar', team: null });
-    expect(await sources.forConversation('poster-a')).toEqual({ source: 'poster-a', team: null });
+    expect(await sources.hint('poster-a')).toEqual({ language: 'ar', team: null, org: null });
+    expect(await sources.forConversation('poster-a')).toEqual({ source: 'poster-a', team: null, org: null });
     await expect(sources.update('nope', { active: false })).rejects.toSatisfy((e: unknown) => isApiError(e, 'not_found'));
     expect((await sources.list()).map((s) => s.tag)).toEqual(['poster-a']);
   });

@@ -41,6 +41,8 @@ export type SourceChanges = Partial<Pick<SourceRecord, 'label' | 'team' | 'langu
 export interface SourceHint {
   readonly language: SourceLanguage | null;
   readonly team: TeamId | null;
+  /** The source's organisation (null: not recorded; then its team's, else the first organisation). */
+  readonly org: OrgId | null;
 }
 
 const COLLECTION = 'sources';
@@ -48,7 +50,7 @@ const COLLECTION = 'sources';
 export const DIRECT_SOURCE = 'direct';
 /** The counted source of a conversation opened through a tag nobody registered. */
 export const OTHER_SOURCE = 'other';
-const NO_HINT: SourceHint = { language: null, team: null };
+const NO_HINT: SourceHint = { language: null, team: null, org: null };
 
 export type Sources = ReturnType<typeof createSources>;
 
@@ -96,7 +98,7 @@ export function createSources(deps: { records: RecordStore; clock: Clock }) {
     async hint(tag: string): Promise<SourceHint> {
       const source = await read(tag);
       if (source === null) return NO_HINT;
-      return { language: source.language, team: source.active ? (source.team as TeamId | null) : null };
+      return { language: source.language, team: source.active ? (source.team as TeamId | null) : null, org: (source.org ?? null) as OrgId | null };
     },
     /**
      * What a conversation opened through `tag` records, and the team it asks first (as hint), from
@@ -105,11 +107,11 @@ export function createSources(deps: { records: RecordStore; clock: Clock }) {
      * URL, so counting free text would let anyone store what they like there (a name, a phone
      * number) long after the conversation is gone.
      */
-    async forConversation(tag: string): Promise<{ readonly source: string; readonly team: TeamId | null }> {
-      if (tag === DIRECT_SOURCE) return { source: tag, team: null };
+    async forConversation(tag: string): Promise<{ readonly source: string; readonly team: TeamId | null; readonly org: OrgId | null }> {
+      if (tag === DIRECT_SOURCE) return { source: tag, team: null, org: null };
       const source = await read(tag);
-      if (source === null) return { source: OTHER_SOURCE, team: null };
-      return { source: tag, team: source.active ? (source.team as TeamId | null) : null };
+      if (source === null) return { source: OTHER_SOURCE, team: null, org: null };
+      return { source: tag, team: source.active ? (source.team as TeamId | null) : null, org: (source.org ?? null) as OrgId | null };
     },
   };
 }
