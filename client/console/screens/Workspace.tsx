@@ -6,6 +6,13 @@ import type { MessageKey } from '../i18n/index.js';
 import { EMERGENCY_SNIPPET, TEAM_TEMPLATES, localeOfTag } from '../i18n/templates.js';
 import type { ChatView, QueueView } from '../state/console-store.js';
 
+const OUTCOME_KEY = {
+  helped: 'outcomeHelped',
+  referred: 'outcomeReferred',
+  'follow-up': 'outcomeFollowUp',
+  'no-contact': 'outcomeNoContact',
+  other: 'outcomeOther',
+} as const satisfies Record<string, MessageKey>;
 const CATEGORY_KEY = { chat: 'categoryChat', parent: 'categoryParent', callback: 'categoryCallback' } as const satisfies Record<string, MessageKey>;
 
 export function Workspace() {
@@ -17,41 +24,71 @@ export function Workspace() {
       <div class="side">
         <DutyPanel />
         <QueuePanel />
-        <ChatList />
       </div>
-      <div class="pane">{active !== null ? <ChatPane chat={active} key={active.id} /> : <p class="hint">{t('chatsEmpty')}</p>}</div>
+      <div class="pane">
+        <ChatTabs />
+        {active !== null ? <ChatPane chat={active} key={active.id} /> : null}
+      </div>
     </div>
   );
 }
 
+/**
+ * Duty per team. Once the responder is on duty somewhere the settings fold away to one line per
+ * team (its switch stays at hand); "Ändra tjänstgöring" opens them again.
+ */
 function DutyPanel() {
   const { store, state, t } = useConsole();
   const duty = state.duty;
   const [capacity, setCapacity] = useState<number | null>(null);
+  const [open, setOpen] = useState<boolean | null>(null);
   const cap = capacity ?? duty?.capacity ?? 3;
+  const onDutyTeams = (duty?.teams ?? []).filter((d) => d.onDuty);
+  const expanded = open ?? onDutyTeams.length === 0;
   return (
-    <section class="card" aria-labelledby="duty-title">
-      <h2 id="duty-title">{t('dutyTitle')}</h2>
-      {duty !== null && (
-        <p class="hint" aria-live="polite">
-          {t('load', { load: duty.load, capacity: duty.capacity })}
-        </p>
-      )}
-      <label for="capacity">{t('capacity')}</label>
-      <input id="capacity" type="number" min={1} max={20} value={cap} onInput={(e) => setCapacity(Number(e.currentTarget.value))} />
-      <ul class="plain">
-        {(duty?.teams ?? []).map((team) => (
-          <li key={team.team} class="duty-row">
-            <span>
-              <strong>{team.name}</strong> — {team.onDuty ? t('onDuty') : t('offDuty')}
-              {!team.inHours && ` (${t('outsideHours')})`} · {t('colleaguesOnDuty', { n: team.colleaguesOnDuty })}
-            </span>
-            <button type="button" aria-pressed={team.onDuty} onClick={() => void store.setDuty(team.team, !team.onDuty, cap)}>
-              {team.onDuty ? t('goOffDuty', { team: team.name }) : t('goOnDuty', { team: team.name })}
-            </button>
-          </li>
-        ))}
-      </ul>
+    <section class="card duty" aria-labelledby="duty-title">
+      <div class="card-head">
+        <h2 id="duty-title">{t('dutyTitle')}</h2>
+        <button type="button" class="link" aria-expanded={expanded} aria-controls="duty-settings" onClick={() => setOpen(!expanded)}>
+          {expanded ? t('dutyHide') : t('dutySettings')}
+        </button>
+      </div>
+      <p class="hint" aria-live="polite">
+        {onDutyTeams.length > 0 ? t('dutySummaryOn', { teams: onDutyTeams.map((d) => d.name).join(', ') }) : t('dutySummaryOff')}
+        {duty !== null && onDutyTeams.length > 0 && ` · ${t('load', { load: duty.load, capacity: duty.capacity })}`}
+      </p>
+      <div id="duty-settings">
+        {expanded && (
+          <>
+            <label for="capacity">{t('capacity')}</label>
+            <input id="capacity" type="number" min={1} max={20} value={cap} onInput={(e) => setCapacity(Number(e.currentTarget.value))} />
+          </>
+        )}
+        <ul class="plain">
+          {(duty?.teams ?? []).map((team) => (
+            <li key={team.team} class="duty-row">
+              <span>
+                <strong>{team.name}</strong>
+                {expanded && (
+                  <>
+                    {' '}
+                    — {team.onDuty ? t('onDuty') : t('offDuty')}
+                    {!team.inHours && ` (${t('outsideHours')})`} · {t('colleaguesOnDuty', { n: team.colleaguesOnDuty })}
+                  </>
+                )}
+              </span>
+              <button
+                type="button"
+                aria-pressed={team.onDuty}
+                aria-label={team.onDuty ? t('goOffDuty', { team: team.name }) : t('goOnDuty', { team: team.name })}
+                onClick={() => void store.setDuty(team.team, !team.onDuty, cap)}
+              >
+                {expanded ? (team.onDuty ? t('goOffDuty', { team: team.name }) : t('goOnDuty', { team: team.name })) : team.onDuty ? t('goOffDutyShort') : t('goOnDutyShort')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
     </section>
   );
 }
@@ -103,15 +140,18 @@ function QueueRow({ item }: { item: QueueView }) {
   );
 }
 
-function ChatList() {
+/** "Mina samtal" as tabs above the open chat: each with its unread count and typing state. */
+function ChatTabs() {
   const { store, state, t } = useConsole();
   return (
-    <section class="card" aria-labelledby="chats-title">
-      <h2 id="chats-title">{t('chatsTitle')}</h2>
+    <section class="card chat-tabs" aria-labelledby="chats-title">
+      <h2 id="chats-title">
+        {t('chatsTitle')} ({state.chats.length})
+      </h2>
       {state.chats.length === 0 ? (
         <p class="hint">{t('chatsEmpty')}</p>
       ) : (
-        <ul class="plain">
+        <ul class="plain tab-row">
           {state.chats.map((chat) => (
             <li key={chat.id}>
               <button type="button" class="chat-tab" aria-current={state.activeChat === chat.id ? 'true' : undefined} onClick={() => store.openChat(chat.id)}>
@@ -135,6 +175,7 @@ function ChatPane({ chat }: { chat: ChatView }) {
   const [draft, setDraft] = useState('');
   const [outcome, setOutcome] = useState('helped');
   const [target, setTarget] = useState('');
+  const [confirming, setConfirming] = useState<'close' | 'threat' | null>(null);
   const [personal, setPersonal] = useState<string[]>(() => JSON.parse(localStorage.getItem(PERSONAL_KEY) ?? '[]') as string[]);
   const log = useRef<HTMLOListElement>(null);
   const visitorLocale = localeOfTag(chat.language);
@@ -170,129 +211,163 @@ function ChatPane({ chat }: { chat: ChatView }) {
   };
   const notice = phaseNotice[chat.phase];
 
+  const outcomeKey = OUTCOME_KEY[outcome as keyof typeof OUTCOME_KEY] ?? 'outcomeOther';
+
   return (
     <section class="card chat" aria-labelledby="chat-title" data-conversation={chat.id} data-phase={chat.phase}>
-      <h2 id="chat-title">
-        {chat.danger && <strong class="flag">{t('danger')}</strong>} {t(CATEGORY_KEY[chat.category])} · {chat.language} · {chat.id.slice(0, 6)}
-      </h2>
-      {chat.safetyCode !== null && open && (
-        <p class="safety">
-          {t('safetyCode')}: <strong class="code">{chat.safetyCode}</strong> <span class="hint">{t('safetyHint')}</span>
-        </p>
-      )}
+      <div class="chat-head">
+        <h2 id="chat-title">
+          {chat.danger && <strong class="flag">{t('danger')}</strong>} {t(CATEGORY_KEY[chat.category])} · {chat.language} · {chat.id.slice(0, 6)}
+        </h2>
+        {chat.safetyCode !== null && open && (
+          <p class="safety">
+            {t('safetyCode')}: <strong class="code">{chat.safetyCode}</strong> <span class="hint">{t('safetyHint')}</span>
+          </p>
+        )}
+      </div>
       {notice !== undefined && (
         <p class="phase" role="status">
           {t(notice)}
         </p>
       )}
-      <ol class="log" ref={log} aria-label={t('logLabel')} aria-live="polite">
-        {chat.lines.map((line) => (
-          <li key={line.key} class={`line ${line.from}`}>
-            <span class="from">{line.from === 'visitor' ? t('visitor') : line.from === 'responder' ? t('you') : ''}</span>
-            <p dir="auto">{line.from === 'system' ? t(line.text as MessageKey) : line.text}</p>
-          </li>
-        ))}
-      </ol>
-      {chat.typing && <p class="hint">{t('typing')}</p>}
-      {open && (
-        <>
-          <form onSubmit={send} class="composer" autocomplete="off">
-            <label for="draft">{t('message')}</label>
-            <textarea
-              id="draft"
-              dir="auto"
-              rows={3}
-              value={draft}
-              onInput={(e) => {
-                setDraft(e.currentTarget.value);
-                store.typing(chat.id);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey) void send(e);
-              }}
-            />
-            <button type="submit" class="primary">
-              {t('send')}
+      <div class="chat-body">
+        <div class="chat-main">
+          <ol class="log" ref={log} aria-label={t('logLabel')} aria-live="polite">
+            {chat.lines.map((line) => (
+              <li key={line.key} class={`line ${line.from}`}>
+                <span class="from">{line.from === 'visitor' ? t('visitor') : line.from === 'responder' ? t('you') : ''}</span>
+                <p dir="auto">{line.from === 'system' ? t(line.text as MessageKey) : line.text}</p>
+              </li>
+            ))}
+          </ol>
+          {chat.typing && <p class="hint typing">{t('typing')}</p>}
+          {open && (
+            <form onSubmit={send} class="composer" autocomplete="off">
+              <label for="draft">{t('message')}</label>
+              <textarea
+                id="draft"
+                dir="auto"
+                rows={2}
+                value={draft}
+                onInput={(e) => {
+                  setDraft(e.currentTarget.value);
+                  store.typing(chat.id);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && !e.shiftKey) void send(e);
+                }}
+              />
+              <div class="composer-actions">
+                <button type="submit" class="primary">
+                  {t('send')}
+                </button>
+                <button type="button" onClick={savePersonal}>
+                  {t('cannedAdd')}
+                </button>
+                <button type="button" onClick={() => setDraft((d) => (d === '' ? EMERGENCY_SNIPPET[visitorLocale] : `${d}\n${EMERGENCY_SNIPPET[visitorLocale]}`))}>
+                  {t('emergency')}
+                </button>
+              </div>
+            </form>
+          )}
+          {open && (
+            <details class="canned">
+              <summary>{t('cannedTitle')}</summary>
+              <h3>{t('cannedTeam')}</h3>
+              <ul class="plain">
+                {templates.map((text, i) => (
+                  <li key={`team-${i}`}>
+                    <button type="button" class="link" lang={visitorLocale} dir="auto" onClick={() => setDraft(text)}>
+                      {text}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <h3>{t('cannedPersonal')}</h3>
+              <ul class="plain">
+                {personal.map((text, i) => (
+                  <li key={`own-${i}`}>
+                    <button type="button" class="link" dir="auto" onClick={() => setDraft(text)}>
+                      {text}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+      </div>
+      {open && confirming === null && (
+        <div class="actions">
+          <fieldset>
+            <legend>{t('transferTitle')}</legend>
+            <label for="transfer-target">{t('transferTo')}</label>
+            <select id="transfer-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+              <option value="">—</option>
+              <optgroup label={t('transferColleague')}>
+                {colleagues.map((r) => (
+                  <option key={r.id} value={`r:${r.id}`}>
+                    {r.displayName}
+                    {r.onDuty.length > 0 ? ` (${t('onDuty')})` : ''}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label={t('transferTeam')}>
+                {teams.map((team) => (
+                  <option key={team.id} value={`t:${team.id}`}>
+                    {team.name}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+            <button
+              type="button"
+              disabled={target === ''}
+              onClick={() => void store.transfer(chat.id, target.startsWith('r:') ? { toResponder: target.slice(2) } : { toTeam: target.slice(2) })}
+            >
+              {t('transfer')}
             </button>
-            <button type="button" onClick={savePersonal}>
-              {t('cannedAdd')}
+            <button type="button" class="warn" onClick={() => setConfirming('threat')}>
+              {t('threat')}
             </button>
-            <button type="button" onClick={() => setDraft((d) => (d === '' ? EMERGENCY_SNIPPET[visitorLocale] : `${d}\n${EMERGENCY_SNIPPET[visitorLocale]}`))}>
-              {t('emergency')}
+          </fieldset>
+          <fieldset>
+            <legend>{t('closeTitle')}</legend>
+            <label for="outcome">{t('outcome')}</label>
+            <select id="outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
+              <option value="helped">{t('outcomeHelped')}</option>
+              <option value="referred">{t('outcomeReferred')}</option>
+              <option value="follow-up">{t('outcomeFollowUp')}</option>
+              <option value="no-contact">{t('outcomeNoContact')}</option>
+              <option value="other">{t('outcomeOther')}</option>
+            </select>
+            <button type="button" onClick={() => setConfirming('close')}>
+              {t('close')}
             </button>
-          </form>
-          <details class="canned">
-            <summary>{t('cannedTitle')}</summary>
-            <h3>{t('cannedTeam')}</h3>
-            <ul class="plain">
-              {templates.map((text, i) => (
-                <li key={`team-${i}`}>
-                  <button type="button" class="link" lang={visitorLocale} dir="auto" onClick={() => setDraft(text)}>
-                    {text}
-                  </button>
-                </li>
-              ))}
-            </ul>
-            <h3>{t('cannedPersonal')}</h3>
-            <ul class="plain">
-              {personal.map((text, i) => (
-                <li key={`own-${i}`}>
-                  <button type="button" class="link" dir="auto" onClick={() => setDraft(text)}>
-                    {text}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </details>
-          <div class="actions">
-            <fieldset>
-              <legend>{t('transferTitle')}</legend>
-              <label for="transfer-target">{t('transferTo')}</label>
-              <select id="transfer-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
-                <option value="">—</option>
-                <optgroup label={t('transferColleague')}>
-                  {colleagues.map((r) => (
-                    <option key={r.id} value={`r:${r.id}`}>
-                      {r.displayName}
-                      {r.onDuty.length > 0 ? ` (${t('onDuty')})` : ''}
-                    </option>
-                  ))}
-                </optgroup>
-                <optgroup label={t('transferTeam')}>
-                  {teams.map((team) => (
-                    <option key={team.id} value={`t:${team.id}`}>
-                      {team.name}
-                    </option>
-                  ))}
-                </optgroup>
-              </select>
-              <button
-                type="button"
-                disabled={target === ''}
-                onClick={() => void store.transfer(chat.id, target.startsWith('r:') ? { toResponder: target.slice(2) } : { toTeam: target.slice(2) })}
-              >
-                {t('transfer')}
-              </button>
-              <button type="button" class="warn" onClick={() => void store.transfer(chat.id, { threat: true })}>
-                {t('threat')}
-              </button>
-            </fieldset>
-            <fieldset>
-              <legend>{t('closeTitle')}</legend>
-              <label for="outcome">{t('outcome')}</label>
-              <select id="outcome" value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)}>
-                <option value="helped">{t('outcomeHelped')}</option>
-                <option value="referred">{t('outcomeReferred')}</option>
-                <option value="follow-up">{t('outcomeFollowUp')}</option>
-                <option value="no-contact">{t('outcomeNoContact')}</option>
-                <option value="other">{t('outcomeOther')}</option>
-              </select>
-              <button type="button" onClick={() => void store.close(chat.id, outcome)}>
-                {t('close')}
-              </button>
-            </fieldset>
-          </div>
-        </>
+          </fieldset>
+        </div>
+      )}
+      {open && confirming === 'close' && (
+        <Confirm
+          question={t('confirmClose', { outcome: t(outcomeKey) })}
+          yes={t('confirmCloseYes')}
+          onYes={() => {
+            setConfirming(null);
+            void store.close(chat.id, outcome);
+          }}
+          onNo={() => setConfirming(null)}
+        />
+      )}
+      {open && confirming === 'threat' && (
+        <Confirm
+          question={t('confirmThreat')}
+          yes={t('confirmThreatYes')}
+          onYes={() => {
+            setConfirming(null);
+            void store.transfer(chat.id, { threat: true });
+          }}
+          onNo={() => setConfirming(null)}
+        />
       )}
       {(chat.phase === 'closed' || chat.phase === 'transferred' || chat.phase === 'lost' || chat.phase === 'elsewhere') && (
         <button type="button" onClick={() => store.dismissChat(chat.id)}>
@@ -300,5 +375,26 @@ function ChatPane({ chat }: { chat: ChatView }) {
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * An irreversible step asks first: the question, the step's own words on the yes button (focused,
+ * so Enter confirms deliberately) and a way back. Nothing happens until yes.
+ */
+function Confirm(props: { question: string; yes: string; onYes: () => void; onNo: () => void }) {
+  const { t } = useConsole();
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    <div class="confirm" role="alertdialog" aria-labelledby="confirm-question" onKeyDown={(e) => e.key === 'Escape' && props.onNo()}>
+      <p id="confirm-question">{props.question}</p>
+      <button type="button" class="warn" ref={yes} onClick={props.onYes}>
+        {props.yes}
+      </button>
+      <button type="button" onClick={props.onNo}>
+        {t('confirmNo')}
+      </button>
+    </div>
   );
 }

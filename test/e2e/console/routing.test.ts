@@ -98,6 +98,7 @@ describe('console routing', () => {
     expect(await codeOf(fromApi.post(visitor.id, { cid: 'c'.repeat(16), kind: 'message', body: 'AAAA' }))).toBe('forbidden');
     await toPage.getByLabel('Utfall').selectOption('helped');
     await toPage.getByRole('button', { name: 'Avsluta samtalet' }).click();
+    await toPage.getByRole('button', { name: 'Ja, avsluta' }).click();
     await expect.poll(async () => (await server.store.conversations.get(visitor.id as never))?.status).toBe('closed');
   });
 
@@ -170,6 +171,7 @@ describe('console routing', () => {
     await queueItem(pageA, visitor.id).getByRole('button', { name: 'Ta samtalet' }).click({ timeout: 10_000 });
     const first = await visitor.connected();
     await pageA.getByRole('button', { name: 'Under hot – till specialistteamet' }).click();
+    await pageA.getByRole('button', { name: 'Ja, lämna över' }).click();
     await expect.poll(() => pageA.locator(`section.chat[data-conversation="${visitor.id}"]`).getAttribute('data-phase'), { timeout: 10_000 }).toBe('transferred');
     expect((await server.store.conversations.get(visitor.id as never))?.team).toBe('konsult');
     const row = queueItem(pageK, visitor.id);

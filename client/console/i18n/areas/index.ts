@@ -6,5 +6,6 @@ import { staffArea } from './staff.js';
 import { chatsArea } from './chats.js';
 import { recordsArea } from './records.js';
 import { statsArea } from './stats.js';
+import { shiftArea } from './shift.js';
 
-export const AREAS = [adminArea, sourcesArea, teamsArea, staffArea, statsArea, recordsArea, chatsArea] as const;
+export const AREAS = [adminArea, sourcesArea, teamsArea, staffArea, statsArea, recordsArea, chatsArea, shiftArea] as const;
