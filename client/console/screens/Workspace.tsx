@@ -232,7 +232,7 @@ function ChatPane({ chat }: { chat: ChatView }) {
       )}
       <div class="chat-body">
         <div class="chat-main">
-          <ol class="log" ref={log} aria-label={t('logLabel')} aria-live="polite">
+          <ol class="log" ref={log} aria-label={t('logLabel')} aria-live="polite" tabIndex={0}>
             {chat.lines.map((line) => (
               <li key={line.key} class={`line ${line.from}`}>
                 <span class="from">{line.from === 'visitor' ? t('visitor') : line.from === 'responder' ? t('you') : ''}</span>
