@@ -385,9 +385,18 @@ function ChatPane({ chat }: { chat: ChatView }) {
 function Confirm(props: { question: string; yes: string; onYes: () => void; onNo: () => void }) {
   const { t } = useConsole();
   const yes = useRef<HTMLButtonElement>(null);
-  useEffect(() => yes.current?.focus(), []);
+  useEffect(() => {
+    yes.current?.focus();
+    // Escape goes back wherever the focus is (the log may have taken it meanwhile).
+    const doc = yes.current?.ownerDocument;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') props.onNo();
+    };
+    doc?.addEventListener('keydown', onKey);
+    return () => doc?.removeEventListener('keydown', onKey);
+  }, []);
   return (
-    <div class="confirm" role="alertdialog" aria-labelledby="confirm-question" onKeyDown={(e) => e.key === 'Escape' && props.onNo()}>
+    <div class="confirm" role="alertdialog" aria-labelledby="confirm-question">
       <p id="confirm-question">{props.question}</p>
       <button type="button" class="warn" ref={yes} onClick={props.onYes}>
         {props.yes}
