@@ -1,7 +1,8 @@
 // The demo organisation for a first `npm start`: three teams and one responder whose login is printed.
 import type { ResponderId, ResponderRecord, Role, Store, TeamId, TeamRecord } from './store/ports.js';
 import { DEFAULT_KDF, authKeyHash } from './routes/responder.js';
-import { createTeamSettings } from './routing/team-settings.js';
+import { createTeamSettings, type TeamSettings } from './routing/team-settings.js';
+import { WEEKDAYS, type Weekday } from './routing/duty-hours.js';
 import { systemClock } from './clock.js';
 import { createSources } from './sources/index.js';
 
@@ -13,6 +14,17 @@ export const DEMO_TEAMS: readonly TeamRecord[] = [
   { id: 'foraldrar' as TeamId, name: 'Föräldrarådgivning', categories: ['parent'], overflow: 'unga' as TeamId },
   { id: 'konsult' as TeamId, name: 'Konsultationsteamet', categories: [], overflow: null },
 ];
+
+const every = (from: string, to: string, days: readonly Weekday[]) => Object.fromEntries(days.map((d) => [d, [[from, to] as [string, string]]]));
+/**
+ * Opening hours a first `npm start` shows (the youth team every day 08:00–22:00, parent guidance
+ * on weekdays 09:00–18:00). Tests seed none (a team without hours is open whenever someone is on
+ * duty), so they run at any hour; a test about hours sets its own.
+ */
+export const DEMO_DUTY_HOURS: Readonly<Record<string, TeamSettings['dutyHours']>> = {
+  unga: every('08:00', '22:00', WEEKDAYS),
+  foraldrar: every('09:00', '18:00', WEEKDAYS.slice(0, 5)),
+};
 
 /** Derives the auth and wrap keys from a password as the console does (Argon2id, then KDF "auth" / "wrap"). */
 export type LoginKeyDeriver = (
@@ -38,10 +50,16 @@ export async function seedDemo(
   derive: LoginKeyDeriver,
   random: (n: number) => Uint8Array,
   login = 'demo',
+  options: { readonly dutyHours?: Readonly<Record<string, TeamSettings['dutyHours']>> } = {},
 ): Promise<DemoLogin | null> {
-  for (const team of DEMO_TEAMS) if ((await store.staff.getTeam(team.id)) === null) await store.staff.putTeam(team);
-  // The consultation team takes conversations flagged "under threat".
   const settings = createTeamSettings(store.records);
+  for (const team of DEMO_TEAMS) {
+    if ((await store.staff.getTeam(team.id)) !== null) continue;
+    await store.staff.putTeam(team);
+    const hours = options.dutyHours?.[team.id];
+    if (hours !== undefined) await settings.put(team.id, { ...(await settings.get(team.id)), dutyHours: hours });
+  }
+  // The consultation team takes conversations flagged "under threat".
   const konsult = 'konsult' as TeamId;
   if (!(await settings.get(konsult)).specialist) await settings.put(konsult, { ...(await settings.get(konsult)), specialist: true });
   // The outreach source of the printed widget link (/c/demo), so its conversations count under it.

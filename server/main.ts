@@ -5,7 +5,7 @@ import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { deriveLoginKeys } from '../crypto/password.js';
 import { systemClock, systemRandom } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
-import { DEMO_SOURCE, seedDemo } from './demo.js';
+import { DEMO_DUTY_HOURS, DEMO_SOURCE, seedDemo } from './demo.js';
 import { createDirectory } from './directory/directory.js';
 import { enrolDemoResponder, ensureDemoOrg, refreshDemoOrg } from './directory/demo-org.js';
 import { createLogger } from './logger.js';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     await loadSumoSodium();
     const demoDeps = { store, directory: createDirectory(store.records), clock: systemClock, random: systemRandom };
     rootPublicKey ??= await ensureDemoOrg(demoDeps);
-    demoLogin = await seedDemo(store, async (password, salt, params) => deriveLoginKeys(password, salt, params), systemRandom);
+    demoLogin = await seedDemo(store, async (password, salt, params) => deriveLoginKeys(password, salt, params), systemRandom, 'demo', { dutyHours: DEMO_DUTY_HOURS });
     if (demoLogin !== null) await enrolDemoResponder(demoDeps, demoLogin.responder, demoLogin.wrapKey);
     await refreshDemoOrg(demoDeps);
     startBackgroundJob({ name: 'demo refresh', intervalMs: 3_600_000, runAtStart: false, logger, run: () => refreshDemoOrg(demoDeps) });

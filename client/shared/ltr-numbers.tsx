@@ -1,9 +1,10 @@
-// Phone numbers inside translated sentences: each run of digits ("114 14", "+46 70 123 45 67") is an
+// Phone numbers inside translated sentences: each run of digits ("114 14", "+46 70 123 45 67", "077-150 50 50") is an
 // isolated left-to-right island that does not break across lines, so Arabic text does not reverse its
 // groups ("14 114") and no language splits a number. Styles give `.tel` white-space: nowrap.
 import type { ComponentChildren } from 'preact';
 
-const NUMBER = /\+?\d(?:[\d ]*\d)?/g;
+/** Digits with the spaces and hyphens inside one number ("114 14", "077-150 50 50"). */
+const NUMBER = /\+?\d(?:[\d -]*\d)?/g;
 
 /** `text` with every number wrapped in <bdi dir="ltr" class="tel">; the text content stays the same. */
 export function LtrNumbers(props: { text: string }): ComponentChildren {

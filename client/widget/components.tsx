@@ -40,21 +40,30 @@ export function Header(props: { m: Messages; lang: Lang; demo?: boolean; onLang:
   );
 }
 
-export function Emergency(props: { m: Messages; prominent?: boolean }) {
+/** Emergency numbers first; a parent gets the adults' lines instead of BRIS's line for children. */
+export function Emergency(props: { m: Messages; prominent?: boolean; parent?: boolean }) {
   const { m } = props;
+  const lines: Array<[string, string]> = [
+    ['112', m.emergency112],
+    ['11414', m.emergencyPolice],
+    ...((props.parent === true
+      ? [
+          ['0771505050', m.parentHelpBris],
+          ['020852000', m.parentHelpLine],
+        ]
+      : [['116111', m.emergencyBris]]) as Array<[string, string]>),
+  ];
   return (
     <section class={props.prominent === true ? 'emergency prominent' : 'emergency'} aria-labelledby="emergency-title">
-      <h2 id="emergency-title">{m.emergencyTitle}</h2>
+      <h2 id="emergency-title">{props.parent === true ? m.parentEmergencyTitle : m.emergencyTitle}</h2>
       <ul>
-        <li>
-          <a href="tel:112"><LtrNumbers text={m.emergency112} /></a>
-        </li>
-        <li>
-          <a href="tel:11414"><LtrNumbers text={m.emergencyPolice} /></a>
-        </li>
-        <li>
-          <a href="tel:116111"><LtrNumbers text={m.emergencyBris} /></a>
-        </li>
+        {lines.map(([tel, text]) => (
+          <li key={tel}>
+            <a href={`tel:${tel}`}>
+              <LtrNumbers text={text} />
+            </a>
+          </li>
+        ))}
       </ul>
     </section>
   );

@@ -1,6 +1,7 @@
 // A closed team's own out-of-hours text: in the visitor's language, else in Swedish, else none.
 // Plain text from the team's administration; screens render it as text (never as HTML).
 import type { Lang } from './i18n/index.js';
+import type { WeeklyHours } from '../shared/opening-hours.js';
 
 /** What GET /api/v1/teams/{team}/notice answers. */
 export interface TeamNotice {
@@ -10,6 +11,10 @@ export interface TeamNotice {
   /** Closed (or on special hours) because of a holiday today. */
   readonly holiday: boolean;
   readonly text: Readonly<Record<Lang, string>>;
+  /** Weekly opening hours (Europe/Stockholm), or null when the team keeps none. */
+  readonly hours?: WeeklyHours | null;
+  /** While closed: when it opens next (ms since the epoch), or null. */
+  readonly nextOpen?: number | null;
 }
 
 /** The text to show and the language it is in, or null when the team is open or wrote none. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../client/shared/api-client.js';
 import { createTestApp, seedResponder, solvePow, type TestApp } from '../../test/support/harness.js';
 import { stockholmDay } from '../conversations/stockholm-day.js';
+import { DEFAULT_TEAM_SETTINGS } from '../routing/team-settings.js';
 import type { TeamId } from '../store/ports.js';
 
 // jsqr is CommonJS with `exports.default`; under NodeNext the default import is the module object.
@@ -48,7 +49,10 @@ describe('source routes', () => {
     const t = await createTestApp({ env: { PUBLIC_URL: 'https://utvag.example.se' } });
     const admin = await asRole(t, 'admin', ['admin']);
     const created = await admin.call<Source>('POST', '/api/v1/admin/sources', { tag: 'poster-malmo-c', label: 'Affisch Malmö C', team: 'unga', language: 'ar' });
-    expect(created).toMatchObject({ tag: 'poster-malmo-c', label: 'Affisch Malmö C', team: 'unga', language: 'ar', active: true, url: 'https://utvag.example.se/c/poster-malmo-c' });
+    expect(created).toMatchObject({ tag: 'poster-malmo-c', label: 'Affisch Malmö C', team: 'unga', language: 'ar', active: true, url: 'https://utvag.example.se/c/poster-malmo-c', hours: null });
+    // The poster prints the opening hours of the team its chats go to.
+    await admin.call('PUT', '/api/v1/admin/teams/unga/settings', { ...DEFAULT_TEAM_SETTINGS, dutyHours: { mon: [['09:00', '17:00']] } });
+    expect((await admin.call<{ items: Source[] }>('GET', '/api/v1/admin/sources')).items[0]).toMatchObject({ tag: 'poster-malmo-c', hours: { mon: [['09:00', '17:00']] } });
     // Stored as a staff record, nothing more.
     expect(JSON.parse((await t.store.records.get('sources', 'poster-malmo-c')) ?? 'null')).toMatchObject({ tag: 'poster-malmo-c', team: 'unga', language: 'ar', active: true });
 

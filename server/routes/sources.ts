@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { orgScope } from '../directory/org-scope.js';
+import { orgOf } from '../directory/organisations.js';
 import type { Directory } from '../directory/directory.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import { SOURCE_LANGUAGES, qrPng, qrSvg, sourceUrl, type SourceRecord, type Sources } from '../sources/index.js';
+import { SOURCE_LANGUAGES, preferTeam, qrPng, qrSvg, sourceUrl, type SourceRecord, type Sources } from '../sources/index.js';
+import { createTeamSettings } from '../routing/team-settings.js';
 import type { OrgId, Store, TeamId } from '../store/ports.js';
 import { requireRole } from './admin.js';
 import type { AuditWriter } from './audit-writer.js';
@@ -41,6 +43,10 @@ const SourceView = z
     createdAt: z.number().int(),
     active: z.boolean(),
     url: z.string().openapi({ description: 'The public link the QR code encodes: origin + /c/<tag>' }),
+    hours: z
+      .record(z.string(), z.array(z.tuple([z.string(), z.string()])))
+      .nullable()
+      .openapi({ description: 'Weekly opening hours (Europe/Stockholm) of the team its chats go to, for the poster; null when that team keeps none' }),
   })
   .openapi('Source');
 const NewSourceRequest = z
@@ -77,7 +83,15 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
   app.use('/api/v1/admin/sources/*', sourcesAccess);
   app.use('/api/v1/admin/embed', requireRole('admin', 'supervisor'));
 
-  const view = (s: SourceRecord) => ({ ...s, url: sourceUrl(deps.publicOrigin, s.tag) });
+  const settings = createTeamSettings(store.records);
+  /** The weekly hours of the team a chat through the source goes to first (its own team, else its organisation's chat team). */
+  const hoursOf = async (s: SourceRecord) => {
+    const teams = (await store.staff.listTeams()).filter((t) => orgOf(t) === orgOf({ org: s.org as OrgId | undefined }));
+    const team = preferTeam(teams, s.team as TeamId | null, 'chat').find((t) => t.categories.includes('chat'));
+    const hours = team === undefined ? null : (await settings.get(team.id)).dutyHours;
+    return hours === null ? null : Object.fromEntries(Object.entries(hours).map(([day, windows]) => [day, (windows ?? []).map(([a, b]) => [a, b] as [string, string])]));
+  };
+  const view = async (s: SourceRecord) => ({ ...s, url: sourceUrl(deps.publicOrigin, s.tag), hours: await hoursOf(s) });
   const scopeOf = (c: Context<AppEnv>) => orgScope(store.staff, c.get('responder'));
   /** A target team of the caller's own organisation (another organisation's is as unknown as a missing one). */
   const checkTeam = async (c: Context<AppEnv>, team: string | null | undefined) => {
@@ -94,7 +108,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
     createRoute({ method: 'get', path: '/api/v1/admin/sources', tags: ['admin'], summary: 'Outreach sources (QR posters, web pages), active and ended', security, responses: { 200: json(z.object({ items: z.array(SourceView) }), 'Sources'), ...ERROR_RESPONSES } }),
     async (c) => {
       const scope = await scopeOf(c);
-      return c.json({ items: (await sources.list()).filter((s) => scope.owns({ org: s.org as OrgId | undefined })).map(view) }, 200);
+      return c.json({ items: await Promise.all((await sources.list()).filter((s) => scope.owns({ org: s.org as OrgId | undefined })).map(view)) }, 200);
     },
   );
 
@@ -114,7 +128,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
       const scope = await scopeOf(c);
       const created = await sources.create({ tag: body.tag, label: body.label, team: body.team as TeamId | null, language: body.language, ...(scope.first ? {} : { org: scope.org }) });
       await deps.audit(c.get('responder').id, 'source-create', body.tag);
-      return c.json(view(created), 201);
+      return c.json(await view(created), 201);
     },
   );
 
@@ -135,7 +149,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
       await checkTeam(c, body.team);
       const updated = await sources.update(tag, { ...body, team: body.team as TeamId | null });
       await deps.audit(c.get('responder').id, 'source-update', tag);
-      return c.json(view(updated), 200);
+      return c.json(await view(updated), 200);
     },
   );
 
@@ -154,7 +168,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
       await existing(c, tag);
       const updated = await sources.update(tag, { active: false });
       await deps.audit(c.get('responder').id, 'source-deactivate', tag);
-      return c.json(view(updated), 200);
+      return c.json(await view(updated), 200);
     },
   );
 

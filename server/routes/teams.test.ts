@@ -136,10 +136,13 @@ describe('team administration', () => {
   it('tells the widget when a team is closed for a holiday, with its texts as given (plain text)', async () => {
     const { t, admin } = await setup();
     const notice = async (team: string) => (await t.call('GET', `/api/v1/teams/${team}/notice`)).json();
-    expect(await notice('unga')).toEqual({ team: 'unga', open: true, holiday: false, text: { sv: '', en: '', ar: '' } });
+    expect(await notice('unga')).toEqual({ team: 'unga', open: true, holiday: false, text: { sv: '', en: '', ar: '' }, hours: null, nextOpen: null });
     const text = { sv: 'Stängt i dag <b>studiedag</b>', en: 'Closed today', ar: '' };
     await admin.call('PUT', '/api/v1/admin/teams/unga/settings', withSettings({ holidays: [{ date: '2026-11-23', label: 'Studiedag', hours: [] }], outOfHoursText: text }));
-    expect(await notice('unga')).toEqual({ team: 'unga', open: false, holiday: true, text });
+    expect(await notice('unga')).toEqual({ team: 'unga', open: false, holiday: true, text, hours: null, nextOpen: Date.UTC(2026, 10, 23, 23, 0) });
+    // Weekly hours: shown to visitors; closed at 13:00 on a Monday that opens 17:00.
+    await admin.call('PUT', '/api/v1/admin/teams/unga/settings', withSettings({ dutyHours: { mon: [['17:00', '21:00']], sat: [['10:00', '14:00']] } }));
+    expect(await notice('unga')).toMatchObject({ open: false, holiday: false, hours: { mon: [['17:00', '21:00']], sat: [['10:00', '14:00']] }, nextOpen: Date.UTC(2026, 10, 23, 16, 0) });
     expect((await t.call('GET', '/api/v1/teams/nope/notice')).status).toBe(404);
     expect((await t.call('GET', '/api/v1/teams/NOPE/notice')).status).toBe(400);
   });

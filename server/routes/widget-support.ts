@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import type { Store, TeamId } from '../store/ports.js';
-import { openingAt } from '../routing/opening.js';
+import { nextOpening, openingAt } from '../routing/opening.js';
 import { createTeamSettings } from '../routing/team-settings.js';
 import { createWaitEstimator } from '../wait/wait-estimate.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -40,6 +40,10 @@ const NoticeSchema = z
     holiday: z.boolean(),
     /** Plain text per language; "" where the team wrote none (the widget falls back to Swedish, then its own text). */
     text: z.object({ sv: z.string(), en: z.string(), ar: z.string() }),
+    /** The team's weekly opening hours (Europe/Stockholm, "HH:MM" windows per weekday), or null when it keeps none (open whenever someone is on duty). */
+    hours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))).nullable(),
+    /** When closed: the next minute it opens by its hours and holidays (ms since the epoch), or null when not within 8 days. Null while open. */
+    nextOpen: z.number().int().nullable(),
   })
   .openapi('TeamNotice');
 
@@ -108,7 +112,7 @@ export function registerWidgetSupportRoutes(app: App, deps: WidgetSupportDeps): 
       method: 'get',
       path: '/api/v1/teams/{team}/notice',
       tags: ['visitor'],
-      summary: 'Is the team open now (duty hours, holidays; Europe/Stockholm), and its out-of-hours text in sv, en and ar',
+      summary: 'Is the team open now (duty hours, holidays; Europe/Stockholm), its weekly hours, when it opens next, and its out-of-hours text in sv, en and ar',
       request: { params: z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'team', in: 'path' }, example: 'unga' }) }) },
       responses: { 200: json(NoticeSchema, 'Notice'), ...ERROR_RESPONSES },
     }),
@@ -116,8 +120,10 @@ export function registerWidgetSupportRoutes(app: App, deps: WidgetSupportDeps): 
       const team = c.req.valid('param').team as TeamId;
       if ((await deps.store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.NotFound);
       const settings = await teamSettings.get(team);
-      const opening = openingAt(settings, deps.clock.now());
-      return c.json({ team, open: opening.open, holiday: opening.reason !== 'hours', text: settings.outOfHoursText }, 200);
+      const now = deps.clock.now();
+      const opening = openingAt(settings, now);
+      const hours = settings.dutyHours === null ? null : Object.fromEntries(Object.entries(settings.dutyHours).map(([day, windows]) => [day, (windows ?? []).map(([a, b]) => [a, b] as [string, string])]));
+      return c.json({ team, open: opening.open, holiday: opening.reason !== 'hours', text: settings.outOfHoursText, hours, nextOpen: opening.open ? null : nextOpening(settings, now) }, 200);
     },
   );
 

@@ -1,7 +1,7 @@
 // Whether a team is open: its own holidays (closed or special hours) before public holidays before
 // weekly duty hours, by the calendar date in Stockholm (not UTC).
 import { describe, expect, it } from 'vitest';
-import { openingAt } from './opening.js';
+import { nextOpening, openingAt } from './opening.js';
 import { DEFAULT_TEAM_SETTINGS, type TeamSettings } from './team-settings.js';
 
 const weekdays = { mon: [['08:00', '17:00']], tue: [['08:00', '17:00']], wed: [['08:00', '17:00']], thu: [['08:00', '17:00']], fri: [['08:00', '17:00']] } as TeamSettings['dutyHours'];
@@ -43,5 +43,21 @@ describe('opening', () => {
     expect(openingAt(settings({ publicHolidays: true }), goodFriday)).toEqual({ open: false, reason: 'public-holiday', key: 'goodFriday' });
     const listed = settings({ publicHolidays: true, holidays: [{ date: '2026-04-03', label: 'Jour', hours: [['09:00', '12:00']] }] });
     expect(openingAt(listed, goodFriday)).toEqual({ open: true, reason: 'holiday', label: 'Jour' });
+  });
+});
+
+describe('next opening', () => {
+  it('is now when open, the next window start when closed, across nights, weekends and holidays', () => {
+    expect(nextOpening(settings({}), local('2026-11-23', '09:00'))).toBe(local('2026-11-23', '09:00'));
+    expect(nextOpening(settings({}), local('2026-11-23', '18:00'))).toBe(local('2026-11-24', '08:00'));
+    // Friday evening → Monday morning.
+    expect(nextOpening(settings({}), local('2026-11-27', '17:30'))).toBe(local('2026-11-30', '08:00'));
+    // Monday a holiday with special hours 10:05–12:00.
+    const special = settings({ holidays: [{ date: '2026-11-30', label: '', hours: [['10:05', '12:00']] }] });
+    expect(nextOpening(special, local('2026-11-27', '17:30'))).toBe(local('2026-11-30', '10:05'));
+  });
+
+  it('is null when the team does not open within the horizon', () => {
+    expect(nextOpening(settings({ dutyHours: {} }), local('2026-11-23', '09:00'))).toBeNull();
   });
 });

@@ -21,3 +21,24 @@ export function openingAt(settings: Pick<TeamSettings, 'dutyHours' | 'holidays' 
   }
   return { open: isWithinDutyHours(settings.dutyHours as DutyHours | null, ms), reason: 'hours' };
 }
+
+/** How far ahead nextOpening looks (a team closed longer than this has no next opening to promise). */
+export const NEXT_OPENING_HORIZON_MS = 8 * 86_400_000;
+const STEP_MS = 10 * 60_000;
+
+/**
+ * The first minute at or after `ms` when the team is open by its hours and holidays, or null when it
+ * is not open within NEXT_OPENING_HORIZON_MS. Scans in 10-minute steps, then back to the minute
+ * (a window shorter than 10 minutes may be missed; duty hours are longer than that). Pure.
+ */
+export function nextOpening(settings: Pick<TeamSettings, 'dutyHours' | 'holidays' | 'publicHolidays'>, ms: number): number | null {
+  const start = Math.floor(ms / 60_000) * 60_000;
+  if (openingAt(settings, start).open) return start;
+  for (let t = start + STEP_MS; t <= start + NEXT_OPENING_HORIZON_MS; t += STEP_MS) {
+    if (!openingAt(settings, t).open) continue;
+    let first = t;
+    while (first - 60_000 > t - STEP_MS && openingAt(settings, first - 60_000).open) first -= 60_000;
+    return first;
+  }
+  return null;
+}

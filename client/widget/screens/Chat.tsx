@@ -2,7 +2,8 @@
 // with delivery states, typing, reconnection notices, safety code, resume code, consent, end, delete.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, fill, plural, type Lang, type Messages } from '../i18n/index.js';
-import type { App } from '../state/app.js';
+import type { App, Status } from '../state/app.js';
+import { OpeningHours } from './ClosedNotice.js';
 import type { ChatMessage, Conversation, ConversationView } from '../state/conversation.js';
 import { errorCode } from '../state/api.js';
 import { useStore } from '../state/store.js';
@@ -10,11 +11,25 @@ import { Emergency, ErrorNote, Heading } from '../components.js';
 
 const teamName = (m: Messages, team: string) => (m.teams as Record<string, string>)[team] ?? m.responderFallbackTeam;
 
-function WaitingInfo(props: { m: Messages; lang: Lang; v: ConversationView }) {
+function WaitingInfo(props: { m: Messages; lang: Lang; v: ConversationView; status: Status }) {
   const { m, lang, v } = props;
+  const parent = v.category === 'parent';
+  const text = !v.staffed
+    ? parent
+      ? m.parentWaitingNobody
+      : m.waitingNobody
+    : v.room
+      ? parent
+        ? m.parentWaitingForResponder
+        : m.waitingForResponder
+      : parent
+        ? m.parentWaitingBusy
+        : m.waitingBusy;
   return (
     <div class="waiting">
-      <p>{!v.staffed ? m.waitingNobody : v.room ? m.waitingForResponder : m.waitingBusy}</p>
+      <p>{text}</p>
+      {/* Nobody there: when we are open, and when we are back. */}
+      {!v.staffed ? <OpeningHours status={props.status} lang={lang} m={m} /> : null}
       {/* A place in a queue nobody works on would promise what nobody keeps. */}
       {v.staffed && v.queuePosition !== null ? <p>{plural(lang, m.queuePosition, v.queuePosition + 1)}</p> : null}
       {/* A time only when someone on duty has room: "about 1 minute" while all are busy would not be true. */}
@@ -134,7 +149,7 @@ export function Chat(props: { app: App; conversation: Conversation }) {
     <main id="main" class="chat">
       <Heading serial={s.screenSerial}>{m.chatHeading}</Heading>
       <div role="status" aria-live="polite" class="chat-status">
-        {v.phase === 'waiting' ? (v.resumed ? <p>{m.resumeWaiting}</p> : <WaitingInfo m={m} lang={lang} v={v} />) : null}
+        {v.phase === 'waiting' ? (v.resumed ? <p>{m.resumeWaiting}</p> : <WaitingInfo m={m} lang={lang} v={v} status={s.status[v.category]} />) : null}
         {v.responder !== null && v.phase === 'active' ? (
           <p class="responder">
             {fill(m.connectedTo, { name: v.responder.name, team: teamName(m, v.responder.team) })} <span class="verified">✓ {m.verified}</span>
@@ -151,7 +166,7 @@ export function Chat(props: { app: App; conversation: Conversation }) {
         </p>
       ) : null}
       {/* Nobody there, or the young person said they are in danger: the emergency numbers stay in view. */}
-      {v.phase === 'waiting' && (!v.staffed || v.danger) ? <Emergency m={m} /> : null}
+      {v.phase === 'waiting' && (!v.staffed || v.danger) ? <Emergency m={m} parent={v.category === 'parent'} /> : null}
       <div class="log-wrap" role="log" aria-live="polite" aria-label={m.chatHeading}>
       <ol class="log" ref={logRef} tabIndex={0} aria-label={m.chatHeading}>
         {v.messages.map((msg) => (

@@ -2,7 +2,7 @@
 import { plural } from '../i18n/index.js';
 import type { App, Status } from '../state/app.js';
 import { Emergency, Heading } from '../components.js';
-import { ClosedNotice } from './ClosedNotice.js';
+import { ClosedNotice, OpeningHours } from './ClosedNotice.js';
 
 function Availability(props: { app: App; status: Status }) {
   const { app, status } = props;
@@ -33,6 +33,7 @@ export function Home(props: { app: App }) {
         <Availability app={app} status={chat} />
       </div>
       <ClosedNotice status={chat} lang={s.lang} />
+      <OpeningHours status={chat} lang={s.lang} m={m} />
       {/* One place whatever the status says: the box never appears late and shifts the choices (CLS). */}
       <Emergency m={m} prominent={nobody} />
       <h2>{m.chooseHeading}</h2>

@@ -11,7 +11,7 @@ import type { PowSolver } from '../../shared/api-client.js';
 import { createExitKeys } from './exit-keys.js';
 
 export type Screen = 'home' | 'start' | 'offhours' | 'chat' | 'callback' | 'callback-done' | 'resume' | 'deleted';
-/** `notice`: asked only when nobody can answer (is the team closed, and its own text). */
+/** `notice`: the team's hours, whether it is open by them, its own closed-text. */
 export type Status = { staffed: boolean; onDuty: number; waiting: number; team: string; notice?: TeamNotice | null } | 'error' | null;
 
 export interface AppState {
@@ -114,7 +114,8 @@ export function createApp(env: AppEnvironment) {
   const refreshStatus = async (category: Category) => {
     try {
       const s = await env.api.status(category, env.source);
-      const notice = s.staffed ? null : await env.api.notice(s.team).catch(() => null);
+      // Asked every time: the first screen shows the team's opening hours, not only its closed-text.
+      const notice = await env.api.notice(s.team).catch(() => null);
       store.set((st) => ({ status: { ...st.status, [category]: { staffed: s.staffed, onDuty: s.onDuty, waiting: s.waiting, team: s.team, notice } } }));
     } catch {
       store.set((st) => ({ status: { ...st.status, [category]: 'error' } }));

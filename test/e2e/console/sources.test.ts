@@ -15,6 +15,8 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedSnippet } from '../../../client/shared/embed-snippet.js';
 import { stockholmDay } from '../../../server/conversations/stockholm-day.js';
+import { DEFAULT_TEAM_SETTINGS, createTeamSettings } from '../../../server/routing/team-settings.js';
+import type { TeamId } from '../../../server/store/ports.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
 import { createResponder, type Responder } from '../widget/support.js';
@@ -75,6 +77,9 @@ afterAll(async () => {
 
 describe('sources, QR codes and posters', () => {
   it('creates a source, downloads its QR code, follows it to the widget, and counts the conversation under it', { timeout: 90_000 }, async () => {
+    // The team the source's chats go to keeps opening hours, for the poster (all week, so routing stays open whenever this runs).
+    const day = [['00:00', '24:00']] as Array<[string, string]>;
+    await createTeamSettings(server.store.records).put('unga' as TeamId, { ...DEFAULT_TEAM_SETTINGS, dutyHours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day } });
     await loginConsole(page, server, server.login, server.password);
     await page.getByRole('button', { name: 'Administration' }).click();
     await page.getByRole('button', { name: 'Källor och QR-koder' }).click();
@@ -127,7 +132,7 @@ describe('sources, QR codes and posters', () => {
     await visitor.close();
   });
 
-  it('the A4 poster: QR code, the invitation in Swedish, English and Arabic, the link; no violations, nothing from elsewhere', { timeout: 60_000 }, async () => {
+  it('the A4 poster: QR code, the invitation in the source\'s language first, then the others, the opening hours, the link; no violations, nothing from elsewhere', { timeout: 60_000 }, async () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.getByRole('button', { name: `Visa affisch för ${TAG}` }).click();
@@ -141,9 +146,35 @@ describe('sources, QR codes and posters', () => {
     }
     expect(text).toContain(`${server.url.replace(/^https?:\/\//, '')}/c/${TAG}`);
     expect(await sheet.locator('section[lang="ar"]').getAttribute('dir')).toBe('rtl');
+    // An English source: English leads, and nothing promises someone "now".
+    expect(await sheet.getAttribute('lang')).toBe('en');
+    expect(await sheet.locator('.poster-lead').getAttribute('lang')).toBe('en');
+    expect(text).not.toMatch(/socialtjänsten nu|social services now|الاجتماعية الآن/);
+    expect(await sheet.locator('section[lang="sv"] .poster-hours').textContent()).toBe('Vi svarar: mån–sön 00:00–24:00.');
+    expect(await sheet.locator('section[lang="en"] .poster-hours').textContent()).toBe('We answer: Mon–Sun 00:00–24:00.');
     await expectNoViolations(page, 'poster');
     expect(requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('data:'))).toEqual([]);
 
+    await expectPrintedA4(page, sheet);
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await dialog.getByRole('button', { name: 'Stäng affischen' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('an Arabic source\'s poster speaks Arabic first, right to left, and still fits one A4 sheet', { timeout: 60_000 }, async () => {
+    await page.getByLabel('Tagg').fill('affisch-ar');
+    await page.getByLabel('Namn', { exact: true }).fill('Affisch på arabiska');
+    await page.getByLabel('Språk när widgeten öppnas').selectOption('ar');
+    await page.getByRole('button', { name: 'Skapa källa' }).click();
+    await page.getByText('Källan affisch-ar är skapad.').waitFor();
+    await page.getByRole('button', { name: 'Visa affisch för affisch-ar' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Affisch: Affisch på arabiska' });
+    const sheet = dialog.locator('article.poster-sheet');
+    await expect.poll(() => sheet.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect([await sheet.getAttribute('lang'), await sheet.getAttribute('dir')]).toEqual(['ar', 'rtl']);
+    expect(await sheet.locator('.poster-lead h3').first().textContent()).toBe('هل تريد الخروج من عالم الجريمة؟');
+    expect(await sheet.locator('.poster-lead .poster-hours bdi[dir="ltr"]').textContent()).toBe('00:00–24:00');
     await expectPrintedA4(page, sheet);
     await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 1280, height: 900 });

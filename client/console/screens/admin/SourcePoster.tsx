@@ -1,11 +1,15 @@
 // The printable A4 poster of a source: its QR code, a short invitation in Swedish, English and
-// Arabic (right to left) for young people who want out of crime and for parents, and the link
-// written out. Shown over the console; when printing only the sheet remains (sources.css).
+// Arabic (right to left) for young people who want out of crime and for parents, the opening hours
+// of the team that answers, and the link written out. The source's language leads (an Arabic
+// source's poster speaks Arabic first). Shown over the console; in print only the sheet remains.
 import { createPortal } from 'preact/compat';
 import { useEffect, useRef } from 'preact/hooks';
 import { useConsole } from '../../context.js';
 import { CATALOGUES, type Locale } from '../../i18n/index.js';
 import { qrPath, type SourceRow } from './source-row.js';
+import { OpeningHoursText, openingRuns, type WeeklyHours } from '../../../shared/opening-hours.js';
+
+const POSTER_LOCALES: readonly Locale[] = ['sv', 'en', 'ar'];
 
 /** The body class that, in print, hides everything but the poster. */
 const PRINTING = 'poster-open';
@@ -29,6 +33,9 @@ export function SourcePoster(props: { source: SourceRow; window: Window; onClose
     };
   }, []);
   const display = props.source.url.replace(/^https?:\/\//, '');
+  const lead: Locale = props.source.language ?? 'sv';
+  const others = POSTER_LOCALES.filter((l) => l !== lead);
+  const hours = props.source.hours ?? null;
 
   return createPortal(
     <div class="poster-view" role="dialog" aria-modal="true" aria-labelledby="poster-title">
@@ -44,26 +51,30 @@ export function SourcePoster(props: { source: SourceRow; window: Window; onClose
           {t('posterClose')}
         </button>
       </div>
-      <article class="poster-sheet" lang="sv" dir="ltr" data-source={props.source.tag}>
+      <article class="poster-sheet" lang={lead} dir={lead === 'ar' ? 'rtl' : 'ltr'} data-source={props.source.tag}>
         <div class="poster-main">
-          <PosterText locale="sv" lead />
+          <PosterText locale={lead} lead hours={hours} />
           <figure class="poster-code">
-            <img src={`${qrPath(props.source.tag, 'svg')}?inline=1`} alt={CATALOGUES.sv.sourceQrAlt.replace('{url}', props.source.url)} />
+            <img src={`${qrPath(props.source.tag, 'svg')}?inline=1`} alt={CATALOGUES[lead].sourceQrAlt.replace('{url}', props.source.url)} />
             <figcaption>
-              {CATALOGUES.sv.posterScan} <strong class="poster-url">{breakable(display)}</strong>
+              {CATALOGUES[lead].posterScan}{' '}
+              <strong dir="ltr" class="poster-url">
+                {breakable(display)}
+              </strong>
             </figcaption>
           </figure>
         </div>
         <div class="poster-more">
-          <PosterText locale="en" url={display} />
-          <PosterText locale="ar" url={display} />
+          {others.map((l) => (
+            <PosterText key={l} locale={l} url={display} hours={hours} />
+          ))}
         </div>
         <p class="poster-footer">
-          <span lang="sv">{CATALOGUES.sv.posterEmergency}</span>
-          <span lang="en">{CATALOGUES.en.posterEmergency}</span>
-          <span lang="ar" dir="rtl">
-            {CATALOGUES.ar.posterEmergency}
-          </span>
+          {[lead, ...others].map((l) => (
+            <span key={l} lang={l} dir={l === 'ar' ? 'rtl' : 'ltr'}>
+              {CATALOGUES[l].posterEmergency}
+            </span>
+          ))}
         </p>
       </article>
     </div>,
@@ -77,12 +88,20 @@ function breakable(url: string) {
 }
 
 /** One language's invitation, read from that language's catalogue whatever the console's locale. */
-function PosterText(props: { locale: Locale; lead?: boolean; url?: string }) {
+function PosterText(props: { locale: Locale; lead?: boolean; url?: string; hours: WeeklyHours | null }) {
   const m = CATALOGUES[props.locale];
+  const [before, after] = m.posterHours.split('{hours}');
   return (
     <section class={props.lead === true ? 'poster-text poster-lead' : 'poster-text'} lang={props.locale} dir={props.locale === 'ar' ? 'rtl' : 'ltr'}>
       <h3>{m.posterYouthHeading}</h3>
       <p>{m.posterYouthText}</p>
+      {props.hours !== null && openingRuns(props.hours, props.locale).length > 0 && (
+        <p class="poster-hours">
+          {before}
+          <OpeningHoursText hours={props.hours} lang={props.locale} />
+          {after}
+        </p>
+      )}
       <h3>{m.posterParentHeading}</h3>
       <p>{m.posterParentText}</p>
       <p class="poster-how">{m.posterWhatHappens}</p>

@@ -1,4 +1,5 @@
 // A source as the admin API returns it, and the paths of its QR code images.
+import type { WeeklyHours } from '../../../shared/opening-hours.js';
 
 export interface SourceRow {
   readonly tag: string;
@@ -9,6 +10,8 @@ export interface SourceRow {
   readonly active: boolean;
   /** The public link its QR code encodes. */
   readonly url: string;
+  /** Weekly opening hours of the team its chats go to (Europe/Stockholm), or null when it keeps none. */
+  readonly hours?: WeeklyHours | null;
 }
 
 /** Download path of the source's QR code (the server makes it; the session cookie authorises). */
