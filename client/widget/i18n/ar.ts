@@ -41,6 +41,7 @@ export const ar: Messages = {
   outOfHoursWriteAnyway: 'اكتب على أي حال',
   back: 'رجوع',
   startChatHeading: 'اكتب لنا',
+  answeredBy: 'يرد عليك الآن {org}.',
   startParentHeading: 'اكتب إلى إرشاد الوالدين',
   firstMessageLabel: 'ماذا تريد أن تقول أو تسأل؟',
   firstMessageHint: 'يمكنك أن تكتب باختصار. لا تحتاج أن تكتب اسمك.',

@@ -41,6 +41,7 @@ export const en: Messages = {
   outOfHoursWriteAnyway: 'Write anyway',
   back: 'Back',
   startChatHeading: 'Write to us',
+  answeredBy: 'Right now {org} answers.',
   startParentHeading: 'Write to parent guidance',
   firstMessageLabel: 'What do you want to tell or ask?',
   firstMessageHint: 'You can keep it short. You do not need to write your name.',

@@ -39,6 +39,7 @@ export const sv = {
   outOfHoursWriteAnyway: 'Skriv ändå',
   back: 'Tillbaka',
   startChatHeading: 'Skriv till oss',
+  answeredBy: 'Just nu svarar {org}.',
   startParentHeading: 'Skriv till föräldrarådgivningen',
   firstMessageLabel: 'Vad vill du berätta eller fråga?',
   firstMessageHint: 'Du kan skriva kort. Du behöver inte skriva ditt namn.',

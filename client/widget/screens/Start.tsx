@@ -1,6 +1,6 @@
 // The first message, written at once and sealed to the team before anyone has answered.
 import { useState } from 'preact/hooks';
-import { errorText } from '../i18n/index.js';
+import { errorText, fill } from '../i18n/index.js';
 import type { App } from '../state/app.js';
 import { ErrorNote, FormActions, Heading } from '../components.js';
 
@@ -19,6 +19,7 @@ export function Start(props: { app: App }) {
   return (
     <main id="main">
       <Heading serial={s.screenSerial}>{parent ? m.startParentHeading : m.startChatHeading}</Heading>
+      {s.answeredBy === null ? null : <p class="hint">{fill(m.answeredBy, { org: s.answeredBy })}</p>}
       <form onSubmit={submit} autoComplete="off">
         <label for="first">{m.firstMessageLabel}</label>
         <p id="first-hint" class="hint">

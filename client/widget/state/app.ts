@@ -4,7 +4,7 @@ import type { Category } from '../../shared/api-client.js';
 import { CATALOGUES, isLang, isRtl, type Lang, type Messages } from '../i18n/index.js';
 import { errorCode, type WidgetApi } from './api.js';
 import type { TeamNotice } from '../notice.js';
-import { openConversation, requestCallback, resumeConversation, type Conversation } from './conversation.js';
+import { openConversation, requestCallback, resumeConversation, verifiedTeam, type Conversation } from './conversation.js';
 import type { Crypto } from './crypto.js';
 import { createStore, type Store } from './store.js';
 import type { PowSolver } from '../../shared/api-client.js';
@@ -28,6 +28,8 @@ export interface AppState {
   readonly verificationWord: string | null;
   /** Raised on each screen change so the screen focuses its heading. */
   readonly screenSerial: number;
+  /** Who answers (a region's organisation, as the pinned root certified its name), shown before the visitor writes. */
+  readonly answeredBy: string | null;
 }
 
 export interface AppEnvironment {
@@ -75,6 +77,7 @@ export function createApp(env: AppEnvironment) {
     neutral: prefs.neutral ?? false,
     verificationWord: null,
     screenSerial: 0,
+    answeredBy: null,
   });
   const messages = (): Messages => CATALOGUES[store.get().lang];
 
@@ -119,6 +122,19 @@ export function createApp(env: AppEnvironment) {
       store.set((st) => ({ status: { ...st.status, [category]: { staffed: s.staffed, onDuty: s.onDuty, waiting: s.waiting, team: s.team, notice } } }));
     } catch {
       store.set((st) => ({ status: { ...st.status, [category]: 'error' } }));
+    }
+  };
+
+  // The name comes from the verified organisation certificate, never from the server's word.
+  const toStart = async () => {
+    go('start');
+    store.set({ answeredBy: null });
+    const s = store.get().status[store.get().startCategory];
+    if (s === null || s === 'error') return;
+    try {
+      store.set({ answeredBy: (await verifiedTeam(await deps(), s.team)).anchor.org.organisation?.name ?? null });
+    } catch {
+      // Not verified: nothing is said; sending verifies again and says why it cannot.
     }
   };
 
@@ -176,10 +192,11 @@ export function createApp(env: AppEnvironment) {
       if (choice === 'callback') return app.openCallback();
       store.set({ startCategory: choice });
       const s = store.get().status[choice];
-      go(s !== null && s !== 'error' && !s.staffed ? 'offhours' : 'start');
+      if (s !== null && s !== 'error' && !s.staffed) go('offhours');
+      else void toStart();
     },
     writeAnyway() {
-      go('start');
+      void toStart();
     },
     openCallback() {
       go('callback');
