@@ -8,7 +8,7 @@ import { App } from './App.js';
 import { RootRefused } from './screens/RootRefused.js';
 import { ConsoleContext } from './context.js';
 import { createWorkerDeriver } from './crypto/password.js';
-import type { Locale } from './i18n/index.js';
+import { isLocale, type Locale } from './i18n/index.js';
 import { createConsoleStore } from './state/console-store.js';
 import './styles.css';
 
@@ -17,7 +17,7 @@ const IDLE_MS = 10 * 60_000;
 
 function initialLocale(win: Window): Locale {
   const saved = win.localStorage.getItem('utvag.console.locale');
-  return saved === 'en' || saved === 'ar' || saved === 'sv' ? saved : 'sv';
+  return isLocale(saved) ? saved : 'sv';
 }
 
 async function main(win: Window): Promise<void> {

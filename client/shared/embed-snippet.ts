@@ -1,5 +1,6 @@
 // The embed snippet for host pages (used by the admin console): the loader pinned by Subresource
 // Integrity, with the organisation root key and the source tag. Pure.
+import { LANGUAGE_INFO, isLanguageId, type LanguageId } from './i18n/languages.js';
 
 export interface EmbedSnippetInput {
   /** Service origin, e.g. "https://utvag.example.se" (no path). */
@@ -11,7 +12,7 @@ export interface EmbedSnippetInput {
   /** Source tag for aggregated statistics: 1–40 of a-z, 0-9, "-". */
   readonly source?: string;
   /** Language the widget opens in (the source's), unless the visitor picks another. */
-  readonly language?: 'sv' | 'en' | 'ar';
+  readonly language?: LanguageId;
   /** Text of the button the loader adds. */
   readonly label?: string;
   /** https URL quick exit leaves for (default: a weather site). */
@@ -42,7 +43,7 @@ export function embedSnippet(input: EmbedSnippetInput): string {
   ];
   if (input.source !== undefined) attrs.push(['data-source', input.source]);
   if (input.language !== undefined) {
-    if (!['sv', 'en', 'ar'].includes(input.language)) throw new Error('language: sv, en or ar');
+    if (!isLanguageId(input.language)) throw new Error(`language: one of ${Object.keys(LANGUAGE_INFO).join(', ')}`);
     attrs.push(['data-lang', input.language]);
   }
   if (input.label !== undefined) attrs.push(['data-label', input.label]);

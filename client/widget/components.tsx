@@ -2,7 +2,8 @@
 // emergency numbers, focused headings.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { CATALOGUES, LANGUAGES, type Lang, type Messages } from './i18n/index.js';
+import { LANGUAGES, type Lang, type Messages } from './i18n/index.js';
+import { languageName } from '../shared/i18n/languages.js';
 import { LtrNumbers } from '../shared/ltr-numbers.js';
 
 export function Header(props: { m: Messages; lang: Lang; demo?: boolean; onLang: (l: Lang) => void; onExit: () => void; onHome: () => void }) {
@@ -17,7 +18,7 @@ export function Header(props: { m: Messages; lang: Lang; demo?: boolean; onLang:
         <select value={props.lang} onChange={(e) => props.onLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
           {LANGUAGES.map((l) => (
             <option key={l} value={l} lang={l}>
-              {CATALOGUES[l].langName}
+              {languageName(l)}
             </option>
           ))}
         </select>

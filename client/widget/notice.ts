@@ -10,7 +10,8 @@ export interface TeamNotice {
   readonly open: boolean;
   /** Closed (or on special hours) because of a holiday today. */
   readonly holiday: boolean;
-  readonly text: Readonly<Record<Lang, string>>;
+  /** By language; a language the team wrote nothing in is absent. */
+  readonly text: Readonly<Partial<Record<Lang, string>>>;
   /** Weekly opening hours (Europe/Stockholm), or null when the team keeps none. */
   readonly hours?: WeeklyHours | null;
   /** While closed: when it opens next (ms since the epoch), or null. */

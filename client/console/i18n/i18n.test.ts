@@ -1,30 +1,25 @@
-// The console catalogues: every key in every language, the same placeholders, Arabic right to left.
+// The console catalogues: every key in every language, the same placeholders, no key defined twice,
+// Arabic right to left, the responder's templates and emergency numbers in every language, and every
+// audit action the server writes named.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AREAS } from './areas/index.js';
-import { CATALOGUES, directionOf, translator } from './index.js';
-import { sv as base } from './sv.js';
 import { AUDIT_ACTIONS } from '../../../server/routes/audit-writer.js';
-import { auditActionKey, recordsArea } from './areas/records.js';
-import { EMERGENCY_SNIPPET, TEAM_TEMPLATES, localeOfTag } from './templates.js';
-
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+import { catalogueProblems } from '../../shared/i18n/catalogue-check.js';
+import { languageOfTag } from '../../shared/i18n/languages.js';
+import { CATALOGUES, LOCALES, directionOf, isLocale, translator, type MessageKey } from './index.js';
+import { auditActionKey } from './record-keys.js';
 
 describe('console catalogues', () => {
-  it('have the same keys and placeholders in Swedish, English and Arabic', () => {
-    const { sv, en, ar } = CATALOGUES;
-    for (const catalogue of [en, ar]) {
-      expect(Object.keys(catalogue).sort()).toEqual(Object.keys(sv).sort());
-      for (const key of Object.keys(sv) as Array<keyof typeof sv>) expect([key, placeholders(catalogue[key])]).toEqual([key, placeholders(sv[key])]);
-    }
+  it('have the same keys and placeholders in every language', () => {
+    expect(catalogueProblems(CATALOGUES, 'sv')).toEqual([]);
+    expect(LOCALES.map((l) => l.id)).toEqual(Object.keys(CATALOGUES));
   });
 
-  it('has no key in two areas or in an area and the base catalogue', () => {
-    const seen = new Set(Object.keys(base));
-    for (const area of AREAS) {
-      for (const key of Object.keys(area.sv)) {
-        expect(seen.has(key), key).toBe(false);
-        seen.add(key);
-      }
+  it('define no key twice in a catalogue file (a second one would silently win)', () => {
+    for (const { id } of LOCALES) {
+      const keys = [...readFileSync(new URL(`./${id}.ts`, import.meta.url), 'utf8').matchAll(/^ {2}(\w+):/gm)].map((m) => m[1]);
+      expect(keys.filter((k, i) => keys.indexOf(k) !== i), id).toEqual([]);
+      expect(keys.length, id).toBe(Object.keys(CATALOGUES.sv).length);
     }
   });
 
@@ -32,20 +27,26 @@ describe('console catalogues', () => {
     expect(translator('sv')('load', { load: 1, capacity: 3 })).toBe('1 av 3 samtal');
     expect(directionOf('ar')).toBe('rtl');
     expect(directionOf('sv')).toBe('ltr');
+    expect(isLocale('ar')).toBe(true);
+    expect(isLocale('xx')).toBe(false);
   });
 
   it('has team templates and the emergency numbers in every language', () => {
-    for (const locale of ['sv', 'en', 'ar'] as const) {
-      expect(TEAM_TEMPLATES[locale]).toHaveLength(TEAM_TEMPLATES.sv.length);
-      for (const number of ['112', '114 14', '116 111']) expect(EMERGENCY_SNIPPET[locale]).toContain(number);
+    const templates: MessageKey[] = ['templateGreeting', 'templateAnonymous', 'templateCallback', 'templateHelpToLeave', 'templateThanks'];
+    for (const { id } of LOCALES) {
+      const t = translator(id);
+      for (const key of templates) expect(t(key, { name: 'Alice' }).trim(), `${id} ${key}`).not.toBe('');
+      expect(t('templateGreeting', { name: 'Alice' })).toContain('Alice');
+      for (const number of ['112', '114 14', '116 111']) expect(t('emergencySnippet')).toContain(number);
     }
-    expect(localeOfTag('ar-SE')).toBe('ar');
-    expect(localeOfTag('fi')).toBe('sv');
+    const ids = LOCALES.map((l) => l.id);
+    expect(languageOfTag(ids, 'ar-SE', 'sv')).toBe('ar');
+    expect(languageOfTag(ids, 'fi', 'sv')).toBe('sv');
   });
 
   it('names every audit action the server writes, and no action it does not write', () => {
     for (const action of AUDIT_ACTIONS) expect([action, auditActionKey(action)]).not.toEqual([action, 'auditActionOther']);
-    const named = Object.keys(recordsArea.sv).filter((k) => k.startsWith('auditAction') && k !== 'auditActionOther');
+    const named = Object.keys(CATALOGUES.sv).filter((k) => k.startsWith('auditAction') && k !== 'auditActionOther');
     expect(named.sort()).toEqual(AUDIT_ACTIONS.map(auditActionKey).sort());
     expect(translator('sv')(auditActionKey('duty-on'))).toBe('Gick i tjänst');
   });

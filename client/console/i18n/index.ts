@@ -1,29 +1,28 @@
-// The console's catalogues and a formatter: Swedish first, English and Arabic (right to left).
+// The console's catalogues, one per language (sv.ts is the first and defines the keys), on the shared
+// machinery of client/shared/i18n (languages, placeholders). Adding a language: its catalogue file
+// and one entry in CATALOGUES (docs/i18n.md).
+import { fill, type Params } from '../../shared/i18n/format.js';
+import { isLanguageId, languageName, offered } from '../../shared/i18n/languages.js';
 import { ar } from './ar.js';
 import { en } from './en.js';
-import { AREAS } from './areas/index.js';
-import { sv } from './sv.js';
+import { sv, type Messages } from './sv.js';
 
-export type Locale = 'sv' | 'en' | 'ar';
-type Union<T> = (T extends unknown ? (x: T) => void : never) extends (x: infer I) => void ? I : never;
-/** The base catalogue (sv.ts) and every area (areas/): one flat key space. */
-export type Messages = typeof sv & Union<(typeof AREAS)[number]['sv']>;
+export type { Messages };
 export type MessageKey = keyof Messages;
-export const LOCALES: ReadonlyArray<{ id: Locale; name: string }> = [
-  { id: 'sv', name: 'Svenska' },
-  { id: 'en', name: 'English' },
-  { id: 'ar', name: 'العربية' },
-];
-const merge = (base: Record<string, string>, locale: Locale) => Object.assign({}, base, ...AREAS.map((a) => a[locale])) as Messages;
-/** Every catalogue by locale (the areas merged in). */
-export const CATALOGUES: Record<Locale, Messages> = { sv: merge(sv, 'sv'), en: merge(en, 'en'), ar: merge(ar, 'ar') };
 
-export const directionOf = (locale: Locale): 'ltr' | 'rtl' => (locale === 'ar' ? 'rtl' : 'ltr');
+/** Every catalogue of the console, by language. */
+export const CATALOGUES = { sv, en, ar } satisfies Record<string, Messages>;
+export type Locale = keyof typeof CATALOGUES;
 
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+/** The languages the console offers, in the picker's order, with their names in themselves. */
+export const LOCALES: ReadonlyArray<{ id: Locale; name: string }> = offered<Locale>(CATALOGUES).map((id) => ({ id, name: languageName(id) }));
+export const isLocale = (x: unknown): x is Locale => isLanguageId(x) && Object.hasOwn(CATALOGUES, x);
+export { directionOf, intlTag } from '../../shared/i18n/languages.js';
+
+export type Translate = (key: MessageKey, vars?: Params) => string;
 
 /** A translator for `locale`: replaces {name} placeholders with `vars`. */
 export function translator(locale: Locale): Translate {
-  const catalogue = CATALOGUES[locale];
-  return (key, vars) => catalogue[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+  const catalogue: Messages = CATALOGUES[locale];
+  return (key, vars) => fill(catalogue[key], vars);
 }

@@ -2,7 +2,7 @@
 // (each view and copy is audited without content), deleted on request.
 import { PhoneNumber } from '../../shared/ltr-numbers.js';
 import { useConsole } from '../context.js';
-import { consentFieldKey } from '../i18n/areas/records.js';
+import { consentFieldKey } from '../i18n/record-keys.js';
 
 export function Consents(props: { window: Window }) {
   const { store, state, t } = useConsole();

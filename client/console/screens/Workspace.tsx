@@ -2,8 +2,8 @@
 // open chat with quick replies, safety code, transfer and close.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatWait, useConsole } from '../context.js';
-import type { MessageKey } from '../i18n/index.js';
-import { EMERGENCY_SNIPPET, TEAM_TEMPLATES, localeOfTag } from '../i18n/templates.js';
+import { LOCALES, translator, type MessageKey } from '../i18n/index.js';
+import { languageOfTag } from '../../shared/i18n/languages.js';
 import type { ChatView, QueueView } from '../state/console-store.js';
 
 const OUTCOME_KEY = {
@@ -13,6 +13,10 @@ const OUTCOME_KEY = {
   'no-contact': 'outcomeNoContact',
   other: 'outcomeOther',
 } as const satisfies Record<string, MessageKey>;
+
+/** The team templates, sent in the language the young person wrote in ({name}: the responder). */
+const TEMPLATE_KEYS = ['templateGreeting', 'templateAnonymous', 'templateCallback', 'templateHelpToLeave', 'templateThanks'] as const satisfies readonly MessageKey[];
+
 const CATEGORY_KEY = { chat: 'categoryChat', parent: 'categoryParent', callback: 'categoryCallback' } as const satisfies Record<string, MessageKey>;
 
 export function Workspace() {
@@ -178,8 +182,10 @@ function ChatPane({ chat }: { chat: ChatView }) {
   const [confirming, setConfirming] = useState<'close' | 'threat' | null>(null);
   const [personal, setPersonal] = useState<string[]>(() => JSON.parse(localStorage.getItem(PERSONAL_KEY) ?? '[]') as string[]);
   const log = useRef<HTMLOListElement>(null);
-  const visitorLocale = localeOfTag(chat.language);
-  const templates = TEAM_TEMPLATES[visitorLocale].map((x) => x.replace('{name}', state.me?.displayName ?? ''));
+  const visitorLocale = languageOfTag(LOCALES.map((l) => l.id), chat.language, 'sv');
+  const tv = translator(visitorLocale);
+  const templates = TEMPLATE_KEYS.map((key) => tv(key, { name: state.me?.displayName ?? '' }));
+  const emergency = tv('emergencySnippet');
 
   useEffect(() => {
     if (state.colleagues === null) void store.loadColleagues();
@@ -264,7 +270,7 @@ function ChatPane({ chat }: { chat: ChatView }) {
                 <button type="button" onClick={savePersonal}>
                   {t('cannedAdd')}
                 </button>
-                <button type="button" onClick={() => setDraft((d) => (d === '' ? EMERGENCY_SNIPPET[visitorLocale] : `${d}\n${EMERGENCY_SNIPPET[visitorLocale]}`))}>
+                <button type="button" onClick={() => setDraft((d) => (d === '' ? emergency : `${d}\n${emergency}`))}>
                   {t('emergency')}
                 </button>
               </div>

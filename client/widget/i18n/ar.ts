@@ -2,7 +2,6 @@
 import type { Messages } from './sv.js';
 
 export const ar: Messages = {
-  langName: 'العربية',
   appName: 'Utväg',
   tagline: 'تحدّث مع الخدمات الاجتماعية. لا تحتاج أن تقول من أنت.',
   quickExit: 'خروج سريع',

@@ -2,7 +2,6 @@
 import type { Messages } from './sv.js';
 
 export const en: Messages = {
-  langName: 'English',
   appName: 'Utväg',
   tagline: 'Talk to social services. You do not have to say who you are.',
   quickExit: 'Leave quickly',

@@ -1,32 +1,21 @@
-// Catalogues, the language list and the formatting helpers (placeholders, plurals via Intl.PluralRules).
+// The widget's catalogues, one per language (sv.ts is the first and defines the keys), on the shared
+// machinery of client/shared/i18n (languages, placeholders, plurals). Adding a language: its
+// catalogue file and one entry in CATALOGUES (docs/i18n.md).
+import { directionOf, isLanguageId, offered } from '../../shared/i18n/languages.js';
 import { ar } from './ar.js';
 import { en } from './en.js';
-import { sv, type Messages, type Plural } from './sv.js';
+import { sv, type Messages } from './sv.js';
 
-export type { Messages, Plural };
-export const LANGUAGES = ['sv', 'en', 'ar'] as const;
-export type Lang = (typeof LANGUAGES)[number];
-export const CATALOGUES: Record<Lang, Messages> = { sv, en, ar };
-export const isRtl = (lang: Lang) => lang === 'ar';
-export const isLang = (x: unknown): x is Lang => typeof x === 'string' && (LANGUAGES as readonly string[]).includes(x);
+export { fill, plural, type Plural } from '../../shared/i18n/format.js';
+export type { Messages };
 
-/** Replaces {name} placeholders. */
-export function fill(text: string, params: Record<string, string | number> = {}): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
-}
-
-const rules = new Map<Lang, Intl.PluralRules>();
-/** Chooses the plural form of `n` for `lang` and fills {n} (numbers in the language's digits). */
-export function plural(lang: Lang, forms: Plural, n: number, params: Record<string, string | number> = {}): string {
-  let rule = rules.get(lang);
-  if (rule === undefined) {
-    rule = new Intl.PluralRules(lang);
-    rules.set(lang, rule);
-  }
-  const category = rule.select(n);
-  const text = forms[category] ?? forms.other;
-  return fill(text, { n: new Intl.NumberFormat(lang).format(n), ...params });
-}
+/** Every catalogue of the widget, by language. */
+export const CATALOGUES = { sv, en, ar } satisfies Record<string, Messages>;
+export type Lang = keyof typeof CATALOGUES;
+/** The languages the widget offers, in the picker's order. */
+export const LANGUAGES: readonly Lang[] = offered<Lang>(CATALOGUES);
+export const isRtl = (lang: Lang) => directionOf(lang) === 'rtl';
+export const isLang = (x: unknown): x is Lang => isLanguageId(x) && Object.hasOwn(CATALOGUES, x);
 
 /** A human sentence for an API error code (or network / crypto / unknown). */
 export function errorText(messages: Messages, code: string): string {

@@ -1,6 +1,7 @@
 // Swedish, the first language of the widget. Plain words a 12-year-old understands. {x} are placeholders.
+import type { Plural } from '../../shared/i18n/format.js';
+
 export const sv = {
-  langName: 'Svenska',
   appName: 'Utväg',
   tagline: 'Prata med socialtjänsten. Du behöver inte säga vem du är.',
   quickExit: 'Lämna snabbt',
@@ -191,12 +192,3 @@ export type Messages = {
       ? string
       : { [L in keyof (typeof sv)[K]]: string };
 };
-
-export interface Plural {
-  readonly zero?: string;
-  readonly one?: string;
-  readonly two?: string;
-  readonly few?: string;
-  readonly many?: string;
-  readonly other: string;
-}

@@ -1,7 +1,7 @@
 // The audit log of responder actions: who did what and when, never content.
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
-import { auditActionKey } from '../../i18n/areas/records.js';
+import { auditActionKey } from '../../i18n/record-keys.js';
 
 export function Audit() {
   const { store, state, t } = useConsole();

@@ -3,6 +3,7 @@
 // computer signs it (the key is never opened in a page the server serves).
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
+import { intlTag } from '../../i18n/index.js';
 
 /** GET /api/v1/admin/org/pending */
 export interface PendingSignatures {
@@ -22,7 +23,7 @@ export function AwaitingSignature(props: { refresh: number; teamName: (id: strin
   useEffect(() => {
     void store.api.call<PendingSignatures>('GET', '/api/v1/admin/org/pending').then(setPending, () => setPending(null));
   }, [props.refresh]);
-  const date = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleDateString(state.locale === 'ar' ? 'ar' : state.locale === 'en' ? 'en-GB' : 'sv-SE'));
+  const date = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleDateString(intlTag(state.locale)));
   const names = (ids: readonly string[], of: (id: string) => string) => ids.map(of).join(', ') || '–';
   const rows =
     pending === null

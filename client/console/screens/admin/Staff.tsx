@@ -5,7 +5,7 @@
 // fingerprints to compare. In the demo the server holds the key and signs at once.
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
-import type { MessageKey } from '../../i18n/index.js';
+import { intlTag, type MessageKey } from '../../i18n/index.js';
 import { AwaitingSignature } from './AwaitingSignature.js';
 
 /** GET /api/v1/admin/staff */
@@ -125,7 +125,7 @@ export function Invitations(props: { window: Window }) {
       return `#${t('staffDeactivated', { name: member.displayName, teams: result.rotated.map(teamName).join(', ') || '–' })}`;
     });
 
-  const formatDate = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleDateString(state.locale === 'ar' ? 'ar' : state.locale === 'en' ? 'en-GB' : 'sv-SE'));
+  const formatDate = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleDateString(intlTag(state.locale)));
 
   return (
     <>

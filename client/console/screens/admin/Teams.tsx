@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiRequestError } from '../../../shared/api-client.js';
 import { useConsole } from '../../context.js';
-import type { MessageKey, Translate } from '../../i18n/index.js';
+import { intlTag, type MessageKey, type Translate } from '../../i18n/index.js';
 import {
   compactHours,
   duplicateDate,
@@ -214,7 +214,7 @@ function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; publicHo
   const dayName = (d: Weekday) => t(DAY_NAMES[d]);
   const holidays = settings.holidays;
   const setHoliday = (i: number, patch: Partial<Holiday>) => update({ holidays: holidays.map((h, j) => (j === i ? { ...h, ...patch } : h)) });
-  const dateLabel = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(state.locale === 'ar' ? 'ar' : state.locale === 'en' ? 'en-GB' : 'sv-SE', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const dateLabel = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(intlTag(state.locale), { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
   /** The first problem the server would refuse, as a sentence, or null. */
   const problem = (): string | null => {

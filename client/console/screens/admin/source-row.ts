@@ -1,11 +1,13 @@
 // A source as the admin API returns it, and the paths of its QR code images.
+import type { LanguageId } from '../../../shared/i18n/languages.js';
 import type { WeeklyHours } from '../../../shared/opening-hours.js';
 
 export interface SourceRow {
   readonly tag: string;
   readonly label: string;
   readonly team: string | null;
-  readonly language: 'sv' | 'en' | 'ar' | null;
+  /** The widget's language for visitors from this source; null: the visitor's browser decides. */
+  readonly language: LanguageId | null;
   readonly createdAt: number;
   readonly active: boolean;
   /** The public link its QR code encodes. */

@@ -1,0 +1,27 @@
+// The language registry: Arabic right to left, the picker's order, a BCP 47 tag to an offered language.
+import { describe, expect, it } from 'vitest';
+import { directionOf, intlTag, isLanguageId, languageName, languageOfTag, offered } from './languages.js';
+
+describe('languages', () => {
+  it('writes Arabic right to left and the others left to right', () => {
+    expect(directionOf('ar')).toBe('rtl');
+    expect(directionOf('sv')).toBe('ltr');
+    expect(directionOf('en')).toBe('ltr');
+    expect(languageName('ar')).toBe('العربية');
+    expect(intlTag('en')).toBe('en-GB');
+  });
+
+  it('lists the offered languages in the registry’s order, whatever the catalogues’ order', () => {
+    expect(offered({ ar: 1, sv: 2 })).toEqual(['sv', 'ar']);
+    expect(isLanguageId('ar')).toBe(true);
+    expect(isLanguageId('xx')).toBe(false);
+    expect(isLanguageId('toString')).toBe(false);
+  });
+
+  it('finds the offered language of a tag, else the fallback', () => {
+    expect(languageOfTag(['sv', 'en', 'ar'], 'ar-SE', 'sv')).toBe('ar');
+    expect(languageOfTag(['sv', 'en', 'ar'], 'EN', 'sv')).toBe('en');
+    expect(languageOfTag(['sv', 'en', 'ar'], 'fi', 'sv')).toBe('sv');
+    expect(languageOfTag(['sv', 'en'], 'ar', 'sv')).toBe('sv');
+  });
+});
