@@ -7,6 +7,17 @@ import { createSources } from './sources/index.js';
 import { enrolDemoResponder, ensureDemoOrg, type DemoOrgDeps, type DemoOrganisation } from './directory/demo-org.js';
 import { createOrganisations } from './directory/organisations.js';
 import type { DemoLogin, LoginKeyDeriver } from './demo.js';
+import { createTeamSettings, type TeamSettings } from './routing/team-settings.js';
+import { WEEKDAYS } from './routing/duty-hours.js';
+
+/**
+ * Opening hours a first `npm start` gives the region: the municipalities' teams on weekdays
+ * 08:00–17:00; the regional team has none (open whenever someone is on duty: nights, weekends, and
+ * when a municipality is full). Tests seed none.
+ */
+export const REGION_DUTY_HOURS: Readonly<Record<string, TeamSettings['dutyHours']>> = Object.fromEntries(
+  ['huddinge-unga', 'botkyrka-unga'].map((team) => [team, Object.fromEntries(WEEKDAYS.slice(0, 5).map((d) => [d, [['08:00', '17:00']]]))]),
+);
 
 export const REGION_ORGS: readonly DemoOrganisation[] = [
   { id: 'huddinge' as OrgId, name: 'Huddinge kommun' },
@@ -32,14 +43,24 @@ export const REGION_SOURCES = [
  * (responder, supervisor and admin of its own team only), enrolled with keys. Returns the logins
  * to print (random passwords; the server keeps only hashes of the derived keys), or [] when seeded.
  */
-export async function seedDemoRegion(deps: DemoOrgDeps, derive: LoginKeyDeriver): Promise<DemoLogin[]> {
+export async function seedDemoRegion(
+  deps: DemoOrgDeps,
+  derive: LoginKeyDeriver,
+  options: { readonly dutyHours?: Readonly<Record<string, TeamSettings['dutyHours']>> } = {},
+): Promise<DemoLogin[]> {
   const { store } = deps;
   for (const org of REGION_ORGS) await ensureDemoOrg(deps, org);
   const registry = createOrganisations(store.records);
   const region = REGION_ORGS[2]!;
   const known = await registry.get(region.id);
   await registry.put({ id: region.id, name: region.name, acceptsOverflowFrom: [...new Set([...(known?.acceptsOverflowFrom ?? []), REGION_ORGS[0]!.id, REGION_ORGS[1]!.id])] });
-  for (const team of REGION_TEAMS) if ((await store.staff.getTeam(team.id)) === null) await store.staff.putTeam(team);
+  const settings = createTeamSettings(store.records);
+  for (const team of REGION_TEAMS) {
+    if ((await store.staff.getTeam(team.id)) !== null) continue;
+    await store.staff.putTeam(team);
+    const hours = options.dutyHours?.[team.id];
+    if (hours !== undefined) await settings.put(team.id, { ...(await settings.get(team.id)), dutyHours: hours });
+  }
   const sources = createSources({ records: store.records, clock: deps.clock });
   for (const s of REGION_SOURCES) if ((await sources.get(s.tag)) === null) await sources.create({ tag: s.tag, label: s.label, team: s.team, language: null, org: s.org });
   const logins: DemoLogin[] = [];

@@ -5,7 +5,8 @@ import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { deriveLoginKeys } from '../crypto/password.js';
 import { systemClock, systemRandom } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
-import { DEMO_DUTY_HOURS, DEMO_SOURCE, seedDemo } from './demo.js';
+import { DEMO_DUTY_HOURS, DEMO_SOURCE, seedDemo, type DemoLogin } from './demo.js';
+import { REGION_DUTY_HOURS, REGION_SOURCES, seedDemoRegion } from './demo-region.js';
 import { createDirectory } from './directory/directory.js';
 import { enrolDemoResponder, ensureDemoOrg, refreshDemoOrg } from './directory/demo-org.js';
 import { createLogger } from './logger.js';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const secret = Buffer.from(await store.secrets.getOrCreate('server', randomBytes(32).toString('base64url')), 'base64url');
 
   let demoLogin = null;
+  let regionLogins: DemoLogin[] = [];
   let rootPublicKey = config.rootPublicKey;
   if (config.demo) {
     // Argon2id for the demo password, as the console does it in the browser.
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
     rootPublicKey ??= await ensureDemoOrg(demoDeps);
     demoLogin = await seedDemo(store, async (password, salt, params) => deriveLoginKeys(password, salt, params), systemRandom, 'demo', { dutyHours: DEMO_DUTY_HOURS });
     if (demoLogin !== null) await enrolDemoResponder(demoDeps, demoLogin.responder, demoLogin.wrapKey);
+    // A region beside it: two municipalities with their own keys, and the regional team they overflow to.
+    regionLogins = await seedDemoRegion(demoDeps, async (password, salt, params) => deriveLoginKeys(password, salt, params), { dutyHours: REGION_DUTY_HOURS });
     await refreshDemoOrg(demoDeps);
     startBackgroundJob({ name: 'demo refresh', intervalMs: 3_600_000, runAtStart: false, logger, run: () => refreshDemoOrg(demoDeps) });
   }
@@ -92,6 +96,16 @@ async function main(): Promise<void> {
       `  Responder console:  ${origin}/console`,
       `  API description:    ${origin}/api/openapi.json`,
       ...(demoLogin === null ? [] : [`  Demo responder:     login "${demoLogin.login}", password "${demoLogin.password}"`]),
+      ...(regionLogins.length === 0
+        ? []
+        : [
+            '  Demo region (each organisation sees only its own staff, chats and statistics):',
+            ...regionLogins.map((l) => {
+              const source = REGION_SOURCES.find((s) => s.org === l.responder.org);
+              const page = source === undefined ? 'takes the municipalities’ overflow (nights, or when full)' : `widget ${origin}/c/${source.tag}`;
+              return `    ${l.responder.displayName.replace(' (demo)', '').padEnd(17)} login "${l.login}", password "${l.password}"; ${page}`;
+            }),
+          ]),
       '',
     ].join('\n') + '\n',
   );

@@ -58,6 +58,19 @@ describe('the built server on the embedded default', () => {
     expect(output).not.toContain(Buffer.from(authKey).toString('base64url'));
   });
 
+  it('prints a login for each organisation of the demo region, which works and sees its own organisation only', async () => {
+    const logins = new Map([...output.matchAll(/login "([^"]+)", password "([^"]+)"; (.*)/g)].map((m) => [m[1] ?? '', { password: m[2] ?? '', page: m[3] ?? '' }]));
+    expect([...logins.keys()]).toEqual(['huddinge', 'botkyrka', 'regionen']);
+    expect(logins.get('huddinge')?.page).toBe(`widget ${base}/c/huddinge`);
+    const api = createResponderApi({ baseUrl: base, cookies: createCookieJar() });
+    const params = await api.loginParams('huddinge');
+    const { authKey } = deriveLoginKeys(logins.get('huddinge')?.password ?? '', new Uint8Array(Buffer.from(params.salt, 'base64url')), params);
+    expect((await api.login('huddinge', authKey)).teams).toEqual(['huddinge-unga']);
+    const teams = await api.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/admin/teams');
+    expect(teams.items.map((t) => t.id)).toEqual(['huddinge-unga']);
+    expect((await api.call<{ overflowTargets: Array<{ team: string }> }>('GET', '/api/v1/admin/organisation')).overflowTargets.map((t) => t.team)).toEqual(['regionjouren']);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
