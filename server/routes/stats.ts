@@ -10,6 +10,8 @@ import { MAX_PERIOD_DAYS, buildReport, daysBetween, isDay, parseDay } from '../s
 import type { ResponderRecord, Store } from '../store/ports.js';
 import { requireRole } from './admin.js';
 import { orgScope } from '../directory/org-scope.js';
+import { DEFAULT_ORG, createOrganisations } from '../directory/organisations.js';
+import { createSources } from '../sources/index.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 
@@ -42,6 +44,9 @@ const StatsReportSchema = z
     totals: z.record(z.string(), z.number().int()),
     days: z.array(z.object({ day: z.string(), ...Flow })),
     bySource: z.array(z.object({ source: z.string(), ...Flow })),
+    bySourceOrganisation: z
+      .array(z.object({ org: z.string(), name: z.string().nullable(), ...Flow }))
+      .openapi({ description: 'The same flows summed by the organisation whose source (QR code, web page) the conversations came through: what a regional team answered for each municipality' }),
     byCategory: z.array(z.object({ category: z.string(), ...Flow })),
     byTeam: z.array(z.object({ team: z.string(), ...Flow })),
     outcomes: z.array(z.object({ outcome: z.string(), count: z.number().int() })),
@@ -74,6 +79,22 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
     await next();
   });
 
+  /** Flows by source summed by the source's organisation ("direct", "other" and unregistered tags: the first one's). */
+  async function bySourceOrganisation(bySource: ReadonlyArray<{ source: string; opened: number; claimed: number; abandoned: number }>) {
+    const orgOfSource = new Map((await createSources({ records: store.records, clock: deps.clock }).list()).map((s) => [s.tag, (s.org ?? DEFAULT_ORG) as string]));
+    const names = new Map((await createOrganisations(store.records).list()).map((o) => [o.id as string, o.name]));
+    const sums = new Map<string, { opened: number; claimed: number; abandoned: number }>();
+    for (const row of bySource) {
+      const org = orgOfSource.get(row.source) ?? DEFAULT_ORG;
+      const sum = sums.get(org) ?? { opened: 0, claimed: 0, abandoned: 0 };
+      sum.opened += row.opened;
+      sum.claimed += row.claimed;
+      sum.abandoned += row.abandoned;
+      sums.set(org, sum);
+    }
+    return [...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([org, flow]) => ({ org, name: names.get(org) ?? null, ...flow }));
+  }
+
   /** The period's parsed counters and the teams the caller may read (null: all). */
   async function load(me: ResponderRecord, query: z.infer<typeof PeriodQuery>) {
     const { from, to } = query;
@@ -105,7 +126,7 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
       const query = c.req.valid('query');
       const { counters, teams, visible } = await load(c.get('responder'), query);
       const report = buildReport({ from: query.from, to: query.to, team: query.team ?? null, teams, days: counters });
-      return c.json({ ...report, teams: visible.map((t) => ({ id: t.id, name: t.name })) }, 200);
+      return c.json({ ...report, bySourceOrganisation: await bySourceOrganisation(report.bySource), teams: visible.map((t) => ({ id: t.id, name: t.name })) }, 200);
     },
   );
 

@@ -63,6 +63,22 @@ describe('overflow across organisations', () => {
     expect(await status('demo')).toMatchObject({ team: 'unga', staffed: false });
   });
 
+  it('counts what the regional team answered once, under its own team, by the municipality it came from', async () => {
+    const regionen = await as('regionen');
+    await regionen.duty('regionjouren', true);
+    for (const source of ['huddinge', 'huddinge', 'botkyrka']) await regionen.claim((await open(source)).id);
+    const day = new Date(t.clock.now()).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    type Report = { totals: { opened: number }; bySourceOrganisation: Array<{ org: string; name: string | null; opened: number; claimed: number }> };
+    const report = await regionen.call<Report>('GET', `/api/v1/admin/stats?from=${day}&to=${day}`);
+    expect(report.totals.opened).toBe(3);
+    expect(report.bySourceOrganisation.map(({ org, name, opened, claimed }) => ({ org, name, opened, claimed }))).toEqual([
+      { org: 'botkyrka', name: 'Botkyrka kommun', opened: 1, claimed: 1 },
+      { org: 'huddinge', name: 'Huddinge kommun', opened: 2, claimed: 2 },
+    ]);
+    // Huddinge's own council answered none of them: its statistics hold nothing of the region's team.
+    expect((await (await as('huddinge')).call<Report>('GET', `/api/v1/admin/stats?from=${day}&to=${day}`)).totals.opened).toBe(0);
+  });
+
   it('lets a team name another organisation’s team as overflow only after that organisation accepted', async () => {
     const huddinge = await as('huddinge');
     const settings = await huddinge.call<unknown>('GET', '/api/v1/admin/teams/huddinge-unga/settings');
