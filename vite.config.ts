@@ -35,7 +35,7 @@ export default defineConfig({
   worker: { format: 'es' },
   test: {
     root: here('.'),
-    include: ['{server,crypto,client,test}/**/*.test.{ts,tsx}'],
+    include: ['{contract,server,crypto,client,test}/**/*.test.{ts,tsx}'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',

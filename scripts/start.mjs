@@ -20,7 +20,7 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-const sources = Math.max(newest('client'), newest('crypto'), newest('server'), mtime('vite.config.ts'), mtime('package.json'));
+const sources = Math.max(newest('client'), newest('contract'), newest('crypto'), newest('server'), mtime('vite.config.ts'), mtime('package.json'));
 if (mtime('dist/public/widget/index.html') < sources || mtime('dist/server/main.js') < sources) {
   process.stdout.write('Building clients and server…\n');
   run('npx', ['vite', 'build', '--logLevel', 'warn']);

@@ -7,6 +7,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { SOCKET_PATH } from '../contract/frames.js';
 import type { Clock, RandomBytes } from './clock.js';
 import type { Config } from './config.js';
 import { createConversationService } from './conversations/service.js';
@@ -184,7 +185,7 @@ export function createApp(deps: AppDeps) {
   // The frame budget a conversation's visitor sockets share: in this instance's memory (budgets.ts).
   const conversationBudgets = new ConversationFrameBudgets(config.conversationFrameBudget, Date.now);
   const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget, conversationBudgets };
-  app.get('/api/v1/ws', async (c) => {
+  app.get(SOCKET_PATH, async (c) => {
     const decision = upgradeDecisionOf(c.env);
     if (decision === undefined || c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(ErrorCode.InvalidRequest, 'Expected a WebSocket upgrade.');
     // A responder's cookie counts only from our own origin (no cross-site WebSocket hijacking).

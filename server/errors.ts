@@ -1,89 +1,11 @@
-// Typed API errors with stable codes; `toErrorResponse` is the only place they become HTTP.
+// Typed API errors with the contract's stable codes (contract/errors.ts); the app's onError is the
+// only place they become HTTP.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ERROR_STATUS, ErrorCode, type ErrorBody } from '../contract/errors.js';
 
-/** Stable, machine-readable error codes. Clients map each to a human sentence. */
-export const ErrorCode = {
-  InvalidRequest: 'invalid_request',
-  InvalidJson: 'invalid_json',
-  BodyTooLarge: 'body_too_large',
-  MessageTooLarge: 'message_too_large',
-  NotFound: 'not_found',
-  Unauthorized: 'unauthorized',
-  Forbidden: 'forbidden',
-  CsrfFailed: 'csrf_failed',
-  LoginFailed: 'login_failed',
-  LoginLocked: 'login_locked',
-  TotpRequired: 'totp_required',
-  OffDuty: 'off_duty',
-  AtCapacity: 'at_capacity',
-  InvitationInvalid: 'invitation_invalid',
-  PowInvalid: 'pow_invalid',
-  PowExpired: 'pow_expired',
-  PowReused: 'pow_reused',
-  RateLimited: 'rate_limited',
-  ConversationGone: 'conversation_gone',
-  ConversationExists: 'conversation_exists',
-  ConversationClosed: 'conversation_closed',
-  ConversationFull: 'conversation_full',
-  AlreadyClaimed: 'already_claimed',
-  NotAssignee: 'not_assignee',
-  NoTeam: 'no_team',
-  SourceExists: 'source_exists',
-  StoreUnavailable: 'store_unavailable',
-  HelloTimeout: 'hello_timeout',
-  SocketRateLimited: 'socket_rate_limited',
-  ConversationFrameRateLimited: 'conversation_frame_rate_limited',
-  ConversationRateLimited: 'conversation_rate_limited',
-  ConversationTooLarge: 'conversation_too_large',
-  ServiceBusy: 'service_busy',
-  ConsentLimit: 'consent_limit',
-  Internal: 'internal_error',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export { ERROR_STATUS, ErrorCode, type ErrorBody } from '../contract/errors.js';
 
-/**
- * The HTTP status of every code (test/http/error-status.test.ts walks it). 503 only for a store
- * that is briefly away (load balancers read it as "this instance is sick"), 500 only for a bug;
- * everything the client can change or wait out is a 4xx. A new code needs a row here and there.
- */
-export const ERROR_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
-  invalid_request: 400,
-  invalid_json: 400,
-  body_too_large: 413,
-  message_too_large: 413,
-  not_found: 404,
-  unauthorized: 401,
-  forbidden: 403,
-  csrf_failed: 403,
-  login_failed: 401,
-  login_locked: 429,
-  totp_required: 401,
-  off_duty: 403,
-  at_capacity: 409,
-  invitation_invalid: 404,
-  pow_invalid: 400,
-  pow_expired: 400,
-  pow_reused: 400,
-  rate_limited: 429,
-  conversation_gone: 404,
-  conversation_exists: 409,
-  conversation_closed: 409,
-  conversation_full: 409,
-  already_claimed: 409,
-  not_assignee: 403,
-  no_team: 409,
-  source_exists: 409,
-  store_unavailable: 503,
-  hello_timeout: 408,
-  socket_rate_limited: 429,
-  conversation_frame_rate_limited: 429,
-  conversation_rate_limited: 429,
-  conversation_too_large: 409,
-  service_busy: 503,
-  consent_limit: 409,
-  internal_error: 500,
-};
-
+/** The developer's sentence in an error body; people read the catalogue sentence of the code. */
 const MESSAGES: Record<ErrorCode, string> = {
   invalid_request: 'The request is not valid.',
   invalid_json: 'The request body is not valid JSON.',
@@ -139,10 +61,6 @@ export class ApiError extends Error {
 
 export function isApiError(error: unknown, code?: ErrorCode): error is ApiError {
   return error instanceof ApiError && (code === undefined || error.code === code);
-}
-
-export interface ErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string };
 }
 
 export function errorBody(code: ErrorCode, message: string = MESSAGES[code]): ErrorBody {

@@ -1,61 +1,36 @@
-// Typed client of the HTTP API (see /api/openapi.json), used by the widget, the console, the
-// integration tests and the load generator. Transport injected: fetch, and a cookie jar outside browsers.
+// Typed client of the HTTP API (contract/rest.ts, served as /api/openapi.json), used by the widget,
+// the console, the integration tests and the load generator. Transport injected: fetch, and a cookie
+// jar outside browsers. Types only from the contract: no zod reaches a browser bundle.
 
-export type Category = 'chat' | 'callback' | 'parent';
-export type EnvelopeKind = 'intake' | 'handshake' | 'message' | 'close' | 'transfer' | 'resume';
+import type { Category } from '../../contract/categories.js';
+import type { ErrorCode } from '../../contract/errors.js';
+import type { Envelope, LogEntry } from '../../contract/messages.js';
+import type {
+  Appended,
+  ConversationView,
+  LoggedIn,
+  LoginParams,
+  Messages,
+  OpenConversation,
+  Opened,
+  PowChallenge,
+  Queue,
+  ResponderView,
+  Status,
+  Transfer,
+} from '../../contract/rest.js';
 
-export interface Envelope {
-  readonly cid: string;
-  readonly kind: EnvelopeKind;
-  readonly body: string;
-}
-
-export interface LogEntry extends Envelope {
-  readonly id: string;
-  readonly from: 'visitor' | 'responder';
-  readonly session: number;
-}
-
-export interface ConversationView {
-  readonly id: string;
-  readonly category: Category;
-  readonly team: string;
-  readonly status: 'waiting' | 'active' | 'closed';
-  readonly session: number;
-  readonly queuePosition: number | null;
-  readonly danger: boolean;
-  /** While waiting (visitor view): someone is on duty in its team now. */
-  readonly staffed?: boolean;
-  /** While waiting (visitor view): someone on duty has room for one more conversation now. */
-  readonly room?: boolean;
-}
-
-export interface Opened {
-  readonly id: string;
-  readonly token: string;
-  readonly team: string;
-  readonly staffed: boolean;
-  readonly expiresAt: number;
-}
-
-export interface QueueItem {
-  readonly id: string;
-  readonly team: string;
-  readonly category: Category;
-  readonly language: string;
-  readonly source: string;
-  readonly danger: boolean;
-  readonly waitingMs: number;
-  readonly intake: LogEntry | null;
-  /** Handshake sessions so far: 0 for a new conversation, more after a transfer to the team. */
-  readonly session?: number;
-}
+/** The contract's words this client speaks in, for its callers. */
+export type { Category } from '../../contract/categories.js';
+export type { Envelope, EnvelopeKind, LogEntry } from '../../contract/messages.js';
+export type { ConversationView, Opened, QueueItem } from '../../contract/rest.js';
 
 /** An error answer of the API: its stable code, for the UI to turn into a sentence. */
 export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** The contract's code, or "unknown" for an answer without one (a proxy's error page). */
+    readonly code: ErrorCode | 'unknown',
     message: string,
     readonly retryAfter: number | null,
   ) {
@@ -110,7 +85,7 @@ function createRequester(options: ApiOptions) {
     const text = await response.text();
     const parsed: unknown = text === '' ? null : JSON.parse(text);
     if (!response.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+      const error = (parsed as { error?: { code?: ErrorCode; message?: string } } | null)?.error;
       const retry = response.headers.get('retry-after');
       throw new ApiRequestError(response.status, error?.code ?? 'unknown', error?.message ?? response.statusText, retry === null ? null : Number(retry));
     }
@@ -138,22 +113,21 @@ export function createVisitorApi(options: ApiOptions) {
   const request = createRequester(options);
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   return {
-    status: (category: Category) =>
-      request<{ category: Category; team: string; staffed: boolean; onDuty: number; waiting: number }>('GET', `/api/v1/status?category=${category}`),
+    status: (category: Category) => request<Status>('GET', `/api/v1/status?category=${category}`),
     /** Fetches a challenge, solves it, opens the conversation. */
     async open(
-      input: { id?: string; category: Category; language: string; source?: string; danger?: boolean; intake?: Envelope },
+      input: Omit<OpenConversation, 'pow'>,
       solve: PowSolver,
     ): Promise<Opened> {
-      const challenge = await request<{ challenge: string; difficulty: number }>('POST', '/api/v1/pow');
+      const challenge = await request<PowChallenge>('POST', '/api/v1/pow');
       const nonce = await solve(b64.decode(challenge.challenge), challenge.difficulty);
       return request<Opened>('POST', '/api/v1/conversations', { ...input, pow: { challenge: challenge.challenge, nonce: b64.encode(nonce) } });
     },
     get: (id: string, token: string) => request<ConversationView>('GET', `/api/v1/conversations/${id}`, undefined, auth(token)),
     messages: (id: string, token: string, after: string | null = null) =>
-      request<{ messages: LogEntry[] }>('GET', `/api/v1/conversations/${id}/messages${after === null ? '' : `?after=${after}`}`, undefined, auth(token)),
+      request<Messages>('GET', `/api/v1/conversations/${id}/messages${after === null ? '' : `?after=${after}`}`, undefined, auth(token)),
     post: (id: string, token: string, envelope: Envelope) =>
-      request<{ id: string; duplicate: boolean }>('POST', `/api/v1/conversations/${id}/messages`, envelope, auth(token)),
+      request<Appended>('POST', `/api/v1/conversations/${id}/messages`, envelope, auth(token)),
     close: (id: string, token: string) => request<ConversationView>('POST', `/api/v1/conversations/${id}/close`, undefined, auth(token)),
     erase: (id: string, token: string) => request<void>('DELETE', `/api/v1/conversations/${id}`, undefined, auth(token)),
   };
@@ -164,10 +138,10 @@ export function createResponderApi(options: ApiOptions) {
   let csrf = '';
   const unsafe = () => ({ 'x-csrf-token': csrf });
   return {
-    loginParams: (login: string) => request<{ salt: string; opslimit: number; memlimit: number }>('POST', '/api/v1/responder/login/params', { login }),
+    loginParams: (login: string) => request<LoginParams>('POST', '/api/v1/responder/login/params', { login }),
     /** Logs in with the auth key derived in the browser; keeps the CSRF token for later calls. */
     async login(login: string, authKey: Uint8Array, totp?: string) {
-      const result = await request<{ responder: { id: string; displayName: string; teams: string[]; roles: string[] }; csrfToken: string }>(
+      const result = await request<LoggedIn>(
         'POST',
         '/api/v1/responder/login',
         { login, authKey: b64.encode(authKey), ...(totp === undefined ? {} : { totp }) },
@@ -176,16 +150,16 @@ export function createResponderApi(options: ApiOptions) {
       return result.responder;
     },
     logout: () => request<void>('POST', '/api/v1/responder/logout', undefined, unsafe()),
-    me: () => request<{ id: string; displayName: string; teams: string[]; roles: string[] }>('GET', '/api/v1/responder/me'),
+    me: () => request<ResponderView>('GET', '/api/v1/responder/me'),
     duty: (team: string, onDuty: boolean) => request<void>('POST', '/api/v1/responder/duty', { team, onDuty }, unsafe()),
     heartbeat: () => request<void>('POST', '/api/v1/responder/heartbeat', undefined, unsafe()),
-    queue: () => request<{ items: QueueItem[] }>('GET', '/api/v1/responder/queue'),
+    queue: () => request<Queue>('GET', '/api/v1/responder/queue'),
     claim: (id: string) => request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/claim`, undefined, unsafe()),
     messages: (id: string, after: string | null = null) =>
-      request<{ messages: LogEntry[] }>('GET', `/api/v1/responder/conversations/${id}/messages${after === null ? '' : `?after=${after}`}`),
+      request<Messages>('GET', `/api/v1/responder/conversations/${id}/messages${after === null ? '' : `?after=${after}`}`),
     post: (id: string, envelope: Envelope) =>
-      request<{ id: string; duplicate: boolean }>('POST', `/api/v1/responder/conversations/${id}/messages`, envelope, unsafe()),
-    transfer: (id: string, to: { toResponder: string } | { toTeam: string }) =>
+      request<Appended>('POST', `/api/v1/responder/conversations/${id}/messages`, envelope, unsafe()),
+    transfer: (id: string, to: Transfer) =>
       request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/transfer`, to, unsafe()),
     close: (id: string, outcome: string | null = null) =>
       request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/close`, { outcome }, unsafe()),

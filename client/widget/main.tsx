@@ -1,6 +1,7 @@
 // Composition root of the visitor widget: resolves the pinned root key (or refuses to start), the source tag and the service
 // origin from the page, creates the API, the crypto loader and the controller, and renders.
 // Runs as a full page (/c/<source>, /widget) or inside the loader's sandboxed iframe (opaque origin).
+import { SOCKET_PATH } from '../../contract/frames.js';
 import { render } from 'preact';
 import { App } from './App.js';
 import { createWidgetApi } from './state/api.js';
@@ -38,7 +39,7 @@ const baseUrl = new URL(import.meta.url).origin;
 // The root every key is checked against: the build's pin, else the embed snippet's (via the loader),
 // else only a demo page's; never a key a real deployment's page offers (client/shared/root-pin.ts).
 const pin = rootPinFromDocument(document, import.meta.env.VITE_UTVAG_ROOT_KEY);
-const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
+const wsUrl = `${baseUrl.replace(/^http/, 'ws')}${SOCKET_PATH}`;
 const loadCrypto = createCryptoLoader();
 const exitUrl = meta('utvag-exit-url') ?? 'https://www.smhi.se/';
 const app = createApp({

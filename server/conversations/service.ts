@@ -13,7 +13,7 @@ import type {
   Category,
   ConversationId,
   ConversationRecord,
-  EnvelopeInput,
+  Envelope,
   LogEntry,
   MessageId,
   ResponderRecord,
@@ -43,7 +43,7 @@ export interface OpenInput {
   readonly language: string;
   readonly source: string;
   readonly danger: boolean;
-  readonly intake: EnvelopeInput | null;
+  readonly intake: Envelope | null;
   /** The source's target team: routing starts there when it handles the category (absent: by category). */
   readonly team?: TeamId | null;
   /** The source's organisation: routing starts among its teams (absent: the target team's, else the first). */
@@ -128,13 +128,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /** Decoded bytes of a body (base64url without padding: 4 characters carry 3 bytes), or MessageTooLarge. */
-  function checkSize(input: EnvelopeInput): number {
+  function checkSize(input: Envelope): number {
     const bytes = Math.floor((input.body.length * 3) / 4);
     if (bytes > config.maxMessageBytes) throw new ApiError(ErrorCode.MessageTooLarge);
     return bytes;
   }
 
-  async function append(record: ConversationRecord, from: Sender, input: EnvelopeInput): Promise<{ entry: LogEntry; duplicate: boolean }> {
+  async function append(record: ConversationRecord, from: Sender, input: Envelope): Promise<{ entry: LogEntry; duplicate: boolean }> {
     const bytes = checkSize(input);
     const { bytesPerHour, maxBytes } = config.conversationBudget;
     const budget = { bytes, bytesPerHour, maxBytes, now: clock.now() };
@@ -245,12 +245,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return record.status === 'waiting' ? store.queues.rank(record.team, record.id) : null;
     },
 
-    async postAsVisitor(record: ConversationRecord, input: EnvelopeInput) {
+    async postAsVisitor(record: ConversationRecord, input: Envelope) {
       if (record.status === 'closed') throw new ApiError(ErrorCode.ConversationClosed);
       return append(record, 'visitor', input);
     },
 
-    async postAsResponder(record: ConversationRecord, responder: ResponderRecord, input: EnvelopeInput) {
+    async postAsResponder(record: ConversationRecord, responder: ResponderRecord, input: Envelope) {
       if (record.status === 'closed') throw new ApiError(ErrorCode.ConversationClosed);
       if (record.assignee !== responder.id) throw new ApiError(ErrorCode.NotAssignee);
       return append(record, 'responder', input);

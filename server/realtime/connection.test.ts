@@ -8,10 +8,11 @@ import { systemRandom } from '../clock.js';
 import { createConversationService, type ConversationService } from '../conversations/service.js';
 import { createKeys } from '../store/keys.js';
 import { createMemoryStore } from '../store/memory/memory-store.js';
-import type { ConversationId, ConversationRecord, EnvelopeInput, LogEntry, ResponderRecord, Store } from '../store/ports.js';
+import type { ConversationId, ConversationRecord, Envelope, LogEntry, ResponderRecord, Store } from '../store/ports.js';
 import { createConnection, type Connection, type ConnectionDeps } from './connection.js';
 import { createHub } from './hub.js';
-import { ClientFrame, CloseCode, type ServerFrame } from './protocol.js';
+import { ClientFrameSchema } from '../../contract/frame-schema.js';
+import { CloseCode, type ClientFrame, type ServerFrame } from '../../contract/frames.js';
 
 /** A socket that records what the connection sends. */
 function fakeSocket() {
@@ -52,7 +53,7 @@ async function eventually(check: () => void, timeoutMs = 2_000): Promise<void> {
 const msgs = (fake: Fake, c?: string) =>
   fake.frames.filter((f): f is Extract<ServerFrame, { t: 'msg' }> => f.t === 'msg' && (c === undefined || f.c === c)).map((f) => f.e as LogEntry);
 const ofType = <T extends ServerFrame['t']>(fake: Fake, t: T) => fake.frames.filter((f): f is Extract<ServerFrame, { t: T }> => f.t === t);
-const message = (): EnvelopeInput => ({ cid: newCid(), kind: 'message', body: fakeCipher(32) });
+const message = (): Envelope => ({ cid: newCid(), kind: 'message', body: fakeCipher(32) });
 
 interface Setup {
   readonly store: Store;
@@ -89,7 +90,7 @@ async function setup(): Promise<Setup> {
       return { fake, conn, frame: (f) => conn.onMessage(JSON.stringify(f)) };
     },
     async open() {
-      const intake: EnvelopeInput = { cid: newCid(), kind: 'intake', body: fakeCipher(64) };
+      const intake: Envelope = { cid: newCid(), kind: 'intake', body: fakeCipher(64) };
       const opened = await conversations.open({ id: null, category: 'chat', language: 'sv', source: '', danger: false, intake });
       const [entry] = await store.log.after(opened.record.id, null, 1);
       return { record: opened.record, token: opened.token, intake: entry! };
@@ -313,7 +314,7 @@ describe('websocket connection: authorization', () => {
       'send',
       null,
     ];
-    fc.assert(fc.property(fc.anything(), (junk) => void (ClientFrame.safeParse(junk).success || malformed.push(junk))), { numRuns: 100 });
+    fc.assert(fc.property(fc.anything(), (junk) => void (ClientFrameSchema.safeParse(junk).success || malformed.push(junk))), { numRuns: 100 });
     for (const frame of malformed) await v.conn.onMessage(JSON.stringify(frame) ?? 'undefined');
     expect(ofType(v.fake, 'error')).toHaveLength(malformed.length);
     expect(ofType(v.fake, 'ack')).toEqual([]);

@@ -8,7 +8,9 @@ import type { ConversationEvent, ConversationId, ConversationRecord, MessageId, 
 import { DEFAULT_SOCKET_BUDGET, SocketFrameBudget, type ConversationFrameBudgets, type SocketBudgetPolicy, type TokenBucket } from './budgets.js';
 import type { Hub } from './hub.js';
 import { isAfter } from './message-order.js';
-import { ClientFrame, CloseCode, fastSendFrame, type ServerFrame } from './protocol.js';
+import { ClientFrameSchema } from '../../contract/frame-schema.js';
+import { CloseCode, type ClientFrame, type ServerFrame } from '../../contract/frames.js';
+import { fastSendFrame } from './protocol.js';
 
 /** The transport as this module needs it. */
 export interface Socket {
@@ -561,7 +563,7 @@ class SocketConnection implements Connection {
       const fast = fastSendFrame(value);
       if (fast !== null) frame = fast;
       else {
-        const parsed = ClientFrame.safeParse(value);
+        const parsed = ClientFrameSchema.safeParse(value);
         if (!parsed.success) {
           this.send({ t: 'error', code: ErrorCode.InvalidRequest, message: 'Invalid frame.' });
           return;

@@ -2,8 +2,9 @@
 // it may only make valid frames cheaper, never let a malformed one through.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ENVELOPE_KINDS } from '../store/ports.js';
-import { ClientFrame, fastSendFrame } from './protocol.js';
+import { ENVELOPE_KINDS } from '../../contract/messages.js';
+import { ClientFrameSchema } from '../../contract/frame-schema.js';
+import { fastSendFrame } from './protocol.js';
 
 const b64 = (min: number, max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${min},${max}}$`));
 const validSend = fc.record({
@@ -39,17 +40,17 @@ describe('fastSendFrame', () => {
   it('accepts every valid send frame, unchanged', () => {
     fc.assert(
       fc.property(validSend, (frame) => {
-        expect(ClientFrame.safeParse(frame).success).toBe(true);
+        expect(ClientFrameSchema.safeParse(frame).success).toBe(true);
         expect(fastSendFrame(frame)).toBe(frame);
       }),
     );
   });
 
   it('accepts nothing the schema refuses', () => {
-    for (const value of edgeCases) expect([value, fastSendFrame(value) === null || ClientFrame.safeParse(value).success]).toEqual([value, true]);
+    for (const value of edgeCases) expect([value, fastSendFrame(value) === null || ClientFrameSchema.safeParse(value).success]).toEqual([value, true]);
     fc.assert(
       fc.property(fc.oneof(mutated, fc.anything()), (value) => {
-        if (fastSendFrame(value) !== null) expect(ClientFrame.safeParse(value).success).toBe(true);
+        if (fastSendFrame(value) !== null) expect(ClientFrameSchema.safeParse(value).success).toBe(true);
       }),
       { numRuns: 2000 },
     );

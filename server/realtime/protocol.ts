@@ -1,28 +1,12 @@
-// WebSocket message types (JSON text frames), validated with zod. Documented in docs/websocket.md
-// and served beside the OpenAPI document at /api/websocket.json.
-import { z } from 'zod';
-import { EnvelopeSchema, MAX_BODY_CHARS } from '../routes/schemas.js';
-import { ENVELOPE_KINDS } from '../store/ports.js';
-
-const ConvId = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
-const MsgId = z.string().regex(/^\d{1,16}-\d{1,16}$/);
-
-/** What a client may send. The first frame of a visitor is `hello` with its conversation and token. */
-export const ClientFrame = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('hello'), v: z.literal(1), c: ConvId.optional(), token: z.string().max(128).optional(), after: MsgId.nullable().optional() }).strict(),
-  z.object({ t: z.literal('sub'), c: ConvId, after: MsgId.nullable() }).strict(),
-  z.object({ t: z.literal('unsub'), c: ConvId }).strict(),
-  z.object({ t: z.literal('send'), c: ConvId, e: EnvelopeSchema }).strict(),
-  z.object({ t: z.literal('typing'), c: ConvId }).strict(),
-  z.object({ t: z.literal('ping') }).strict(),
-]);
-export type ClientFrame = z.infer<typeof ClientFrame>;
+// The server's side of the socket protocol whose frames contract/frames.ts defines: the hand-checked
+// fast path for the hot `send` frame, and the description served at /api/websocket.json (also linked
+// from docs/architecture.md).
+import { CloseCode, SOCKET_PATH, type ClientFrame } from '../../contract/frames.js';
+import { BASE64URL, CLIENT_MESSAGE_ID, CONVERSATION_ID } from '../../contract/ids.js';
+import { ENVELOPE_KINDS, MAX_BODY_CHARS } from '../../contract/messages.js';
 
 type SendFrame = Extract<ClientFrame, { t: 'send' }>;
 
-const CONV_ID = /^[A-Za-z0-9_-]{22}$/;
-const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{16,64}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const KINDS: ReadonlySet<unknown> = new Set(ENVELOPE_KINDS);
 
 /** Own enumerable keys of a parsed JSON object, counted without allocating. */
@@ -34,7 +18,7 @@ function keyCount(o: object): number {
 
 /**
  * The hot frame checked by hand: a well-formed `send` as it is, anything else null (then
- * ClientFrame decides and answers errors). Accepts only what ClientFrame accepts, so it can only
+ * ClientFrameSchema decides and answers errors). Accepts only what ClientFrameSchema accepts, so it can only
  * make a valid frame cheaper, never let an invalid one through.
  */
 export function fastSendFrame(value: unknown): SendFrame | null {
@@ -44,38 +28,13 @@ export function fastSendFrame(value: unknown): SendFrame | null {
   const e = f.e as { cid?: unknown; kind?: unknown; body?: unknown };
   if (typeof e.cid !== 'string' || typeof e.body !== 'string' || !KINDS.has(e.kind) || keyCount(e) !== 3) return null;
   if (e.body.length === 0 || e.body.length > MAX_BODY_CHARS) return null;
-  if (!CONV_ID.test(f.c) || !CLIENT_MESSAGE_ID.test(e.cid) || !BASE64URL.test(e.body)) return null;
+  if (!CONVERSATION_ID.test(f.c) || !CLIENT_MESSAGE_ID.test(e.cid) || !BASE64URL.test(e.body)) return null;
   return value as SendFrame;
 }
 
-/** What the server sends. */
-export type ServerFrame =
-  | { t: 'ready'; role: 'visitor' | 'responder' }
-  | { t: 'subscribed'; c: string }
-  | { t: 'msg'; c: string; e: unknown }
-  | { t: 'ack'; c: string; cid: string; id: string; dup: boolean }
-  | { t: 'state'; c: string; status: string; session: number }
-  | { t: 'typing'; c: string; from: 'visitor' | 'responder' }
-  | { t: 'erased'; c: string }
-  | { t: 'unsubscribed'; c: string; reason: string }
-  | { t: 'error'; code: string; message: string; c?: string; cid?: string }
-  | { t: 'pong' };
-
-/** Close codes the server uses. */
-export const CloseCode = {
-  /** Bad first frame or authentication failed. */
-  PolicyViolation: 1008,
-  /** Frame larger than the body limit. */
-  TooBig: 1009,
-  /** The server restarts: reconnect (to another instance) and resume from the last id. */
-  ServiceRestart: 1012,
-  /** The client did not read fast enough: reconnect and resume from the last id. */
-  TryAgainLater: 1013,
-} as const;
-
 /** Machine-readable description of the protocol, served at /api/websocket.json. */
 export const WEBSOCKET_DOC = {
-  path: '/api/v1/ws',
+  path: SOCKET_PATH,
   encoding: 'JSON text frames',
   authentication: {
     visitor: 'first frame {"t":"hello","v":1,"c":<conversation id>,"token":<bearer token>,"after":<last id or null>}; the token never appears in a URL',
@@ -102,5 +61,3 @@ export const WEBSOCKET_DOC = {
   },
   closeCodes: CloseCode,
 } as const;
-
-export { ConvId, MsgId };

@@ -1,7 +1,7 @@
 // Shared pieces of route definitions: the app's env type, error responses, JSON helpers.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ResponderRecord, SessionRecord } from '../store/ports.js';
-import { ErrorSchema } from './schemas.js';
+import { ErrorSchema } from '../../contract/rest.js';
 
 export interface AppEnv {
   Variables: {

@@ -9,7 +9,7 @@ import { createStatsCounter } from '../stats/counter.js';
 import type { ConversationId, Store } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, bearerToken, json, type App } from './common.js';
-import { ConversationIdParam } from './schemas.js';
+import { ConversationIdParam } from '../../contract/rest.js';
 
 export interface ConsentRouteDeps {
   readonly store: Store;

@@ -12,7 +12,7 @@ import type { ConversationId, ResponderId, Store, TeamId } from '../store/ports.
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import { conversationView } from './responder.js';
-import { ConversationIdParam, ConversationViewSchema, LogEntrySchema } from './schemas.js';
+import { CategorySchema, ConversationIdParam, ConversationViewSchema, LogEntrySchema } from '../../contract/rest.js';
 
 export interface ConsoleRouteDeps {
   readonly store: Store;
@@ -52,7 +52,7 @@ const AssignedSchema = z
       z.object({
         id: z.string(),
         team: z.string(),
-        category: z.enum(['chat', 'callback', 'parent']),
+        category: CategorySchema,
         language: z.string(),
         source: z.string(),
         danger: z.boolean(),

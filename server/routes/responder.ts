@@ -33,7 +33,7 @@ import {
   QueueSchema,
   ResponderSchema,
   TransferRequest,
-} from './schemas.js';
+} from '../../contract/rest.js';
 
 export interface ResponderRouteDeps {
   readonly store: Store;
@@ -289,7 +289,7 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
       const responder = c.get('responder');
       const record = await asResponder(c.req.valid('param').id, responder);
       const { entry, duplicate } = await conversations.postAsResponder(record, responder, c.req.valid('json'));
-      return c.json({ id: entry.id, duplicate }, duplicate ? 200 : 201);
+      return c.json({ id: entry.id, at: entry.at, duplicate }, duplicate ? 200 : 201);
     },
   );
 

@@ -8,7 +8,7 @@ import { ApiError, ErrorCode } from '../errors.js';
 import { createResumeService } from '../resume/resume.js';
 import type { ConversationId, Store } from '../store/ports.js';
 import { ERROR_RESPONSES, bearerToken, json, type App } from './common.js';
-import { ConversationIdParam } from './schemas.js';
+import { ConversationIdParam } from '../../contract/rest.js';
 
 export interface ResumeRouteDeps {
   readonly store: Store;

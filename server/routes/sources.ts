@@ -14,7 +14,7 @@ import type { OrgId, Store, TeamId } from '../store/ports.js';
 import { requireRole } from './admin.js';
 import type { AuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
-import { SourceSchema } from './schemas.js';
+import { SourceSchema } from '../../contract/rest.js';
 
 export interface SourceRouteDeps {
   readonly store: Store;

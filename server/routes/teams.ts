@@ -19,7 +19,8 @@ import { openingAt } from '../routing/opening.js';
 import type { Routing } from '../routing/routing.js';
 import { applyCategoryMapping, categoryMappingProblems, currentCategoryMapping, overflowLoop, type CategoryMapping } from '../routing/team-config.js';
 import { TeamSettingsSchema, type TeamSettings } from '../routing/team-settings.js';
-import { CATEGORIES, type ResponderRecord, type Store, type TeamId, type TeamRecord } from '../store/ports.js';
+import { CATEGORIES } from '../../contract/categories.js';
+import type { ResponderRecord, Store, TeamId, TeamRecord } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
 

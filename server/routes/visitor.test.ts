@@ -74,9 +74,10 @@ describe('visitor routes', () => {
     const cid = newCid();
     const first = await v.post(opened.id, opened.token, { cid, kind: 'message', body: fakeCipher() });
     const retry = await v.post(opened.id, opened.token, { cid, kind: 'message', body: fakeCipher() });
-    expect(retry).toEqual({ id: first.id, duplicate: true });
+    expect(retry).toEqual({ id: first.id, at: first.at, duplicate: true });
     const all = await v.messages(opened.id, opened.token);
     expect(all.messages.map((m) => m.kind)).toEqual(['intake', 'message']);
+    expect(all.messages[1]?.at).toBe(first.at);
     expect(all.messages[0]?.body).toBe(intake.body);
     const after = await v.messages(opened.id, opened.token, all.messages[0]?.id ?? null);
     expect(after.messages.map((m) => m.id)).toEqual([first.id]);

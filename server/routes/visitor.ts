@@ -19,7 +19,7 @@ import {
   OpenedSchema,
   StatusQuery,
   StatusSchema,
-} from './schemas.js';
+} from '../../contract/rest.js';
 
 export interface VisitorRouteDeps {
   readonly conversations: ConversationService;
@@ -158,7 +158,7 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
     async (c) => {
       const record = await authorize(c.req.valid('param').id, c.req.header('authorization'));
       const { entry, duplicate } = await conversations.postAsVisitor(record, c.req.valid('json'));
-      return c.json({ id: entry.id, duplicate }, duplicate ? 200 : 201);
+      return c.json({ id: entry.id, at: entry.at, duplicate }, duplicate ? 200 : 201);
     },
   );
 

@@ -1,6 +1,7 @@
 // Checks of a team configuration as a whole: every visitor category goes to exactly one team, and
 // overflow links never form a loop. Pure: the caller passes the teams.
-import { CATEGORIES, type Category, type TeamId, type TeamRecord } from '../store/ports.js';
+import { CATEGORIES, type Category } from '../../contract/categories.js';
+import type { TeamId, TeamRecord } from '../store/ports.js';
 
 /** Which team takes each visitor category. */
 export type CategoryMapping = Readonly<Record<Category, TeamId>>;

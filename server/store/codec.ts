@@ -69,6 +69,10 @@ export function encodeLogFields(from: Sender, session: number, cid: string, kind
   return { from, session: String(session), cid, kind, body };
 }
 
+/**
+ * A log entry from its stream id and fields. Its time `at` is the id's millisecond part (the store
+ * assigned both at once); only the store reads the id's parts, clients read `at`.
+ */
 export function decodeLogEntry(id: string, flat: Flat): LogEntry {
   return {
     id: id as MessageId,
@@ -77,6 +81,7 @@ export function decodeLogEntry(id: string, flat: Flat): LogEntry {
     cid: field(flat, 'cid'),
     kind: field(flat, 'kind') as EnvelopeKind,
     body: field(flat, 'body'),
+    at: Number(id.slice(0, id.indexOf('-'))),
   };
 }
 

@@ -3,15 +3,14 @@
 // Semantics are defined here and enforced by the contract suite `store.case.ts`, which runs against
 // every adapter. Times are milliseconds since the epoch (number); TTLs are milliseconds. Adapters
 // never interpret ciphertext: `body` fields are opaque base64url strings.
+import type { Category } from '../../contract/categories.js';
+import type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from '../../contract/ids.js';
+import type { ConversationStatus, Envelope, LogEntry, Sender } from '../../contract/messages.js';
 import type { Keys } from './keys.js';
-import type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from './ids.js';
 
-export type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from './ids.js';
-
-export const CATEGORIES = ['chat', 'callback', 'parent'] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export type ConversationStatus = 'waiting' | 'active' | 'closed';
+export type { Category } from '../../contract/categories.js';
+export type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from '../../contract/ids.js';
+export type { ConversationStatus, Envelope, EnvelopeKind, LogEntry, Sender } from '../../contract/messages.js';
 
 /** One conversation's metadata. Contains no plaintext and nothing identifying the visitor. */
 export interface ConversationRecord {
@@ -81,28 +80,6 @@ export interface ConversationStore {
   erase(id: ConversationId): Promise<void>;
 }
 
-/** What a client sends: an opaque, versioned ciphertext envelope. */
-export interface EnvelopeInput {
-  /** Client-generated message id (idempotency key), 16–64 chars of [A-Za-z0-9_-]. */
-  readonly cid: string;
-  /** Wire kind, so a client can dispatch before decrypting. */
-  readonly kind: EnvelopeKind;
-  /** Ciphertext, base64url (no padding). */
-  readonly body: string;
-}
-
-export const ENVELOPE_KINDS = ['intake', 'handshake', 'message', 'close', 'transfer', 'resume'] as const;
-export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
-
-export type Sender = 'visitor' | 'responder';
-
-/** One stored log entry. */
-export interface LogEntry extends EnvelopeInput {
-  readonly id: MessageId;
-  readonly from: Sender;
-  /** Session number the sender was in when it was appended. */
-  readonly session: number;
-}
 
 export type AppendResult =
   | { readonly ok: true; readonly entry: LogEntry; readonly duplicate: boolean }
@@ -141,7 +118,7 @@ export interface MessageLog {
     id: ConversationId,
     from: Sender,
     session: number,
-    input: EnvelopeInput,
+    input: Envelope,
     ttlMs: number,
     maxEntries: number,
     budget?: AppendBudget,

@@ -7,7 +7,7 @@ import type {
   ConversationEvent,
   ConversationId,
   ConversationRecord,
-  EnvelopeInput,
+  Envelope,
   MessageId,
   ResponderId,
   ResponderRecord,
@@ -57,7 +57,7 @@ export function sampleConversation(overrides: Partial<ConversationRecord> = {}):
   };
 }
 
-function envelope(overrides: Partial<EnvelopeInput> = {}): EnvelopeInput {
+function envelope(overrides: Partial<Envelope> = {}): Envelope {
   return { cid: cid(), kind: 'message', body: rid(48), ...overrides };
 }
 
@@ -280,8 +280,10 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         expect(result).toEqual({
           ok: true,
           duplicate: false,
-          entry: { ...input, id: expect.stringMatching(/^\d+-\d+$/), from: 'visitor', session: 0 },
+          entry: { ...input, id: expect.stringMatching(/^\d+-\d+$/), from: 'visitor', session: 0, at: expect.any(Number) },
         });
+        // Its time is the moment the store assigned its id (clients read `at`, never the id).
+        if (result.ok) expect(result.entry.at).toBe(Number(result.entry.id.split('-')[0]));
         expect(await store.log.after(r.id, null, 10)).toEqual([result.ok ? result.entry : null]);
       });
 

@@ -1,7 +1,8 @@
 // The parts' boundaries, read from the code's own imports: server and client never import each
-// other, the widget and the console share only through client/shared or crypto/, crypto/ imports no
-// part of the app, and no module imports itself round a circle. Shared code goes to one shared place
-// (crypto/, client/shared/); this test fails the moment an import crosses a line or closes a cycle.
+// other, the widget and the console share only through client/shared, contract/ or crypto/; the wire
+// contract (contract/) and crypto/ import no part of the app, and no module imports itself round a
+// circle. Shared code goes to one shared place (contract/, crypto/, client/shared/); this test fails
+// the moment an import crosses a line or closes a cycle.
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const PARTS = ['server', 'client', 'crypto'] as const;
+const PARTS = ['contract', 'server', 'client', 'crypto'] as const;
 
 /** Every source file of the app (tests and test-only case files excluded). */
 function sourceFiles(): string[] {
@@ -56,7 +57,8 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   widget: ['server', 'console'],
   console: ['server', 'widget'],
   'client-shared': ['server', 'widget', 'console'],
-  crypto: ['server', 'widget', 'console', 'client-shared'],
+  crypto: ['server', 'widget', 'console', 'client-shared', 'contract'],
+  contract: ['server', 'widget', 'console', 'client-shared', 'crypto'],
 };
 
 function graph(): Map<string, string[]> {
@@ -107,16 +109,32 @@ describe('module boundaries', () => {
   it('reads the real import graph (guards the test itself)', () => {
     expect(g.size).toBeGreaterThan(100);
     expect(g.get('server/main.ts')).toContain('server/config.ts');
+    expect(g.get('server/errors.ts')).toContain('contract/errors.ts');
     expect(cycles(new Map([['a', ['b']], ['b', ['a']], ['c', ['a']]]))).toEqual([['a', 'b']]);
   });
 
-  it('no import crosses between server and client, or between widget and console; crypto imports no app part', () => {
+  it('no import crosses between server and client, or between widget and console; contract/ and crypto/ import no app part', () => {
     const crossings: string[] = [];
     for (const [from, targets] of g) {
       const forbidden = FORBIDDEN[partOf(from)] ?? [];
       for (const to of targets) if (forbidden.includes(partOf(to))) crossings.push(`${from} -> ${to}`);
     }
     expect(crossings).toEqual([]);
+  });
+
+  it("browsers take the contract's zod schemas as types only (zod stays out of the widget's and console's bundles)", () => {
+    const valueImports: string[] = [];
+    for (const file of sourceFiles().filter((f) => rel(f).startsWith('client/'))) {
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) && !ts.isExportDeclaration(statement)) continue;
+        const specifier = statement.moduleSpecifier;
+        if (specifier === undefined || !ts.isStringLiteral(specifier) || !/contract\/(rest|frame-schema)\.js$/.test(specifier.text)) continue;
+        const typeOnly = ts.isImportDeclaration(statement) ? statement.importClause?.isTypeOnly === true : statement.isTypeOnly;
+        if (!typeOnly) valueImports.push(`${rel(file)} -> ${specifier.text}`);
+      }
+    }
+    expect(valueImports).toEqual([]);
   });
 
   it('no import cycle', () => {

@@ -3,7 +3,7 @@
 // timeouts, and reconnect (to the same or another instance) resuming from the last id seen.
 import WebSocket from 'ws';
 import type { Envelope, LogEntry } from '../../client/shared/api-client.js';
-import type { ClientFrame, ServerFrame } from '../../server/realtime/protocol.js';
+import type { ClientFrame, ServerFrame } from '../../contract/frames.js';
 
 export type { ClientFrame, ServerFrame };
 

@@ -2,6 +2,7 @@
 // log: intake answered once, messages both ways, a transfer to a colleague (fresh handshake bound to
 // the announcement, the first responder reads nothing new), a handoff for someone else, a resume.
 import { describe, expect, it } from 'vitest';
+import type { MessageId } from '../../../contract/ids.js';
 import { createPki, NOW } from '../../../crypto/fixtures.case.js';
 import {
   completeHandshake,
@@ -40,7 +41,7 @@ async function world() {
   const log: LogEntry[] = [];
   let n = 0;
   const append = (from: 'visitor' | 'responder', e: Envelope) => {
-    const entry = { ...e, id: `${1000 + n}-${n++}`, from, session: 0 };
+    const entry = { ...e, id: `${1000 + n}-${n++}` as MessageId, from, session: 0, at: 1000 + n };
     log.push(entry);
     return entry;
   };
@@ -179,7 +180,7 @@ describe('chat engine', () => {
     });
     const resumed = createSessionRequest({ mode: 'resume', conversationId: w.session!.conversationId, team: 'unga', teamCert: w.team.cert, sessionNumber: w.session!.sessionNumber + 1, psk });
     w.setPending(resumed.pending);
-    w.log.push({ cid: 'resume', kind: 'resume', body: toBase64url(resumed.wire), id: '9999-0', from: 'visitor', session: 0 });
+    w.log.push({ cid: 'resume', kind: 'resume', body: toBase64url(resumed.wire), id: '9999-0' as MessageId, from: 'visitor', session: 0, at: 9999 });
     await b2.sync();
     w.visitorSync();
     expect(w.session?.sessionNumber).toBe(3);

@@ -47,7 +47,7 @@ export interface ChatEngineDeps {
   readonly team: string;
   readonly keys: UnlockedKeys;
   /** Posts an envelope to the conversation's log; resolves with the stored id. */
-  readonly post: (envelope: Envelope) => Promise<{ id: string }>;
+  readonly post: (envelope: Envelope) => Promise<{ id: string; at: number }>;
   readonly emit: (event: ChatEvent) => void;
   readonly now: () => Date;
   readonly newCid: () => string;
@@ -55,9 +55,6 @@ export interface ChatEngineDeps {
 
 /** What a conversation's sealed resume psk is bound to in local storage. */
 export const resumePskPurpose = (id: string) => `resume-psk:${id}`;
-
-/** Milliseconds of a stream id "<ms>-<seq>". */
-export const entryTime = (id: string) => Number(id.split('-')[0]);
 
 export type ChatEngine = ReturnType<typeof createChatEngine>;
 
@@ -114,7 +111,7 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
     if (openedIntake !== undefined) return openedIntake;
     try {
       openedIntake = openSealedIntake(deps.keys.inbox, deps.id, intake.body, deps.team);
-      deps.emit({ type: 'text', key: intake.id, from: 'visitor', text: openedIntake.text, at: entryTime(intake.id) });
+      deps.emit({ type: 'text', key: intake.id, from: 'visitor', text: openedIntake.text, at: intake.at });
     } catch (error) {
       if (!isCryptoError(error)) throw error;
       openedIntake = null;
@@ -186,7 +183,7 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
     try {
       const { state: next, content } = decryptMessage(state, fromBase64url(entry.body), { now: deps.now() });
       state = next;
-      if (content.type === 'text') deps.emit({ type: 'text', key: entry.id, from: 'visitor', text: content.text, at: entryTime(entry.id) });
+      if (content.type === 'text') deps.emit({ type: 'text', key: entry.id, from: 'visitor', text: content.text, at: entry.at });
       else if (content.type === 'resume-psk') {
         resumePsk?.fill(0);
         resumePsk = content.psk.slice();
@@ -253,9 +250,9 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
       await serial(async () => {
         if (state === null) throw new Error('not connected');
         const { state: next, wire } = encryptMessage(state, { type: 'text', text });
-        const { id } = await deps.post({ cid: deps.newCid(), kind: 'message', body: toBase64url(wire) });
+        const { id, at } = await deps.post({ cid: deps.newCid(), kind: 'message', body: toBase64url(wire) });
         state = next;
-        deps.emit({ type: 'text', key: id, from: 'responder', text, at: entryTime(id) });
+        deps.emit({ type: 'text', key: id, from: 'responder', text, at });
       });
     },
     /**

@@ -1,17 +1,8 @@
 // The responder's WebSocket (/api/v1/ws, same origin, session cookie): hello, one subscription per
 // open chat resumed from its last id after a reconnect, typing. Reconnects with back-off.
-import type { LogEntry } from '../../shared/api-client.js';
+import { SOCKET_PATH, SOCKET_VERSION, type ClientFrame, type ServerFrame } from '../../../contract/frames.js';
 
-export type ServerFrame =
-  | { t: 'ready'; role: string }
-  | { t: 'subscribed'; c: string }
-  | { t: 'msg'; c: string; e: LogEntry }
-  | { t: 'state'; c: string; status: 'waiting' | 'active' | 'closed'; session: number }
-  | { t: 'typing'; c: string; from: 'visitor' | 'responder' }
-  | { t: 'erased'; c: string }
-  | { t: 'unsubscribed'; c: string; reason: string }
-  | { t: 'error'; code: string; message: string; c?: string }
-  | { t: 'ack' | 'pong'; c?: string };
+export type { ServerFrame } from '../../../contract/frames.js';
 
 export interface ResponderSocket {
   subscribe(id: string, after: string | null): void;
@@ -26,9 +17,9 @@ export function createResponderSocket(win: Window, onFrame: (frame: ServerFrame)
   let ready = false;
   let closed = false;
   let retry = 500;
-  const url = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}/api/v1/ws`;
+  const url = `${win.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${win.location.host}${SOCKET_PATH}`;
 
-  const send = (frame: object) => {
+  const send = (frame: ClientFrame) => {
     if (socket !== null && ready) socket.send(JSON.stringify(frame));
   };
   const connect = () => {
@@ -36,7 +27,7 @@ export function createResponderSocket(win: Window, onFrame: (frame: ServerFrame)
     const ws = new WebSocket(url);
     socket = ws;
     ready = false;
-    ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', v: 1 }));
+    ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', v: SOCKET_VERSION } satisfies ClientFrame));
     ws.onmessage = (event) => {
       const frame = JSON.parse(String(event.data)) as ServerFrame;
       if (frame.t === 'ready') {

@@ -1,5 +1,6 @@
 // The visitor API as the widget uses it: the shared typed client plus the widget's own endpoints
 // (key directory, wait estimate, resume blobs, consent, quick exit). Base URL is the service origin.
+import type { ErrorCode } from '../../../contract/errors.js';
 import { ApiRequestError, createVisitorApi, type Category } from '../../shared/api-client.js';
 import type { TeamNotice } from '../notice.js';
 
@@ -29,7 +30,7 @@ export function createWidgetApi(baseUrl: string, doFetch: typeof fetch = globalT
       credentials: 'omit',
     });
     if (res.status === 204) return undefined as T;
-    const parsed = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    const parsed = (await res.json().catch(() => null)) as { error?: { code?: ErrorCode; message?: string } } | null;
     if (!res.ok) throw new ApiRequestError(res.status, parsed?.error?.code ?? 'unknown', parsed?.error?.message ?? res.statusText, null);
     return parsed as T;
   }

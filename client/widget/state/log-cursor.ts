@@ -1,12 +1,7 @@
 // Where the visitor is in the conversation's log: entries arrive twice (socket and HTTP catch-up) and
-// an acknowledgement stands in for our own entry, so each id is taken once, in log order.
-
-/** Orders stream ids "<ms>-<seq>": negative, zero or positive like a comparator. */
-export function compareIds(a: string, b: string): number {
-  const [am = 0, as = 0] = a.split('-').map(Number);
-  const [bm = 0, bs = 0] = b.split('-').map(Number);
-  return am - bm || as - bs;
-}
+// an acknowledgement stands in for our own entry, so each id is taken once, in log order. Ids are
+// opaque here: the contract orders them.
+import { compareMessageIds } from '../../../contract/ids.js';
 
 export interface LogCursor {
   /** The last id taken (asked for after a reconnect); null before any. */
@@ -22,7 +17,7 @@ export function createLogCursor(start: string | null): LogCursor {
       return last;
     },
     take(id) {
-      if (last !== null && compareIds(id, last) <= 0) return false;
+      if (last !== null && compareMessageIds(id, last) <= 0) return false;
       last = id;
       return true;
     },

@@ -1,17 +1,9 @@
 // The visitor's WebSocket: hello with its token (never in the URL), reconnect with backoff resuming
 // from the last id seen, frames sent while offline are resent by the caller after `onReady`.
+import type { ErrorCode } from '../../../contract/errors.js';
+import { CloseCode, SOCKET_VERSION, type ClientFrame, type ServerFrame } from '../../../contract/frames.js';
 
-export type ServerFrame =
-  | { t: 'ready'; role: string }
-  | { t: 'subscribed'; c: string }
-  | { t: 'msg'; c: string; e: { id: string; from: 'visitor' | 'responder'; session: number; cid: string; kind: string; body: string } }
-  | { t: 'ack'; c: string; cid: string; id: string; dup: boolean }
-  | { t: 'state'; c: string; status: 'waiting' | 'active' | 'closed'; session: number }
-  | { t: 'typing'; c: string; from: 'visitor' | 'responder' }
-  | { t: 'erased'; c: string }
-  | { t: 'unsubscribed'; c: string; reason: string }
-  | { t: 'error'; code: string; message: string; c?: string; cid?: string }
-  | { t: 'pong' };
+export type { ServerFrame } from '../../../contract/frames.js';
 
 export interface VisitorSocketOptions {
   readonly url: string;
@@ -28,7 +20,7 @@ export interface VisitorSocketOptions {
 
 export interface VisitorSocket {
   /** Sends now if connected; returns false when offline (the caller keeps it for onReady). */
-  send(frame: object): boolean;
+  send(frame: ClientFrame): boolean;
   stop(): void;
 }
 
@@ -49,7 +41,7 @@ export function connectVisitorSocket(options: VisitorSocketOptions): VisitorSock
     const ws = make(options.url);
     socket = ws;
     ws.onopen = () => {
-      ws.send(JSON.stringify({ t: 'hello', v: 1, c: options.conversation, token: options.token, after: options.after() }));
+      ws.send(JSON.stringify({ t: 'hello', v: SOCKET_VERSION, c: options.conversation, token: options.token, after: options.after() } satisfies ClientFrame));
     };
     ws.onmessage = (event) => {
       if (typeof event.data !== 'string') return;
@@ -67,7 +59,7 @@ export function connectVisitorSocket(options: VisitorSocketOptions): VisitorSock
       ready = false;
       socket = null;
       // 1008 ends for good (refused hello), except a missed hello deadline (slow network): try again.
-      if (stopped || (event.code === 1008 && event.reason !== 'hello_timeout')) return;
+      if (stopped || (event.code === CloseCode.PolicyViolation && event.reason !== ('hello_timeout' satisfies ErrorCode))) return;
       options.onDown();
       timer = setTimeout(open, BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
       attempt += 1;

@@ -85,14 +85,14 @@ return reply
 
 /**
  * The published msg event, `{"t":"msg","entry":{…}}` with the entry's fields in LogEntry order (id,
- * from, session, cid, kind, body), as the memory store's JSON.stringify writes it: the WebSocket
+ * from, session, cid, kind, body, at: the id's millisecond part), as the memory store's JSON.stringify writes it: the WebSocket
  * layer reads the id and builds its frame from this string without parsing it
  * (server/realtime/connection.ts). Every field is validated to characters JSON does not escape
  * (ids, base64url, enum words, a number), so concatenation is exact.
  */
 const MSG_PAYLOAD = `
 local function msgPayload(id, from, session, cid, kind, body)
-  return '{"t":"msg","entry":{"id":"' .. id .. '","from":"' .. from .. '","session":' .. session .. ',"cid":"' .. cid .. '","kind":"' .. kind .. '","body":"' .. body .. '"}}'
+  return '{"t":"msg","entry":{"id":"' .. id .. '","from":"' .. from .. '","session":' .. session .. ',"cid":"' .. cid .. '","kind":"' .. kind .. '","body":"' .. body .. '","at":' .. string.match(id, '^%d+') .. '}}'
 end
 `;
 

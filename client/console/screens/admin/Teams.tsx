@@ -1,6 +1,7 @@
 // Teams: which team takes each kind of conversation, a new team, and one form per team — name and
 // overflow, claim or auto-assign, capacity, duty hours per weekday, holidays, texts shown when closed.
 // Admins change everything; a supervisor the settings of their own teams (the server checks again).
+import type { Category } from '../../../../contract/categories.js';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiRequestError } from '../../../shared/api-client.js';
 import { useConsole } from '../../context.js';
@@ -20,8 +21,7 @@ import {
   type Window,
 } from './team-form.js';
 
-type Category = 'chat' | 'callback' | 'parent';
-const CATEGORIES: ReadonlyArray<[Category, MessageKey]> = [
+const CATEGORY_NAMES: ReadonlyArray<[Category, MessageKey]> = [
   ['chat', 'teamsCategoryChat'],
   ['callback', 'teamsCategoryCallback'],
   ['parent', 'teamsCategoryParent'],
@@ -101,7 +101,7 @@ function MappingForm(props: { api: Api; data: TeamsData; reload: () => Promise<v
       <fieldset>
         <legend>{t('teamsMappingTitle')}</legend>
         <p class="hint">{t('teamsMappingHint')}</p>
-        {CATEGORIES.map(([category, label]) => (
+        {CATEGORY_NAMES.map(([category, label]) => (
           <div key={category}>
             <label for={`map-${category}`}>{t(label)}</label>
             <select id={`map-${category}`} value={mapping[category]} onChange={(e) => setMapping({ ...mapping, [category]: e.currentTarget.value })}>

@@ -1,5 +1,6 @@
 // The teams form's model: team settings as the API sends them, and the checks the form runs before
 // saving (the server checks the same again): day windows, holiday dates, overflow loops.
+import type { Category } from '../../../../contract/categories.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -22,7 +23,7 @@ export interface TeamSettings {
 export interface TeamView {
   id: string;
   name: string;
-  categories: Array<'chat' | 'callback' | 'parent'>;
+  categories: Category[];
   overflow: string | null;
   settings: TeamSettings;
   editable: 'all' | 'settings' | 'none';

@@ -1,24 +1,34 @@
-// Zod schemas of the HTTP API: they validate requests and generate /api/openapi.json.
+// The HTTP API's request and response shapes: zod schemas that validate requests on the server and
+// generate /api/openapi.json, and the TypeScript types clients import (`import type` only: the
+// browsers never bundle zod).
 import { z } from '@hono/zod-openapi';
-import { CATEGORIES, ENVELOPE_KINDS } from '../store/ports.js';
+import { CATEGORIES } from './categories.js';
+import { ErrorCode } from './errors.js';
+import { BASE64URL, CLIENT_MESSAGE_ID, CONVERSATION_ID, LANGUAGE_TAG, MESSAGE_ID, SOURCE_TAG } from './ids.js';
+import { CONVERSATION_STATUSES, ENVELOPE_KINDS, MAX_BODY_CHARS, SENDERS, type LogEntry } from './messages.js';
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'invalid_request' }),
+      code: z.enum(Object.values(ErrorCode)).openapi({ example: 'invalid_request' }),
       message: z.string().openapi({ example: 'The request is not valid.' }),
     }),
   })
   .openapi('Error');
 
-const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding');
+export const base64url = (max: number) => z.string().min(1).max(max).regex(BASE64URL, 'must be base64url without padding');
 
-/** Ciphertext envelope limit in characters: 16 KiB of bytes is 21,846 base64url characters. */
-export const MAX_BODY_CHARS = 21_846;
+export const ConversationIdSchema = z.string().regex(CONVERSATION_ID);
+/** A message id: opaque to clients, which only compare two of them (compareMessageIds). */
+export const MessageIdSchema = z
+  .string()
+  .regex(MESSAGE_ID)
+  .brand<'MessageId'>()
+  .openapi({ example: '1763899200000-0', description: 'Message id, assigned by the server; opaque: order with compareMessageIds, read the time from `at`' });
 
 export const EnvelopeSchema = z
   .object({
-    cid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'client message id: 16–64 base64url characters'),
+    cid: z.string().regex(CLIENT_MESSAGE_ID, 'client message id: 16–64 base64url characters'),
     kind: z.enum(ENVELOPE_KINDS),
     body: base64url(MAX_BODY_CHARS),
   })
@@ -26,30 +36,31 @@ export const EnvelopeSchema = z
   .openapi('Envelope', { description: 'Opaque end-to-end ciphertext; the server checks shape and size only.' });
 
 export const LogEntrySchema = EnvelopeSchema.extend({
-  id: z.string().openapi({ example: '1763899200000-0', description: 'Stream id, "<ms>-<seq>"' }),
-  from: z.enum(['visitor', 'responder']),
+  id: MessageIdSchema,
+  from: z.enum(SENDERS),
   session: z.number().int(),
+  at: z.number().int().openapi({ description: 'When the server stored it, ms since the epoch' }),
 }).openapi('LogEntry');
 
 export const ConversationIdParam = z.object({
   id: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{22}$/)
+    .regex(CONVERSATION_ID)
     .openapi({ param: { name: 'id', in: 'path' }, example: 'q3R8xvV0m2iU7lYcKp1aZw' }),
 });
 
 export const AfterQuery = z.object({
   after: z
     .string()
-    .regex(/^\d{1,16}-\d{1,16}$/)
+    .regex(MESSAGE_ID)
     .optional()
     .openapi({ param: { name: 'after', in: 'query' }, description: 'Last message id seen' }),
   limit: z.coerce.number().int().min(1).max(500).default(200).openapi({ param: { name: 'limit', in: 'query' } }),
 });
 
 export const CategorySchema = z.enum(CATEGORIES);
-export const LanguageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'BCP 47 language tag').openapi({ example: 'sv' });
-export const SourceSchema = z.string().regex(/^[a-z0-9-]{1,40}$/, 'source tag: 1–40 of a-z, 0-9, -').openapi({ example: 'poster-malmo-c' });
+export const LanguageSchema = z.string().regex(LANGUAGE_TAG, 'BCP 47 language tag').openapi({ example: 'sv' });
+export const SourceSchema = z.string().regex(SOURCE_TAG, 'source tag: 1–40 of a-z, 0-9, -').openapi({ example: 'poster-malmo-c' });
 
 export const StatusQuery = z.object({
   category: CategorySchema.default('chat').openapi({ param: { name: 'category', in: 'query' } }),
@@ -74,7 +85,7 @@ export const OpenConversationSchema = z
   .object({
     id: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{22}$/)
+      .regex(CONVERSATION_ID)
       .optional()
       .openapi({ description: 'Conversation id drawn by the visitor (16 random bytes, base64url) so the sealed intake can name it; drawn by the server when absent' }),
     category: CategorySchema,
@@ -102,7 +113,7 @@ export const ConversationViewSchema = z
     id: z.string(),
     category: CategorySchema,
     team: z.string(),
-    status: z.enum(['waiting', 'active', 'closed']),
+    status: z.enum(CONVERSATION_STATUSES),
     session: z.number().int(),
     queuePosition: z.number().int().nullable(),
     danger: z.boolean(),
@@ -113,7 +124,9 @@ export const ConversationViewSchema = z
   })
   .openapi('Conversation');
 
-export const AppendedSchema = z.object({ id: z.string(), duplicate: z.boolean() }).openapi('Appended');
+export const AppendedSchema = z
+  .object({ id: MessageIdSchema, at: z.number().int().openapi({ description: 'When the server stored it, ms since the epoch' }), duplicate: z.boolean() })
+  .openapi('Appended');
 export const MessagesSchema = z.object({ messages: z.array(LogEntrySchema) }).openapi('Messages');
 
 export const LoginParamsRequest = z.object({ login: z.string().min(1).max(100) }).strict();
@@ -170,3 +183,24 @@ export const CloseRequest = z
   .object({ outcome: z.string().regex(/^[a-z0-9-]{1,32}$/).nullable().default(null) })
   .strict()
   .openapi('Close');
+
+/** Holds when two types accept the same values (a compile-time check that a schema and a plain type agree). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<z.infer<typeof LogEntrySchema>, LogEntry>;
+
+export type Status = z.infer<typeof StatusSchema>;
+export type PowChallenge = z.infer<typeof ChallengeSchema>;
+/** What a visitor sends to open a conversation (defaults filled in by the server). */
+export type OpenConversation = z.input<typeof OpenConversationSchema>;
+export type Opened = z.infer<typeof OpenedSchema>;
+export type ConversationView = z.infer<typeof ConversationViewSchema>;
+export type Appended = z.infer<typeof AppendedSchema>;
+export type Messages = z.infer<typeof MessagesSchema>;
+export type LoginParams = z.infer<typeof LoginParamsSchema>;
+export type ResponderView = z.infer<typeof ResponderSchema>;
+export type LoggedIn = z.infer<typeof LoggedInSchema>;
+export type Duty = z.input<typeof DutyRequest>;
+export type QueueItem = z.infer<typeof QueueItemSchema>;
+export type Queue = z.infer<typeof QueueSchema>;
+export type Transfer = z.input<typeof TransferRequest>;
+export type Close = z.input<typeof CloseRequest>;
