@@ -3,7 +3,7 @@
 // balancer the instance is sick. 503 is for a store briefly away or an instance shedding load, 500
 // for a bug, all else is a 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_STATUS, ErrorCode } from '../../server/errors.js';
+import { ERROR_STATUS, ErrorCode } from '../../contract/errors.js';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.js';
 
 /** The audited status of each code, with why. A new code fails the walk until it has a row here. */

@@ -1,7 +1,7 @@
 // The catalogues are complete and consistent: same keys as Swedish, the same placeholders, every
 // plural category the language needs, and every API error code has a sentence.
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../server/errors.js';
+import { ErrorCode } from '../../../contract/errors.js';
 import { catalogueProblems } from '../../shared/i18n/catalogue-check.js';
 import { CATALOGUES, LANGUAGES, errorText, isRtl, plural } from './index.js';
 
