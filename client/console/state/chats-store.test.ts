@@ -3,6 +3,7 @@
 // conversation, frames reach the right engine, lines and unread counts, transfers only to colleagues
 // whose certificates verify, close, dismiss, and the sealed copy that brings chats back after a lock.
 import { describe, expect, it } from 'vitest';
+import type { MessageId } from '../../../contract/ids.js';
 import { toBase64url } from '../../../crypto/index.js';
 import type { ArchivedChat } from './chat-archive.js';
 import type { ChatEngine, ChatEvent, ChatPhase } from './chat-engine.js';
@@ -37,7 +38,7 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
     api: {
       post: async (id, envelope) => {
         api.push(`post ${id} ${envelope.kind}`);
-        return { id: `${timers.now()}-0` };
+        return { id: `${timers.now()}-0` as MessageId, at: timers.now() };
       },
       claim: async (id) => void api.push(`claim ${id}`),
       assigned: async () => ({ items: assigned }),
@@ -155,9 +156,9 @@ describe('chats store', () => {
     const t = await setup();
     await t.store.claim(t.meta('c1'));
     await t.store.claim(t.meta('c2'));
-    t.frame({ t: 'msg', c: 'c1', e: { id: '5-0', cid: 'x', kind: 'message', from: 'visitor', session: 1, body: 'AA' } });
+    t.frame({ t: 'msg', c: 'c1', e: { id: '5-0' as MessageId, cid: 'x', kind: 'message', from: 'visitor', session: 1, body: 'AA', at: 5 } });
     t.frame({ t: 'subscribed', c: 'c2' });
-    t.frame({ t: 'msg', c: 'unknown', e: { id: '6-0', cid: 'y', kind: 'message', from: 'visitor', session: 1, body: 'AA' } });
+    t.frame({ t: 'msg', c: 'unknown', e: { id: '6-0' as MessageId, cid: 'y', kind: 'message', from: 'visitor', session: 1, body: 'AA', at: 6 } });
     await settle();
     expect(t.engines.get('c1')?.calls).toEqual(['entry 5-0']);
     expect(t.engines.get('c2')?.calls).toEqual(['replayed']);

@@ -3,6 +3,7 @@
 // chat's session, resume psk, last id and transcript are sealed into the archive after every change.
 import { fromBase64url, isCryptoError, verifyResponderCert, type VerifiedResponderCert } from '../../../crypto/console.js';
 import type { Category, Envelope } from '../../shared/api-client.js';
+import type { Appended } from '../../../contract/rest.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import type { ArchivedChat, ArchivedLine, ChatArchive } from './chat-archive.js';
 import type { ChatEngine, ChatEngineDeps, ChatPhase } from './chat-engine.js';
@@ -54,7 +55,7 @@ export interface ChatsState {
 export type TransferTarget = { toResponder: string } | { toTeam: string } | { threat: true };
 
 export interface ChatsApi {
-  post(id: string, envelope: Envelope): Promise<{ id: string }>;
+  post(id: string, envelope: Envelope): Promise<Pick<Appended, 'id' | 'at'>>;
   claim(id: string): Promise<unknown>;
   /** Conversations assigned to this responder (claimed here or elsewhere, or auto-assigned). */
   assigned(): Promise<{ items: readonly ChatMeta[] }>;

@@ -5,6 +5,7 @@ import { createPki, NOW, T0 } from '../../../crypto/fixtures.case.js';
 import { conversationIdToString, createCallbackRequest, createIntake, loadSodium, toBase64url } from '../../../crypto/index.js';
 import { seededRandom } from '../../../crypto/random.js';
 import type { LogEntry } from '../../shared/api-client.js';
+import type { MessageId } from '../../../contract/ids.js';
 import { createStore } from '../../shared/store.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import type { ArchivedChat, ChatArchive } from './chat-archive.js';
@@ -86,7 +87,7 @@ export async function sealedWorld(label: string) {
   const team = pki.team({ team: 'unga', epoch: 1, serial: 100, member: alice.boxKeyPair });
   const keys: UnlockedKeys = { anchor: pki.anchor, identity: alice.identity, boxKeyPair: alice.boxKeyPair, inbox: new Map([['unga:1', team.inbox]]), snapshotKey: random(32) };
   let n = 0;
-  const entry = (body: Uint8Array): LogEntry => ({ id: `${T0}-${n++}`, cid: `cid-${n}`, kind: 'intake', from: 'visitor', session: 0, body: toBase64url(body) });
+  const entry = (body: Uint8Array): LogEntry => ({ id: `${T0}-${n++}` as MessageId, cid: `cid-${n}`, kind: 'intake', from: 'visitor', session: 0, body: toBase64url(body), at: T0 });
   return {
     pki,
     keys,

@@ -36,6 +36,7 @@ async function setup() {
     danger: false,
     waitingMs: 1000,
     intake,
+    session: 0,
     ...extra,
   });
   return {

@@ -183,7 +183,7 @@ describe('session store', () => {
   });
 
   it('an unlock the server refuses (session gone) ends the session here', async () => {
-    const { store, state, hooks } = setup({ meError: new ApiRequestError(401, 'unauthenticated', 'gone', null) });
+    const { store, state, hooks } = setup({ meError: new ApiRequestError(401, 'unauthorized', 'gone', null) });
     await store.login('alice', 'rätt', '');
     store.lock();
     await store.unlock('rätt');
@@ -195,7 +195,7 @@ describe('session store', () => {
     const { store, state, hooks } = setup();
     await store.login('alice', 'rätt', '');
     const result = await store.guard(async () => {
-      throw new ApiRequestError(401, 'unauthenticated', 'gone', null);
+      throw new ApiRequestError(401, 'unauthorized', 'gone', null);
     });
     expect(result).toBeUndefined();
     expect(state.get()).toMatchObject({ phase: 'login', me: null, notice: { key: 'sessionEnded' } });
