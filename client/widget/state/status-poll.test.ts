@@ -1,6 +1,7 @@
 // The waiting conversation's status: the queue position and duty shown while waiting, the log read
 // over HTTP when the conversation was taken but no handshake arrived, failures skipped.
 import { describe, expect, it } from 'vitest';
+import type { MessageId } from '../../../contract/ids.js';
 import type { ConversationView as ServerView, LogEntry } from '../../shared/api-client.js';
 import { createConversationView } from './conversation-view.js';
 import { createStatusPoll } from './status-poll.js';
@@ -30,7 +31,7 @@ function setup(server: Partial<ServerView> | Error, log: LogEntry[] = []) {
   return { view, poll, asked, handled, settle: () => void (awaiting = false) };
 }
 
-const entry = (id: string): LogEntry => ({ id, cid: id, kind: 'handshake', from: 'responder', session: 1, body: 'AA' });
+const entry = (id: string): LogEntry => ({ id: id as MessageId, cid: id, kind: 'handshake', from: 'responder', session: 1, body: 'AA', at: 0 });
 
 describe('status poll', () => {
   it('shows the queue position, duty and room while waiting', async () => {
