@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createCookieJar, createResponderApi, createVisitorApi } from '../client/shared/api-client.js';
 import { deriveLoginKeys } from '../crypto/password.js';
 import { powSolve } from '../crypto/pow.js';
-import { loadSodium } from '../crypto/sodium.js';
+import { loadSodium } from '../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { freePort } from '../test/support/free-port.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';

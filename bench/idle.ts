@@ -6,7 +6,7 @@ import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSodium } from '../crypto/sodium.js';
+import { loadSodium } from '../crypto/sodium-standard.js';
 import { freePort } from '../test/support/free-port.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { openConversations, spawnAndWait, spawnUtvag, stopChild } from './compare.js';

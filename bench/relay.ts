@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { createCookieJar, createResponderApi, createVisitorApi } from '../client/shared/api-client.js';
 import { deriveLoginKeys } from '../crypto/password.js';
-import { loadSodium } from '../crypto/sodium.js';
+import { loadSodium } from '../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { powSolve } from '../crypto/pow.js';
 import { freePort } from '../test/support/free-port.js';

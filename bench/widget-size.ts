@@ -2,7 +2,7 @@
 // load (JS + CSS before the first screen), and the visitor's whole first chat — loader, widget,
 // crypto chunk and proof-of-work worker — gzipped, against their budgets; and how many copies of
 // libsodium the visitor's files and the console's files carry (one each: issue 18).
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -70,32 +70,62 @@ export function measureWidget(dir = 'dist/public'): WidgetSizes {
   };
 }
 
-/** The console's scripts (its entry chunk, what that imports, its workers) and their libsodium copies. */
-export function measureConsole(dir = 'dist/public'): { readonly files: readonly FileSize[]; readonly gzip: number; readonly libsodiumCopies: number } {
-  const html = readFileSync(join(dir, 'console/index.html'), 'utf8');
+/**
+ * The chunks `file` imports (in `dir`, as `assets/<name>.js`): static imports only, or also dynamic
+ * imports and worker URLs (any quoted sibling chunk name), transitively, `file` included.
+ */
+export function importClosure(dir: string, file: string, options: { dynamic: boolean }): string[] {
   const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = readFileSync(join(dir, file), 'utf8');
-    // Static and dynamic imports of sibling chunks, and worker URLs.
-    for (const m of text.matchAll(/["'`](?:\.\/|\/assets\/)?([\w.-]+\.js)["'`]/g)) {
-      const name = `assets/${m[1]}`;
-      try {
-        readFileSync(join(dir, name));
-        visit(name);
-      } catch {
-        // not one of ours
-      }
+  const pattern = options.dynamic ? /["'`](?:\.\/|\/assets\/)?([\w.-]+\.js)["'`]/g : /(?:from|import)\s*["'](?:\.\/|\/assets\/)?([\w.-]+\.js)["']/g;
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const m of readFileSync(join(dir, name), 'utf8').matchAll(pattern)) {
+      const next = `assets/${m[1]}`;
+      if (existsSync(join(dir, next))) visit(next);
     }
   };
-  for (const m of html.matchAll(/\/(assets\/[\w.-]+\.js)/g)) visit(m[1] as string);
-  const files = [...seen].map((f) => size(dir, f));
+  visit(file);
+  return [...seen];
+}
+
+export interface ConsoleSizes {
+  /** Every script the console may load: its entry, what that imports (also dynamically), its workers. */
+  readonly files: readonly FileSize[];
+  readonly gzip: number;
+  readonly libsodiumCopies: number;
+  /** What the login screen needs: the entry's static imports (and its CSS). */
+  readonly firstLoad: { readonly gzip: number; readonly files: readonly FileSize[]; readonly libsodiumCopies: number };
+  /** The Argon2id worker and every chunk it imports. */
+  readonly worker: { readonly file: string; readonly closure: readonly string[] } | null;
+}
+
+/** The console's scripts (its entry chunk, what that imports, its workers) and their libsodium copies. */
+export function measureConsole(dir = 'dist/public'): ConsoleSizes {
+  const html = readFileSync(join(dir, 'console/index.html'), 'utf8');
+  const entries = [...html.matchAll(/\/(assets\/[\w.-]+\.js)/g)].map((m) => m[1] as string);
+  const css = [...html.matchAll(/\/(assets\/[\w.-]+\.css)/g)].map((m) => m[1] as string);
+  const all = [...new Set(entries.flatMap((e) => importClosure(dir, e, { dynamic: true })))];
+  const first = [...new Set(entries.flatMap((e) => importClosure(dir, e, { dynamic: false })))];
+  const copies = (files: readonly string[]) => files.reduce((n, f) => n + libsodiumCopiesIn(readFileSync(join(dir, f), 'utf8')), 0);
+  const files = all.map((f) => size(dir, f));
+  const firstFiles = [...first, ...css].map((f) => size(dir, f));
+  const worker = all.find((f) => /password-worker/.test(f)) ?? null;
   return {
     files,
     gzip: files.reduce((a, f) => a + f.gzip, 0),
-    libsodiumCopies: files.reduce((n, f) => n + libsodiumCopiesIn(readFileSync(join(dir, f.file), 'utf8')), 0),
+    libsodiumCopies: copies(all),
+    firstLoad: { gzip: firstFiles.reduce((a, f) => a + f.gzip, 0), files: firstFiles, libsodiumCopies: copies(first) },
+    worker: worker === null ? null : { file: worker, closure: importClosure(dir, worker, { dynamic: true }) },
   };
+}
+
+/** Built scripts over Vite's chunk size warning (500 kB of code). */
+export function chunksOver(limitBytes = 500_000, dir = 'dist/public'): FileSize[] {
+  return readdirSync(join(dir, 'assets'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => size(dir, `assets/${f}`))
+    .filter((f) => f.raw > limitBytes);
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -122,7 +152,20 @@ export async function runWidgetSizeBench(): Promise<string> {
     ...s.workers.map((f) => row(`${f.file} (worker)`, f.raw, f.gzip)),
     row("**visitor's first chat** (loader + widget + crypto + worker)", s.firstChat.raw, s.firstChat.gzip, WIDGET_BUDGETS.firstChat),
     '',
-    `Copies of libsodium: **${s.libsodiumCopies}** in the visitor's files (\`test/bundle/libsodium-once.test.ts\` fails on a second), **${c.libsodiumCopies}** in the console's (${c.files.map((f) => f.file).join(', ')}; ${kb(c.gzip)} gzip).`,
+    `Copies of libsodium: **${s.libsodiumCopies}** in the visitor's files (\`test/bundle/libsodium-once.test.ts\` fails on a second), **${c.libsodiumCopies}** in the console's (sumo, shared by the page and its Argon2id worker).`,
+    '',
+    '### Console',
+    '',
+    "The login screen loads the entry's static imports only; libsodium-sumo (core and wrappers, two chunks) is fetched at the first interaction and by the Argon2id worker, which is a chunk of the same build importing the same files (scripts/worker-chunk.ts).",
+    '',
+    '| file | raw | gzip | budget |',
+    '|---|---|---|---|',
+    row('**login screen** (entry + static imports + CSS)', c.firstLoad.files.reduce((a, f) => a + f.raw, 0), c.firstLoad.gzip),
+    ...c.firstLoad.files.map((f) => row(`  ${f.file}`, f.raw, f.gzip)),
+    ...c.files.filter((f) => !c.firstLoad.files.some((x) => x.file === f.file)).map((f) => row(`${f.file} (later)`, f.raw, f.gzip)),
+    row('**everything the console may load**', c.files.reduce((a, f) => a + f.raw, 0), c.gzip),
+    '',
+    `Chunks over Vite's 500 kB warning: ${chunksOver().map((f) => f.file).join(', ') || 'none'}.`,
   ].join('\n');
 }
 

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { blake2b } from './blake2b.js';
 import { powSolveWith } from './pow-solve.js';
 import { powSolve, powVerify } from './pow.js';
-import { loadSodium, sodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
+import { sodium } from './sodium.js';
 
 beforeAll(async () => {
   await loadSodium();

@@ -1,5 +1,6 @@
-// Public API for the responder console: everything in ./index.ts plus the sumo build and Argon2id key storage.
-export * from './index.js';
+// Public API for the responder console: every function of ./api.ts, the sumo build's loader (the only
+// libsodium the console loads: not ./index.ts's standard one) and Argon2id key storage.
+export * from './api.js';
 export { loadSumoSodium, type SumoSodium } from './sodium-sumo.js';
 export {
   PASSWORD_MIN_OPSLIMIT,

@@ -19,7 +19,7 @@ import {
   type LedgerEntry,
 } from './ledger.js';
 import { seededRandom } from './random.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 import { NOW, T0, DAY } from './fixtures.case.js';
 
 await loadSodium();

@@ -4,7 +4,7 @@ import { errorCodeOf } from './error-code.case.js';
 import { CryptoErrorCode } from './errors.js';
 import { seededRandom } from './random.js';
 import { openLocalSecret, sealLocalSecret } from './session-state.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 
 await loadSodium();
 const random = seededRandom('local-secret-test');

@@ -14,7 +14,7 @@ import { generateBoxKeyPair, generateSigningKeyPair } from './keys.js';
 import { appendToLedger, indexLedger, startLedger } from './ledger.js';
 import { certifyEnrolment, checkIssuedCert, deactivationSerials, issueRevocations, renewCert, rotateTeamKey, type OrgSigner } from './org-admin.js';
 import { seededRandom } from './random.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 import { createHash } from 'node:crypto';
 
 await loadSodium();

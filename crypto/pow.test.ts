@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CryptoErrorCode, isCryptoError } from './errors.js';
 import { hasLeadingZeroBits, powSolve, powSolveAsync, powVerify } from './pow.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 import { handlePowRequest } from './pow-worker.js';
 
 function code(fn: () => unknown): string {

@@ -1,7 +1,7 @@
 // Runs the cross-platform protocol cases in Node (the same file runs in Chromium via test/e2e/crypto-browser.test.ts).
 import { beforeAll, describe, it } from 'vitest';
 import { protocolCases } from './protocol.case.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 
 describe('protocol cases (node)', () => {
   beforeAll(async () => {

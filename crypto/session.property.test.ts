@@ -6,7 +6,7 @@ import { NOW, startConversation, type TestConversation } from './fixtures.case.j
 import { seededRandom } from './random.js';
 import { decryptMessage, encryptMessage, type SessionLimits, type SessionState } from './session.js';
 import { serializeSession } from './session-state.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 
 type Side = 'v' | 'r';
 type Op =

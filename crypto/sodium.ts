@@ -1,5 +1,7 @@
-// The libsodium instance: chosen once (standard for the widget, sumo for the console), then used by every module.
-import standard from 'libsodium-wrappers';
+// The libsodium instance every crypto/ module uses: installed once by a loader (sodium-standard.ts for
+// the widget and the server, sodium-sumo.ts for the console), then read through sodium(). This file
+// imports no libsodium build itself, so a bundle carries only the build its loader pulls in.
+import type standard from 'libsodium-wrappers';
 import { CryptoErrorCode, fail } from './errors.js';
 
 /** The libsodium API both builds share (the standard build's surface). */
@@ -9,21 +11,14 @@ export type SodiumVariant = 'standard' | 'sumo';
 
 let active: { sodium: Sodium; variant: SodiumVariant } | undefined;
 
-/**
- * Loads the standard libsodium build (WebAssembly) and makes it the instance crypto/ uses.
- * Idempotent; if the sumo build is already installed it stays. Resolves when ready.
- */
-export async function loadSodium(): Promise<Sodium> {
-  if (active) return active.sodium;
-  await standard.ready;
-  active ??= { sodium: standard, variant: 'standard' };
-  return active.sodium;
+/** The installed instance, or undefined before a loader ran. */
+export function installedSodium(): Sodium | undefined {
+  return active?.sodium;
 }
 
 /**
- * Installs an already-ready instance. Used by `loadSumoSodium()` (crypto/sodium-sumo.ts) so that
- * importing the widget API never pulls the sumo build into a bundle. A sumo instance replaces a
- * standard one (it is a superset); nothing ever downgrades.
+ * Installs an already-ready instance (the loaders call this). A sumo instance replaces a standard one
+ * (it is a superset); nothing ever downgrades.
  */
 export function installSodium(instance: Sodium, variant: SodiumVariant): void {
   if (active?.variant === 'sumo') return;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from './random.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 import { VERIFICATION_WORDS, generateVerificationWord } from './verification-word.js';
 
 describe('verification words', () => {

@@ -1,6 +1,6 @@
 // Composition root: config, logger, metrics, store, demo organisation, server, signals. Nothing else creates objects.
 import { randomBytes } from 'node:crypto';
-import { loadSodium } from '../crypto/sodium.js';
+import { loadSodium } from '../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { deriveLoginKeys } from '../crypto/password.js';
 import { systemClock, systemRandom } from './clock.js';

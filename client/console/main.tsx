@@ -1,5 +1,6 @@
 // Composition root of the responder console: resolves the pinned root key (or refuses to start),
-// makes the API client, the Argon2id worker deriver and the store, and renders the app.
+// makes the API client, the Argon2id worker deriver and the store, renders the app, and only then
+// lets libsodium load (on the first interaction; the login screen needs no crypto).
 import { render } from 'preact';
 import { fromBase64url, loadSumoSodium } from '../../crypto/console.js';
 import { createResponderApi } from '../shared/api-client.js';
@@ -31,7 +32,6 @@ async function main(win: Window): Promise<void> {
     render(<RootRefused reason={pin.reason} />, root);
     return;
   }
-  await loadSumoSodium();
   const store = createConsoleStore({
     window: win,
     api: createResponderApi({ baseUrl: '' }),
@@ -47,6 +47,10 @@ async function main(win: Window): Promise<void> {
     </ConsoleContext.Provider>,
     root,
   );
+  // libsodium (sumo, ~180 KB compressed) is not needed to show the login screen: it is fetched when
+  // the responder starts to use the page (and by the deriver at the latest, client/console/crypto/password.ts).
+  const warm = () => void loadSumoSodium();
+  for (const type of ['focusin', 'pointerdown', 'keydown'] as const) win.addEventListener(type, warm, { once: true, passive: true });
 }
 
 void main(window);

@@ -51,7 +51,7 @@ import { ledgerHeadId, startLedger, type Ledger } from '../../crypto/ledger.js';
 import { unlockOrgKey, wipeOrgSigner } from '../../crypto/org-admin.js';
 import { openOrgSigningKey, sealOrgSigningKey } from '../../crypto/org-key.js';
 import { deriveLoginKeys, newPasswordSalt } from '../../crypto/password.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../../crypto/sodium-sumo.js';
 import { systemClock, systemRandom } from '../clock.js';
 import { loadConfig } from '../config.js';

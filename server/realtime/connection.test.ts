@@ -2,7 +2,7 @@
 // replay-then-live delivery exactly once, authorization, and loss of access after a transfer.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { captureLogs, fakeCipher, newCid, seedResponder, seedTeams, testConfig } from '../../test/support/harness.js';
 import { systemRandom } from '../clock.js';
 import { createConversationService, type ConversationService } from '../conversations/service.js';

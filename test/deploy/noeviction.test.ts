@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import type { Store } from '../../server/store/ports.js';

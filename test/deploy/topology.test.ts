@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi, createVisitorApi, type Envelope, type LogEntry } from '../../client/shared/api-client.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import type { ConversationId, Store } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { fakeCipher, newCid, seedResponder, seedTeams, solvePow, TEST_ENV } from '../support/harness.js';

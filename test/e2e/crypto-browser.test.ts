@@ -10,7 +10,7 @@ import type { CaseResult } from '../../crypto/protocol.case.js';
 import { protocolCases } from '../../crypto/protocol.case.js';
 import { deriveLoginKeys } from '../../crypto/password.js';
 import { powSolve } from '../../crypto/pow.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../../crypto/sodium-sumo.js';
 import { launchChromium } from '../support/chromium.js';
 

@@ -5,7 +5,7 @@
 // once a replica holds it, so no acknowledged message can die with the master (with 0 one
 // occasionally did: replication is asynchronous).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { newCid } from '../support/harness.js';
 import { exchangeBothWays, expectExactlyOnce, sendAll, startHaConversation, type HaConversation } from '../support/ha-conversation.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';

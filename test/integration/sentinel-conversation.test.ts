@@ -4,7 +4,7 @@
 // lost or repeated. REDIS_WAIT_REPLICAS=1: a message is acked only once a replica holds it, so no
 // acknowledged message can die with the primary (replication is asynchronous).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { newCid } from '../support/harness.js';
 import { exchangeBothWays, expectExactlyOnce, sendAll, startHaConversation, type HaConversation } from '../support/ha-conversation.js';
 import { startRedisSentinel, type RedisSentinelSetup } from '../support/redis-sentinel.js';

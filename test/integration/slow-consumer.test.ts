@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi, createVisitorApi, type LogEntry } from '../../client/shared/api-client.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { createMemoryStore } from '../../server/store/memory/memory-store.js';

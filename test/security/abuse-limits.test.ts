@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVisitorApi } from '../../client/shared/api-client.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import type { ConversationId, Store } from '../../server/store/ports.js';

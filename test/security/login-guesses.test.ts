@@ -4,7 +4,7 @@
 // answered the same whether the password was right or not.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { createTotp } from '../../server/enrolment/totp.js';
 import { startServer, type RunningServer } from '../../server/server.js';

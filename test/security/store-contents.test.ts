@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import type { Store } from '../../server/store/ports.js';

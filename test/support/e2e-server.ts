@@ -2,7 +2,7 @@
 // store (or a given one), the demo organisation with a known responder password, the pinned root key.
 import { randomBytes } from 'node:crypto';
 import { deriveLoginKeys } from '../../crypto/password.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../../crypto/sodium-sumo.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { seedDemo } from '../../server/demo.js';

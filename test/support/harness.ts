@@ -2,7 +2,7 @@
 // clock, captured log lines, seeded teams and responders with known auth keys, typed API clients.
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { powSolve } from '../../crypto/pow.js';
 import { createApp } from '../../server/app.js';
 import { createManualClock, systemClock, systemRandom, type Clock } from '../../server/clock.js';

@@ -3,7 +3,7 @@
 // keys, a source, team settings, one closed and one waiting conversation, their statistics and audit.
 // Run once with that code: `npx tsx test/upgrade/make-fixture.ts`. The upgrade test loads the output.
 import { writeFileSync } from 'node:fs';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { seedDemo } from '../../server/demo.js';
 import { createDirectory } from '../../server/directory/directory.js';

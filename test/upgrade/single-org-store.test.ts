@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrustAnchor, fromBase64url, verifyResponderCert, verifyTeamCert, type Ed25519PublicKey } from '../../crypto/index.js';
-import { loadSodium } from '../../crypto/sodium.js';
+import { loadSodium } from '../../crypto/sodium-standard.js';
 import { createApp } from '../../server/app.js';
 import { createManualClock } from '../../server/clock.js';
 import { createRedisStore } from '../../server/store/redis/index.js';

@@ -26,7 +26,7 @@ import {
 } from '../../../crypto/ledger.js';
 import { sealOrgSigningKey } from '../../../crypto/org-key.js';
 import { deriveLoginKeys, wrapPrivateKeys } from '../../../crypto/password.js';
-import { loadSodium } from '../../../crypto/sodium.js';
+import { loadSodium } from '../../../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../../../crypto/sodium-sumo.js';
 import { systemClock, systemRandom } from '../../../server/clock.js';
 import { DEMO_TEAMS } from '../../../server/demo.js';
