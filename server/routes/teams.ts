@@ -63,6 +63,8 @@ const TeamsSchema = z
     mapping: z.object(Object.fromEntries(CATEGORIES.map((c) => [c, z.string().optional()]))),
     /** Swedish public holidays and holiday eves in the coming twelve months (for teams that close on them). */
     publicHolidays: z.array(z.object({ date: z.string(), key: z.enum(PUBLIC_HOLIDAY_KEYS) })),
+    /** Other organisations' teams a team may name as overflow (their organisation accepts this one's). */
+    overflowTargets: z.array(z.object({ id: z.string(), name: z.string() })),
   })
   .openapi('Teams');
 
@@ -122,7 +124,10 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
         }),
       );
       const publicHolidays = publicHolidaysBetween(stockholmLocal(now).date, 366);
-      return c.json({ items, mapping: currentCategoryMapping(teams), publicHolidays }, 200);
+      const org = orgOf(caller);
+      const accepting = new Set((await createOrganisations(store.records).list()).filter((o) => o.id !== org && o.acceptsOverflowFrom.includes(org)).map((o) => o.id as string));
+      const overflowTargets = (await store.staff.listTeams()).filter((t) => accepting.has(orgOf(t))).map((t) => ({ id: t.id, name: t.name }));
+      return c.json({ items, mapping: currentCategoryMapping(teams), publicHolidays, overflowTargets }, 200);
     },
   );
 

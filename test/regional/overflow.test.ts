@@ -85,6 +85,8 @@ describe('overflow across organisations', () => {
     const update = { name: 'Huddinge – unga', overflow: 'botkyrka-unga', settings };
     await expect(huddinge.call('PUT', '/api/v1/admin/teams/huddinge-unga', update)).rejects.toMatchObject({ code: 'invalid_request' });
     expect((await huddinge.call<{ overflowTargets: Array<{ team: string }> }>('GET', '/api/v1/admin/organisation')).overflowTargets.map((x) => x.team)).toEqual(['regionjouren']);
+    // The console's team screen offers the same teams as overflow.
+    expect((await huddinge.call<{ overflowTargets: Array<{ id: string }> }>('GET', '/api/v1/admin/teams')).overflowTargets.map((x) => x.id)).toEqual(['regionjouren']);
     await (await as('botkyrka')).call('PUT', '/api/v1/admin/organisation/overflow', { acceptsOverflowFrom: ['huddinge'] });
     await huddinge.call('PUT', '/api/v1/admin/teams/huddinge-unga', update);
     await (await as('botkyrka')).duty('botkyrka-unga', true);

@@ -33,6 +33,8 @@ interface TeamsData {
   items: TeamView[];
   mapping: Partial<Record<Category, string>>;
   publicHolidays: Array<{ date: string; key: string }>;
+  /** Other organisations' teams that accept this organisation's overflow (a region). */
+  overflowTargets?: Array<{ id: string; name: string }>;
 }
 type Api = ReturnType<typeof useConsole>['store']['api'];
 
@@ -69,7 +71,7 @@ export function Settings() {
               </option>
             ))}
           </select>
-          <TeamForm key={team.id} api={store.api} team={team} teams={data.items} publicHolidays={data.publicHolidays} reload={load} />
+          <TeamForm key={team.id} api={store.api} team={team} teams={data.items} overflowTargets={data.overflowTargets ?? []} publicHolidays={data.publicHolidays} reload={load} />
         </>
       )}
       {data !== null && isAdmin && <NewTeamForm api={store.api} teams={data.items} reload={load} onCreated={setCurrent} />}
@@ -199,7 +201,7 @@ function WindowsEditor(props: { idPrefix: string; label: string; windows: Window
   );
 }
 
-function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; publicHolidays: TeamsData['publicHolidays']; reload: () => Promise<void> }) {
+function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; overflowTargets: Array<{ id: string; name: string }>; publicHolidays: TeamsData['publicHolidays']; reload: () => Promise<void> }) {
   const { t, state } = useConsole();
   const { team } = props;
   const [name, setName] = useState(team.name);
@@ -265,13 +267,11 @@ function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; publicHo
         <label for={id('overflow')}>{t('teamsOverflow')}</label>
         <select id={id('overflow')} value={overflow} disabled={!all} onChange={(e) => setOverflow(e.currentTarget.value)}>
           <option value="">{t('teamsOverflowNone')}</option>
-          {props.teams
-            .filter((x) => x.id !== team.id)
-            .map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
+          {[...props.teams.filter((x) => x.id !== team.id), ...props.overflowTargets].map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.name}
+            </option>
+          ))}
         </select>
         <label class="check">
           <input type="checkbox" checked={settings.specialist} disabled={!all} onChange={(e) => update({ specialist: e.currentTarget.checked })} /> {t('specialist')}
