@@ -92,4 +92,15 @@ describe('a store written by the single-organisation code', () => {
     const stats = await responder.call<{ opened: number }>('GET', '/api/v1/admin/stats?from=2026-12-01&to=2026-12-31');
     expect(JSON.stringify(stats)).toContain('affisch-centrum');
   });
+
+  it('reads as a region of one: every team, responder and source belongs to its one organisation', async () => {
+    const org = await responder.call<{ id: string; others: unknown[]; overflowTargets: unknown[] }>('GET', '/api/v1/admin/organisation');
+    expect(org).toMatchObject({ id: 'main', others: [], overflowTargets: [] });
+    const teams = await responder.call<{ items: Array<{ id: string; overflow: string | null }> }>('GET', '/api/v1/admin/teams');
+    expect(teams.items.map((t) => [t.id, t.overflow])).toEqual([['foraldrar', 'unga'], ['konsult', null], ['unga', 'konsult']]);
+    const staff = await responder.call<{ responders: Array<{ id: string }> }>('GET', '/api/v1/admin/staff');
+    expect(staff.responders.map((r) => r.id)).toEqual(['r-demo']);
+    const colleagues = await responder.call<{ teams: Array<{ id: string }> }>('GET', '/api/v1/responder/colleagues');
+    expect(colleagues.teams.map((t) => t.id).sort()).toEqual(['foraldrar', 'konsult', 'unga']);
+  });
 });
