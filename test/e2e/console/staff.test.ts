@@ -131,4 +131,25 @@ describe('staff administration (real organisation)', () => {
     expect(requested.filter((p) => p.startsWith('/api/v1/admin/org/') && p !== '/api/v1/admin/org/pending')).toEqual([]);
     expect(requested).toContain('/api/v1/admin/org/pending');
   });
+
+  it('warns the admins 14 days before the organisation certificate ends, until the root renews it', { timeout: 120_000 }, async () => {
+    // The key holders renewed for 10 days only (the tool allows 1–90): the certificate is due.
+    const short = await org.runOrg(['renew-org-cert', '--days', '10'], 'yes\n');
+    expect(short.stderr).toBe('');
+    const page = await newPage();
+    await loginConsole(page, asServer(), admin.login, admin.password);
+    await page.getByRole('button', { name: 'Administration' }).click();
+    await page.getByRole('alert').filter({ hasText: /Organisationens certifikat går ut .*npm run org -- renew-org-cert/ }).waitFor();
+    await expectNoViolations(page, 'staff, organisation certificate due');
+    const renewed = await org.runOrg(['renew-org-cert'], 'yes\n');
+    expect(renewed.stderr).toBe('');
+    await page.reload();
+    await loginConsole(page, asServer(), admin.login, admin.password);
+    const pending = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/admin/org/pending');
+    await page.getByRole('button', { name: 'Administration' }).click();
+    expect(((await (await pending).json()) as { orgCert: { due: boolean } }).orgCert.due).toBe(false);
+    await page.getByRole('heading', { name: 'Väntar på signering' }).waitFor();
+    await page.getByRole('table', { name: 'Alla handläggare med team, roller och certifikat' }).waitFor();
+    expect(await page.getByText(/Organisationens certifikat går ut/).count()).toBe(0);
+  });
 });
