@@ -10,7 +10,8 @@ import { HTTPException } from 'hono/http-exception';
 import { SOCKET_PATH } from '../contract/frames.js';
 import type { Clock, RandomBytes } from './clock.js';
 import type { Config } from './config.js';
-import { createConversationService } from './conversations/service.js';
+import { createConversationService, queueScore } from './conversations/service.js';
+import { createVisitorPresence } from './conversations/visitor-presence.js';
 import { ApiError, ErrorCode, errorBody, toApiError } from './errors.js';
 import type { Logger } from './logger.js';
 import { noopMetrics, type Metrics } from './metrics/metrics.js';
@@ -94,8 +95,13 @@ export function createApp(deps: AppDeps) {
   const limiter = createRateLimiter(keyer, 3600);
   const minuteKeyer = createClientKeyer({ clock, rotateMs: 60_000, trustProxy: config.trustProxy });
   const minuteLimiter = createRateLimiter(minuteKeyer, 60);
-  const routing = createRouting({ store, clock });
-  const conversations = createConversationService({ store, config, clock, random, routing });
+  // Whether the young person is still there (their sockets, a grace after the last one closed).
+  const presence = createVisitorPresence({ store, clock, graceMs: config.visitorGoneAfterMs, ttlMs: config.conversationTtlMs, queueScore });
+  const routing = createRouting({ store, clock, isGone: presence.isGone });
+  const conversations = createConversationService({ store, config, clock, random, routing, presence });
+  // Marks conversations whose young person has gone for longer than the grace (a few times per grace).
+  const goneSweep = setInterval(() => void presence.sweep().catch(() => undefined), Math.max(500, Math.min(30_000, Math.floor(config.visitorGoneAfterMs / 4))));
+  goneSweep.unref();
   const directory = createDirectory(store.records);
   const totp = createTotp({ records: store.records, once: store.once, clock });
   const invitations = createInvitations({ records: store.records, clock, random });
@@ -184,7 +190,7 @@ export function createApp(deps: AppDeps) {
   const sockets = new Set<{ close(code?: number, reason?: string): void }>();
   // The frame budget a conversation's visitor sockets share: in this instance's memory (budgets.ts).
   const conversationBudgets = new ConversationFrameBudgets(config.conversationFrameBudget, Date.now);
-  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget, conversationBudgets };
+  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget, conversationBudgets, presence };
   app.get(SOCKET_PATH, async (c) => {
     const decision = upgradeDecisionOf(c.env);
     if (decision === undefined || c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(ErrorCode.InvalidRequest, 'Expected a WebSocket upgrade.');
@@ -282,6 +288,7 @@ export function createApp(deps: AppDeps) {
     /** Readiness turns false; open sockets are told to reconnect elsewhere (1012). */
     beginShutdown() {
       shuttingDown = true;
+      clearInterval(goneSweep);
       for (const ws of sockets) ws.close(1012, 'service restart: reconnect and resume');
     },
     socketCount: () => sockets.size,

@@ -69,6 +69,7 @@ export const ConfigSchema = z.object({
   LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR: int(1, 100_000).default(20).describe('Failed logins one client may make per hour over all logins (against spraying)'),
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30).describe('Responder session idle timeout'),
   PRESENCE_TTL_SECONDS: int(5, 3600).default(45).describe('A responder without heartbeat for this long leaves duty'),
+  VISITOR_GONE_AFTER_SECONDS: int(1, 86_400).default(120).describe('A young person whose every socket has been closed this long (no reconnect, no resume) has gone: the conversation leaves the queue and its responder\'s load'),
   TRUST_PROXY: bool.default(false).describe('Take the client address from X-Forwarded-For (only behind your own proxy)'),
   FRAME_ANCESTORS: z.string().default('').describe('Space-separated origins allowed to embed the widget iframe'),
   QUICK_EXIT_URL: z
@@ -130,6 +131,8 @@ export interface Config {
   /** Login attempt budgets (server/enrolment/login-guard.ts). */
   readonly login: { readonly pairAttempts: number; readonly pairWindowMs: number; readonly accountAttemptsPerHour: number; readonly clientAttemptsPerHour: number };
   readonly presenceTtlMs: number;
+  /** Grace after the visitor's last socket closed before the conversation counts as gone (VISITOR_GONE_AFTER_SECONDS). */
+  readonly visitorGoneAfterMs: number;
   readonly trustProxy: boolean;
   readonly frameAncestors: readonly string[];
   readonly quickExitUrl: string;
@@ -208,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientAttemptsPerHour: e.LOGIN_ATTEMPTS_PER_CLIENT_PER_HOUR,
     },
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
+    visitorGoneAfterMs: e.VISITOR_GONE_AFTER_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY,
     frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).filter((s) => s !== ''),
     quickExitUrl: e.QUICK_EXIT_URL,

@@ -25,6 +25,7 @@ import type {
   TransferTarget,
 } from '../store/ports.js';
 import { createHighWater } from './high-water.js';
+import type { VisitorPresence } from './visitor-presence.js';
 import { hashToken, newConversationId, newToken, tokenMatches } from './ids.js';
 
 export interface ConversationServiceDeps {
@@ -34,6 +35,8 @@ export interface ConversationServiceDeps {
   readonly random: RandomBytes;
   /** Duty hours, capacity and auto-assignment; without it everyone on duty counts, nothing is auto-assigned. */
   readonly routing?: Routing;
+  /** Whether the young person is still there; a conversation opened while nobody was on duty is a left message. */
+  readonly presence?: Pick<VisitorPresence, 'openedAsMessage' | 'forget'>;
 }
 
 export interface OpenInput {
@@ -71,6 +74,9 @@ const PAGE_STEP = 16;
 /** Danger jumps the queue: its score sorts before every ordinary entry. */
 const DANGER_OFFSET = 1e13;
 
+/** A record's place in its team's queue: danger first, then by when it (re-)entered the queue. */
+export const queueScore = (r: ConversationRecord) => (r.danger ? r.queuedAt - DANGER_OFFSET : r.queuedAt);
+
 export type ConversationService = ReturnType<typeof createConversationService>;
 
 export function createConversationService(deps: ConversationServiceDeps) {
@@ -79,7 +85,6 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const keys = store.keys;
 
   const ttlOf = (category: Category) => (category === 'callback' ? config.callbackTtlMs : config.conversationTtlMs);
-  const queueScore = (r: ConversationRecord) => (r.danger ? r.queuedAt - DANGER_OFFSET : r.queuedAt);
   // Statistics (invariant 5): counters per day × team × category × source, never per conversation.
   const stats = createStatsCounter({ stats: store.stats, now: () => clock.now() });
   const claimedStats = (r: ConversationRecord) => stats.claimed(r, clock.now() - r.queuedAt, r.session === 1);
@@ -203,6 +208,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await store.queues.add(record.team, record.id, queueScore(record));
       await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'queued' }));
       await stats.opened(record);
+      // Nobody on duty ("Skriv ändå"): a message left for the next responder, kept queued when the tab closes.
+      if (!choice.staffed && record.category !== 'callback') await deps.presence?.openedAsMessage(record.id);
       await autoAssign(record);
       return { record, token, staffed: choice.staffed, expiresAt: now + ttlOf(record.category) };
     },
@@ -334,6 +341,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         );
       }
       const wasQueued = await store.queues.remove(result.record.team, id);
+      await deps.presence?.forget(id);
       // Closed by the visitor while still in the queue: left before anyone took it.
       if (wasQueued && by === null) await stats.abandoned(result.record, 'left');
       const claimedOnce = result.record.session > 0 && !wasQueued;
@@ -348,6 +356,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** "Delete now": erases everything of the conversation at once and tells connected clients. */
     async erase(record: ConversationRecord): Promise<void> {
       await store.conversations.erase(record.id);
+      await deps.presence?.forget(record.id);
       // Only the removal that took it out of the queue counts it (a sweep may race this one).
       if (await store.queues.remove(record.team, record.id)) await stats.abandoned(record, 'deleted');
       await store.pubsub.publish(keys.conversationChannel(record.id), JSON.stringify({ t: 'erased' }));

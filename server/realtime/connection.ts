@@ -35,6 +35,8 @@ export interface ConnectionDeps {
   readonly budget?: SocketBudgetPolicy;
   /** The frame buckets a conversation's visitor sockets share on this instance (budgets.ts); default: none. */
   readonly conversationBudgets?: ConversationFrameBudgets;
+  /** Told when a visitor socket says hello and when it closes (the young person still there, or gone: visitor-presence.ts). */
+  readonly presence?: { arrived(id: ConversationId): Promise<void>; left(id: ConversationId): Promise<void> };
   /** Milliseconds since the epoch (the budgets' clock); default Date.now. */
   readonly now?: () => number;
 }
@@ -154,6 +156,8 @@ class SocketConnection implements Connection {
   /** The visitor's conversation's shared bucket, after hello (null for responders and before hello). */
   private conversationBucket: TokenBucket | null = null;
   private conversationRefused = false;
+  /** This visitor socket told presence it arrived (and tells it when it closes). */
+  private present = false;
   private helloTimer: ReturnType<typeof setTimeout> | null;
   private lastTyping = 0;
   /** Sends whose ack goes in the message's place in the stream, by client id (see OwedAck). */
@@ -229,6 +233,11 @@ class SocketConnection implements Connection {
     if (this.conversationBucket !== null && this.visitorConversation !== null) this.deps.conversationBudgets?.leave(this.visitorConversation);
     this.conversationBucket = null;
     this.closed = true;
+    if (this.present && this.visitorConversation !== null) {
+      this.present = false;
+      // The store may be away: the young person then stays "there" until a later socket says otherwise.
+      await this.deps.presence?.left(this.visitorConversation).catch(() => undefined);
+    }
     await this.stopAll();
   }
 
@@ -484,6 +493,10 @@ class SocketConnection implements Connection {
         this.visitorToken = frame.token;
         // A socket closed while the hello was checked never leaves: it must not join either.
         if (!this.closed) this.conversationBucket = this.deps.conversationBudgets?.join(this.visitorConversation) ?? null;
+        if (!this.closed && this.deps.presence !== undefined) {
+          this.present = true;
+          await this.deps.presence.arrived(this.visitorConversation);
+        }
       }
       this.helloDone = true;
       this.send({ t: 'ready', role: this.responder === null ? 'visitor' : 'responder' });

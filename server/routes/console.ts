@@ -58,6 +58,7 @@ const AssignedSchema = z
         danger: z.boolean(),
         session: z.number().int(),
         since: z.number().int(),
+        gone: z.boolean().openapi({ description: 'The young person has gone (tab closed past VISITOR_GONE_AFTER_SECONDS, no resume): it uses no capacity and may be closed' }),
       }),
     ),
   })
@@ -112,7 +113,7 @@ export function registerConsoleRoutes(app: App, deps: ConsoleRouteDeps): void {
       for (const entry of await store.queues.list(`~${me.id}` as TeamId, 100)) {
         const r = await store.conversations.get(entry.id);
         if (r === null || r.assignee !== me.id || r.status !== 'active') continue;
-        items.push({ id: r.id, team: r.team, category: r.category, language: r.language, source: r.source, danger: r.danger, session: r.session, since: entry.score });
+        items.push({ id: r.id, team: r.team, category: r.category, language: r.language, source: r.source, danger: r.danger, session: r.session, since: entry.score, gone: await routing.isGone(r.id) });
       }
       return c.json({ items }, 200);
     },

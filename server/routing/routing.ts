@@ -18,6 +18,8 @@ const assignedKey = (responder: ResponderId) => `~${responder}` as TeamId;
 export interface RoutingDeps {
   readonly store: Store;
   readonly clock: Clock;
+  /** The young person has gone (visitor-presence.ts): the conversation no longer uses its responder's capacity. */
+  readonly isGone?: (id: ConversationId) => Promise<boolean>;
 }
 
 export type Routing = ReturnType<typeof createRouting>;
@@ -26,13 +28,13 @@ export function createRouting(deps: RoutingDeps) {
   const { store, clock } = deps;
   const settings = createTeamSettings(store.records);
 
-  /** Open conversations assigned to `responder` (prunes closed, moved or expired ones). */
+  /** Open conversations assigned to `responder` whose young person is still there (prunes closed, moved or expired ones). */
   async function load(responder: ResponderId): Promise<number> {
     let n = 0;
     for (const entry of await store.queues.list(assignedKey(responder), 100)) {
       const record = await store.conversations.get(entry.id);
       if (record === null || record.status !== 'active' || record.assignee !== responder) await store.queues.remove(assignedKey(responder), entry.id);
-      else n += 1;
+      else if (!(await deps.isGone?.(entry.id))) n += 1;
     }
     return n;
   }
@@ -58,6 +60,8 @@ export function createRouting(deps: RoutingDeps) {
     capacity,
     onDuty,
     isWithinHours: inHours,
+    /** The young person of `id` has gone (their tab closed past the grace, no resume). */
+    isGone: async (id: ConversationId): Promise<boolean> => (await deps.isGone?.(id)) ?? false,
 
     /** Per team: responders on duty now (what availability and overflow go by). */
     async staffedCounts(): Promise<Map<TeamId, number>> {

@@ -106,6 +106,7 @@ export const en: Messages = {
   close: 'Close conversation',
   dismiss: 'Remove from the list',
   closed: 'The conversation is closed.',
+  visitorGone: 'The visitor has left: the window closed and they have not come back. The conversation takes no place in your capacity. You can close it. If they come back with their code, it continues here.',
   visitorClosed: 'The visitor ended the conversation.',
   erased: 'The visitor deleted the conversation.',
   tampered: 'A message could not be verified and is not shown.',

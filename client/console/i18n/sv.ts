@@ -104,6 +104,7 @@ export const sv = {
   close: 'Avsluta samtalet',
   dismiss: 'Ta bort från listan',
   closed: 'Samtalet är avslutat.',
+  visitorGone: 'Besökaren har lämnat: fönstret stängdes och hen har inte kommit tillbaka. Samtalet tar ingen plats i din kapacitet. Du kan avsluta det. Kommer hen tillbaka med sin kod fortsätter det här.',
   visitorClosed: 'Besökaren avslutade samtalet.',
   erased: 'Besökaren raderade samtalet.',
   tampered: 'Ett meddelande kunde inte verifieras och visas inte.',

@@ -216,6 +216,8 @@ function ChatPane({ chat }: { chat: ChatView }) {
     elsewhere: 'openElsewhere',
   };
   const notice = phaseNotice[chat.phase];
+  // The young person closed the tab and has not come back: say so, the chat may be closed.
+  const gone = chat.gone === true && open;
 
   const outcomeKey = OUTCOME_KEY[outcome as keyof typeof OUTCOME_KEY] ?? 'outcomeOther';
 
@@ -234,6 +236,11 @@ function ChatPane({ chat }: { chat: ChatView }) {
       {notice !== undefined && (
         <p class="phase" role="status">
           {t(notice)}
+        </p>
+      )}
+      {gone && (
+        <p class="phase" role="status">
+          {t('visitorGone')}
         </p>
       )}
       <div class="chat-body">

@@ -21,6 +21,8 @@ export interface ChatMeta {
   readonly language: string;
   readonly source: string;
   readonly danger: boolean;
+  /** The young person has gone (tab closed past the grace, no resume): no capacity used, may be closed. */
+  readonly gone?: boolean;
 }
 
 export interface ChatView extends ChatMeta {
@@ -97,6 +99,8 @@ export function createChatsStore(deps: ChatsDeps) {
   /** The log id each chat continues after (null: replay the whole log). */
   const lastIds = new Map<string, string | null>();
   let socket: ResponderSocket | null = null;
+  /** Chats removed from the list here: an assignment the server still lists does not bring them back. */
+  const dismissed = new Set<string>();
 
   const update = (id: string, patch: (c: ChatView) => Partial<ChatView>) => {
     state.set({ chats: state.get().chats.map((c) => (c.id === id ? { ...c, ...patch(c) } : c)) });
@@ -215,9 +219,10 @@ export function createChatsStore(deps: ChatsDeps) {
       const { items } = await api.assigned();
       for (const item of items) {
         // Callbacks held by this responder live on the callbacks screen, not as chats.
-        if (item.category === 'callback' || engines.has(item.id) || deps.keys() === null) continue;
-        const { id, team, category, language, source, danger } = item;
-        start({ id, team, category, language, source, danger }, true);
+        if (engines.has(item.id) && state.get().chats.find((c) => c.id === item.id)?.gone !== (item.gone ?? false)) update(item.id, () => ({ gone: item.gone ?? false }));
+        if (item.category === 'callback' || engines.has(item.id) || dismissed.has(item.id) || deps.keys() === null) continue;
+        const { id, team, category, language, source, danger, gone } = item;
+        start({ id, team, category, language, source, danger, gone: gone ?? false }, true);
         await follow(item.id, lastIds.get(item.id) ?? null);
       }
     },
@@ -302,7 +307,10 @@ export function createChatsStore(deps: ChatsDeps) {
       const engine = engines.get(id);
       if (engine === undefined) return;
       await guard(async () => {
-        await engine.close();
+        // A chat whose session is gone (the young person left before it started) still closes on the server.
+        await engine.close().catch((error: unknown) => {
+          if (state.get().chats.find((c) => c.id === id)?.gone !== true) throw error;
+        });
         await api.close(id, outcome);
         socket?.unsubscribe(id);
         save(id);
@@ -311,6 +319,11 @@ export function createChatsStore(deps: ChatsDeps) {
 
     /** Removes a finished chat from this tab, its sealed copy included. */
     dismiss(id: string) {
+      dismissed.add(id);
+      // Still assigned on the server (the young person left, access lost): close it there too, so it
+      // no longer holds a place in the list after a reload; refused (already closed, moved) is fine.
+      const chat = state.get().chats.find((c) => c.id === id);
+      if (chat !== undefined && chat.phase !== 'closed' && chat.phase !== 'transferred' && chat.phase !== 'elsewhere') void api.close(id, 'no-contact').catch(() => undefined);
       deps.archive()?.remove(id);
       engines.delete(id);
       deps.tabs.release(id);

@@ -89,6 +89,7 @@ export const ar: Messages = {
   resumeButton: 'احفظ رمزاً لتكمل لاحقاً',
   resumeShownTitle: 'رمزك',
   resumeShownText: 'اكتب الرمز. بالرمز يمكنك أن تكمل الدردشة لاحقاً. يعمل أيضاً على هاتف آخر. الرمز صالح لمدة {n} ساعة. لا تُظهره لأحد.',
+  resumeAnswerLater: 'لم يرد أحد بعد. عد عندما نكون هنا مرة أخرى واكتب الرمز. عندها سترى الرد.',
   resumeHeading: 'أكمل باستخدام رمز',
   resumeLabel: 'رمزك (18 حرفاً)',
   resumeSubmit: 'متابعة',

@@ -89,6 +89,7 @@ export const en: Messages = {
   resumeButton: 'Save a code to continue later',
   resumeShownTitle: 'Your code',
   resumeShownText: 'Write the code down. With the code you can continue the chat later. It works on another phone too. The code works for {n} hours. Do not show it to anyone.',
+  resumeAnswerLater: 'Nobody has answered yet. Come back when we are here again and type in the code. Then you see the answer.',
   resumeHeading: 'Continue with a code',
   resumeLabel: 'Your code (18 characters)',
   resumeSubmit: 'Continue',

@@ -89,6 +89,7 @@ export const sv = {
   resumeButton: 'Spara en kod för att fortsätta senare',
   resumeShownTitle: 'Din kod',
   resumeShownText: 'Skriv upp koden. Med koden kan du fortsätta chatten senare. Det går också på en annan telefon. Koden gäller i {n} timmar. Visa den inte för någon.',
+  resumeAnswerLater: 'Ingen har svarat än. Kom tillbaka när vi är här igen och skriv in koden. Då ser du svaret.',
   resumeHeading: 'Fortsätt med en kod',
   resumeLabel: 'Din kod (18 tecken)',
   resumeSubmit: 'Fortsätt',

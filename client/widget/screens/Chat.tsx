@@ -223,6 +223,7 @@ export function Chat(props: { app: App; conversation: Conversation }) {
             {v.resumeCode}
           </p>
           <p>{plural(lang, { other: m.resumeShownText }, 72)}</p>
+          {v.phase === 'waiting' && !v.staffed ? <p>{m.resumeAnswerLater}</p> : null}
         </section>
       ) : null}
       {v.consent !== null ? (

@@ -8,7 +8,7 @@ import { addMessage, createConversationView, setDelivery, type ChatMessage } fro
 import type { Crypto } from './crypto.js';
 import { createLogCursor } from './log-cursor.js';
 import { createOutbox } from './outbox.js';
-import { createResumeUpload } from './resume-upload.js';
+import { createResumeUpload, type PendingIntake } from './resume-upload.js';
 import { connectVisitorSocket, type ServerFrame, type VisitorSocket } from './socket.js';
 import { createStatusPoll } from './status-poll.js';
 import { verifiedTeam } from './verified-team.js';
@@ -43,6 +43,8 @@ export interface StartInput {
   resumeCode: string | null;
   consent?: { id: string; expiresAt: number } | null;
   resumed?: boolean;
+  /** Continued from a code made before anyone answered: the first handshake is completed from the log. */
+  restored?: boolean;
 }
 
 /** How long the responder's typing indicator stays after their last keystroke frame, ms. */
@@ -67,9 +69,14 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
     api: deps.api,
     conversation,
     keys: input.resumeKeys,
-    snapshot: () => ({ lastId: cursor.last, messages: view.get().messages, consent: view.get().consent, sessionNumber: session.current?.sessionNumber ?? null }),
+    snapshot: () => ({ lastId: cursor.last, messages: view.get().messages, consent: view.get().consent, sessionNumber: session.current?.sessionNumber ?? null, pending: pendingIntake() }),
   });
   const poll = createStatusPoll({ api: deps.api, conversation, view, awaiting: () => session.awaiting, lastId: () => cursor.last, onEntry: (e) => onEntry(e) });
+  /** The intake's key and binding while nobody has answered (for a code made at the first message). */
+  const pendingIntake = (): PendingIntake | null => {
+    const p = session.pendingIntake;
+    return p === null ? null : { epoch: p.epoch, inbox: c.toBase64url(p.teamInboxPublicKey), pub: c.toBase64url(p.visitorKeyPair.publicKey), sec: c.toBase64url(p.visitorKeyPair.secretKey), binding: c.toBase64url(p.binding) };
+  };
   /** Texts written before the handshake: encrypted and sent once the session exists. */
   const queued: Array<{ key: string; text: string }> = [];
   let typingTimer: ReturnType<typeof setTimeout> | null = null;
@@ -97,6 +104,9 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
       // The responder needs the psk again only if it lost it; re-sending is harmless and keeps a
       // later resume possible after a transfer.
       encryptAndSend(randomId(c), { type: 'resume-psk', psk: upload.keys.psk });
+      // Sealed now with the session (the handshake is in the log anyway: this tells the server
+      // nothing new), so a reload continues this session instead of the pending first message.
+      void upload.uploadNow().catch(() => undefined);
       upload.schedule();
     }
   };
@@ -131,6 +141,10 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
   const onEntry = (e: LogEntry) => {
     if (!cursor.take(e.id)) return;
     if (e.from === 'visitor') {
+      // Continued from a code made before anyone answered: what the first tab sent in this session
+      // used its sending keys; step past them so nothing is sent twice under one key.
+      const cur = session.current;
+      if (input.restored === true && cur !== null && e.kind === 'message' && e.session === cur.sessionNumber && !outbox.has(e.cid) && !view.get().messages.some((m) => m.key === e.cid)) session.seal({ type: 'text', text: '' });
       // Our own envelope, stored: delivered to the server (also after a reconnect's replay).
       outbox.delivered(e.cid);
       if (view.get().messages.some((m) => m.key === e.cid && m.state !== 'sent')) setDelivery(view, e.cid, 'sent');
@@ -205,6 +219,9 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
   });
 
   poll.start();
+  // A code made at the first message: sealed and uploaded now, then on the fixed beat.
+  if (upload.keys !== null && !input.resumed) void upload.uploadNow().catch(() => undefined);
+  upload.schedule();
   void deps.api
     .wait(input.team)
     .then((w) => view.set({ waitMedianMs: w.medianMs }))

@@ -5,6 +5,8 @@
 import type { Category } from '../../shared/api-client.js';
 import { randomId, startConversation, type ConversationDeps } from './conversation-lifecycle.js';
 import { verifiedTeam } from './verified-team.js';
+import type { PendingIntake } from './resume-upload.js';
+import type { PendingVisitor } from '../../../crypto/index.js';
 
 export type { ChatMessage, ConversationView, DeliveryState } from './conversation-view.js';
 export type { Conversation, ConversationDeps } from './conversation-lifecycle.js';
@@ -30,6 +32,9 @@ export async function openConversation(deps: ConversationDeps, input: { category
     },
     deps.solve,
   );
+  // The resume code from the first message on: a closed tab, a reload or a message left while nobody
+  // is there can be continued (and its answer read) with it.
+  const { code, keys } = c.generateResumeCode();
   return startConversation(deps, {
     id: opened.id,
     token: opened.token,
@@ -41,8 +46,8 @@ export async function openConversation(deps: ConversationDeps, input: { category
     pending,
     messages: [{ key: cid, from: 'me', text: input.text, state: 'sending' }],
     lastId: null,
-    resumeKeys: null,
-    resumeCode: null,
+    resumeKeys: keys,
+    resumeCode: code,
   });
 }
 
@@ -59,8 +64,28 @@ export async function resumeConversation(deps: ConversationDeps, code: string) {
     lastId: string | null;
     messages: Array<{ from: 'me' | 'them'; text: string }>;
     consent: { id: string; expiresAt: number } | null;
+    pending?: PendingIntake;
   };
   const { anchor, teamCert } = await verifiedTeam(deps, blob.team);
+  const id = c.conversationIdToString(blob.conversationId);
+  const transcript = data.messages.map((m, i) => ({ key: `r${i}`, from: m.from, text: m.text, state: m.from === 'me' ? ('sent' as const) : undefined }));
+  if (blob.lastSessionNumber === 0 && data.pending !== undefined) {
+    // Nobody had answered when the code was last sealed: complete the first handshake from the log
+    // (replayed from the start) with the intake's own key, then read what was answered meanwhile.
+    const p = data.pending;
+    const pending: PendingVisitor = {
+      conversationId: blob.conversationId,
+      team: blob.team,
+      epoch: p.epoch,
+      teamInboxPublicKey: c.fromBase64url(p.inbox) as PendingVisitor['teamInboxPublicKey'],
+      sessionNumber: 1,
+      visitorKeyPair: { publicKey: c.fromBase64url(p.pub) as PendingVisitor['visitorKeyPair']['publicKey'], secretKey: c.fromBase64url(p.sec) as PendingVisitor['visitorKeyPair']['secretKey'] },
+      binding: c.fromBase64url(p.binding),
+      psk: null,
+      expectedResponderCertHash: null,
+    };
+    return startConversation(deps, { id, token: data.token, category: data.category, team: blob.team, staffed: true, anchor, pending, messages: transcript, lastId: null, resumeKeys: keys, resumeCode: code.toUpperCase(), consent: data.consent, restored: true });
+  }
   const { wire, pending } = c.createSessionRequest({
     mode: 'resume',
     conversationId: blob.conversationId,
@@ -69,7 +94,6 @@ export async function resumeConversation(deps: ConversationDeps, code: string) {
     sessionNumber: blob.lastSessionNumber + 1,
     psk: keys.psk,
   });
-  const id = c.conversationIdToString(blob.conversationId);
   await deps.api.post(id, data.token, { cid: randomId(c), kind: 'resume', body: c.toBase64url(wire) });
   const conversation = startConversation(deps, {
     id,
@@ -79,7 +103,7 @@ export async function resumeConversation(deps: ConversationDeps, code: string) {
     staffed: true,
     anchor,
     pending,
-    messages: data.messages.map((m, i) => ({ key: `r${i}`, from: m.from, text: m.text, state: m.from === 'me' ? ('sent' as const) : undefined })),
+    messages: transcript,
     lastId: data.lastId,
     resumeKeys: keys,
     resumeCode: code.toUpperCase(),

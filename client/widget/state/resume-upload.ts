@@ -17,8 +17,22 @@ export interface ResumeSnapshot {
   readonly lastId: string | null;
   readonly messages: readonly ChatMessage[];
   readonly consent: { readonly id: string; readonly expiresAt: number } | null;
-  /** The running session's number; null without a session (nothing is uploaded then). */
+  /** The running session's number; null without a session (nothing is uploaded then, unless `pending`). */
   readonly sessionNumber: number | null;
+  /**
+   * Before anyone answered the first message: the intake's own key and binding, so the code can
+   * complete the first handshake later in another tab (sealed under the code like the rest).
+   */
+  readonly pending?: PendingIntake | null;
+}
+
+/** What completing the first handshake needs, as the blob keeps it (base64url). */
+export interface PendingIntake {
+  readonly epoch: number;
+  readonly inbox: string;
+  readonly pub: string;
+  readonly sec: string;
+  readonly binding: string;
 }
 
 export interface ResumeUpload {
@@ -53,13 +67,15 @@ export function createResumeUpload(deps: ResumeUploadDeps): ResumeUpload {
 
   const uploadNow = async () => {
     const snap = deps.snapshot();
-    if (keys === null || snap.sessionNumber === null) return;
+    const pending = snap.sessionNumber === null ? (snap.pending ?? null) : null;
+    if (keys === null || (snap.sessionNumber === null && pending === null)) return;
     const messages = snap.messages.slice(-MAX_TRANSCRIPT).map((m) => ({ from: m.from, text: m.text }));
-    const data = (keep: number) => JSON.stringify({ token, category, lastId: snap.lastId, messages: keep === 0 ? [] : messages.slice(-keep), consent: snap.consent });
+    const data = (keep: number) => JSON.stringify({ token, category, lastId: snap.lastId, messages: keep === 0 ? [] : messages.slice(-keep), consent: snap.consent, ...(pending === null ? {} : { pending }) });
     const blob = c.sealResumeBlob(keys.blobKey, {
       conversationId: c.conversationIdFromString(id),
       team,
-      lastSessionNumber: snap.sessionNumber,
+      // 0: no session yet, the blob carries the pending intake instead.
+      lastSessionNumber: snap.sessionNumber ?? 0,
       data: padResumeData(data, messages.length),
     });
     await deps.api.putResume(id, token, c.toHex(c.resumeLookupHash(keys.lookupId)), c.toBase64url(blob));

@@ -12,6 +12,8 @@ export interface VisitorSession {
   readonly current: SessionState | null;
   /** A handshake is awaited (intake or session request sent, no answer yet). */
   readonly awaiting: boolean;
+  /** The awaited first handshake's state (intake sent, nobody answered yet), or null. */
+  readonly pendingIntake: PendingVisitor | null;
   /** Takes a responder handshake `wire`. */
   handshake(wire: Uint8Array): HandshakeOutcome;
   /** Decrypts a responder message; null for a replay, another session's or a tampered one. */
@@ -38,6 +40,9 @@ export function createVisitorSession(deps: { crypto: Crypto; anchor: TrustAnchor
     },
     get awaiting() {
       return pending !== null;
+    },
+    get pendingIntake() {
+      return pending !== null && pending.sessionNumber === 1 && pending.psk === null ? pending : null;
     },
     handshake(wire) {
       if (pending === null) return 'ignored';

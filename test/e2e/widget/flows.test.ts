@@ -4,6 +4,7 @@
 // no marker the visitor types appears in clear in them, nor anywhere in the store.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESUME_UPLOAD_MS } from '../../../client/widget/state/resume-padding.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
 import { startNeutralSite, type NeutralSite } from '../../support/neutral-site.js';
@@ -96,12 +97,12 @@ describe('visitor widget', () => {
 
     await page.getByRole('button', { name: 'Visa säkerhetskod' }).click();
     await page.getByText(`Säkerhetskod: ${chat.session.safetyCode}.`).waitFor();
-
-    await page.getByRole('button', { name: 'Spara en kod för att fortsätta senare' }).click();
     const code = (await page.getByTestId('resume-code').textContent()) ?? '';
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$/);
     await chat.waitForPsk();
-    await page.waitForTimeout(1700); // the sealed blob is stored when the code is made (then on a fixed beat)
+    // The code exists from the first message; its sealed blob follows the transcript on a fixed beat,
+    // so wait one beat for it to hold m2 and r1.
+    await page.waitForTimeout(RESUME_UPLOAD_MS + 1500);
 
     await page.reload();
     // Nothing of the conversation was kept on the device: the reload lands on the first screen.

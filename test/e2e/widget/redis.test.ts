@@ -66,7 +66,6 @@ describe('widget on Redis', () => {
     await chat.waitForText(m2);
     await chat.send(reply);
     await page.locator('.msg.them', { hasText: reply }).waitFor();
-    await page.getByRole('button', { name: 'Spara en kod för att fortsätta senare' }).click();
     await page.getByTestId('resume-code').waitFor();
     await page.getByRole('button', { name: 'Dela mitt namn eller nummer' }).click();
     await page.getByLabel('Namn (om du vill)').fill(name);
