@@ -1,4 +1,6 @@
-// Composition root: config, logger, metrics, store, demo organisation, server, signals. Nothing else creates objects.
+// Composition root of the server process: reads the config, makes the process-wide parts (logger,
+// metrics, store, demo organisation, HTTP server) and handles signals; createApp (app.ts) builds the
+// request-side services from them.
 import { randomBytes } from 'node:crypto';
 import { loadSodium } from '../crypto/sodium-standard.js';
 import { loadSumoSodium } from '../crypto/sodium-sumo.js';

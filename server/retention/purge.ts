@@ -4,7 +4,7 @@
 import type { Clock, RandomBytes } from '../clock.js';
 import { createConsentService } from '../consent/consent.js';
 import { createDirectory } from '../directory/directory.js';
-import { stockholmDay } from '../conversations/stockholm-day.js';
+import { stockholmDay } from '../stats/stockholm-day.js';
 import { startBackgroundJob, type RetryPolicy } from '../jobs/background-job.js';
 import type { Logger } from '../logger.js';
 import { sweepExpiredQueueEntries } from '../stats/conversation-stats.js';

@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../client/shared/api-client.js';
 import { createTestApp, seedResponder, solvePow, type TestApp } from '../../test/support/harness.js';
-import { stockholmDay } from '../conversations/stockholm-day.js';
+import { stockholmDay } from '../stats/stockholm-day.js';
 import { DEFAULT_TEAM_SETTINGS } from '../routing/team-settings.js';
 import type { TeamId } from '../store/ports.js';
 

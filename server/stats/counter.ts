@@ -1,6 +1,6 @@
 // Counting events into the day's counters. Callers hand over a conversation record; only its team,
 // category and source are kept, with the event's bucket or tag, under today's Europe/Stockholm day.
-import { stockholmDay } from '../conversations/stockholm-day.js';
+import { stockholmDay } from './stockholm-day.js';
 import type { Category, StatsStore } from '../store/ports.js';
 import { MESSAGE_BUCKETS, MINUTE_BUCKETS, UNKNOWN, WAIT_BUCKETS, encodeField, type Metric } from './fields.js';
 

@@ -2,7 +2,7 @@
 // per-day histogram bucket of how long the conversation waited (the statistics' `wait` counters,
 // server/stats); the estimate is the median bucket of a team's claims today and yesterday. No
 // per-visitor row is kept.
-import { stockholmDay } from '../conversations/stockholm-day.js';
+import { stockholmDay } from '../stats/stockholm-day.js';
 import { WAIT_BUCKETS, bucketIndexOf, parseField } from '../stats/fields.js';
 import type { StatsStore } from '../store/ports.js';
 

@@ -7,7 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVisitorApi } from '../../client/shared/api-client.js';
-import { stockholmDay } from '../../server/conversations/stockholm-day.js';
+import { stockholmDay } from '../../server/stats/stockholm-day.js';
 import { createStatsCounter } from '../../server/stats/counter.js';
 import { launchChromium } from '../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../support/e2e-server.js';

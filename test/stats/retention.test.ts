@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
 import { systemRandom } from '../../server/clock.js';
-import { stockholmDay } from '../../server/conversations/stockholm-day.js';
+import { stockholmDay } from '../../server/stats/stockholm-day.js';
 import { runHousekeeping } from '../../server/retention/purge.js';
 import { DEFAULT_RETENTION } from '../../server/retention/settings.js';
 import type { ResponderId, Store } from '../../server/store/ports.js';

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi, type Envelope } from '../../client/shared/api-client.js';
 import { systemRandom } from '../../server/clock.js';
-import { stockholmDay } from '../../server/conversations/stockholm-day.js';
+import { stockholmDay } from '../../server/stats/stockholm-day.js';
 import { runHousekeeping } from '../../server/retention/purge.js';
 import { parseField } from '../../server/stats/fields.js';
 import type { StatsReport } from '../../server/stats/report.js';

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedSnippet } from '../../../client/shared/embed-snippet.js';
-import { stockholmDay } from '../../../server/conversations/stockholm-day.js';
+import { stockholmDay } from '../../../server/stats/stockholm-day.js';
 import { DEFAULT_TEAM_SETTINGS, createTeamSettings } from '../../../server/routing/team-settings.js';
 import type { TeamId } from '../../../server/store/ports.js';
 import { launchChromium } from '../../support/chromium.js';
