@@ -3,7 +3,3 @@
 
 export const CATEGORIES = ['chat', 'callback', 'parent'] as const;
 export type Category = (typeof CATEGORIES)[number];
-
-export function isCategory(value: unknown): value is Category {
-  return (CATEGORIES as readonly unknown[]).includes(value);
-}

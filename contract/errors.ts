@@ -1,5 +1,6 @@
-// Error codes of the API and the socket: the stable code, its HTTP status, and the catalogue key of
-// the human sentence a client shows for it. Plain constants and types only.
+// Error codes of the API and the socket: the stable code and its HTTP status. The human sentence a
+// client shows for a code is its catalogue entry `errors.<code>` (the widget's catalogue tests check
+// every code has one). Plain constants and types only.
 
 /** Stable, machine-readable error codes. */
 export const ErrorCode = {
@@ -84,14 +85,6 @@ export const ERROR_STATUS = {
   consent_limit: 409,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
-}
-
-/** The catalogue key of the sentence a person reads for a code: `errors.<code>` in every language. */
-export type ErrorSentenceKey = `errors.${ErrorCode}`;
-export const errorSentenceKey = (code: ErrorCode): ErrorSentenceKey => `errors.${code}`;
 
 /** The body of every error answer. */
 export interface ErrorBody {

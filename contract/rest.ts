@@ -18,7 +18,6 @@ export const ErrorSchema = z
 
 export const base64url = (max: number) => z.string().min(1).max(max).regex(BASE64URL, 'must be base64url without padding');
 
-export const ConversationIdSchema = z.string().regex(CONVERSATION_ID);
 /** A message id: opaque to clients, which only compare two of them (compareMessageIds). */
 export const MessageIdSchema = z
   .string()

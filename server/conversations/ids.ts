@@ -3,9 +3,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RandomBytes } from '../clock.js';
 import type { ConversationId } from '../store/ports.js';
 
-export const CONVERSATION_ID = /^[A-Za-z0-9_-]{22}$/;
-export const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
 /** 128 random bits, base64url (22 characters). */
 export function newConversationId(random: RandomBytes): ConversationId {
   return Buffer.from(random(16)).toString('base64url') as ConversationId;

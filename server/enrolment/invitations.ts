@@ -6,6 +6,7 @@ import type { Clock, RandomBytes } from '../clock.js';
 import { hashToken, newToken } from '../conversations/ids.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { RecordStore } from '../store/ports.js';
+import { TOKEN } from '../../contract/ids.js';
 
 const COLLECTION = 'invitations';
 /** An invitation is valid this long. */
@@ -60,7 +61,7 @@ export function createInvitations(deps: { records: RecordStore; clock: Clock; ra
     },
     /** The open invitation of `token`; invitation_invalid when unknown, used or expired. */
     async open(token: string): Promise<Invitation> {
-      const inv = /^[A-Za-z0-9_-]{43}$/.test(token) ? await get(hashToken(token)) : null;
+      const inv = TOKEN.test(token) ? await get(hashToken(token)) : null;
       if (inv === null || inv.state !== 'open' || inv.expiresAt <= deps.clock.now()) throw new ApiError(ErrorCode.InvitationInvalid);
       return inv;
     },

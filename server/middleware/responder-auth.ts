@@ -7,6 +7,7 @@ import { hashToken, newToken, tokenMatches } from '../conversations/ids.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { AppEnv } from '../routes/common.js';
 import type { ResponderRecord, Store } from '../store/ports.js';
+import { TOKEN } from '../../contract/ids.js';
 
 export const SESSION_COOKIE = 'utvag_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -30,7 +31,7 @@ export function createResponderSessions(deps: {
 }): ResponderSessions {
   const { store } = deps;
   const resolve: ResponderSessions['resolve'] = async (cookieValue) => {
-    if (cookieValue === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return null;
+    if (cookieValue === undefined || !TOKEN.test(cookieValue)) return null;
     const hash = hashToken(cookieValue);
     const session = await store.sessions.get(hash, deps.idleMs);
     if (session === null) return null;

@@ -13,6 +13,7 @@ import type { RateLimiter } from '../middleware/rate-limit.js';
 import type { OrgId, ResponderId, Store, TeamId } from '../store/ports.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import { DEFAULT_KDF, authKeyHash } from './responder.js';
+import { TOKEN } from '../../contract/ids.js';
 
 export interface EnrolmentRouteDeps {
   readonly store: Store;
@@ -23,7 +24,7 @@ export interface EnrolmentRouteDeps {
 }
 
 const b64 = (len: number) => z.string().regex(/^[A-Za-z0-9_-]+$/).max(len);
-const TokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/).openapi({ param: { name: 'token', in: 'path' } }) });
+const TokenParam = z.object({ token: z.string().regex(TOKEN).openapi({ param: { name: 'token', in: 'path' } }) });
 
 const InvitationView = z
   .object({ displayName: z.string(), teams: z.array(z.string()), roles: z.array(z.string()), expiresAt: z.number().int(), kdf: z.object({ opslimit: z.number().int(), memlimit: z.number().int() }) })

@@ -29,7 +29,6 @@ export const METRICS = {
   consent: 'days',
 } as const;
 export type Metric = keyof typeof METRICS;
-export const METRIC_NAMES = Object.keys(METRICS) as Metric[];
 
 /** Placeholder for a dimension that is not known (e.g. category and source of an expired conversation). */
 export const UNKNOWN = 'unknown';
