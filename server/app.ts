@@ -37,14 +37,14 @@ import { registerResponderRoutes } from './routes/responder.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerStatsRoutes } from './routes/stats.js';
 import { registerStaffRoutes } from './routes/staff.js';
-import { createStaffAdmin } from './directory/staff-admin.js';
+import { createStaffAdmin } from './staff/staff-admin.js';
 import { createOrgPending } from './directory/org-pending.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
 import { createAuditWriter } from './routes/audit-writer.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { createSources, withSourceLanguage } from './sources/index.js';
-import { registerConsoleRoutes } from './routes/console.js';
+import { registerResponderShiftRoutes } from './routes/responder-shift.js';
 import { registerEnrolmentRoutes } from './routes/enrolment.js';
 import { createRouting } from './routing/routing.js';
 import { createCallbacks } from './callbacks/callbacks.js';
@@ -154,7 +154,7 @@ export function createApp(deps: AppDeps) {
     guard: createLoginGuard({ counters: store.counters, policy: config.login }),
     directory,
   });
-  registerConsoleRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations, stats: createStatsCounter({ stats: store.stats, now: () => clock.now() }) }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
+  registerResponderShiftRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations, stats: createStatsCounter({ stats: store.stats, now: () => clock.now() }) }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
   registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });
   // Deactivation closes the responder's sockets on every instance (one staff channel, single slot).
   const responderSockets = new Map<string, Set<{ close(code?: number, reason?: string): void }>>();

@@ -35,7 +35,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { OrgPending } from '../directory/org-pending.js';
-import type { SignedChange, StaffAdmin } from '../directory/staff-admin.js';
+import type { SignedChange, StaffAdmin } from '../staff/staff-admin.js';
 import type { Invitations } from '../enrolment/invitations.js';
 import type { AuditAction, AuditWriter } from '../routes/audit-writer.js';
 import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';

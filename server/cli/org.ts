@@ -58,7 +58,7 @@ import { loadConfig } from '../config.js';
 import { createDirectory, OrgBundleSchema, SealedOrgKeySchema } from '../directory/directory.js';
 import { holdsDemoOrgKey } from '../directory/demo-org.js';
 import { createOrgPending } from '../directory/org-pending.js';
-import { createStaffAdmin } from '../directory/staff-admin.js';
+import { createStaffAdmin } from '../staff/staff-admin.js';
 import { createInvitations } from '../enrolment/invitations.js';
 import { createRedisStore } from '../store/redis/redis-store.js';
 import type { Role, Store, TeamId } from '../store/ports.js';

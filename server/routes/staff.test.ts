@@ -10,7 +10,7 @@ import { systemRandom } from '../clock.js';
 import { createDirectory } from '../directory/directory.js';
 import { enrolDemoResponder, ensureDemoOrg } from '../directory/demo-org.js';
 import { createOrgPending } from '../directory/org-pending.js';
-import { createStaffAdmin } from '../directory/staff-admin.js';
+import { createStaffAdmin } from '../staff/staff-admin.js';
 import { createInvitations } from '../enrolment/invitations.js';
 import { ApiError } from '../errors.js';
 import type { ResponderId, TeamId } from '../store/ports.js';

@@ -3,7 +3,7 @@
 // are recorded here and signed with `npm run org sign` (server/cli/org.ts); the demo server signs itself.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
-import type { StaffAdmin } from '../directory/staff-admin.js';
+import type { StaffAdmin } from '../staff/staff-admin.js';
 import type { OrgPending } from '../directory/org-pending.js';
 import type { Directory } from '../directory/directory.js';
 import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';

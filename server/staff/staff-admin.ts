@@ -34,12 +34,12 @@ import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { ConversationId, OrgId, ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
-import { DEFAULT_ORG, orgOf } from './organisations.js';
-import { issueDemoTeamKey, nextSerial, orgSecret } from './demo-org.js';
-import type { Directory, TeamKeyRecord } from './directory.js';
+import { DEFAULT_ORG, orgOf } from '../directory/organisations.js';
+import { issueDemoTeamKey, nextSerial, orgSecret } from '../directory/demo-org.js';
+import type { Directory, TeamKeyRecord } from '../directory/directory.js';
 import type { Invitation } from '../enrolment/invitations.js';
-import { createOrgValidator, usedSerials, type SignedTeamKey } from './org-validate.js';
-import type { OrgPending } from './org-pending.js';
+import { createOrgValidator, usedSerials, type SignedTeamKey } from '../directory/org-validate.js';
+import type { OrgPending } from '../directory/org-pending.js';
 
 const DAY = 86_400_000;
 

@@ -24,7 +24,7 @@ import { startE2eServer, type E2eServer } from '../../test/support/e2e-server.js
 import { fakeCipher, seedResponder, solvePow } from '../../test/support/harness.js';
 import { connectWs, type WsClient } from '../../test/support/ws-client.js';
 import type { TeamId } from '../store/ports.js';
-import { createDirectory } from './directory.js';
+import { createDirectory } from '../directory/directory.js';
 
 let server: E2eServer;
 const sockets: WsClient[] = [];

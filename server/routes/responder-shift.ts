@@ -1,4 +1,4 @@
-// Routes the responder console needs beside the core responder API: duty status, own assignments,
+// A responder's shift beside the core conversation API (responder.ts): duty status, own assignments,
 // colleagues' certificates (for transfers), the "under threat" hand-over, and callbacks.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Callbacks } from '../callbacks/callbacks.js';
@@ -14,7 +14,7 @@ import { ERROR_RESPONSES, json, type App } from './common.js';
 import { conversationView } from './responder.js';
 import { CategorySchema, ConversationIdParam, ConversationViewSchema, LogEntrySchema } from '../../contract/rest.js';
 
-export interface ConsoleRouteDeps {
+export interface ResponderShiftRouteDeps {
   readonly store: Store;
   readonly conversations: ConversationService;
   readonly routing: Routing;
@@ -75,7 +75,7 @@ const CallbacksSchema = z
   .object({ items: z.array(z.object({ id: z.string(), team: z.string(), language: z.string(), waitingMs: z.number().int(), attempts: z.number().int(), intake: LogEntrySchema.nullable() })) })
   .openapi('Callbacks');
 
-export function registerConsoleRoutes(app: App, deps: ConsoleRouteDeps): void {
+export function registerResponderShiftRoutes(app: App, deps: ResponderShiftRouteDeps): void {
   const { store, conversations, routing } = deps;
   const audit = createAuditWriter(deps);
 

@@ -35,7 +35,7 @@ import { systemClock, systemRandom } from '../clock.js';
 import { createInvitations } from '../enrolment/invitations.js';
 import { ApiError } from '../errors.js';
 import type { TeamId } from '../store/ports.js';
-import { createOrgPending } from './org-pending.js';
+import { createOrgPending } from '../directory/org-pending.js';
 import { createStaffAdmin } from './staff-admin.js';
 
 let org: RealOrg;
