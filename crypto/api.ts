@@ -155,4 +155,5 @@ export {
 } from './resume-code.js';
 export { hashAuthKey } from './password.js';
 export { keyFingerprint, sameFingerprint } from './fingerprint.js';
+export { MAX_NOTE_TEXT_BYTES, sealNote, openNote, parseNoteEnvelope, type NoteEnvelope, type OpenedNote } from './note.js';
 export { generateVerificationWord, VERIFICATION_WORDS } from './verification-word.js';

@@ -34,6 +34,8 @@ export const WireType = {
   LocalSecret: 0x72,
   /** The admins' certificate ledger (crypto/ledger.ts). */
   Ledger: 0x80,
+  /** A team note on a conversation (crypto/note.ts). */
+  Note: 0x90,
 } as const;
 
 /** Organisation certificate: the root vouches for the organisation signing key (≤ 90 days). */
