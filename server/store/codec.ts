@@ -8,6 +8,7 @@ import type {
   EnvelopeKind,
   LogEntry,
   MessageId,
+  NoteRecord,
   OrgId,
   ResponderId,
   ResponderRecord,
@@ -166,4 +167,25 @@ export function compareMessageIds(a: string, b: string): number {
   const [bm = '0', bs = '0'] = b.split('-');
   const dm = Number(am) - Number(bm);
   return dm !== 0 ? dm : Number(as) - Number(bs);
+}
+
+/** The conversation-hash fields that count its notes (the note budget), beside the byte budgets. */
+export const NOTE_COUNT_FIELDS = ['notesCount', 'notesBytes'] as const;
+
+/** A note as stored under its place in the conversation's notes hash. */
+export function encodeNote(n: { readonly author: ResponderId; readonly at: number; readonly body: string }): string {
+  return JSON.stringify({ author: n.author, at: n.at, body: n.body });
+}
+
+export function decodeNote(id: string, json: string): NoteRecord {
+  const parsed = JSON.parse(json) as { author: string; at: number; body: string };
+  return { id, author: parsed.author as ResponderId, at: Number(parsed.at), body: String(parsed.body) };
+}
+
+/** The notes of a stored hash (place → JSON), oldest first. */
+export function decodeNotes(flat: Flat | null): NoteRecord[] {
+  if (flat === null) return [];
+  return Object.entries(flat)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([id, json]) => decodeNote(id, json));
 }

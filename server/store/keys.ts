@@ -6,6 +6,8 @@ export interface Keys {
   conversation(id: ConversationId): string;
   log(id: ConversationId): string;
   dedupe(id: ConversationId): string;
+  /** A conversation's team notes (hash: place → JSON), in its slot. */
+  notes(id: ConversationId): string;
   /** Pub/sub channel of one conversation (same slot as its keys, for sharded pub/sub). */
   conversationChannel(id: ConversationId): string;
   /** Pub/sub channel of one team (queue changes). */
@@ -39,6 +41,7 @@ export function createKeys(prefix = ''): Keys {
     conversation: (id) => `${p}conv:{${id}}`,
     log: (id) => `${p}conv:{${id}}:log`,
     dedupe: (id) => `${p}conv:{${id}}:dedupe`,
+    notes: (id) => `${p}conv:{${id}}:notes`,
     conversationChannel: (id) => `${p}conv:{${id}}:events`,
     teamChannel: (team) => `${p}team:{${team}}:events`,
     queue: (team) => `${p}queue:{${team}}`,

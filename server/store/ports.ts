@@ -74,9 +74,9 @@ export interface ConversationStore {
    * responder may close only what it is assigned to.
    */
   close(id: ConversationId, by: ResponderId | null, outcome: string | null): Promise<CloseResult>;
-  /** Slides the idle TTL of the record and its log. Returns false when it no longer exists. */
+  /** Slides the idle TTL of the record, its log and its notes. Returns false when it no longer exists. */
   touch(id: ConversationId, ttlMs: number): Promise<boolean>;
-  /** Erases the record, its log and its dedupe index at once ("delete now"). Idempotent. */
+  /** Erases the record, its log, its dedupe index and its notes at once ("delete now"). Idempotent. */
   erase(id: ConversationId): Promise<void>;
 }
 
@@ -125,6 +125,48 @@ export interface MessageLog {
   ): Promise<AppendResult>;
   /** Entries strictly after `after` (null: from the start), oldest first, at most `limit`. */
   after(id: ConversationId, after: MessageId | null, limit: number): Promise<LogEntry[]>;
+}
+
+/** A team note on a conversation (crypto/note.ts): opaque ciphertext, who wrote it and when. */
+export interface NoteRecord {
+  /** "1", "2", …: its place among the conversation's notes (notes are never changed or removed alone). */
+  readonly id: string;
+  /** The responder whose session added it (readers check the ciphertext against this author's certificate). */
+  readonly author: ResponderId;
+  /** When the server stored it, ms since the epoch. */
+  readonly at: number;
+  /** Ciphertext, base64url (no padding). */
+  readonly body: string;
+}
+
+export type AddNoteResult =
+  | { readonly ok: true; readonly note: NoteRecord }
+  /** 'gone': no such conversation; 'full': maxNotes reached; 'too-large': maxBytes would be passed. */
+  | { readonly ok: false; readonly reason: 'gone' | 'full' | 'too-large' };
+
+/** A conversation's note budget, checked and spent inside the add. */
+export interface NoteBudget {
+  /** Decoded ciphertext bytes of this note. */
+  readonly bytes: number;
+  /** Notes the conversation may hold. */
+  readonly maxNotes: number;
+  /** Ciphertext bytes its notes may hold in all. */
+  readonly maxBytes: number;
+}
+
+/**
+ * Team notes, kept beside their conversation (same slot): they live exactly as long as it does (its
+ * idle TTL, slid by touch and append) and go with it (erase, expiry). Counted in the conversation's
+ * own record, so the budget dies with it too.
+ */
+export interface NoteStore {
+  /**
+   * Adds a note, atomically with: a check that the conversation exists, the budget (refused, it
+   * changes nothing) and the conversation's remaining TTL on the notes.
+   */
+  add(id: ConversationId, note: { readonly author: ResponderId; readonly at: number; readonly body: string }, budget: NoteBudget): Promise<AddNoteResult>;
+  /** The conversation's notes, oldest first; [] when it has none or is gone. */
+  list(id: ConversationId): Promise<NoteRecord[]>;
 }
 
 /** Events published on a conversation's channel (JSON on the wire). */
@@ -344,6 +386,7 @@ export interface Store {
   readonly keys: Keys;
   readonly conversations: ConversationStore;
   readonly log: MessageLog;
+  readonly notes: NoteStore;
   readonly pubsub: PubSub;
   readonly queues: QueueStore;
   readonly once: OnceStore;

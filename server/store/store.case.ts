@@ -272,6 +272,62 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
       });
     });
 
+    describe('notes', () => {
+      const budget = (bytes: number, maxNotes = 10, maxBytes = 10_000) => ({ bytes, maxNotes, maxBytes });
+
+      it('adds notes and lists them oldest first, leaving the conversation record as it was', async () => {
+        const r = await created();
+        const author = responderId();
+        const first = await store.notes.add(r.id, { author, at: 1_000, body: 'AAAA' }, budget(3));
+        expect(first).toEqual({ ok: true, note: { id: '1', author, at: 1_000, body: 'AAAA' } });
+        for (let i = 2; i <= 11; i += 1) {
+          const added = await store.notes.add(r.id, { author, at: 1_000 + i, body: `BBB${i}` }, budget(4, 20));
+          expect(added.ok && added.note.id).toBe(String(i));
+        }
+        const listed = await store.notes.list(r.id);
+        expect(listed.map((n) => n.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+        expect(listed[10]).toEqual({ id: '11', author, at: 1_011, body: 'BBB11' });
+        expect(await store.conversations.get(r.id)).toEqual(r);
+        expect(await store.notes.list(conversationId())).toEqual([]);
+        expect(await store.notes.add(conversationId(), { author, at: 1, body: 'AAAA' }, budget(3))).toEqual({ ok: false, reason: 'gone' });
+      });
+
+      it('keeps to the budget: so many notes, so many bytes; a refusal changes nothing', async () => {
+        const r = await created();
+        const author = responderId();
+        expect((await store.notes.add(r.id, { author, at: 1, body: 'AAAA' }, budget(60, 2, 100))).ok).toBe(true);
+        expect(await store.notes.add(r.id, { author, at: 2, body: 'BBBB' }, budget(41, 2, 100))).toEqual({ ok: false, reason: 'too-large' });
+        expect((await store.notes.add(r.id, { author, at: 3, body: 'CCCC' }, budget(40, 2, 100))).ok).toBe(true);
+        expect(await store.notes.add(r.id, { author, at: 4, body: 'DDDD' }, budget(1, 2, 100))).toEqual({ ok: false, reason: 'full' });
+        expect((await store.notes.list(r.id)).map((n) => n.body)).toEqual(['AAAA', 'CCCC']);
+      });
+
+      it('live as long as the conversation: slid by touch and append, gone when it expires or is erased', async () => {
+        const r = await created({}, TTL);
+        const author = responderId();
+        expect((await store.notes.add(r.id, { author, at: 1, body: 'AAAA' }, budget(3))).ok).toBe(true);
+        for (let i = 0; i < 6; i += 1) {
+          await advance(STEP);
+          if (i % 2 === 0) expect(await store.conversations.touch(r.id, TTL)).toBe(true);
+          else expect((await store.log.append(r.id, 'visitor', 0, envelope(), TTL, MAX)).ok).toBe(true);
+        }
+        // Six steps are more than twice the TTL: only the sliding kept the notes.
+        expect(await store.notes.list(r.id)).toHaveLength(1);
+        await advance(PAST_TTL);
+        expect(await store.conversations.get(r.id)).toBeNull();
+        expect(await store.notes.list(r.id)).toEqual([]);
+
+        const erased = await created();
+        expect((await store.notes.add(erased.id, { author, at: 1, body: 'AAAA' }, budget(3))).ok).toBe(true);
+        await store.conversations.erase(erased.id);
+        expect(await store.notes.list(erased.id)).toEqual([]);
+        // Re-created under the same id, it starts without notes and with a fresh budget.
+        await store.conversations.create(erased, 60_000);
+        const again = await store.notes.add(erased.id, { author, at: 2, body: 'BBBB' }, budget(3, 1));
+        expect(again.ok && again.note.id).toBe('1');
+      });
+    });
+
     describe('message log', () => {
       it('appends an entry and returns it', async () => {
         const r = await created();

@@ -52,7 +52,7 @@ describe('Redis Cluster specifics', () => {
     const owners = new Set<number>();
     for (let i = 0; i < 12; i += 1) {
       const id = conversationId();
-      const slots = await Promise.all([keys.conversation(id), keys.log(id), keys.dedupe(id), keys.conversationChannel(id)].map(slotOf));
+      const slots = await Promise.all([keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id), keys.conversationChannel(id)].map(slotOf));
       expect(new Set(slots).size).toBe(1);
       owners.add((await cluster.ownerOf(keys.conversation(id))).master);
     }

@@ -5,12 +5,16 @@ import {
   decodeAudit,
   decodeConversation,
   decodeLogEntry,
+  decodeNote,
+  decodeNotes,
   decodeResponder,
   decodeSession,
   decodeTeam,
   encodeAudit,
   encodeConversation,
   encodeLogFields,
+  encodeNote,
+  NOTE_COUNT_FIELDS,
   encodeResponder,
   encodeSession,
   encodeTeam,
@@ -114,10 +118,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         if (!db.pexpire(keys.conversation(id), ttlMs)) return false;
         db.pexpire(keys.log(id), ttlMs);
         db.pexpire(keys.dedupe(id), ttlMs);
+        db.pexpire(keys.notes(id), ttlMs);
         return true;
       },
       async erase(id) {
-        db.del(keys.conversation(id), keys.log(id), keys.dedupe(id));
+        db.del(keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id));
       },
     },
     log: {
@@ -143,12 +148,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         db.pexpire(keys.conversation(id), ttlMs);
         db.pexpire(logKey, ttlMs);
         db.pexpire(dedupeKey, ttlMs);
+        db.pexpire(keys.notes(id), ttlMs);
         const entry = decodeLogEntry(streamId, fields);
         emit(id, { t: 'msg', entry });
         return { ok: true, entry, duplicate: false };
       },
       async after(id, after, limit) {
         return db.xrangeAfter(keys.log(id), after, limit).map((e) => decodeLogEntry(e.id, e.fields));
+      },
+    },
+    notes: {
+      async add(id, note, budget) {
+        const conversationKey = keys.conversation(id);
+        const ttl = db.pttl(conversationKey);
+        if (ttl === -2) return { ok: false, reason: 'gone' };
+        const [count, bytes] = NOTE_COUNT_FIELDS.map((f) => Number(db.hget(conversationKey, f) ?? '0')) as [number, number];
+        if (count >= budget.maxNotes) return { ok: false, reason: 'full' };
+        if (bytes + budget.bytes > budget.maxBytes) return { ok: false, reason: 'too-large' };
+        const place = String(count + 1);
+        db.hset(conversationKey, { notesCount: place, notesBytes: String(bytes + budget.bytes) });
+        const json = encodeNote(note);
+        db.hset(keys.notes(id), { [place]: json });
+        if (ttl > 0) db.pexpire(keys.notes(id), ttl);
+        return { ok: true, note: decodeNote(place, json) };
+      },
+      async list(id) {
+        return decodeNotes(db.hgetall(keys.notes(id)));
       },
     },
     pubsub: {

@@ -73,8 +73,9 @@ describe('Redis store specifics', () => {
     expect((await store.log.append(record.id, 'visitor', 0, { cid: 'c'.repeat(16), kind: 'intake', body: 'AAAA' }, 300, 10)).ok).toBe(
       true,
     );
+    expect((await store.notes.add(record.id, { author: 'r-x' as ResponderId, at: 1, body: 'AAAA' }, { bytes: 3, maxNotes: 5, maxBytes: 100 })).ok).toBe(true);
     const keys = createKeys(prefix);
-    const own = [keys.conversation(record.id), keys.log(record.id), keys.dedupe(record.id)].sort();
+    const own = [keys.conversation(record.id), keys.log(record.id), keys.dedupe(record.id), keys.notes(record.id)].sort();
     expect((await keysUnder(server, prefix)).filter((k) => own.includes(k))).toEqual(own);
     await sleep(450);
     // SCAN does not trigger expiry; Redis's active expiry removes them within its cycles.

@@ -15,12 +15,15 @@ import type { Clock } from '../../clock.js';
 import {
   decodeAudit,
   decodeConversation,
+  decodeNote,
+  decodeNotes,
   decodeLogEntry,
   decodeResponder,
   decodeSession,
   decodeTeam,
   encodeAudit,
   encodeConversation,
+  encodeNote,
   encodeResponder,
   encodeSession,
   encodeTeam,
@@ -34,6 +37,7 @@ import type {
   ConversationStore,
   DutyStore,
   MessageLog,
+  NoteStore,
   OnceStore,
   PubSub,
   QueueStore,
@@ -164,6 +168,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     keys,
     conversations: createRedisConversationStore(client, keys),
     log: createRedisMessageLog(client, keys, durability),
+    notes: createRedisNoteStore(client, keys),
     pubsub,
     queues: createRedisQueueStore(client, keys),
     once: createRedisOnceStore(client, keys),
@@ -186,7 +191,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
 
 function createRedisConversationStore(client: RedisClient, keys: Keys): ConversationStore {
   const convKeys = (id: ConversationId) =>
-    [keys.conversation(id), keys.log(id), keys.dedupe(id)] as const;
+    [keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id)] as const;
   return {
     create: (record, ttlMs) =>
       guarded('conversations.create', async () => {
@@ -226,6 +231,20 @@ function createRedisConversationStore(client: RedisClient, keys: Keys): Conversa
   };
 }
 
+function createRedisNoteStore(client: RedisClient, keys: Keys): NoteStore {
+  return {
+    add: (id, note, budget) =>
+      guarded('notes.add', async () => {
+        const json = encodeNote(note);
+        const reply = await client.utvagNoteAdd([keys.conversation(id), keys.notes(id)], json, budget.bytes, budget.maxNotes, budget.maxBytes);
+        if (reply[0] === 'ok') return { ok: true, note: decodeNote(String(reply[1]), json) };
+        if (reply[0] === 'gone' || reply[0] === 'full' || reply[0] === 'too-large') return { ok: false, reason: reply[0] };
+        throw new Error(`unexpected reply from the note script: ${JSON.stringify(reply[0])}`);
+      }),
+    list: (id) => guarded('notes.list', async () => decodeNotes(await client.hGetAll(keys.notes(id)))),
+  };
+}
+
 function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Durability): MessageLog {
   const durable = durability !== NO_DURABILITY;
   // Appends go to Redis in batches under load (batch-gate.ts): one write and one read per batch.
@@ -245,7 +264,7 @@ function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Dura
           channel: keys.conversationChannel(id),
           publish: !durable,
         };
-        const reply = await appends.run(() => client.utvagAppend([keys.conversation(id), keys.log(id), keys.dedupe(id)], args));
+        const reply = await appends.run(() => client.utvagAppend([keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id)], args));
         const result = parseAppendReply(reply, args);
         if (!durable || !result.ok) return result;
         // A repeated cid too: its first append may not have reached the replicas (nor subscribers)

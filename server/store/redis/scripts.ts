@@ -97,14 +97,14 @@ end
 `;
 
 /**
- * KEYS: conv, log, dedupe · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel, publish,
+ * KEYS: conv, log, dedupe, notes · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel, publish,
  * then budget bytes, bytes per hour, max bytes, now ('' for no budget)
  * → {'ok', id} | {'dup', id, fields...} | {'gone'} | {'full'} | {'rate', ms} | {'too-large'}.
  * A resend (repeated cid) is not charged again. With publish '0' the new entry is
  * not published here but by PUBLISH_DURABLE once a replica holds it (REDIS_WAIT_REPLICAS > 0).
  * A repeated cid is answered before the size limit, so retrying the message that filled the log
  * still gets its acknowledgement.
- * TTLs slide lazily: the three keys are given the full TTL again once at least 1/64 of it has passed
+ * TTLs slide lazily: the four keys (the notes too, so they live as long as the conversation) are given the full TTL again once at least 1/64 of it has passed
  * since they last were (read from the conversation's PTTL), instead of three PEXPIRE per message; a
  * new log and dedupe hash (first message) get it at once.
  */
@@ -147,6 +147,7 @@ if count == 0 or pttl < ttl - ttl / 64 then
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('PEXPIRE', KEYS[2], ttl)
   redis.call('PEXPIRE', KEYS[3], ttl)
+  redis.call('PEXPIRE', KEYS[4], ttl)
 end
 if ARGV[9] ~= '0' then redis.call('PUBLISH', ARGV[8], msgPayload(id, ARGV[2], ARGV[3], cid, ARGV[4], ARGV[5])) end
 return {'ok', id}
@@ -181,12 +182,33 @@ end
 return #entries
 `;
 
-/** KEYS: conv, log, dedupe · ARGV: ttlMs → 1 when the conversation exists (all three slid), else 0. */
+/** KEYS: conv, log, dedupe, notes · ARGV: ttlMs → 1 when the conversation exists (all four slid), else 0. */
 const TOUCH = `
 if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[4], ARGV[1])
 return 1
+`;
+
+/**
+ * KEYS: conv, notes · ARGV: the note's JSON (codec.ts encodeNote), its bytes, maxNotes, maxBytes
+ * → {'ok', place} | {'gone'} | {'full'} | {'too-large'}. The note budget is counted in the
+ * conversation's hash; the notes get the conversation's remaining TTL.
+ */
+const NOTE_ADD = `
+local pttl = redis.call('PTTL', KEYS[1])
+if pttl == -2 then return {'gone'} end
+local c = redis.call('HMGET', KEYS[1], 'notesCount', 'notesBytes')
+local count = tonumber(c[1] or '0')
+local bytes = tonumber(c[2] or '0')
+if count >= tonumber(ARGV[3]) then return {'full'} end
+if bytes + tonumber(ARGV[2]) > tonumber(ARGV[4]) then return {'too-large'} end
+local place = tostring(count + 1)
+redis.call('HSET', KEYS[1], 'notesCount', place, 'notesBytes', tostring(bytes + tonumber(ARGV[2])))
+redis.call('HSET', KEYS[2], place, ARGV[1])
+if pttl > 0 then redis.call('PEXPIRE', KEYS[2], pttl) end
+return {'ok', place}
 `;
 
 /**
@@ -244,10 +266,10 @@ function defineScripts(publish: 'PUBLISH' | 'SPUBLISH') {
     }),
     utvagAppend: defineScript({
       SCRIPT: text(APPEND),
-      NUMBER_OF_KEYS: 3,
+      NUMBER_OF_KEYS: 4,
       parseCommand(
         parser: CommandParser,
-        keys: readonly [conv: string, log: string, dedupe: string],
+        keys: readonly [conv: string, log: string, dedupe: string, notes: string],
         args: {
           cid: string;
           from: string;
@@ -292,12 +314,21 @@ function defineScripts(publish: 'PUBLISH' | 'SPUBLISH') {
     }),
     utvagTouch: defineScript({
       SCRIPT: TOUCH,
-      NUMBER_OF_KEYS: 3,
-      parseCommand(parser: CommandParser, keys: readonly [conv: string, log: string, dedupe: string], ttlMs: number) {
+      NUMBER_OF_KEYS: 4,
+      parseCommand(parser: CommandParser, keys: readonly [conv: string, log: string, dedupe: string, notes: string], ttlMs: number) {
         parser.pushKeys([...keys]);
         parser.push(String(ttlMs));
       },
       transformReply: (reply: unknown) => reply as number,
+    }),
+    utvagNoteAdd: defineScript({
+      SCRIPT: NOTE_ADD,
+      NUMBER_OF_KEYS: 2,
+      parseCommand(parser: CommandParser, keys: readonly [conv: string, notes: string], json: string, bytes: number, maxNotes: number, maxBytes: number) {
+        parser.pushKeys([...keys]);
+        parser.push(json, String(bytes), String(maxNotes), String(maxBytes));
+      },
+      transformReply: rawReply,
     }),
   };
 }
