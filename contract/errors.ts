@@ -38,6 +38,7 @@ export const ErrorCode = {
   ConversationTooLarge: 'conversation_too_large',
   ServiceBusy: 'service_busy',
   ConsentLimit: 'consent_limit',
+  NotesFull: 'notes_full',
   Internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -83,6 +84,7 @@ export const ERROR_STATUS = {
   conversation_too_large: 409,
   service_busy: 503,
   consent_limit: 409,
+  notes_full: 409,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 

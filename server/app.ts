@@ -34,6 +34,7 @@ import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { createDirectory } from './directory/directory.js';
 import { registerResponderRoutes } from './routes/responder.js';
+import { registerNoteRoutes } from './routes/notes.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerStatsRoutes } from './routes/stats.js';
 import { registerStaffRoutes } from './routes/staff.js';
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps) {
     directory,
   });
   registerResponderShiftRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations, stats: createStatsCounter({ stats: store.stats, now: () => clock.now() }) }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
+  registerNoteRoutes(app, { store, clock, budget: config.noteBudget });
   registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });
   // Deactivation closes the responder's sockets on every instance (one staff channel, single slot).
   const responderSockets = new Map<string, Set<{ close(code?: number, reason?: string): void }>>();

@@ -55,6 +55,8 @@ export const ConfigSchema = z.object({
   STORE_MEMORY_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(5).describe('How often the store memory use is read for the high-water mark (cached in between, never read per request)'),
   MEMORY_STORE_MAX_MB: int(1, 1 << 20).default(512).describe('In-memory store: the size the high-water mark compares with'),
   CONSENTS_PER_CONVERSATION: int(1, 100).default(3).describe('Identities a visitor may share from one conversation (they survive delete-now by design); past it 409 consent_limit'),
+  NOTES_MAX_PER_CONVERSATION: int(1, 1000).default(50).describe('Team notes one conversation may hold; past it a note is refused (409 notes_full)'),
+  NOTES_MAX_BYTES_PER_CONVERSATION: int(4096, 1 << 24).default(128 * 1024).describe('Ciphertext bytes the notes of one conversation may hold in all; past it a note is refused (409 notes_full)'),
   CONSENT_PAGE_SIZE: int(1, 500).default(50).describe('Consents in one page of the responder consent list'),
   RATE_OPEN_PER_HOUR: int(1, 1_000_000).default(20).describe('Conversations one client (salted, rotating IP hash) may open per hour'),
   RATE_REQUESTS_PER_MINUTE: int(1, 10_000_000).default(600).describe('Requests one client may make per minute'),
@@ -121,6 +123,8 @@ export interface Config {
   readonly memoryStoreMaxBytes: number;
   readonly consentsPerConversation: number;
   readonly consentPageSize: number;
+  /** Team notes per conversation (server/routes/notes.ts). */
+  readonly noteBudget: { readonly maxNotes: number; readonly maxBytes: number };
   readonly rateOpenPerHour: number;
   readonly rateRequestsPerMinute: number;
   /** Frame budget and hello deadline of one WebSocket (server/realtime/budgets.ts). */
@@ -199,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     memoryStoreMaxBytes: e.MEMORY_STORE_MAX_MB * 1024 * 1024,
     consentsPerConversation: e.CONSENTS_PER_CONVERSATION,
     consentPageSize: e.CONSENT_PAGE_SIZE,
+    noteBudget: { maxNotes: e.NOTES_MAX_PER_CONVERSATION, maxBytes: e.NOTES_MAX_BYTES_PER_CONVERSATION },
     rateOpenPerHour: e.RATE_OPEN_PER_HOUR,
     rateRequestsPerMinute: e.RATE_REQUESTS_PER_MINUTE,
     socketBudget: { framesPerSecond: e.WS_FRAMES_PER_SECOND, frameBurst: e.WS_FRAME_BURST, helloTimeoutMs: Math.round(e.WS_HELLO_TIMEOUT_SECONDS * 1000) },

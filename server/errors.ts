@@ -41,6 +41,7 @@ const MESSAGES: Record<ErrorCode, string> = {
   conversation_too_large: 'The conversation has reached its size limit.',
   service_busy: 'The service is taking no new conversations right now; try again in a few minutes.',
   consent_limit: 'This conversation has shared as many identities as allowed.',
+  notes_full: 'This conversation holds as many notes (or note bytes) as allowed.',
   internal_error: 'Something went wrong on our side.',
 };
 

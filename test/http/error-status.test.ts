@@ -42,6 +42,7 @@ const AUDITED: Record<ErrorCode, { status: number; why: string }> = {
   conversation_too_large: { status: 409, why: 'conflicts with the conversation’s state (size)' },
   service_busy: { status: 503, why: 'the instance sheds load; Retry-After; another instance may take it' },
   consent_limit: { status: 409, why: 'conflicts with the consents already given' },
+  notes_full: { status: 409, why: 'conflicts with the notes the conversation already holds (its budget)' },
   internal_error: { status: 500, why: 'a bug; the only 500' },
 };
 

@@ -172,6 +172,7 @@ export const en: Messages = {
     conversation_too_large: 'This chat has reached its largest size. Start a new one if you want to write more.',
     service_busy: 'The service is not taking new chats right now. Try again in a few minutes. Call 112 if you are in danger.',
     consent_limit: 'You have already shared your details as many times as this chat allows.',
+    notes_full: 'This conversation holds as many notes as can be kept.',
     internal_error: 'Something went wrong on our side. Try again.',
     network: 'No contact with the service. Check your connection.',
     crypto: 'We could not check that it is social services. Do not write anything sensitive and try again later.',

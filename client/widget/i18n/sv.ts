@@ -172,6 +172,7 @@ export const sv = {
     conversation_too_large: 'Chatten har nått sin största storlek. Starta en ny om du vill skriva mer.',
     service_busy: 'Tjänsten tar inte emot nya chattar just nu. Försök igen om några minuter. Ring 112 om du är i fara.',
     consent_limit: 'Du har redan delat dina uppgifter så många gånger som går i den här chatten.',
+    notes_full: 'Samtalet har så många anteckningar som får sparas.',
     internal_error: 'Något gick fel hos oss. Försök igen.',
     network: 'Ingen kontakt med tjänsten. Kolla din uppkoppling.',
     crypto: 'Vi kunde inte kontrollera att det är socialtjänsten. Skriv inget känsligt och försök igen senare.',
