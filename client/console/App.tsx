@@ -22,9 +22,14 @@ export function App(props: { window: Window; demo?: boolean }) {
     const html = win.document.documentElement;
     html.lang = state.locale;
     html.dir = directionOf(state.locale);
-    win.document.title = t('appTitle');
     win.localStorage.setItem('utvag.console.locale', state.locale);
   }, [state.locale]);
+
+  // The tab's title carries the unread count ("(3) Utväg – konsol"), so a responder on another tab sees it.
+  const unread = state.phase === 'ready' ? state.chats.reduce((n, c) => n + c.unread, 0) : 0;
+  useEffect(() => {
+    win.document.title = unread > 0 ? t('titleUnread', { n: unread, title: t('appTitle') }) : t('appTitle');
+  }, [state.locale, unread]);
 
   // An invitation link: /console#enrol=<token>. The token stays in the fragment (never sent in a URL).
   const enrolToken = /^#enrol=([A-Za-z0-9_-]{43})$/.exec(win.location.hash)?.[1] ?? null;

@@ -1,6 +1,6 @@
 // The responder's workspace: duty per team, the queue of waiting conversations, own chats, and the
 // open chat with quick replies, safety code, transfer and close.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatWait, useConsole } from '../context.js';
 import { LOCALES, translator, type MessageKey } from '../i18n/index.js';
 import { languageOfTag } from '../../shared/i18n/languages.js';
@@ -398,7 +398,8 @@ function ChatPane({ chat }: { chat: ChatView }) {
 function Confirm(props: { question: string; yes: string; onYes: () => void; onNo: () => void }) {
   const { t } = useConsole();
   const yes = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+  // A layout effect: focus and Escape are in place as soon as the question shows (a plain effect waits for a frame).
+  useLayoutEffect(() => {
     yes.current?.focus();
     // Escape goes back wherever the focus is (the log may have taken it meanwhile).
     const doc = yes.current?.ownerDocument;

@@ -1,9 +1,12 @@
-// The courtesy alert for a new arrival in the queue: a short tone and, when permitted, a system
+// The courtesy alert for a new arrival in the queue or a new message in a chat: a short tone and, when permitted, a system
 // notification whose text comes from the catalogue of the console's language.
 import type { ArrivalAlert } from './queue-store.js';
 
-/** An alert on `win`; `body()` is the notification's sentence in the current language. */
-export function createArrivalAlert(win: Window, body: () => string): ArrivalAlert {
+/**
+ * An alert on `win`; `body()` is the notification's sentence in the current language (a fixed
+ * catalogue sentence, never a message's content); `tag` groups its notifications.
+ */
+export function createArrivalAlert(win: Window, body: () => string, tag = 'utvag-queue'): ArrivalAlert {
   const notifications = () => (win as unknown as { Notification?: typeof Notification }).Notification;
   return {
     async permit() {
@@ -22,7 +25,7 @@ export function createArrivalAlert(win: Window, body: () => string): ArrivalAler
           osc.stop(ctx.currentTime + 0.2);
         }
         const N = notifications();
-        if (N !== undefined && N.permission === 'granted') new N('Utväg', { body: body(), tag: 'utvag-queue' });
+        if (N !== undefined && N.permission === 'granted') new N('Utväg', { body: body(), tag });
       } catch {
         // Sound and notifications are a courtesy; the queue list shows the arrival anyway.
       }

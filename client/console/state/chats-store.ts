@@ -89,6 +89,10 @@ export interface ChatsDeps {
   readonly now: Clock;
   /** The conversation was claimed here (the queue drops its card). */
   readonly claimed: (id: string) => void;
+  /** True while the console's tab is not on screen: a text then counts unread even in the open chat. */
+  readonly hidden?: () => boolean;
+  /** A new text from the young person arrived in `id` (alerts; never given the text). */
+  readonly visitorText?: (id: string, unseen: boolean) => void;
 }
 
 export type ChatsStore = ReturnType<typeof createChatsStore>;
@@ -106,15 +110,20 @@ export function createChatsStore(deps: ChatsDeps) {
     state.set({ chats: state.get().chats.map((c) => (c.id === id ? { ...c, ...patch(c) } : c)) });
   };
   /** Adds `line` once (a replayed entry comes again with the same key); counts it unread when not on screen. */
-  const addLine = (id: string, line: ChatLine) =>
+  const addLine = (id: string, line: ChatLine) => {
+    let added = false;
+    const unseen = line.from === 'visitor' && (state.get().activeChat !== id || (deps.hidden?.() ?? false));
     update(id, (c) => {
       if (c.lines.some((l) => l.key === line.key)) return {};
+      added = true;
       return {
         lines: [...c.lines, line],
-        unread: line.from === 'visitor' && state.get().activeChat !== id ? c.unread + 1 : c.unread,
+        unread: unseen ? c.unread + 1 : c.unread,
         typing: line.from === 'visitor' ? false : c.typing,
       };
     });
+    if (added && line.from === 'visitor') deps.visitorText?.(id, unseen);
+  };
   const systemLine = (id: string, text: 'visitorClosed' | 'tampered' | 'erased', prefix: string) => {
     const at = deps.now();
     addLine(id, { key: `${prefix}-${at}`, from: 'system', text, at });

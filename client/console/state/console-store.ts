@@ -63,7 +63,8 @@ export function createConsoleStore(deps: ConsoleDeps) {
     busy: false,
     duty: null,
     queue: [],
-    notify: false,
+    // Alerts are on unless this browser's responder turned them off (a preference, not a secret).
+    notify: readAlertsPreference(win),
     chats: [],
     activeChat: null,
     colleagues: null,
@@ -90,6 +91,8 @@ export function createConsoleStore(deps: ConsoleDeps) {
       async started(how) {
         if (how === 'login') {
           startLoops();
+          // After the first login alerts are on: ask the browser once whether it may notify.
+          if (store.get().notify) void arrivalAlert.permit();
           return;
         }
         const previous = chats.detach();
@@ -123,12 +126,10 @@ export function createConsoleStore(deps: ConsoleDeps) {
   const inbox = () => session.keys()?.inbox ?? null;
   const isReady = () => store.get().phase === 'ready';
 
-  const queue = createQueueStore({
-    state,
-    api,
-    inbox,
-    alert: createArrivalAlert(win, () => translator(store.get().locale)('notifyArrival')),
-  });
+  const arrivalAlert = createArrivalAlert(win, () => translator(store.get().locale)('notifyArrival'));
+  // A new message: the fixed sentence "Nytt meddelande", never its text (a notification can show on a locked screen).
+  const messageAlert = createArrivalAlert(win, () => translator(store.get().locale)('alertNewMessage'), 'utvag-message');
+  const queue = createQueueStore({ state, api, inbox, alert: arrivalAlert });
   const duty = createDutyStore({ state, api, guard, timers: win, now, isReady, changed: () => queue.refresh() });
   const chats = createChatsStore({
     state,
@@ -144,6 +145,15 @@ export function createConsoleStore(deps: ConsoleDeps) {
     timers: win,
     now,
     claimed: (id) => queue.remove(id),
+    hidden: () => win.document.visibilityState === 'hidden',
+    visitorText: (_id, unseen) => {
+      if (unseen && store.get().notify) messageAlert.ring();
+    },
+  });
+  // Back on the tab: the open chat's texts have been seen now.
+  win.document.addEventListener('visibilitychange', () => {
+    const active = store.get().activeChat;
+    if (win.document.visibilityState === 'visible' && active !== null) chats.openChat(active);
   });
   const callbacks = createCallbacksStore({ state, api, inbox, guard });
   const consents = createConsentsStore({ state, api, inbox, guard });
@@ -193,7 +203,10 @@ export function createConsoleStore(deps: ConsoleDeps) {
 
     // duty and queue
     setDuty: duty.setDuty,
-    setNotify: queue.setNotify,
+    async setNotify(on: boolean) {
+      writeAlertsPreference(win, on);
+      await queue.setNotify(on);
+    },
 
     // chats
     async claim(id: string) {
@@ -223,4 +236,23 @@ export function createConsoleStore(deps: ConsoleDeps) {
     api: admin.api,
     mayAdminister: admin.mayAdminister,
   };
+}
+
+const ALERTS_KEY = 'utvag.console.alerts';
+
+/** Alerts are on by default; 'off' only after the responder turned them off in this browser. */
+function readAlertsPreference(win: Window): boolean {
+  try {
+    return win.localStorage.getItem(ALERTS_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function writeAlertsPreference(win: Window, on: boolean): void {
+  try {
+    win.localStorage.setItem(ALERTS_KEY, on ? 'on' : 'off');
+  } catch {
+    // Storage refused (private mode): the choice lasts for this page.
+  }
 }

@@ -93,7 +93,7 @@ describe('a console for a shift', () => {
     const dialog = chat.getByRole('alertdialog');
     expect(await dialog.textContent()).toContain('Avsluta samtalet med utfallet "Hänvisad vidare"?');
     // The yes button has the focus; going back changes nothing.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Ja, avsluta');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Ja, avsluta');
     await dialog.getByRole('button', { name: 'Nej, tillbaka' }).click();
     await new Promise((r) => setTimeout(r, 500));
     expect((await server.store.conversations.get(first.id as never))?.status).toBe('active');
@@ -106,5 +106,23 @@ describe('a console for a shift', () => {
     await chat.getByRole('button', { name: 'Ja, avsluta' }).click();
     await expect.poll(async () => (await server.store.conversations.get(first.id as never))?.status, { timeout: 10_000 }).toBe('closed');
     expect((await server.store.conversations.get(first.id as never))?.outcome).toBe('referred');
+  });
+
+  it('alerts are on after the first login, and the tab title counts unread messages', { timeout: 60_000 }, async () => {
+    expect(await page.getByLabel('Avisering och ljud vid nya samtal').isChecked()).toBe(true);
+    const waiting = visitors[1];
+    if (waiting === undefined) throw new Error('no chat from the first test');
+    // Another chat is open: the young person's texts count in the title until their chat is opened.
+    expect(await page.title()).toBe('Utväg – konsol');
+    await waiting.send('Är du kvar?');
+    await expect.poll(() => page.title(), { timeout: 15_000 }).toBe('(1) Utväg – konsol');
+    await waiting.send('Hallå?');
+    await expect.poll(() => page.title(), { timeout: 15_000 }).toBe('(2) Utväg – konsol');
+    await page.locator('.chat-tab', { hasText: waiting.id.slice(0, 6) }).click();
+    await expect.poll(() => page.title()).toBe('Utväg – konsol');
+    // Turned off, it stays off after a reload (a preference of this browser, not a secret).
+    await page.getByLabel('Avisering och ljud vid nya samtal').uncheck();
+    expect(await page.evaluate(() => localStorage.getItem('utvag.console.alerts'))).toBe('off');
+    await page.getByLabel('Avisering och ljud vid nya samtal').check();
   });
 });
