@@ -203,3 +203,21 @@ export type QueueItem = z.infer<typeof QueueItemSchema>;
 export type Queue = z.infer<typeof QueueSchema>;
 export type Transfer = z.input<typeof TransferRequest>;
 export type Close = z.input<typeof CloseRequest>;
+
+/** A sealed team note (crypto/note.ts) is at most about 2.9 KB: 4,096 base64url characters. */
+export const MAX_NOTE_CHARS = 4096;
+
+/** A team note as the server keeps it: opaque ciphertext, its author and when it was stored. */
+export const NoteSchema = z
+  .object({
+    id: z.string(),
+    author: z.string().openapi({ description: 'Responder id of the author; readers check the note against this responder’s certificate' }),
+    at: z.number().int(),
+    body: z.string().openapi({ description: 'crypto/note.ts wire, base64url' }),
+  })
+  .openapi('Note');
+
+export const NoteRequest = z
+  .object({ body: z.string().min(1).max(MAX_NOTE_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding') })
+  .openapi('NoteRequest');
+

@@ -10,7 +10,7 @@ import { createPki, NOW } from './fixtures.case.js';
 import { generateBoxKeyPair } from './keys.js';
 import { MAX_NOTE_TEXT_BYTES, openNote, parseNoteEnvelope, sealNote } from './note.js';
 import { seededRandom } from './random.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 
 await loadSodium();
 

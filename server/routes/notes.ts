@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { ConversationId, ConversationRecord, ResponderRecord, Store } from '../store/ports.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
-import { ConversationIdParam } from './schemas.js';
+import { ConversationIdParam, NoteRequest, NoteSchema } from '../../contract/rest.js';
 
 export interface NoteRouteDeps {
   readonly store: Store;
@@ -15,23 +15,7 @@ export interface NoteRouteDeps {
   readonly budget: { readonly maxNotes: number; readonly maxBytes: number };
 }
 
-/** A sealed note is at most about 2.9 KB (2,000 bytes of text padded, framing, box): 4,096 base64url characters. */
-export const MAX_NOTE_CHARS = 4096;
-
 const security = [{ responderSession: [] }];
-
-const NoteSchema = z
-  .object({
-    id: z.string(),
-    author: z.string().openapi({ description: 'Responder id of the author; readers check the note against this responder’s certificate' }),
-    at: z.number().int(),
-    body: z.string().openapi({ description: 'crypto/note.ts wire, base64url' }),
-  })
-  .openapi('Note');
-
-const NoteRequest = z
-  .object({ body: z.string().min(1).max(MAX_NOTE_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding') })
-  .openapi('NoteRequest');
 
 /** Base64url characters → decoded bytes. */
 const decodedBytes = (chars: number) => Math.floor((chars * 3) / 4);
