@@ -183,6 +183,54 @@ export const CloseRequest = z
   .strict()
   .openapi('Close');
 
+// A responder's shift (server/routes/responder-shift.ts).
+export const DutyStatusSchema = z
+  .object({
+    teams: z.array(
+      z.object({
+        team: z.string(),
+        name: z.string(),
+        onDuty: z.boolean(),
+        inHours: z.boolean(),
+        colleaguesOnDuty: z.number().int(),
+        waiting: z.number().int(),
+      }),
+    ),
+    capacity: z.number().int(),
+    load: z.number().int(),
+    heartbeatMs: z.number().int().openapi({ description: 'Send a heartbeat at least this often while on duty' }),
+  })
+  .openapi('DutyStatus');
+
+export const AssignedSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        team: z.string(),
+        category: CategorySchema,
+        language: z.string(),
+        source: z.string(),
+        danger: z.boolean(),
+        session: z.number().int(),
+        since: z.number().int(),
+        gone: z.boolean().openapi({ description: 'The young person has gone (tab closed past VISITOR_GONE_AFTER_SECONDS, no resume): it uses no capacity and may be closed' }),
+      }),
+    ),
+  })
+  .openapi('Assigned');
+
+export const ColleaguesSchema = z
+  .object({
+    teams: z.array(z.object({ id: z.string(), name: z.string(), specialist: z.boolean() })),
+    responders: z.array(z.object({ id: z.string(), displayName: z.string(), teams: z.array(z.string()), cert: z.string(), onDuty: z.array(z.string()) })),
+  })
+  .openapi('Colleagues');
+
+export const CallbacksSchema = z
+  .object({ items: z.array(z.object({ id: z.string(), team: z.string(), language: z.string(), waitingMs: z.number().int(), attempts: z.number().int(), intake: LogEntrySchema.nullable() })) })
+  .openapi('Callbacks');
+
 /** Holds when two types accept the same values (a compile-time check that a schema and a plain type agree). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 true satisfies Same<z.infer<typeof LogEntrySchema>, LogEntry>;
@@ -203,6 +251,10 @@ export type QueueItem = z.infer<typeof QueueItemSchema>;
 export type Queue = z.infer<typeof QueueSchema>;
 export type Transfer = z.input<typeof TransferRequest>;
 export type Close = z.input<typeof CloseRequest>;
+export type DutyStatus = z.infer<typeof DutyStatusSchema>;
+export type Assigned = z.infer<typeof AssignedSchema>;
+export type Colleagues = z.infer<typeof ColleaguesSchema>;
+export type Callbacks = z.infer<typeof CallbacksSchema>;
 
 /** A sealed team note (crypto/note.ts) is at most about 2.9 KB: 4,096 base64url characters. */
 export const MAX_NOTE_CHARS = 4096;

@@ -7,7 +7,12 @@ import type { ErrorCode } from '../../contract/errors.js';
 import type { Envelope, LogEntry } from '../../contract/messages.js';
 import type {
   Appended,
+  Assigned,
+  Callbacks,
+  Colleagues,
   ConversationView,
+  Duty,
+  DutyStatus,
   LoggedIn,
   LoginParams,
   Messages,
@@ -151,7 +156,8 @@ export function createResponderApi(options: ApiOptions) {
     },
     logout: () => request<void>('POST', '/api/v1/responder/logout', undefined, unsafe()),
     me: () => request<ResponderView>('GET', '/api/v1/responder/me'),
-    duty: (team: string, onDuty: boolean) => request<void>('POST', '/api/v1/responder/duty', { team, onDuty }, unsafe()),
+    duty: (team: string, onDuty: boolean, capacity?: number) =>
+      request<void>('POST', '/api/v1/responder/duty', { team, onDuty, ...(capacity === undefined ? {} : { capacity }) } satisfies Duty, unsafe()),
     heartbeat: () => request<void>('POST', '/api/v1/responder/heartbeat', undefined, unsafe()),
     queue: () => request<Queue>('GET', '/api/v1/responder/queue'),
     claim: (id: string) => request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/claim`, undefined, unsafe()),
@@ -163,6 +169,17 @@ export function createResponderApi(options: ApiOptions) {
       request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/transfer`, to, unsafe()),
     close: (id: string, outcome: string | null = null) =>
       request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/close`, { outcome }, unsafe()),
+    /** Own duty per team, capacity, load and the heartbeat interval. */
+    dutyStatus: () => request<DutyStatus>('GET', '/api/v1/responder/duty'),
+    /** Open conversations assigned to me. */
+    assigned: () => request<Assigned>('GET', '/api/v1/responder/assigned'),
+    /** Teams and colleagues with their certificates (transfer targets). */
+    colleagues: () => request<Colleagues>('GET', '/api/v1/responder/colleagues'),
+    /** Hands a conversation over to the specialist team ("under threat"). */
+    threat: (id: string) => request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/threat`, undefined, unsafe()),
+    callbacks: () => request<Callbacks>('GET', '/api/v1/responder/callbacks'),
+    callbackDone: (id: string) => request<void>('POST', `/api/v1/responder/callbacks/${id}/done`, undefined, unsafe()),
+    callbackNotReached: (id: string) => request<{ attempts: number }>('POST', `/api/v1/responder/callbacks/${id}/not-reached`, undefined, unsafe()),
     /** Any other call of the session (console, admin routes); unsafe methods carry the CSRF token. */
     call: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
       request<T>(method, path, body, method === 'GET' ? {} : unsafe()),

@@ -12,7 +12,7 @@ import type { ConversationId, ResponderId, Store, TeamId } from '../store/ports.
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import { conversationView } from './responder.js';
-import { CategorySchema, ConversationIdParam, ConversationViewSchema, LogEntrySchema } from '../../contract/rest.js';
+import { AssignedSchema, CallbacksSchema, ColleaguesSchema, ConversationIdParam, ConversationViewSchema, DutyStatusSchema } from '../../contract/rest.js';
 
 export interface ResponderShiftRouteDeps {
   readonly store: Store;
@@ -27,53 +27,6 @@ export interface ResponderShiftRouteDeps {
 }
 
 const security = [{ responderSession: [] }];
-
-const DutyStatusSchema = z
-  .object({
-    teams: z.array(
-      z.object({
-        team: z.string(),
-        name: z.string(),
-        onDuty: z.boolean(),
-        inHours: z.boolean(),
-        colleaguesOnDuty: z.number().int(),
-        waiting: z.number().int(),
-      }),
-    ),
-    capacity: z.number().int(),
-    load: z.number().int(),
-    heartbeatMs: z.number().int().openapi({ description: 'Send a heartbeat at least this often while on duty' }),
-  })
-  .openapi('DutyStatus');
-
-const AssignedSchema = z
-  .object({
-    items: z.array(
-      z.object({
-        id: z.string(),
-        team: z.string(),
-        category: CategorySchema,
-        language: z.string(),
-        source: z.string(),
-        danger: z.boolean(),
-        session: z.number().int(),
-        since: z.number().int(),
-        gone: z.boolean().openapi({ description: 'The young person has gone (tab closed past VISITOR_GONE_AFTER_SECONDS, no resume): it uses no capacity and may be closed' }),
-      }),
-    ),
-  })
-  .openapi('Assigned');
-
-const ColleaguesSchema = z
-  .object({
-    teams: z.array(z.object({ id: z.string(), name: z.string(), specialist: z.boolean() })),
-    responders: z.array(z.object({ id: z.string(), displayName: z.string(), teams: z.array(z.string()), cert: z.string(), onDuty: z.array(z.string()) })),
-  })
-  .openapi('Colleagues');
-
-const CallbacksSchema = z
-  .object({ items: z.array(z.object({ id: z.string(), team: z.string(), language: z.string(), waitingMs: z.number().int(), attempts: z.number().int(), intake: LogEntrySchema.nullable() })) })
-  .openapi('Callbacks');
 
 export function registerResponderShiftRoutes(app: App, deps: ResponderShiftRouteDeps): void {
   const { store, conversations, routing } = deps;

@@ -3,10 +3,10 @@
 // consents-store.ts), so the stores are tested against small in-memory fakes.
 import type { createResponderApi } from '../../shared/api-client.js';
 import type { KeyBundle } from '../crypto/keys.js';
-import type { CallbacksApi, CallbackItem } from './callbacks-store.js';
-import type { ChatMeta, ChatsApi, Colleagues } from './chats-store.js';
+import type { CallbacksApi } from './callbacks-store.js';
+import type { ChatsApi } from './chats-store.js';
 import type { ConsentItem, ConsentsApi } from './consents-store.js';
-import type { DutyApi, DutyStatus } from './duty-store.js';
+import type { DutyApi } from './duty-store.js';
 import type { QueueApi } from './queue-store.js';
 import type { SessionApi } from './session-store.js';
 
@@ -24,23 +24,23 @@ export function createConsoleApi(api: ResponderApi): ConsoleApi {
     me: () => api.me(),
     logout: () => api.logout(),
 
-    duty: () => api.call<DutyStatus>('GET', `${base}/duty`),
-    setDuty: (team, onDuty, capacity) => api.call('POST', `${base}/duty`, { team, onDuty, ...(capacity === undefined ? {} : { capacity }) }),
+    duty: () => api.dutyStatus(),
+    setDuty: (team, onDuty, capacity) => api.duty(team, onDuty, capacity),
     heartbeat: () => api.heartbeat(),
 
     queue: () => api.queue(),
 
     post: (id, envelope) => api.post(id, envelope),
     claim: (id) => api.claim(id),
-    assigned: () => api.call<{ items: ChatMeta[] }>('GET', `${base}/assigned`),
-    colleagues: () => api.call<Colleagues>('GET', `${base}/colleagues`),
+    assigned: () => api.assigned(),
+    colleagues: () => api.colleagues(),
     transfer: (id, to) => api.transfer(id, to),
-    threat: (id) => api.call('POST', `${base}/conversations/${id}/threat`),
+    threat: (id) => api.threat(id),
     close: (id, outcome) => api.close(id, outcome),
 
-    callbacks: () => api.call<{ items: CallbackItem[] }>('GET', `${base}/callbacks`),
-    callbackDone: (id) => api.call('POST', `${base}/callbacks/${id}/done`),
-    callbackNotReached: (id) => api.call('POST', `${base}/callbacks/${id}/not-reached`),
+    callbacks: () => api.callbacks(),
+    callbackDone: (id) => api.callbackDone(id),
+    callbackNotReached: (id) => api.callbackNotReached(id),
 
     consents: (cursor) => api.call<{ items: ConsentItem[]; next: string | null }>('GET', `${base}/consents${cursor === null ? '' : `?cursor=${encodeURIComponent(cursor)}`}`),
     deleteConsent: (id) => api.call('DELETE', `${base}/consents/${id}`),
