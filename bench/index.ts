@@ -15,6 +15,7 @@ const sections: Section[] = [
   { name: 'scale', run: async () => (await import('./scale.js')).runScaleBench() },
   { name: 'widget', run: async () => (await import('./widget-size.js')).runWidgetSizeBench() },
   { name: 'wire', run: async () => (await import('./first-load.js')).runFirstLoadBench() },
+  { name: 'queue', run: async () => (await import('./queue-push.js')).runQueuePushBench() },
 ];
 
 /** How to run each section alone, and its knobs (environment variables), for the header. */
@@ -28,6 +29,7 @@ const SECTION_HELP = [
   '| scale | two instances on one Redis, several generators | `npm run bench -- scale` | BENCH_CONVERSATIONS (2000), BENCH_SCALE_RATES (5000,10000,20000), BENCH_GENERATORS (2), BENCH_SECONDS (10), BENCH_REPEATS (3) |',
   '| widget | bundle sizes of the built widget, the visitor’s whole first chat, libsodium copies | `npm run bench -- widget` (after `npm run build`) | — |',
   '| wire | first load on the wire in Chromium, QR page and console | `npm run bench -- wire` (after `npm run build`) | — |',
+  '| queue | queue to console: a new visitor pushed to every on-duty responder’s socket, and shown in its queue listing | `npm run bench -- queue` | BENCH_RESPONDERS (50), BENCH_ARRIVALS (20 per round), BENCH_ARRIVAL_MS (250), BENCH_REPEATS (3) |',
   '',
   '`npm run bench` compiles the server into .tmp/bench-dist first and the benches start that build. A profile of the measured window only: `BENCH_CPU_PROF=$PWD/.tmp/prof BENCH_TARGETS=utvag npm run bench -- compare`, then `npx tsx bench/profile-summary.ts .tmp/prof/<file>.cpuprofile 40 .tmp/prof/windows-<server pid>.json`.',
 ];

@@ -91,7 +91,6 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  const keys = store.keys;
   const keyer = createClientKeyer({ clock, rotateMs: 3_600_000, trustProxy: config.trustProxy });
   const limiter = createRateLimiter(keyer, 3600);
   const minuteKeyer = createClientKeyer({ clock, rotateMs: 60_000, trustProxy: config.trustProxy });
@@ -108,7 +107,7 @@ export function createApp(deps: AppDeps) {
   const invitations = createInvitations({ records: store.records, clock, random });
   const pow = createPowChallenges({ secret: deps.secret, difficulty: config.powDifficulty, ttlMs: config.powTtlMs, clock, random, once: store.once });
   const sessions = createResponderSessions({ store, clock, random, idleMs: config.sessionIdleMs, secureCookies: config.publicUrl.startsWith('https:') });
-  const hub = createHub(store.pubsub);
+  const hub = createHub(store.events);
   const writeBatch = createWriteBatch();
   const publicOrigin = new URL(config.publicUrl).origin;
   const sources = createSources({ records: store.records, clock });
@@ -160,11 +159,10 @@ export function createApp(deps: AppDeps) {
   registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });
   // Deactivation closes the responder's sockets on every instance (one staff channel, single slot).
   const responderSockets = new Map<string, Set<{ close(code?: number, reason?: string): void }>>();
-  const staffChannel = `${keys.records('staff')}:events`;
-  void store.pubsub
-    .subscribe(staffChannel, (payload) => {
-      const { responder } = JSON.parse(payload) as { responder?: string };
-      for (const ws of responderSockets.get(responder ?? '') ?? []) ws.close(1008, 'deactivated');
+  void store.events
+    .onStaff((event) => {
+      if (event.t !== 'deactivated') return;
+      for (const ws of responderSockets.get(event.responder) ?? []) ws.close(1008, 'deactivated');
     })
     .catch((e: unknown) => logger.error({ err: String(e) }, 'staff channel subscription failed'));
   const orgPending = createOrgPending({ store, directory, invitations, clock });
@@ -175,7 +173,7 @@ export function createApp(deps: AppDeps) {
     random,
     conversations,
     rootPublicKey: deps.rootPublicKey ?? config.rootPublicKey,
-    disconnect: (responder) => store.pubsub.publish(staffChannel, JSON.stringify({ responder })),
+    disconnect: (responder) => store.events.toStaff({ t: 'deactivated', responder }),
     demo: config.demo,
     pending: orgPending,
   });
@@ -192,7 +190,7 @@ export function createApp(deps: AppDeps) {
   const sockets = new Set<{ close(code?: number, reason?: string): void }>();
   // The frame budget a conversation's visitor sockets share: in this instance's memory (budgets.ts).
   const conversationBudgets = new ConversationFrameBudgets(config.conversationFrameBudget, Date.now);
-  const connectionDeps = { conversations, hub, pubsub: store.pubsub, keys, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget, conversationBudgets, presence };
+  const connectionDeps = { conversations, hub, events: store.events, logger, maxBufferedBytes: MAX_SOCKET_BUFFER, maxFrameChars: config.maxBodyBytes, onErrorFrame: (code: string) => metrics.error(code, 'ws'), budget: config.socketBudget, conversationBudgets, presence };
   app.get(SOCKET_PATH, async (c) => {
     const decision = upgradeDecisionOf(c.env);
     if (decision === undefined || c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError(ErrorCode.InvalidRequest, 'Expected a WebSocket upgrade.');

@@ -82,7 +82,6 @@ export type ConversationService = ReturnType<typeof createConversationService>;
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, config, clock, random } = deps;
   const organisations = createOrganisations(store.records);
-  const keys = store.keys;
 
   const ttlOf = (category: Category) => (category === 'callback' ? config.callbackTtlMs : config.conversationTtlMs);
   // Statistics (invariant 5): counters per day × team × category × source, never per conversation.
@@ -165,7 +164,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     if (!result.ok) return;
     await store.queues.remove(record.team, record.id);
     await deps.routing?.assigned(assignee, record.id);
-    await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'claimed' }));
+    await store.events.toTeam(record.team, { t: 'claimed', c: record.id, category: record.category });
     await claimedStats(result.record);
   }
 
@@ -206,7 +205,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await store.conversations.create(record, ttlOf(record.category));
       if (input.intake !== null) await append(record, 'visitor', input.intake);
       await store.queues.add(record.team, record.id, queueScore(record));
-      await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'queued' }));
+      await store.events.toTeam(record.team, { t: 'queued', c: record.id, category: record.category, danger: record.danger });
       await stats.opened(record);
       // Nobody on duty ("Skriv ändå"): a message left for the next responder, kept queued when the tab closes.
       if (!choice.staffed && record.category !== 'callback') await deps.presence?.openedAsMessage(record.id);
@@ -305,7 +304,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         );
       }
       await store.queues.remove(record.team, id);
-      await store.pubsub.publish(keys.teamChannel(record.team), JSON.stringify({ t: 'claimed' }));
+      await store.events.toTeam(record.team, { t: 'claimed', c: id, category: record.category });
       await claimedStats(result.record);
       return result.record;
     },
@@ -324,9 +323,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
           result.reason === 'gone' ? ErrorCode.ConversationGone : result.reason === 'closed' ? ErrorCode.ConversationClosed : ErrorCode.NotAssignee,
         );
       }
+      const { team, category, danger } = result.record;
       if (result.record.status === 'waiting') {
-        await store.queues.add(result.record.team, id, queueScore(result.record));
-        await store.pubsub.publish(keys.teamChannel(result.record.team), JSON.stringify({ t: 'queued' }));
+        await store.queues.add(team, id, queueScore(result.record));
+        await store.events.toTeam(team, { t: 'queued', c: id, category, danger });
+      } else {
+        // To a colleague of the team: the receiver's own list changed.
+        await store.events.toTeam(team, { t: 'transferred', c: id, category });
       }
       if (counted) await stats.transferred(result.record, target.kind);
       return result.record;
@@ -342,6 +345,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       }
       const wasQueued = await store.queues.remove(result.record.team, id);
       await deps.presence?.forget(id);
+      if (wasQueued) await store.events.toTeam(result.record.team, { t: 'closed', c: id, category: result.record.category });
       // Closed by the visitor while still in the queue: left before anyone took it.
       if (wasQueued && by === null) await stats.abandoned(result.record, 'left');
       const claimedOnce = result.record.session > 0 && !wasQueued;
@@ -353,13 +357,15 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return result.record;
     },
 
-    /** "Delete now": erases everything of the conversation at once and tells connected clients. */
+    /** "Delete now": erases everything of the conversation at once (the store tells connected clients). */
     async erase(record: ConversationRecord): Promise<void> {
       await store.conversations.erase(record.id);
       await deps.presence?.forget(record.id);
       // Only the removal that took it out of the queue counts it (a sweep may race this one).
-      if (await store.queues.remove(record.team, record.id)) await stats.abandoned(record, 'deleted');
-      await store.pubsub.publish(keys.conversationChannel(record.id), JSON.stringify({ t: 'erased' }));
+      if (await store.queues.remove(record.team, record.id)) {
+        await stats.abandoned(record, 'deleted');
+        await store.events.toTeam(record.team, { t: 'erased', c: record.id, category: record.category });
+      }
     },
 
     /** Waiting conversations of a team, oldest (danger first), with their intake; prunes gone ids. */

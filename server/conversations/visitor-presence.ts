@@ -44,14 +44,13 @@ export function createVisitorPresence(deps: VisitorPresenceDeps) {
     return parsed.success ? parsed.data : null;
   };
   const write = (id: ConversationId, mark: Mark) => store.expiring.put(COLLECTION, id, JSON.stringify(mark), deps.ttlMs);
-  const refresh = (team: TeamId) => store.pubsub.publish(store.keys.teamChannel(team), JSON.stringify({ t: 'queued' }));
 
   /** Takes a gone conversation back into its queue, in its old place (an active one counts again by itself). */
   async function comeBack(id: ConversationId): Promise<void> {
     const record = await store.conversations.get(id);
     if (record?.status !== 'waiting') return;
     await store.queues.add(record.team, id, deps.queueScore(record));
-    await refresh(record.team);
+    await store.events.toTeam(record.team, { t: 'queued', c: id, category: record.category, danger: record.danger });
   }
 
   /** Marks it gone: out of its team's queue; an active one stops counting in its responder's load (routing asks isGone). */
@@ -65,7 +64,7 @@ export function createVisitorPresence(deps: VisitorPresenceDeps) {
     await write(id, { ...mark, gone: true });
     if (record.status === 'waiting') {
       await store.queues.remove(record.team, id);
-      await refresh(record.team);
+      await store.events.toTeam(record.team, { t: 'gone', c: id, category: record.category });
     }
     return true;
   }

@@ -6,11 +6,10 @@ import { loadSodium } from '../../crypto/sodium-standard.js';
 import { captureLogs, fakeCipher, newCid, seedResponder, seedTeams, testConfig } from '../../test/support/harness.js';
 import { systemRandom } from '../clock.js';
 import { createConversationService, type ConversationService } from '../conversations/service.js';
-import { createKeys } from '../store/keys.js';
 import { createMemoryStore } from '../store/memory/memory-store.js';
 import type { ConversationId, ConversationRecord, Envelope, LogEntry, ResponderRecord, Store } from '../store/ports.js';
 import { createConnection, type Connection, type ConnectionDeps } from './connection.js';
-import { createHub } from './hub.js';
+import { createHub, type Hub } from './hub.js';
 import { ClientFrameSchema } from '../../contract/frame-schema.js';
 import { CloseCode, type ClientFrame, type ServerFrame } from '../../contract/frames.js';
 
@@ -72,9 +71,8 @@ async function setup(): Promise<Setup> {
   const conversations = createConversationService({ store, config, clock: { now: () => Date.now() }, random: systemRandom });
   const deps: ConnectionDeps = {
     conversations,
-    hub: createHub(store.pubsub),
-    pubsub: store.pubsub,
-    keys: createKeys(config.redisPrefix),
+    hub: createHub(store.events),
+    events: store.events,
     logger: captureLogs().logger('warn'),
     maxBufferedBytes: 1 << 20,
     maxFrameChars: config.maxBodyBytes,
@@ -165,10 +163,10 @@ describe('websocket connection: replay then live', () => {
     const missed: LogEntry[] = [];
     const memory = t.store as unknown as { db: { xadd(k: string, f: Record<string, string>): string } };
     for (let i = 0; i < 3; i += 1) {
-      const id = memory.db.xadd(t.deps.keys.log(record.id), { from: 'responder', session: '1', cid: newCid(), kind: 'message', body: fakeCipher(16) });
+      const id = memory.db.xadd(t.store.keys.log(record.id), { from: 'responder', session: '1', cid: newCid(), kind: 'message', body: fakeCipher(16) });
       missed.push((await t.store.log.after(record.id, msgs(v.fake).at(-1)?.id ?? null, 10)).find((e) => e.id === id)!);
     }
-    await t.store.pubsub.publish(t.deps.keys.conversationChannel(record.id), JSON.stringify({ t: 'resync' }));
+    await t.store.events.toConversation(record.id, { t: 'resync' });
     await eventually(() => expect(msgs(v.fake)).toEqual([intake, ...missed]));
     const live = await t.postAsVisitor(record.id, token);
     await eventually(() => expect(msgs(v.fake)).toEqual([intake, ...missed, live]));
@@ -553,9 +551,9 @@ describe('websocket connection: authorization', () => {
     const fake = fakeSocket();
     const slowHub = {
       ...t.deps.hub,
-      async listen(channel: string, listener: (payload: string) => void) {
+      async listenConversation(...args: Parameters<Hub['listenConversation']>) {
         await new Promise((resolve) => setTimeout(resolve, 10));
-        return t.deps.hub.listen(channel, listener);
+        return t.deps.hub.listenConversation(...args);
       },
     };
     const conn = createConnection(fake.socket, null, { ...t.deps, hub: slowHub });

@@ -3,10 +3,10 @@
 import type { ConversationService } from '../conversations/service.js';
 import { ApiError, ErrorCode, isApiError, toApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Keys } from '../store/keys.js';
-import type { ConversationEvent, ConversationId, ConversationRecord, MessageId, ResponderRecord, PubSub } from '../store/ports.js';
+import type { EventBus } from '../events/events.js';
+import type { ConversationId, ConversationRecord, MessageId, ResponderRecord } from '../store/ports.js';
 import { DEFAULT_SOCKET_BUDGET, SocketFrameBudget, type ConversationFrameBudgets, type SocketBudgetPolicy, type TokenBucket } from './budgets.js';
-import type { Hub } from './hub.js';
+import type { Hub, HubConversationEvent } from './hub.js';
 import { isAfter } from './message-order.js';
 import { ClientFrameSchema } from '../../contract/frame-schema.js';
 import { CloseCode, type ClientFrame, type ServerFrame } from '../../contract/frames.js';
@@ -23,8 +23,8 @@ export interface Socket {
 export interface ConnectionDeps {
   readonly conversations: ConversationService;
   readonly hub: Hub;
-  readonly pubsub: PubSub;
-  readonly keys: Keys;
+  /** Where typing is published (everything else a socket sends goes through the conversation service). */
+  readonly events: EventBus;
   readonly logger: Logger;
   /** A socket with more than this many bytes unsent is closed (1013) and must resume. */
   readonly maxBufferedBytes: number;
@@ -58,51 +58,8 @@ interface Subscription {
   stop: () => Promise<void>;
 }
 
-/**
- * A live message as it came from the store: the adapters publish `{"t":"msg","entry":{"id":…,…}}`
- * with the entry's fields in LogEntry order (the Lua scripts build that string, the memory store
- * JSON.stringify's the same object), so its id is read and its msg frame built from the payload
- * without parsing it. Built once per event and shared by every local socket of the conversation.
- */
-interface LiveMsg {
-  readonly t: 'live';
-  readonly id: MessageId;
-  readonly payload: string;
-  /** The msg frame, built on first use (for conversation `frameOf`): every socket gets the same string. */
-  frame: string | null;
-  frameOf: ConversationId | null;
-}
-
-/** An event as a subscription holds it: a live message, or any other event parsed. */
-type Incoming = LiveMsg | ConversationEvent;
-
-const MSG_PREFIX = '{"t":"msg","entry":';
-const ID_PREFIX = `${MSG_PREFIX}{"id":"`;
-
-/**
- * The last pub/sub payload decoded. The hub hands one payload to every local listener of a channel
- * in turn, so it is decoded once however many sockets listen.
- */
-let memoPayload: string | null = null;
-let memoEvent: Incoming | null = null;
-
-function decodeEvent(payload: string): Incoming {
-  if (payload !== memoPayload) {
-    memoPayload = payload;
-    if (payload.startsWith(ID_PREFIX)) {
-      const end = payload.indexOf('"', ID_PREFIX.length);
-      memoEvent = { t: 'live', id: payload.slice(ID_PREFIX.length, end) as MessageId, payload, frame: null, frameOf: null };
-    } else memoEvent = JSON.parse(payload) as ConversationEvent;
-  }
-  return memoEvent as Incoming;
-}
-
-/** `"<field>":"` … `"` of a payload's entry (the fields are validated: no quotes or escapes inside). */
-function fieldOf(payload: string, field: 'cid' | 'from'): string {
-  const key = `"${field}":"`;
-  const at = payload.indexOf(key, MSG_PREFIX.length);
-  return at < 0 ? '' : payload.slice(at + key.length, payload.indexOf('"', at + key.length));
-}
+/** An event as a subscription holds it: a live message (its frame built once by the hub), or another event. */
+type Incoming = HubConversationEvent;
 
 /** The ack of a stored message; cid and id are validated (no characters that need escaping). */
 function ackFrame(c: ConversationId, cid: string, id: string, dup: boolean): string {
@@ -147,6 +104,8 @@ export function createConnection(socket: Socket, responder: ResponderRecord | nu
  */
 class SocketConnection implements Connection {
   private readonly subs = new Map<ConversationId, Subscription>();
+  /** A responder's subscriptions to its teams' change frames (removers), from hello on. */
+  private teamListeners: Array<Promise<(() => Promise<void>) | null>> = [];
   private visitorConversation: ConversationId | null = null;
   private visitorToken = '';
   private helloDone = false;
@@ -262,7 +221,21 @@ class SocketConnection implements Connection {
   private async stopAll() {
     const all = [...this.subs.values()];
     this.subs.clear();
-    await Promise.all(all.map((s) => s.stop()));
+    const teams = this.teamListeners;
+    this.teamListeners = [];
+    await Promise.all([...all.map((s) => s.stop()), ...teams.map(async (t) => (await t)?.())]);
+  }
+
+  /**
+   * A responder's socket follows the teams of its record (the responder's own teams only): each team
+   * event arrives as one prebuilt frame naming the list to read again (team-frames.ts).
+   */
+  private async followTeams(responder: ResponderRecord) {
+    const send = (frame: string) => this.sendText(frame);
+    this.teamListeners = responder.teams.map((team) => this.deps.hub.listenTeam(team, send).catch(() => null));
+    await Promise.all(this.teamListeners);
+    // Closed meanwhile: stopAll() ran before these were in place.
+    if (this.closed) await this.stopAll();
   }
 
   /** Who may read `id` now; throws ApiError otherwise. */
@@ -275,22 +248,10 @@ class SocketConnection implements Connection {
   private deliver(id: ConversationId, sub: Subscription, event: Incoming) {
     switch (event.t) {
       case 'live': {
-        if (this.owed !== null && this.ackInStream(id, sub, event.id, fieldOf(event.payload, 'cid'), fieldOf(event.payload, 'from'))) return;
+        if (this.owed !== null && this.ackInStream(id, sub, event.id, event.cid, event.from)) return;
         if (sub.last !== null && !isAfter(event.id, sub.last)) return;
         sub.last = event.id;
-        if (event.frameOf !== id) {
-          event.frame = `{"t":"msg","c":"${id}","e":${event.payload.slice(MSG_PREFIX.length)}`;
-          event.frameOf = id;
-        }
-        this.sendText(event.frame as string);
-        return;
-      }
-      case 'msg': {
-        const entry = event.entry;
-        if (this.owed !== null && this.ackInStream(id, sub, entry.id, entry.cid, entry.from)) return;
-        if (sub.last !== null && !isAfter(entry.id, sub.last)) return;
-        sub.last = entry.id;
-        this.send({ t: 'msg', c: id, e: entry });
+        this.sendText(event.frame);
         return;
       }
       case 'state':
@@ -460,9 +421,8 @@ class SocketConnection implements Connection {
     if (this.closed) return;
     const sub: Subscription = { last: after, pending: [], session: record.session, record, stop: async () => {} };
     this.subs.set(id, sub);
-    const listening = this.deps.hub.listen(this.deps.keys.conversationChannel(id), (payload) => {
+    const listening = this.deps.hub.listenConversation(id, (event) => {
       if (this.subs.get(id) !== sub) return;
-      const event = decodeEvent(payload);
       if (sub.pending !== null) sub.pending.push(event);
       else this.deliver(id, sub, event);
     });
@@ -499,6 +459,7 @@ class SocketConnection implements Connection {
         }
       }
       this.helloDone = true;
+      if (this.responder !== null) await this.followTeams(this.responder);
       this.send({ t: 'ready', role: this.responder === null ? 'visitor' : 'responder' });
       if (this.visitorConversation !== null) await this.subscribe(this.visitorConversation, (frame.after ?? null) as MessageId | null);
       return;
@@ -554,8 +515,7 @@ class SocketConnection implements Connection {
         const now = Date.now();
         if (!this.subs.has(id) || now - this.lastTyping < 1000) return;
         this.lastTyping = now;
-        const event: ConversationEvent = { t: 'typing', from: this.responder === null ? 'visitor' : 'responder' };
-        await this.deps.pubsub.publish(this.deps.keys.conversationChannel(id), JSON.stringify(event));
+        await this.deps.events.toConversation(id, { t: 'typing', from: this.role });
         return;
       }
     }

@@ -38,7 +38,7 @@ export const WEBSOCKET_DOC = {
   encoding: 'JSON text frames',
   authentication: {
     visitor: 'first frame {"t":"hello","v":1,"c":<conversation id>,"token":<bearer token>,"after":<last id or null>}; the token never appears in a URL',
-    responder: 'session cookie on the upgrade request (same origin only), then {"t":"hello","v":1}',
+    responder: 'session cookie on the upgrade request (same origin only), then {"t":"hello","v":1}; from then on the socket hears its teams\' list changes (team frames)',
   },
   clientFrames: {
     hello: 'authenticate (see above); a visitor is subscribed to its conversation at once',
@@ -58,6 +58,7 @@ export const WEBSOCKET_DOC = {
     erased: '{"t":"erased","c":id}: the visitor deleted the conversation',
     unsubscribed: '{"t":"unsubscribed","c":id,"reason":code}: access ended (transfer, close)',
     error: '{"t":"error","code":ErrorCode,"message":string,"c"?,"cid"?}',
+    team: '{"t":"team","team":teamId,"ev":"queue"|"callbacks"|"duty"|"resync"} (responder, own teams only): that list of the team changed, read it again (resync: events may have been missed, read every list)',
   },
   closeCodes: CloseCode,
 } as const;

@@ -12,6 +12,8 @@ export interface Keys {
   conversationChannel(id: ConversationId): string;
   /** Pub/sub channel of one team (queue changes). */
   teamChannel(team: TeamId): string;
+  /** Pub/sub channel of the deployment's staff events (deactivations). */
+  staffChannel(): string;
   queue(team: TeamId): string;
   duty(team: TeamId): string;
   presence(responder: ResponderId): string;
@@ -44,6 +46,7 @@ export function createKeys(prefix = ''): Keys {
     notes: (id) => `${p}conv:{${id}}:notes`,
     conversationChannel: (id) => `${p}conv:{${id}}:events`,
     teamChannel: (team) => `${p}team:{${team}}:events`,
+    staffChannel: () => `${p}records:{staff}:events`,
     queue: (team) => `${p}queue:{${team}}`,
     duty: (team) => `${p}duty:{${team}}`,
     presence: (responder) => `${p}presence:{${responder}}`,

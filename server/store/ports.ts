@@ -6,6 +6,7 @@
 import type { Category } from '../../contract/categories.js';
 import type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from '../../contract/ids.js';
 import type { ConversationStatus, Envelope, LogEntry, Sender } from '../../contract/messages.js';
+import type { EventBus, Unsubscribe } from '../events/events.js';
 import type { Keys } from './keys.js';
 
 export type { Category } from '../../contract/categories.js';
@@ -169,21 +170,10 @@ export interface NoteStore {
   list(id: ConversationId): Promise<NoteRecord[]>;
 }
 
-/** Events published on a conversation's channel (JSON on the wire). */
-export type ConversationEvent =
-  | { readonly t: 'msg'; readonly entry: LogEntry }
-  | { readonly t: 'state'; readonly status: ConversationStatus; readonly session: number }
-  | { readonly t: 'typing'; readonly from: Sender }
-  | { readonly t: 'erased' }
-  /**
-   * Emitted by an adapter (never published) when its subscription was interrupted, e.g. a Redis
-   * reconnect: events may have been missed, so listeners replay the log after their last id.
-   */
-  | { readonly t: 'resync' };
-
-export type Unsubscribe = () => Promise<void>;
-
-/** Fan-out between instances. Channels are named by `keys.ts`; payloads are strings. */
+/**
+ * Raw fan-out between instances, inside an adapter: channels named by `keys.ts`, string payloads.
+ * The rest of the server publishes and subscribes typed domain events through `Store.events`.
+ */
 export interface PubSub {
   publish(channel: string, payload: string): Promise<void>;
   /** Resolves once the subscription is active (messages published after that are delivered). */
@@ -387,7 +377,8 @@ export interface Store {
   readonly conversations: ConversationStore;
   readonly log: MessageLog;
   readonly notes: NoteStore;
-  readonly pubsub: PubSub;
+  /** Domain events (server/events): conversation, team and staff topics. */
+  readonly events: EventBus;
   readonly queues: QueueStore;
   readonly once: OnceStore;
   readonly secrets: SecretStore;

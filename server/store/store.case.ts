@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreConflictError } from './errors.js';
 import { createKeys, type Keys } from './keys.js';
+import type { ReceivedConversationEvent, StaffEvent, TeamEvent } from '../events/events.js';
 import type {
-  ConversationEvent,
   ConversationId,
   ConversationRecord,
   Envelope,
@@ -431,39 +431,55 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
       });
     });
 
-    describe('pub/sub', () => {
-      it('delivers a published payload to every handler of the channel until it unsubscribes', async () => {
-        const channel = keys.teamChannel(teamId());
-        const a: string[] = [];
-        const b: string[] = [];
-        const unsubscribeA = await store.pubsub.subscribe(channel, (p) => a.push(p));
-        const unsubscribeB = await store.pubsub.subscribe(channel, (p) => b.push(p));
-        await store.pubsub.publish(channel, 'one');
+    describe('events', () => {
+      it('delivers a team event to every handler of the topic until it unsubscribes, and no other topic', async () => {
+        const team = teamId();
+        const a: TeamEvent[] = [];
+        const b: TeamEvent[] = [];
+        const elsewhere: TeamEvent[] = [];
+        const unsubscribeA = await store.events.onTeam(team, (e) => a.push(e));
+        const unsubscribeB = await store.events.onTeam(team, (e) => b.push(e));
+        const unsubscribeElsewhere = await store.events.onTeam(teamId(), (e) => elsewhere.push(e));
+        const queued: TeamEvent = { t: 'queued', c: conversationId(), category: 'chat', danger: false };
+        await store.events.toTeam(team, queued);
         await eventually(() => {
-          expect(a).toEqual(['one']);
-          expect(b).toEqual(['one']);
+          expect(a).toEqual([queued]);
+          expect(b).toEqual([queued]);
         });
         await unsubscribeA();
-        await store.pubsub.publish(channel, 'two');
-        await eventually(() => expect(b).toEqual(['one', 'two']));
-        expect(a).toEqual(['one']);
+        await store.events.toTeam(team, { t: 'duty' });
+        await eventually(() => expect(b).toEqual([queued, { t: 'duty' }]));
+        expect(a).toEqual([queued]);
         await unsubscribeB();
         await unsubscribeB();
+        expect(elsewhere).toEqual([]);
+        await unsubscribeElsewhere();
       });
 
-      it("publishes an append's msg event on that conversation's channel only", async () => {
+      it('delivers staff events', async () => {
+        const got: StaffEvent[] = [];
+        const unsubscribe = await store.events.onStaff((e) => got.push(e));
+        const responder = responderId();
+        await store.events.toStaff({ t: 'deactivated', responder });
+        await eventually(() => expect(got).toEqual([{ t: 'deactivated', responder }]));
+        await unsubscribe();
+      });
+
+      it("publishes an append's msg event on that conversation's topic only, read without parsing", async () => {
         const r = await created();
         const other = await created();
-        const events: ConversationEvent[] = [];
-        const otherEvents: string[] = [];
-        const unsubscribe = await store.pubsub.subscribe(keys.conversationChannel(r.id), (p) =>
-          events.push(JSON.parse(p) as ConversationEvent),
-        );
-        const unsubscribeOther = await store.pubsub.subscribe(keys.conversationChannel(other.id), (p) => otherEvents.push(p));
+        const events: ReceivedConversationEvent[] = [];
+        const otherEvents: ReceivedConversationEvent[] = [];
+        const unsubscribe = await store.events.onConversation(r.id, (e) => events.push(e));
+        const unsubscribeOther = await store.events.onConversation(other.id, (e) => otherEvents.push(e));
 
         const result = await store.log.append(r.id, 'visitor', 0, envelope(), 60_000, MAX);
         if (!result.ok) throw new Error('append failed');
-        await eventually(() => expect(events).toEqual([{ t: 'msg', entry: result.entry }]));
+        await eventually(() => expect(events).toHaveLength(1));
+        const [event] = events;
+        if (event?.t !== 'msg') throw new Error('expected a msg event');
+        expect({ id: event.id, cid: event.cid, from: event.from }).toEqual({ id: result.entry.id, cid: result.entry.cid, from: 'visitor' });
+        expect(JSON.parse(event.entryJson)).toEqual(result.entry);
 
         // A duplicate is not published again.
         await store.log.append(r.id, 'visitor', 0, result.entry, 60_000, MAX);
@@ -475,12 +491,35 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         await unsubscribeOther();
       });
 
+      it('publishes erased when a conversation is erased', async () => {
+        const conv = await created();
+        const events: ReceivedConversationEvent[] = [];
+        const unsubscribe = await store.events.onConversation(conv.id, (e) => events.push(e));
+        await store.conversations.erase(conv.id);
+        await eventually(() => expect(events).toEqual([{ t: 'erased' }]));
+        await unsubscribe();
+      });
+
+      it("publishes a duty event on the team's topic when its on-duty set changes, and only then", async () => {
+        const team = teamId();
+        const responder = responderId();
+        const events: TeamEvent[] = [];
+        const unsubscribe = await store.events.onTeam(team, (e) => events.push(e));
+        await store.duty.setOnDuty(team, responder, true);
+        await store.duty.setOnDuty(team, responder, true);
+        await store.duty.heartbeat(responder, 60_000);
+        await store.duty.setOnDuty(team, responder, false);
+        await store.duty.setOnDuty(team, responder, false);
+        await eventually(() => expect(events).toEqual([{ t: 'duty' }, { t: 'duty' }]));
+        await realSleep(50);
+        expect(events).toHaveLength(2);
+        await unsubscribe();
+      });
+
       it('publishes state events on claim, transfer and close', async () => {
         const conv = await created();
-        const events: ConversationEvent[] = [];
-        const unsubscribe = await store.pubsub.subscribe(keys.conversationChannel(conv.id), (p) =>
-          events.push(JSON.parse(p) as ConversationEvent),
-        );
+        const events: ReceivedConversationEvent[] = [];
+        const unsubscribe = await store.events.onConversation(conv.id, (e) => events.push(e));
         const responder = responderId();
         expect((await store.conversations.claim(conv.id, responder)).ok).toBe(true);
         // A losing claim changes nothing and publishes nothing.

@@ -108,12 +108,12 @@ describe('Redis Cluster specifics', () => {
     const channel = keys.conversationChannel(id);
     const { master } = await cluster.ownerOf(channel);
     const got: string[] = [];
-    const unsubscribe = await store.pubsub.subscribe(channel, (p) => got.push(p));
+    const unsubscribe = await store.events.onConversation(id, (e) => got.push(e.t));
     expect(await cluster.cli(master, 'PUBSUB', 'SHARDNUMSUB', channel)).toBe(`${channel}\n1`);
     expect(await cluster.cli(master, 'PUBSUB', 'NUMSUB', channel)).toBe(`${channel}\n0`);
-    await store.pubsub.publish(channel, 'hello');
+    await store.events.toConversation(id, { t: 'typing', from: 'visitor' });
     for (let i = 0; i < 250 && got.length === 0; i += 1) await sleep(20);
-    expect(got).toEqual(['hello']);
+    expect(got).toEqual(['typing']);
     await unsubscribe();
     expect(await cluster.cli(master, 'PUBSUB', 'SHARDNUMSUB', channel)).toBe(`${channel}\n0`);
   });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeys } from '../../server/store/keys.js';
 import type { ConversationId, ConversationRecord, TeamId } from '../../server/store/ports.js';
+import type { ReceivedConversationEvent } from '../../server/events/events.js';
 import { runStoreContract, sampleConversation } from '../../server/store/store.case.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { startRedisSentinel, type RedisSentinelSetup } from '../support/redis-sentinel.js';
@@ -67,23 +68,21 @@ describe('Redis Sentinel failover', () => {
       await store.conversations.create(record, 60_000);
       const first = await store.log.append(record.id, 'visitor', 0, { cid: 'a'.repeat(16), kind: 'intake', body: 'AAAA' }, 60_000, 100);
       expect(first.ok).toBe(true);
-      const events: string[] = [];
-      await store.pubsub.subscribe(keys.conversationChannel(record.id), (p) => events.push(p));
+      const events: ReceivedConversationEvent[] = [];
+      await store.events.onConversation(record.id, (e) => events.push(e));
 
       const { former, current } = await sentinel.killPrimary();
       expect(current).not.toBe(former);
-      for (let i = 0; i < 200 && !events.includes('{"t":"resync"}'); i += 1) await sleep(50);
-      expect(events).toContain('{"t":"resync"}');
+      for (let i = 0; i < 200 && !events.some((e) => e.t === 'resync'); i += 1) await sleep(50);
+      expect(events).toContainEqual({ t: 'resync' });
 
       // Replicated before the kill, so still there; new writes land on the new primary.
       expect(await store.conversations.get(record.id)).toEqual(record);
       const second = await store.log.append(record.id, 'visitor', 0, { cid: 'b'.repeat(16), kind: 'message', body: 'BBBB' }, 60_000, 100);
       expect(second.ok && !second.duplicate).toBe(true);
       expect((await store.log.after(record.id, null, 10)).map((e) => e.cid)).toEqual(['a'.repeat(16), 'b'.repeat(16)]);
-      for (let i = 0; i < 250 && !events.some((e) => e.includes('b'.repeat(16))); i += 1) await sleep(20);
-      expect(events.filter((e) => e.includes('"t":"msg"')).map((e) => (JSON.parse(e) as { entry: { cid: string } }).entry.cid)).toEqual([
-        'b'.repeat(16),
-      ]);
+      for (let i = 0; i < 250 && !events.some((e) => e.t === 'msg' && e.cid === 'b'.repeat(16)); i += 1) await sleep(20);
+      expect(events.flatMap((e) => (e.t === 'msg' ? [e.cid] : []))).toEqual(['b'.repeat(16)]);
     } finally {
       await store.close();
     }

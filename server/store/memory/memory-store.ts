@@ -21,8 +21,9 @@ import {
 } from '../codec.js';
 import { StoreConflictError } from '../errors.js';
 import { createKeys } from '../keys.js';
+import { createEventBus } from '../../events/event-bus.js';
+import { encodeEvent, type ConversationEvent } from '../../events/events.js';
 import type {
-  ConversationEvent,
   ConversationId,
   ConversationRecord,
   ResponderId,
@@ -64,9 +65,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const write = (record: ConversationRecord): void => {
     db.hset(keys.conversation(record.id), encodeConversation(record));
   };
+  // Published synchronously with the change (delivered a microtask later, as over a socket).
   const emit = (id: ConversationId, event: ConversationEvent): void => {
-    db.publish(keys.conversationChannel(id), JSON.stringify(event));
+    db.publish(keys.conversationChannel(id), encodeEvent(event));
   };
+  const events = createEventBus(
+    {
+      async publish(channel, payload) {
+        db.publish(channel, payload);
+      },
+      async subscribe(channel, handler) {
+        const off = db.subscribe(channel, handler);
+        return async () => off();
+      },
+    },
+    keys,
+  );
 
   const store: MemoryStore = {
     db,
@@ -123,6 +137,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       },
       async erase(id) {
         db.del(keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id));
+        emit(id, { t: 'erased' });
       },
     },
     log: {
@@ -176,15 +191,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return decodeNotes(db.hgetall(keys.notes(id)));
       },
     },
-    pubsub: {
-      async publish(channel, payload) {
-        db.publish(channel, payload);
-      },
-      async subscribe(channel, handler) {
-        const off = db.subscribe(channel, handler);
-        return async () => off();
-      },
-    },
+    events,
     queues: {
       async add(team, id, score) {
         db.zadd(keys.queue(team), id, score);
@@ -270,8 +277,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     },
     duty: {
       async setOnDuty(team, responder, onDuty) {
+        if (db.smembers(keys.duty(team)).includes(responder) === onDuty) return;
         if (onDuty) db.sadd(keys.duty(team), responder);
         else db.srem(keys.duty(team), responder);
+        await events.toTeam(team, { t: 'duty' });
       },
       async heartbeat(responder, ttlMs) {
         db.set(keys.presence(responder), '1', ttlMs);

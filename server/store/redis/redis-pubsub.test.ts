@@ -3,7 +3,8 @@
 // early cannot move a reader's last id past messages published while it was away.
 import { describe, expect, it } from 'vitest';
 import type { PubSubTransport } from './connect.js';
-import { createRedisPubSub, RESYNC_PAYLOAD } from './redis-store.js';
+import { RESYNC_PAYLOAD } from '../../events/events.js';
+import { createRedisPubSub } from './redis-store.js';
 
 function scriptedTransport() {
   const listeners = new Map<string, (message: string) => void>();

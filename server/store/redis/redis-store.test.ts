@@ -161,13 +161,14 @@ describe('Redis store specifics', () => {
     const s = await createRedisStore({ url: other.url, prefix: freshPrefix() });
     try {
       const got: string[] = [];
-      await s.pubsub.subscribe('chan-a', (payload) => got.push(payload));
+      const team = 'chan-a' as TeamId;
+      await s.events.onTeam(team, (event) => got.push(event.t));
       await other.restart();
-      for (let i = 0; i < 100 && !got.includes('{"t":"resync"}'); i += 1) await sleep(50);
-      expect(got).toContain('{"t":"resync"}');
-      await s.pubsub.publish('chan-a', 'after');
-      for (let i = 0; i < 200 && !got.includes('after'); i += 1) await sleep(25);
-      expect(got).toContain('after');
+      for (let i = 0; i < 100 && !got.includes('resync'); i += 1) await sleep(50);
+      expect(got).toContain('resync');
+      await s.events.toTeam(team, { t: 'duty' });
+      for (let i = 0; i < 200 && !got.includes('duty'); i += 1) await sleep(25);
+      expect(got).toContain('duty');
     } finally {
       await s.close();
       await other.stop();
@@ -244,8 +245,8 @@ describe('Redis store with durable acknowledgements (waitReplicas)', () => {
     try {
       const record = conversation();
       await s.conversations.create(record, 60_000);
-      const events: Array<{ t: string; entry?: { id: string; cid: string } }> = [];
-      const stop = await s.pubsub.subscribe(createKeys(prefix).conversationChannel(record.id), (payload) => events.push(JSON.parse(payload)));
+      const events: Array<{ t: string; id?: string; cid?: string }> = [];
+      const stop = await s.events.onConversation(record.id, (event) => events.push(event));
       const first = { cid: 'p'.repeat(16), kind: 'message' as const, body: 'AA' };
       const second = { cid: 'q'.repeat(16), kind: 'message' as const, body: 'AA' };
       // No replica: stored on the primary, refused, and shown to no subscriber (a failover now would
@@ -264,7 +265,7 @@ describe('Redis store with durable acknowledgements (waitReplicas)', () => {
       for (let i = 0; i < 100 && events.length < 2; i += 1) await sleep(50);
       await sleep(100);
       const log = await s.log.after(record.id, null, 10);
-      expect(events.map((e) => [e.t, e.entry?.id, e.entry?.cid])).toEqual(log.map((e) => ['msg', e.id, e.cid]));
+      expect(events.map((e) => [e.t, e.id, e.cid])).toEqual(log.map((e) => ['msg', e.id, e.cid]));
       expect(log.map((e) => e.cid)).toEqual([first.cid, second.cid]);
       await stop();
     } finally {

@@ -1,5 +1,7 @@
 // The Redis adapter of the Store port (node-redis v5) on one Redis, Sentinel or Redis Cluster: one
 // command connection (per node) + one subscriber connection (per primary).
+import { createEventBus } from '../../events/event-bus.js';
+import { RESYNC_PAYLOAD, type EventBus } from '../../events/events.js';
 import { createBatchGate } from './batch-gate.js';
 import {
   ClientClosedError,
@@ -163,19 +165,19 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     }
   }
   const client = connection.commands;
-  const pubsub = createRedisPubSub(connection.pubsub, onError);
+  const events = createEventBus(createRedisPubSub(connection.pubsub, onError), keys);
   return {
     keys,
-    conversations: createRedisConversationStore(client, keys),
+    conversations: createRedisConversationStore(client, keys, events),
     log: createRedisMessageLog(client, keys, durability),
     notes: createRedisNoteStore(client, keys),
-    pubsub,
+    events,
     queues: createRedisQueueStore(client, keys),
     once: createRedisOnceStore(client, keys),
     secrets: createRedisSecretStore(client, keys),
     staff: createRedisStaffStore(client, keys),
     sessions: createRedisSessionStore(client, keys),
-    duty: createRedisDutyStore(client, keys),
+    duty: createRedisDutyStore(client, keys, events),
     audit: createRedisAuditLog(client, keys),
     stats: createRedisStatsStore(client, keys),
     records: createRedisRecordStore(client, keys),
@@ -189,7 +191,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   };
 }
 
-function createRedisConversationStore(client: RedisClient, keys: Keys): ConversationStore {
+function createRedisConversationStore(client: RedisClient, keys: Keys, events: EventBus): ConversationStore {
   const convKeys = (id: ConversationId) =>
     [keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id)] as const;
   return {
@@ -227,6 +229,7 @@ function createRedisConversationStore(client: RedisClient, keys: Keys): Conversa
     erase: (id) =>
       guarded('conversations.erase', async () => {
         await client.del([...convKeys(id)]);
+        await events.toConversation(id, { t: 'erased' });
       }),
   };
 }
@@ -294,8 +297,7 @@ interface ChannelSubscription {
   readonly ready: Promise<void>;
 }
 
-/** What every channel's handlers get after the subscriber connection came back (see ports.ts). */
-export const RESYNC_PAYLOAD = JSON.stringify({ t: 'resync' });
+
 
 /**
  * Multiplexes every subscribe() of this store over the transport's subscriber connection(s), one
@@ -555,12 +557,12 @@ function createRedisSessionStore(client: RedisClient, keys: Keys): SessionStore 
   };
 }
 
-function createRedisDutyStore(client: RedisClient, keys: Keys): DutyStore {
+function createRedisDutyStore(client: RedisClient, keys: Keys, events: EventBus): DutyStore {
   return {
     setOnDuty: (team, responder, onDuty) =>
       guarded('duty.setOnDuty', async () => {
-        if (onDuty) await client.sAdd(keys.duty(team), responder);
-        else await client.sRem(keys.duty(team), responder);
+        const changed = onDuty ? await client.sAdd(keys.duty(team), responder) : await client.sRem(keys.duty(team), responder);
+        if (changed > 0) await events.toTeam(team, { t: 'duty' });
       }),
     heartbeat: (responder, ttlMs) =>
       guarded('duty.heartbeat', async () => {

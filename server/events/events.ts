@@ -1,0 +1,139 @@
+// Domain events: what happened to a conversation, to a team's lists (queue, callbacks, duty) or to a
+// staff account. The store adapters publish them (atomically with the change where the change is a
+// conversation's own: append, claim, transfer, close, erase; duty changes), the conversation service
+// publishes what follows a queue step, and the realtime layer subscribes. Their JSON form on pub/sub
+// is written and read here only (the Redis adapter's Lua scripts write the same conversation events;
+// the store contract suite reads what they publish with `decodeConversationEvent`).
+//
+// Events carry ids and list metadata only (what the queue listing shows), never ciphertext beyond a
+// message's own envelope, never plaintext.
+import type { Category } from '../../contract/categories.js';
+import type { ConversationId, MessageId, ResponderId, TeamId } from '../../contract/ids.js';
+import type { ConversationStatus, LogEntry, Sender } from '../../contract/messages.js';
+
+/** On a conversation's topic (one per conversation). */
+export type ConversationEvent =
+  /** A message was appended to the log (published only once it is stored). */
+  | { readonly t: 'msg'; readonly entry: LogEntry }
+  /** Claimed, transferred or closed: the conversation's status and handshake session now. */
+  | { readonly t: 'state'; readonly status: ConversationStatus; readonly session: number }
+  | { readonly t: 'typing'; readonly from: Sender }
+  /** "Delete now": everything of the conversation is gone. */
+  | { readonly t: 'erased' }
+  | ResyncEvent;
+
+/**
+ * On a team's topic: a change to what the team's consoles list. `c` and `category` are what the queue
+ * listing shows anyway.
+ */
+export type TeamEvent =
+  /** Entered the team's queue: opened, transferred to the team, a callback put back after "not reached". */
+  | { readonly t: 'queued'; readonly c: ConversationId; readonly category: Category; readonly danger: boolean }
+  /** Left the queue to a responder: a claim or an auto-assignment. */
+  | { readonly t: 'claimed'; readonly c: ConversationId; readonly category: Category }
+  /** Handed from one responder to another of the team (the receiver's list of own conversations changed). */
+  | { readonly t: 'transferred'; readonly c: ConversationId; readonly category: Category }
+  /** Left the queue closed (the visitor left before anyone took it). */
+  | { readonly t: 'closed'; readonly c: ConversationId; readonly category: Category }
+  /** Left the queue because the young person has gone (no socket for the grace time; visitor-presence.ts). */
+  | { readonly t: 'gone'; readonly c: ConversationId; readonly category: Category }
+  /** Left the queue erased ("delete now", or a callback marked done). */
+  | { readonly t: 'erased'; readonly c: ConversationId; readonly category: Category }
+  /** Someone of the team went on or off duty. */
+  | { readonly t: 'duty' }
+  | ResyncEvent;
+
+/** On the one staff topic of the deployment. */
+export type StaffEvent =
+  /** The responder was deactivated: every instance closes its sockets. */
+  | { readonly t: 'deactivated'; readonly responder: ResponderId }
+  | ResyncEvent;
+
+/**
+ * Emitted by an adapter (never published) when its subscription was interrupted, e.g. a Redis
+ * reconnect: events may have been missed, so listeners read again what they follow (a conversation
+ * replays its log after the last id; a console re-reads its lists).
+ */
+export interface ResyncEvent {
+  readonly t: 'resync';
+}
+
+/**
+ * A `msg` event as a subscriber receives it: the entry's id, cid and sender read from the payload,
+ * the entry's JSON kept as published (never parsed on the hot path: the socket frame is built from it).
+ */
+export interface ReceivedMessage {
+  readonly t: 'msg';
+  readonly id: MessageId;
+  readonly cid: string;
+  readonly from: Sender;
+  /** The entry exactly as published, a JSON object. */
+  readonly entryJson: string;
+}
+
+/** A conversation event as a subscriber receives it. */
+export type ReceivedConversationEvent = ReceivedMessage | Exclude<ConversationEvent, { t: 'msg' }>;
+
+export type Unsubscribe = () => Promise<void>;
+
+/**
+ * The events port: publish and subscribe by domain address (a conversation, a team, the staff);
+ * channel names stay inside the adapters. A subscription resolves once it is live (events published
+ * after that are delivered); each handler gets every event decoded once.
+ */
+export interface EventBus {
+  toConversation(id: ConversationId, event: ConversationEvent): Promise<void>;
+  toTeam(team: TeamId, event: TeamEvent): Promise<void>;
+  toStaff(event: StaffEvent): Promise<void>;
+  onConversation(id: ConversationId, handler: (event: ReceivedConversationEvent) => void): Promise<Unsubscribe>;
+  onTeam(team: TeamId, handler: (event: TeamEvent) => void): Promise<Unsubscribe>;
+  onStaff(handler: (event: StaffEvent) => void): Promise<Unsubscribe>;
+}
+
+/**
+ * The JSON of an event. A `msg` event's entry keeps LogEntry's field order (id first), the layout
+ * `decodeConversationEvent` reads without parsing; every entry field is validated to characters JSON
+ * does not escape.
+ */
+export function encodeEvent(event: ConversationEvent | TeamEvent | StaffEvent): string {
+  return JSON.stringify(event);
+}
+
+/** What adapters hand every subscription after their subscriber connection came back. */
+export const RESYNC_PAYLOAD = encodeEvent({ t: 'resync' });
+
+const MSG_PREFIX = '{"t":"msg","entry":';
+const ID_PREFIX = `${MSG_PREFIX}{"id":"`;
+
+/** `"<field>":"` … `"` of a msg payload's entry (validated fields: no quotes or escapes inside). */
+function fieldOf(payload: string, field: 'cid' | 'from'): string {
+  const key = `"${field}":"`;
+  const at = payload.indexOf(key, MSG_PREFIX.length);
+  return at < 0 ? '' : payload.slice(at + key.length, payload.indexOf('"', at + key.length));
+}
+
+/** Reads a conversation topic's payload; a `msg` event only as far as its id, cid and sender. */
+export function decodeConversationEvent(payload: string): ReceivedConversationEvent {
+  if (payload.startsWith(ID_PREFIX)) {
+    return {
+      t: 'msg',
+      id: payload.slice(ID_PREFIX.length, payload.indexOf('"', ID_PREFIX.length)) as MessageId,
+      cid: fieldOf(payload, 'cid'),
+      from: fieldOf(payload, 'from') as Sender,
+      entryJson: payload.slice(MSG_PREFIX.length, -1),
+    };
+  }
+  const event = JSON.parse(payload) as ConversationEvent;
+  if (event.t !== 'msg') return event;
+  // Another layout (not one the adapters publish): read it the slow way.
+  const { entry } = event;
+  return { t: 'msg', id: entry.id, cid: entry.cid, from: entry.from, entryJson: JSON.stringify(entry) };
+}
+
+export function decodeTeamEvent(payload: string): TeamEvent {
+  return JSON.parse(payload) as TeamEvent;
+}
+
+export function decodeStaffEvent(payload: string): StaffEvent {
+  return JSON.parse(payload) as StaffEvent;
+}
