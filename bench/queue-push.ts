@@ -5,6 +5,7 @@
 // and to the responder's queue listing (read again on the push, as the console does) showing it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import WebSocket from 'ws';
 import { deriveLoginKeys } from '../crypto/password.js';
 import { powSolve } from '../crypto/pow.js';
@@ -235,6 +236,7 @@ export async function runQueuePushBench(): Promise<string> {
   const gapMs = Number(process.env.BENCH_ARRIVAL_MS ?? 250);
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   const f = (n: number) => n.toFixed(1);
+  const load = loadavg()[0] ?? 0;
   const rows: string[] = [];
   for (const store of ['memory', 'redis'] as const) {
     const rounds = await runStore(store, responders, arrivals, gapMs, repeats);
@@ -249,6 +251,8 @@ export async function runQueuePushBench(): Promise<string> {
     '## Queue to console (issue 19: target p99 < 1 s)',
     '',
     `${responders} responder consoles online (a socket each, on duty in one team; on Redis ${responders} responder accounts, in memory ${responders} sessions of the demo account), ${arrivals} visitors arriving ${gapMs} ms apart per round, ${repeats} rounds. **push**: from the visitor's open request being sent (it stores the sealed intake, queues the conversation and publishes the team event, so the figure includes the whole request) to each responder's socket receiving the team frame. **listed**: to that responder's queue listing, read again on the push as the console does (one read at a time per console), showing the new conversation. Samples = arrivals × responders. Run: \`npm run bench -- queue\` (knobs BENCH_RESPONDERS, BENCH_ARRIVALS, BENCH_ARRIVAL_MS, BENCH_REPEATS).`,
+    '',
+    `Load average at the start: ${load.toFixed(1)} on ${cpus().length} cores${load > cpus().length ? ' (the machine was busy with other work: the figures are upper bounds)' : ''}.`,
     '',
     '| store | round | samples | push p50 ms | push p99 ms | push max ms | listed p50 ms | listed p99 ms | missing |',
     '|---|---|---|---|---|---|---|---|---|',
