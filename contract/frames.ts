@@ -16,6 +16,13 @@ export type ClientFrame =
   | { t: 'typing'; c: string }
   | { t: 'ping' };
 
+/**
+ * The lists of a team a responder's console shows: a team frame names the one that changed ('resync':
+ * events may have been missed, read every list).
+ */
+export const TEAM_LISTS = ['queue', 'callbacks', 'duty', 'resync'] as const;
+export type TeamList = (typeof TEAM_LISTS)[number];
+
 /** What the server sends. */
 export type ServerFrame =
   | { t: 'ready'; role: Sender }
@@ -30,6 +37,8 @@ export type ServerFrame =
   /** Access ended (transfer, close); `reason` is a word such as "transferred". */
   | { t: 'unsubscribed'; c: string; reason: string }
   | { t: 'error'; code: ErrorCode; message: string; c?: string; cid?: string }
+  /** To a responder's socket, for its own teams only: that list of the team changed, read it again. */
+  | { t: 'team'; team: string; ev: TeamList }
   | { t: 'pong' };
 
 /** Close codes the server uses. */

@@ -2,17 +2,11 @@
 // frame names the list only (no conversation id, category or count), so it tells a member of the
 // team less than the duty and queue routes already show; the console then reads the list through
 // the route that decides what this responder may see (on duty, room, callbacks).
+import type { ServerFrame, TeamList } from '../../contract/frames.js';
 import type { TeamEvent } from '../events/events.js';
 import type { TeamId } from '../store/ports.js';
 
-/** The list a team frame asks to read again. 'resync': events may have been missed, read everything. */
-export type TeamList = 'queue' | 'callbacks' | 'duty' | 'resync';
-
-export interface TeamFrame {
-  readonly t: 'team';
-  readonly team: TeamId;
-  readonly ev: TeamList;
-}
+export type TeamFrame = Extract<ServerFrame, { t: 'team' }>;
 
 /** The list an event changed. */
 export function teamListOf(event: TeamEvent): TeamList {

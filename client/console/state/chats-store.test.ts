@@ -29,6 +29,7 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
   const released: string[] = [];
   const engines = new Map<string, FakeEngine>();
   let onFrame: (frame: ServerFrame) => void = () => undefined;
+  let lastIdOf: (id: string) => string | null = () => null;
   let assigned: ChatMeta[] = [];
   let colleagues: Colleagues = { teams: [], responders: [] };
   const claimed: string[] = [];
@@ -36,10 +37,6 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
   const store = createChatsStore({
     state,
     api: {
-      post: async (id, envelope) => {
-        api.push(`post ${id} ${envelope.kind}`);
-        return { id: `${timers.now()}-0` as MessageId, at: timers.now() };
-      },
       claim: async (id) => void api.push(`claim ${id}`),
       assigned: async () => ({ items: assigned }),
       colleagues: async () => colleagues,
@@ -50,11 +47,16 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
     keys: () => world.keys,
     archive: () => archive,
     myId: () => 'alice',
-    connect: (handler) => {
+    connect: (handler, lastIds) => {
       onFrame = handler;
+      lastIdOf = lastIds;
       const s: ResponderSocket = {
         subscribe: (id, after) => void socket.push(`sub ${id} ${after}`),
         unsubscribe: (id) => void socket.push(`unsub ${id}`),
+        send: async (id, envelope) => {
+          socket.push(`send ${id} ${envelope.kind}`);
+          return { id: `${timers.now()}-0` as MessageId, at: timers.now() };
+        },
         typing: (id) => void socket.push(`typing ${id}`),
         close: () => void socket.push('close'),
       };
@@ -122,6 +124,7 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
     errors,
     claimed,
     frame: (f: ServerFrame) => onFrame(f),
+    lastIdOf: (id: string) => lastIdOf(id),
     meta,
     setAssigned: (items: ChatMeta[]) => void (assigned = items),
     setColleagues: (c: Colleagues) => void (colleagues = c),
@@ -227,13 +230,27 @@ describe('chats store', () => {
     expect(t.socket).toEqual(['sub c3 9-1']);
   });
 
+  it("resumes after its own stored send: an ack stands where the message would, a duplicate's does not", async () => {
+    const t = await setup();
+    await t.store.claim(t.meta('c1'));
+    t.frame({ t: 'msg', c: 'c1', e: { id: '5-0', from: 'visitor', session: 1, cid: 'v'.repeat(16), kind: 'message', body: 'x' } as never });
+    expect(t.lastIdOf('c1')).toBe('5-0');
+    t.frame({ t: 'ack', c: 'c1', cid: 'r'.repeat(16), id: '6-0', dup: false });
+    expect(t.lastIdOf('c1')).toBe('6-0');
+    t.frame({ t: 'ack', c: 'c1', cid: 'r'.repeat(16), id: '6-0', dup: true });
+    t.frame({ t: 'ack', c: 'c1', cid: 'q'.repeat(16), id: '2-0', dup: true });
+    expect(t.lastIdOf('c1')).toBe('6-0');
+  });
+
   it('sends through the engine; an empty text sends nothing', async () => {
     const t = await setup();
     await t.store.claim(t.meta('c1'));
     expect(await t.store.send('c1', '   ')).toBe(false);
     expect(await t.store.send('c1', 'Hej, jag heter Alice')).toBe(true);
     expect(await t.store.send('nope', 'x')).toBe(false);
-    expect(t.api).toEqual(['claim c1', 'post c1 message']);
+    // Over the socket, as the visitor writes (acknowledged once stored), not over HTTP.
+    expect(t.api).toEqual(['claim c1']);
+    expect(t.socket.at(-1)).toBe('send c1 message');
     expect(t.chat('c1')?.lines.map((l) => [l.from, l.text])).toEqual([['responder', 'Hej, jag heter Alice']]);
     t.store.typing('c1');
     expect(t.socket.at(-1)).toBe('typing c1');

@@ -57,7 +57,6 @@ export interface ChatsState {
 export type TransferTarget = { toResponder: string } | { toTeam: string } | { threat: true };
 
 export interface ChatsApi {
-  post(id: string, envelope: Envelope): Promise<Pick<Appended, 'id' | 'at'>>;
   claim(id: string): Promise<unknown>;
   /** Conversations assigned to this responder (claimed here or elsewhere, or auto-assigned). */
   assigned(): Promise<{ items: readonly ChatMeta[] }>;
@@ -149,7 +148,8 @@ export function createChatsStore(deps: ChatsDeps) {
         id: meta.id,
         team: meta.team,
         keys,
-        post: (envelope) => api.post(meta.id, envelope),
+        // Written over the socket like the visitor's messages: acknowledged once stored, resent after a reconnect.
+        post: (envelope: Envelope) => (socket === null ? Promise.reject(new Error('not connected')) : socket.send(meta.id, envelope)),
         emit: (event) => {
           if (event.type === 'text') addLine(meta.id, event);
           else if (event.type === 'phase') update(meta.id, () => ({ phase: event.phase }));
@@ -187,6 +187,10 @@ export function createChatsStore(deps: ChatsDeps) {
       case 'msg':
         lastIds.set(id, frame.e.id);
         void engine.onEntry(frame.e).then(() => save(id));
+        return;
+      case 'ack':
+        // A stored send of this tab stands where its message would in the stream: resume after it.
+        if (!frame.dup) lastIds.set(id, frame.id);
         return;
       case 'subscribed':
         void engine.replayed().then(() => save(id));

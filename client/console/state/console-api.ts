@@ -30,7 +30,6 @@ export function createConsoleApi(api: ResponderApi): ConsoleApi {
 
     queue: () => api.queue(),
 
-    post: (id, envelope) => api.post(id, envelope),
     claim: (id) => api.claim(id),
     assigned: () => api.assigned(),
     colleagues: () => api.colleagues(),

@@ -1,6 +1,7 @@
 // The console's state and actions, composed from one sub-store per idea: session (login, keys, idle
 // lock), duty, queue, chats, callbacks, consents and admin. This file only wires them: one shared
-// state the screens render, the ports each sub-store is given, the polling loop, and what happens to
+// state the screens render, the ports each sub-store is given, the lists kept current (pushed over the
+// socket, read every 2 s only while it is down: live-lists.ts), and what happens to
 // each at the session's turns. Created once in main.tsx and handed to components through context.
 import { loadSumoSodium, toBase64url } from '../../../crypto/console.js';
 import { createStore } from '../../shared/store.js';
@@ -18,6 +19,7 @@ import { createConsoleApi, type ResponderApi } from './console-api.js';
 import { createDutyStore, type DutyState } from './duty-store.js';
 import { createQueueStore, type QueueState } from './queue-store.js';
 import { createSessionStore, type SessionState, type Tab } from './session-store.js';
+import { createLiveLists } from './live-lists.js';
 import { createResponderSocket } from './socket.js';
 import { createTabLocks } from './tab-locks.js';
 
@@ -45,7 +47,7 @@ export interface ConsoleDeps {
   readonly locale: Locale;
 }
 
-/** How often the console reads duty, queue, assignments (and callbacks on their tab), ms. */
+/** How often the console reads duty, queue, assignments (and callbacks on their tab) while its socket is down, ms. */
 const POLL_MS = 2000;
 
 export type ConsoleStore = ReturnType<typeof createConsoleStore>;
@@ -72,7 +74,6 @@ export function createConsoleStore(deps: ConsoleDeps) {
     consents: [],
   });
   const state = { get: store.get, set: (patch: Partial<ConsoleState>) => store.set(patch) };
-  let poller: number | null = null;
 
   const session = createSessionStore({
     state,
@@ -137,7 +138,14 @@ export function createConsoleStore(deps: ConsoleDeps) {
     keys: session.keys,
     archive: session.archive,
     myId: () => store.get().me?.id ?? null,
-    connect: (onFrame, lastIdOf) => createResponderSocket(win, onFrame, lastIdOf),
+    // Team frames say which list changed; the rest is the chats'.
+    connect: (onFrame, lastIdOf) =>
+      createResponderSocket(
+        win,
+        (frame) => (frame.t === 'team' ? void lists.pushed(frame.ev) : onFrame(frame)),
+        lastIdOf,
+        (up) => lists.status(up),
+      ),
     tabs: createTabLocks(win.navigator),
     startEngine: (engine, stored) =>
       restoreChatEngine({ ...engine, now: () => new Date(now()), newCid: () => toBase64url(crypto.getRandomValues(new Uint8Array(16))) }, stored),
@@ -159,25 +167,40 @@ export function createConsoleStore(deps: ConsoleDeps) {
   const consents = createConsentsStore({ state, api, inbox, guard });
   const admin = createAdminStore({ api: deps.api });
 
-  const poll = async () => {
-    if (!isReady()) return;
-    await guard(async () => {
+  const whenReady = (read: () => Promise<unknown>) => async () => {
+    if (isReady()) await guard(read);
+  };
+  const lists = createLiveLists({
+    timers: win,
+    pollMs: POLL_MS,
+    all: whenReady(async () => {
       await duty.refresh();
       await queue.refresh();
       await chats.refreshAssigned();
       if (store.get().tab === 'callbacks') await callbacks.refresh();
-    });
-  };
+    }),
+    read: {
+      // The duty panel shows how many wait; a claim or transfer may be this responder's own.
+      queue: whenReady(async () => {
+        await queue.refresh();
+        await chats.refreshAssigned();
+        await duty.refresh();
+      }),
+      callbacks: whenReady(async () => {
+        if (store.get().tab === 'callbacks') await callbacks.refresh();
+        await duty.refresh();
+      }),
+      duty: whenReady(() => duty.refresh()),
+    },
+  });
   const startLoops = () => {
     stopLoops();
     chats.connect();
-    void poll();
-    poller = win.setInterval(() => void poll(), POLL_MS);
+    lists.start();
     duty.startHeartbeat();
   };
   const stopLoops = () => {
-    if (poller !== null) win.clearInterval(poller);
-    poller = null;
+    lists.stop();
     duty.stopHeartbeat();
     chats.disconnect();
   };
