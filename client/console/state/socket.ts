@@ -50,8 +50,16 @@ export function createResponderSocket(
   const send = (frame: ClientFrame) => {
     if (socket !== null && ready) socket.send(JSON.stringify(frame));
   };
+  let resend: number | null = null;
   const settle = (frame: ServerFrame) => {
-    if (frame.t === 'ack') {
+    if (frame.t === 'error' && frame.code === 'socket_rate_limited' && resend === null) {
+      // A frame over the socket's rate is dropped unanswered: send what waits again a little later
+      // (the same client ids, so what did get through is only acknowledged again).
+      resend = win.setTimeout(() => {
+        resend = null;
+        for (const [, p] of pending) send({ t: 'send', c: p.c, e: p.e });
+      }, 1_000);
+    } else if (frame.t === 'ack') {
       // The ack carries no time: this tab's clock when it came (the entry's `at` comes with a replay).
       pending.get(frame.cid)?.resolve({ id: frame.id as MessageId, at: Date.now() });
       pending.delete(frame.cid);
