@@ -75,7 +75,7 @@ describe('responder socket', () => {
     expect(stored).toBeNull();
     t.current().receive({ t: 'ack', c: 'c1', cid: 'cid-one-0000000000', id: '8-0', dup: true });
     await Promise.resolve();
-    expect(stored).toEqual({ id: '8-0' });
+    expect(stored).toMatchObject({ id: '8-0' });
     expect(t.frames.at(-1)).toMatchObject({ t: 'ack', id: '8-0' });
   });
 
