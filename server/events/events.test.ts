@@ -36,6 +36,7 @@ describe('domain events codec', () => {
       { t: 'transferred', c, category: 'parent' },
       { t: 'closed', c, category: 'chat' },
       { t: 'erased', c, category: 'callback' },
+      { t: 'gone', c, category: 'chat' },
       { t: 'duty' },
       { t: 'resync' },
     ];
