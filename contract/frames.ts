@@ -20,8 +20,7 @@ export type ClientFrame =
  * The lists of a team a responder's console shows: a team frame names the one that changed ('resync':
  * events may have been missed, read every list).
  */
-export const TEAM_LISTS = ['queue', 'callbacks', 'duty', 'resync'] as const;
-export type TeamList = (typeof TEAM_LISTS)[number];
+export type TeamList = 'queue' | 'callbacks' | 'duty' | 'resync';
 
 /** What the server sends. */
 export type ServerFrame =
