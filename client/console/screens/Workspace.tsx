@@ -5,6 +5,7 @@ import { formatWait, useConsole } from '../context.js';
 import { LOCALES, translator, type MessageKey } from '../i18n/index.js';
 import { languageOfTag } from '../../shared/i18n/languages.js';
 import type { ChatView, QueueView } from '../state/console-store.js';
+import type { NoteView } from '../state/notes-store.js';
 
 const OUTCOME_KEY = {
   helped: 'outcomeHelped',
@@ -309,6 +310,7 @@ function ChatPane({ chat }: { chat: ChatView }) {
             </details>
           )}
         </div>
+        <NotesPanel chat={chat} />
       </div>
       {open && confirming === null && (
         <div class="actions">
@@ -419,5 +421,57 @@ function Confirm(props: { question: string; yes: string; onYes: () => void; onNo
         {t('confirmNo')}
       </button>
     </div>
+  );
+}
+
+/** The team's notes on this chat: sealed in the browser, for the responder and the team only. */
+function NotesPanel({ chat }: { chat: ChatView }) {
+  const { store, state, t } = useConsole();
+  const [notes, setNotes] = useState<NoteView[]>([]);
+  const [draft, setDraft] = useState('');
+  const [problem, setProblem] = useState<MessageKey | null>(null);
+  const reload = async () => setNotes(await store.loadNotes(chat));
+  useEffect(() => {
+    void reload().catch(() => undefined);
+  }, [chat.id, state.colleagues, state.phase]);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (draft.trim() === '') return;
+    if (new TextEncoder().encode(draft).length > 2000) {
+      setProblem('noteTooLong');
+      return;
+    }
+    try {
+      await store.addNote(chat, draft.trim());
+      setDraft('');
+      setProblem(null);
+      await reload();
+    } catch (error) {
+      setProblem((error as { code?: string }).code === 'notes_full' ? 'notesFull' : 'errGeneric');
+    }
+  };
+  return (
+    <section class="notes" aria-labelledby="notes-title">
+      <h3 id="notes-title">{t('notesTitle')}</h3>
+      <p class="hint">{t('notesHint')}</p>
+      {notes.length === 0 ? (
+        <p class="hint">{t('notesEmpty')}</p>
+      ) : (
+        <ul class="plain">
+          {notes.map((n) => (
+            <li key={n.id} class="note">
+              <span class="hint">{t('noteBy', { name: n.by ?? '?', time: new Date(n.at).toLocaleTimeString(state.locale, { hour: '2-digit', minute: '2-digit' }) })}</span>
+              <p dir="auto">{n.text ?? t('noteUnreadable')}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={save} autocomplete="off">
+        <label for="note-draft">{t('noteLabel')}</label>
+        <textarea id="note-draft" dir="auto" rows={2} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />
+        {problem !== null && <p role="alert">{t(problem)}</p>}
+        <button type="submit">{t('noteSave')}</button>
+      </form>
+    </section>
   );
 }

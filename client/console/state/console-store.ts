@@ -18,6 +18,7 @@ import { createConsentsStore, type ConsentsState } from './consents-store.js';
 import { createConsoleApi, type ResponderApi } from './console-api.js';
 import { createDutyStore, type DutyState } from './duty-store.js';
 import { createQueueStore, type QueueState } from './queue-store.js';
+import { createNotesStore } from './notes-store.js';
 import { createSessionStore, type SessionState, type Tab } from './session-store.js';
 import { createLiveLists } from './live-lists.js';
 import { createResponderSocket } from './socket.js';
@@ -163,6 +164,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     const active = store.get().activeChat;
     if (win.document.visibilityState === 'visible' && active !== null) chats.openChat(active);
   });
+  const notes = createNotesStore({ call: (method, path, body) => deps.api.call(method, path, body), keys: session.keys, colleagues: () => store.get().colleagues?.responders ?? [], now: () => new Date(now()) });
   const callbacks = createCallbacksStore({ state, api, inbox, guard });
   const consents = createConsentsStore({ state, api, inbox, guard });
   const admin = createAdminStore({ api: deps.api });
@@ -244,6 +246,8 @@ export function createConsoleStore(deps: ConsoleDeps) {
     transfer: (id: string, target: TransferTarget) => chats.transfer(id, target),
     close: chats.close,
     dismissChat: chats.dismiss,
+    loadNotes: notes.load,
+    addNote: notes.add,
 
     // callbacks
     refreshCallbacks: () => guard(callbacks.refresh),

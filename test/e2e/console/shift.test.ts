@@ -125,4 +125,25 @@ describe('a console for a shift', () => {
     expect(await page.evaluate(() => localStorage.getItem('utvag.console.alerts'))).toBe('off');
     await page.getByLabel('Avisering och ljud vid nya samtal').check();
   });
+
+  it('a team note survives a reload and a new login; the server holds only its ciphertext', { timeout: 90_000 }, async () => {
+    const chatted = visitors[1];
+    if (chatted === undefined) throw new Error('no chat from the first test');
+    const secret = `Anteckning-${Date.now().toString(36)} vill ut ur gänget`;
+    const chat = page.locator(`section.chat[data-conversation="${chatted.id}"]`);
+    await chat.getByLabel('Ny anteckning').fill(secret);
+    await chat.getByRole('button', { name: 'Spara anteckningen' }).click();
+    await expect.poll(() => chat.locator('.note').textContent(), { timeout: 10_000 }).toContain(secret);
+    // The store: one note, by this responder, and no trace of its text (nor in its decoded bytes).
+    const stored = await server.store.notes.list(chatted.id as never);
+    expect(stored).toHaveLength(1);
+    const raw = JSON.stringify(stored);
+    expect(raw).not.toContain('Anteckning-');
+    expect(Buffer.from(stored[0]?.body ?? '', 'base64url').toString('latin1')).not.toContain('Anteckning-');
+    // Reload: log in again, open the chat, the note is there.
+    await page.reload();
+    await loginConsole(page, server, server.login, server.password);
+    await page.locator('.chat-tab', { hasText: chatted.id.slice(0, 6) }).click({ timeout: 20_000 });
+    await expect.poll(() => page.locator(`section.chat[data-conversation="${chatted.id}"] .note`).textContent(), { timeout: 15_000 }).toContain(secret);
+  });
 });
