@@ -17,3 +17,4 @@ export {
   type ResponderPrivateKeys,
 } from './password.js';
 export type { PasswordWorkerRequest, PasswordWorkerReply } from './password-worker.js';
+export { resealCallback, openResealedCallback } from './callback-reseal.js';

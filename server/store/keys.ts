@@ -32,6 +32,10 @@ export interface Keys {
   /** One expiring visitor record, and the index (sorted by expiry) of its collection: same slot. */
   expiring(collection: string, id: string): string;
   expiringIndex(collection: string): string;
+  /** One callback request's record. */
+  callback(id: ConversationId): string;
+  /** A callback list's index: a team's waiting requests, a responder's held or called ones. */
+  callbackList(list: 'waiting' | 'claimed' | 'done', owner: string): string;
   /** One budget counter (CounterStore). */
   counter(name: string): string;
 }
@@ -63,6 +67,8 @@ export function createKeys(prefix = ''): Keys {
     records: (collection) => `${p}records:{${collection}}`,
     expiring: (collection, id) => `${p}exp:{${collection}}:${id}`,
     expiringIndex: (collection) => `${p}exp:{${collection}}`,
+    callback: (id) => `${p}callback:{${id}}`,
+    callbackList: (list, owner) => `${p}callbacks:${list}:{${owner}}`,
     counter: (name) => `${p}counter:{${name}}`,
   };
 }

@@ -371,6 +371,85 @@ export interface MemoryGauge {
   usage(): Promise<{ readonly usedBytes: number; readonly maxBytes: number | null }>;
 }
 
+/** Where a callback request is: nobody holds it, a responder holds it (taken or auto-assigned), called. */
+export type CallbackState = 'waiting' | 'claimed' | 'done';
+
+/** One call that did not reach the young person ("Nådde inte"). */
+export interface CallbackAttempt {
+  readonly at: number;
+  readonly by: ResponderId;
+}
+
+/**
+ * A callback request's own record (`callback:{id}`), with the callback TTL from its creation
+ * (DESIGN invariant 4): every field, the sealed copies and the lists' entries go with it. The id is
+ * the id the visitor sealed inside the request. Contains no plaintext: the number travels only in
+ * the sealed copies, opened in a responder's browser.
+ */
+export interface CallbackRecord {
+  readonly id: ConversationId;
+  readonly team: TeamId;
+  /** BCP 47 language tag chosen in the widget. */
+  readonly language: string;
+  /** Outreach source tag (statistics only). */
+  readonly source: string;
+  readonly state: CallbackState;
+  /** Who holds it (state claimed) or called it (state done); null while waiting. */
+  readonly claimer: ResponderId | null;
+  /** True when the server's auto-assignment chose the claimer. */
+  readonly autoAssigned: boolean;
+  readonly createdAt: number;
+  readonly claimedAt: number | null;
+  readonly doneAt: number | null;
+  readonly attempts: readonly CallbackAttempt[];
+  /**
+   * The visitor's request sealed to the team inbox key (base64url). Handed only to the claimer, and
+   * deleted once the claimer's console has re-sealed it (or when done): null from then on.
+   */
+  readonly teamSealed: string | null;
+  /** The request re-sealed by the claimer's console to the claimer's own certified key; null before that. */
+  readonly claimerSealed: string | null;
+  /** Copies the claimer sealed to the team's supervisors, by responder id; revealed only by an audited action. */
+  readonly supervisorSealed: Readonly<Record<string, string>>;
+  /** Revision, +1 on every change: `replace` compares it (optimistic concurrency). */
+  readonly rev: number;
+}
+
+/** The console's lists: a team's waiting requests, what a responder holds, what a responder called. */
+export type CallbackList =
+  | { readonly kind: 'waiting'; readonly team: TeamId }
+  | { readonly kind: 'claimed'; readonly responder: ResponderId }
+  | { readonly kind: 'done'; readonly responder: ResponderId };
+
+/** The list a record belongs in now. */
+export function callbackListOf(record: CallbackRecord): CallbackList {
+  if (record.state === 'waiting' || record.claimer === null) return { kind: 'waiting', team: record.team };
+  return record.state === 'claimed' ? { kind: 'claimed', responder: record.claimer } : { kind: 'done', responder: record.claimer };
+}
+
+/**
+ * Callback requests and their lists. A list's entries are an index kept beside the records (each
+ * entry in one key, one slot); the record is the truth: `list` returns only records really in that
+ * list now and prunes the rest, so an index entry left behind by a crash or a race shows nowhere.
+ */
+export interface CallbackStore {
+  /** Creates the record (rev as given) expiring `ttlMs` from now and lists it. Throws StoreConflictError if the id exists. */
+  create(record: CallbackRecord, ttlMs: number): Promise<void>;
+  /** The record, or null when it never existed, expired or was erased. */
+  get(id: ConversationId): Promise<CallbackRecord | null>;
+  /**
+   * Atomically, if the stored record's rev is still `expected.rev`: stores `next` with rev =
+   * expected.rev + 1, keeping the record's expiry, and moves it to `next`'s list. Of concurrent
+   * replaces of the same revision exactly one succeeds. Returns the stored record, or null (nothing
+   * changed) when it is gone or changed meanwhile.
+   */
+  replace(expected: CallbackRecord, next: CallbackRecord): Promise<CallbackRecord | null>;
+  /** Erases the record at once ("delete now"); its list entries are pruned on read. Idempotent. */
+  erase(id: ConversationId): Promise<void>;
+  /** Records in `list`, oldest entry first, at most `limit`. */
+  list(list: CallbackList, limit: number): Promise<CallbackRecord[]>;
+}
+
 export interface Store {
   /** The names of this store's keys and channels (its prefix included); callers never build their own. */
   readonly keys: Keys;
@@ -380,6 +459,7 @@ export interface Store {
   /** Domain events (server/events): conversation, team and staff topics. */
   readonly events: EventBus;
   readonly queues: QueueStore;
+  readonly callbacks: CallbackStore;
   readonly once: OnceStore;
   readonly secrets: SecretStore;
   readonly staff: StaffStore;

@@ -5,6 +5,7 @@ import { StoreConflictError } from './errors.js';
 import { createKeys, type Keys } from './keys.js';
 import type { ReceivedConversationEvent, StaffEvent, TeamEvent } from '../events/events.js';
 import type {
+  CallbackRecord,
   ConversationId,
   ConversationRecord,
   Envelope,
@@ -736,6 +737,92 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         expect(await store.stats.days()).toEqual(['2026-11-24']);
         expect(await store.stats.day('2025-01-31')).toEqual({});
         expect(await store.stats.day('2026-11-24')).toEqual({ 'opened:a:chat:web:': 1, 'claimed:a:chat:web:': 1 });
+      });
+    });
+
+    describe('callbacks', () => {
+      const callback = (overrides: Partial<CallbackRecord> = {}): CallbackRecord => ({
+        id: conversationId(),
+        team: teamId(),
+        language: 'sv',
+        source: 'poster-malmo',
+        state: 'waiting',
+        claimer: null,
+        autoAssigned: false,
+        createdAt: 1_700_000_000_000,
+        claimedAt: null,
+        doneAt: null,
+        attempts: [],
+        teamSealed: rid(64),
+        claimerSealed: null,
+        supervisorSealed: {},
+        rev: 0,
+        ...overrides,
+      });
+
+      it('round-trips a record, lists it as waiting in its team, refuses an id that exists', async () => {
+        const r = callback({ supervisorSealed: { 'r-a': 'x' } });
+        await store.callbacks.create(r, 60_000);
+        expect(await store.callbacks.get(r.id)).toEqual(r);
+        expect(await store.callbacks.list({ kind: 'waiting', team: r.team }, 10)).toEqual([r]);
+        await expect(store.callbacks.create(r, 60_000)).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await store.callbacks.get(conversationId())).toBeNull();
+      });
+
+      it('moves between lists on replace: waiting → held by the claimer → done by the claimer', async () => {
+        const r = callback();
+        const me = responderId();
+        await store.callbacks.create(r, 60_000);
+        const held = await store.callbacks.replace(r, { ...r, state: 'claimed', claimer: me, claimedAt: r.createdAt + 5 });
+        expect(held).toEqual(expect.objectContaining({ state: 'claimed', claimer: me, rev: 1 }));
+        expect(await store.callbacks.list({ kind: 'waiting', team: r.team }, 10)).toEqual([]);
+        expect(await store.callbacks.list({ kind: 'claimed', responder: me }, 10)).toEqual([held]);
+        const attempted = await store.callbacks.replace(held!, { ...held!, attempts: [{ at: r.createdAt + 9, by: me }] });
+        expect(attempted?.rev).toBe(2);
+        expect((await store.callbacks.list({ kind: 'claimed', responder: me }, 10)).map((c) => c.attempts)).toEqual([[{ at: r.createdAt + 9, by: me }]]);
+        const done = await store.callbacks.replace(attempted!, { ...attempted!, state: 'done', doneAt: r.createdAt + 20, teamSealed: null });
+        expect(await store.callbacks.list({ kind: 'claimed', responder: me }, 10)).toEqual([]);
+        expect(await store.callbacks.list({ kind: 'done', responder: me }, 10)).toEqual([done]);
+        expect(await store.callbacks.get(r.id)).toEqual(done);
+      });
+
+      it('of 20 concurrent replaces of one revision exactly one wins; a stale revision changes nothing', async () => {
+        const r = callback();
+        await store.callbacks.create(r, 60_000);
+        const claimers = Array.from({ length: 20 }, () => responderId());
+        const results = await Promise.all(claimers.map((c) => store.callbacks.replace(r, { ...r, state: 'claimed', claimer: c, claimedAt: r.createdAt })));
+        const winners = results.filter((x) => x !== null);
+        expect(winners).toHaveLength(1);
+        const stored = await store.callbacks.get(r.id);
+        expect(stored).toEqual(winners[0]);
+        for (const c of claimers) {
+          expect(await store.callbacks.list({ kind: 'claimed', responder: c }, 10)).toEqual(c === stored?.claimer ? [stored] : []);
+        }
+        expect(await store.callbacks.replace(r, { ...r, state: 'done' })).toBeNull();
+        expect(await store.callbacks.replace(callback(), callback())).toBeNull();
+      });
+
+      it('orders a list oldest first, at most limit, and drops erased records from it', async () => {
+        const team = teamId();
+        const rs = [callback({ team, createdAt: 3 }), callback({ team, createdAt: 1 }), callback({ team, createdAt: 2 })];
+        for (const r of rs) await store.callbacks.create(r, 60_000);
+        expect((await store.callbacks.list({ kind: 'waiting', team }, 10)).map((r) => r.createdAt)).toEqual([1, 2, 3]);
+        await store.callbacks.erase(rs[1]!.id);
+        await store.callbacks.erase(rs[1]!.id);
+        expect(await store.callbacks.get(rs[1]!.id)).toBeNull();
+        expect((await store.callbacks.list({ kind: 'waiting', team }, 1)).map((r) => r.createdAt)).toEqual([2]);
+        expect((await store.callbacks.list({ kind: 'waiting', team }, 10)).map((r) => r.createdAt)).toEqual([2, 3]);
+      });
+
+      it('expires with its TTL, kept across a replace, and leaves its lists', async () => {
+        const r = callback();
+        await store.callbacks.create(r, TTL);
+        await advance(STEP);
+        const held = await store.callbacks.replace(r, { ...r, state: 'claimed', claimer: responderId(), claimedAt: 1 });
+        await advance(PAST_TTL - STEP);
+        expect(await store.callbacks.get(r.id)).toBeNull();
+        expect(await store.callbacks.list({ kind: 'claimed', responder: held!.claimer! }, 10)).toEqual([]);
+        expect(await store.callbacks.replace(held!, held!)).toBeNull();
       });
     });
 

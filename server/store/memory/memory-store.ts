@@ -32,6 +32,7 @@ import type {
 } from '../ports.js';
 import { QUEUE_TTL_MS } from '../ports.js';
 import { BUDGET_FIELDS, readBudgetFields, spendBudget } from '../append-budget.js';
+import { createMemoryCallbacks } from './memory-callbacks.js';
 import { createMemoryCounters, createMemoryGauge } from './memory-counters.js';
 import { MemoryDb } from './memory-db.js';
 
@@ -366,6 +367,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         return live.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       },
     },
+    callbacks: createMemoryCallbacks(db, keys),
     counters: createMemoryCounters(db, keys),
     memory: createMemoryGauge(db, options.maxBytes ?? null),
     async ping() {},

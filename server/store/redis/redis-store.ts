@@ -55,6 +55,7 @@ import type {
 } from '../ports.js';
 import { QUEUE_TTL_MS } from '../ports.js';
 import { connectRedis, type Fanout, type PubSubTransport, type RedisAuth, type RedisCommands, type RedisTopology } from './connect.js';
+import { createRedisCallbacks } from './redis-callbacks.js';
 import { createRedisCounters, createRedisMemoryGauge } from './redis-counters.js';
 import { createDurability, NO_DURABILITY, type Durability } from './durability.js';
 import { parseAppendReply, parseClaimReply, parseTransferReply } from './scripts.js';
@@ -173,6 +174,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
     notes: createRedisNoteStore(client, keys),
     events,
     queues: createRedisQueueStore(client, keys),
+    callbacks: createRedisCallbacks(client, keys, guarded),
     once: createRedisOnceStore(client, keys),
     secrets: createRedisSecretStore(client, keys),
     staff: createRedisStaffStore(client, keys),
