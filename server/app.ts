@@ -43,6 +43,7 @@ import { createOrgPending } from './directory/org-pending.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
 import { createAuditWriter } from './routes/audit-writer.js';
+import { registerCallbackRoutes } from './routes/callbacks.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { createSources, withSourceLanguage } from './sources/index.js';
 import { registerResponderShiftRoutes } from './routes/responder-shift.js';
@@ -98,7 +99,9 @@ export function createApp(deps: AppDeps) {
   // Whether the young person is still there (their sockets, a grace after the last one closed).
   const presence = createVisitorPresence({ store, clock, graceMs: config.visitorGoneAfterMs, ttlMs: config.conversationTtlMs, queueScore });
   const routing = createRouting({ store, clock, isGone: presence.isGone });
-  const conversations = createConversationService({ store, config, clock, random, routing, presence });
+  const stats = createStatsCounter({ stats: store.stats, now: () => clock.now() });
+  const callbacks = createCallbacks({ store, clock, routing, stats, callbackTtlMs: config.callbackTtlMs, audit: createAuditWriter({ store, clock, secret: deps.secret }) });
+  const conversations = createConversationService({ store, config, clock, random, routing, presence, callbacks });
   // Marks conversations whose young person has gone for longer than the grace (a few times per grace).
   const goneSweep = setInterval(() => void presence.sweep().catch(() => undefined), Math.max(500, Math.min(30_000, Math.floor(config.visitorGoneAfterMs / 4))));
   goneSweep.unref();
@@ -154,8 +157,9 @@ export function createApp(deps: AppDeps) {
     guard: createLoginGuard({ counters: store.counters, policy: config.login }),
     directory,
   });
-  registerResponderShiftRoutes(app, { store, conversations, routing, directory, callbacks: createCallbacks({ store, conversations, stats: createStatsCounter({ stats: store.stats, now: () => clock.now() }) }), clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
+  registerResponderShiftRoutes(app, { store, conversations, routing, directory, clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
   registerNoteRoutes(app, { store, clock, budget: config.noteBudget });
+  registerCallbackRoutes(app, { store, callbacks, clock, secret: deps.secret });
   registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });
   // Deactivation closes the responder's sockets on every instance (one staff channel, single slot).
   const responderSockets = new Map<string, Set<{ close(code?: number, reason?: string): void }>>();

@@ -37,6 +37,14 @@ export interface ConversationServiceDeps {
   readonly routing?: Routing;
   /** Whether the young person is still there; a conversation opened while nobody was on duty is a left message. */
   readonly presence?: Pick<VisitorPresence, 'openedAsMessage' | 'forget'>;
+  /**
+   * Callback requests (their own records, server/callbacks): a conversation of category "callback"
+   * is only the visitor's handle (token, delete now); its sealed request goes here, not into a log or a queue.
+   */
+  readonly callbacks?: {
+    request(handle: ConversationRecord, teamSealed: string): Promise<unknown>;
+    erase(id: ConversationId): Promise<void>;
+  };
 }
 
 export interface OpenInput {
@@ -202,6 +210,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
         outcome: null,
       };
       if (input.intake !== null) checkSize(input.intake);
+      if (record.category === 'callback' && deps.callbacks !== undefined) {
+        if (input.intake === null) throw new ApiError(ErrorCode.InvalidRequest, 'A callback request needs its sealed request.');
+        await store.conversations.create(record, ttlOf(record.category));
+        await stats.opened(record);
+        await deps.callbacks.request(record, input.intake.body);
+        return { record, token, staffed: choice.staffed, expiresAt: now + ttlOf(record.category) };
+      }
       await store.conversations.create(record, ttlOf(record.category));
       if (input.intake !== null) await append(record, 'visitor', input.intake);
       await store.queues.add(record.team, record.id, queueScore(record));
@@ -223,6 +238,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** The conversation if `responder` may read it: its assignee, or a member of its team while it waits. */
     async asResponder(id: ConversationId, responder: ResponderRecord): Promise<ConversationRecord> {
       const record = await require(id);
+      // A callback's handle holds nothing for a responder: its request lives in the callback record.
+      if (record.category === 'callback' && deps.callbacks !== undefined) throw new ApiError(ErrorCode.Forbidden);
       const mayRead =
         record.assignee === responder.id ||
         (record.status === 'waiting' &&
@@ -293,6 +310,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async claim(id: ConversationId, responder: ResponderRecord): Promise<ConversationRecord> {
       const record = await require(id);
       if (!responder.teams.includes(record.team)) throw new ApiError(ErrorCode.Forbidden);
+      if (record.category === 'callback' && deps.callbacks !== undefined) throw new ApiError(ErrorCode.InvalidRequest, 'A callback is taken on its own route.');
       const result = await store.conversations.claim(id, responder.id);
       if (!result.ok) {
         throw new ApiError(
@@ -361,6 +379,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async erase(record: ConversationRecord): Promise<void> {
       await store.conversations.erase(record.id);
       await deps.presence?.forget(record.id);
+      if (record.category === 'callback') await deps.callbacks?.erase(record.id);
       // Only the removal that took it out of the queue counts it (a sweep may race this one).
       if (await store.queues.remove(record.team, record.id)) {
         await stats.abandoned(record, 'deleted');

@@ -1,7 +1,6 @@
 // A responder's shift beside the core conversation API (responder.ts): duty status, own assignments,
-// colleagues' certificates (for transfers), the "under threat" hand-over, and callbacks.
+// colleagues' certificates (for transfers) and the "under threat" hand-over (callbacks: routes/callbacks.ts).
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Callbacks } from '../callbacks/callbacks.js';
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { Directory } from '../directory/directory.js';
@@ -19,7 +18,6 @@ export interface ResponderShiftRouteDeps {
   readonly conversations: ConversationService;
   readonly routing: Routing;
   readonly directory: Directory;
-  readonly callbacks: Callbacks;
   readonly clock: Clock;
   readonly secret: Uint8Array;
   /** Presence lifetime without a heartbeat; the console beats at a third of it. */
@@ -109,48 +107,6 @@ export function registerResponderShiftRoutes(app: App, deps: ResponderShiftRoute
       await routing.released(me.id, record.id);
       await audit(me.id, 'threat-handover', record.id);
       return c.json(conversationView(record), 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/responder/callbacks', tags: ['responder'], summary: 'Waiting callback requests offered to me, sealed (decrypt in the browser)', security, responses: { 200: json(CallbacksSchema, 'Callbacks'), ...ERROR_RESPONSES } }),
-    async (c) => {
-      const me = c.get('responder');
-      const offered = [];
-      for (const t of me.teams) if ((await routing.onDuty(t)).includes(me.id)) offered.push(t);
-      const items = await deps.callbacks.list(offered);
-      const now = deps.clock.now();
-      return c.json({ items: items.map((i) => ({ id: i.record.id, team: i.record.team, language: i.record.language, waitingMs: now - i.record.createdAt, attempts: i.attempts, intake: i.intake })) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({ method: 'post', path: '/api/v1/responder/callbacks/{id}/done', tags: ['responder'], summary: 'Called: erases the request (and the number) at once', security, request: { params: ConversationIdParam }, responses: { 204: { description: 'Erased' }, ...ERROR_RESPONSES } }),
-    async (c) => {
-      const me = c.get('responder');
-      await deps.callbacks.done(c.req.valid('param').id as ConversationId, me);
-      await routing.released(me.id, c.req.valid('param').id as ConversationId);
-      await audit(me.id, 'callback-done', c.req.valid('param').id);
-      return c.body(null, 204);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/v1/responder/callbacks/{id}/not-reached',
-      tags: ['responder'],
-      summary: 'Not reached: back to the team queue with the attempt counted',
-      security,
-      request: { params: ConversationIdParam },
-      responses: { 200: json(z.object({ attempts: z.number().int() }), 'Requeued'), ...ERROR_RESPONSES },
-    }),
-    async (c) => {
-      const me = c.get('responder');
-      const attempts = await deps.callbacks.notReached(c.req.valid('param').id as ConversationId, me);
-      await routing.released(me.id, c.req.valid('param').id as ConversationId);
-      await audit(me.id, 'callback-not-reached', c.req.valid('param').id);
-      return c.json({ attempts }, 200);
     },
   );
 

@@ -251,7 +251,7 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
       if (current?.status === 'waiting' && responder.teams.includes(current.team)) {
         const refusal = await deps.routing.refusal(responder.id, current.team);
         if (refusal === 'off_duty') throw new ApiError(ErrorCode.OffDuty);
-        if (refusal === 'at_capacity' && current.category !== 'callback') throw new ApiError(ErrorCode.AtCapacity);
+        if (refusal === 'at_capacity') throw new ApiError(ErrorCode.AtCapacity);
       }
       const record = await conversations.claim(id, responder);
       await deps.routing.assigned(responder.id, record.id);

@@ -5,7 +5,7 @@ import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../client/shared/api-client.js';
-import { createTestApp, seedResponder, solvePow, type TestApp } from '../../test/support/harness.js';
+import { createTestApp, fakeCipher, newCid, seedResponder, solvePow, type TestApp } from '../../test/support/harness.js';
 import { stockholmDay } from '../stats/stockholm-day.js';
 import { DEFAULT_TEAM_SETTINGS } from '../routing/team-settings.js';
 import type { TeamId } from '../store/ports.js';
@@ -171,7 +171,7 @@ describe('source routes', () => {
     // The Växjö team takes no parent conversations: those go where parents always go.
     expect(await status('parent', 'poster-vaxjo')).toBe('foraldrar');
     expect((await visitor.open({ category: 'parent', language: 'sv', source: 'poster-vaxjo' }, solvePow)).team).toBe('foraldrar');
-    expect((await visitor.open({ category: 'callback', language: 'sv', source: 'poster-vaxjo' }, solvePow)).team).toBe('unga');
+    expect((await visitor.open({ category: 'callback', language: 'sv', source: 'poster-vaxjo', intake: { cid: newCid(), kind: 'intake', body: fakeCipher(300) } }, solvePow)).team).toBe('unga');
 
     await admin.call('POST', '/api/v1/admin/sources/poster-vaxjo/deactivate');
     expect(await status('chat', 'poster-vaxjo')).toBe('unga');

@@ -39,7 +39,12 @@ export function decodeCallback(text: string): CallbackRecord {
 
 /** The owner part of a list's key: the team or the responder. */
 export function listOwner(list: CallbackList): string {
-  return list.kind === 'waiting' ? list.team : list.responder;
+  return list.kind === 'waiting' || list.kind === 'held' ? list.team : list.responder;
+}
+
+/** The lists of `a` that are not in `b`. */
+export function listsMinus(a: readonly CallbackList[], b: readonly CallbackList[]): CallbackList[] {
+  return a.filter((x) => !b.some((y) => sameList(x, y)));
 }
 
 /** A record's place in its list: waiting by creation, held by claim, called by when it was done. */

@@ -35,7 +35,7 @@ export interface Keys {
   /** One callback request's record. */
   callback(id: ConversationId): string;
   /** A callback list's index: a team's waiting requests, a responder's held or called ones. */
-  callbackList(list: 'waiting' | 'claimed' | 'done', owner: string): string;
+  callbackList(list: 'waiting' | 'claimed' | 'held' | 'done', owner: string): string;
   /** One budget counter (CounterStore). */
   counter(name: string): string;
 }

@@ -415,16 +415,25 @@ export interface CallbackRecord {
   readonly rev: number;
 }
 
-/** The console's lists: a team's waiting requests, what a responder holds, what a responder called. */
+/**
+ * The console's lists: a team's waiting requests, what a responder holds, what a team's responders
+ * hold (the supervisor's view), what a responder called.
+ */
 export type CallbackList =
   | { readonly kind: 'waiting'; readonly team: TeamId }
   | { readonly kind: 'claimed'; readonly responder: ResponderId }
+  | { readonly kind: 'held'; readonly team: TeamId }
   | { readonly kind: 'done'; readonly responder: ResponderId };
 
-/** The list a record belongs in now. */
-export function callbackListOf(record: CallbackRecord): CallbackList {
-  if (record.state === 'waiting' || record.claimer === null) return { kind: 'waiting', team: record.team };
-  return record.state === 'claimed' ? { kind: 'claimed', responder: record.claimer } : { kind: 'done', responder: record.claimer };
+/** The lists a record belongs in now. */
+export function callbackListsOf(record: CallbackRecord): CallbackList[] {
+  if (record.state === 'waiting' || record.claimer === null) return [{ kind: 'waiting', team: record.team }];
+  return record.state === 'claimed'
+    ? [
+        { kind: 'claimed', responder: record.claimer },
+        { kind: 'held', team: record.team },
+      ]
+    : [{ kind: 'done', responder: record.claimer }];
 }
 
 /**
@@ -439,7 +448,7 @@ export interface CallbackStore {
   get(id: ConversationId): Promise<CallbackRecord | null>;
   /**
    * Atomically, if the stored record's rev is still `expected.rev`: stores `next` with rev =
-   * expected.rev + 1, keeping the record's expiry, and moves it to `next`'s list. Of concurrent
+   * expected.rev + 1, keeping the record's expiry, and moves it to `next`'s lists. Of concurrent
    * replaces of the same revision exactly one succeeds. Returns the stored record, or null (nothing
    * changed) when it is gone or changed meanwhile.
    */

@@ -777,12 +777,14 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         expect(held).toEqual(expect.objectContaining({ state: 'claimed', claimer: me, rev: 1 }));
         expect(await store.callbacks.list({ kind: 'waiting', team: r.team }, 10)).toEqual([]);
         expect(await store.callbacks.list({ kind: 'claimed', responder: me }, 10)).toEqual([held]);
+        expect(await store.callbacks.list({ kind: 'held', team: r.team }, 10)).toEqual([held]);
         const attempted = await store.callbacks.replace(held!, { ...held!, attempts: [{ at: r.createdAt + 9, by: me }] });
         expect(attempted?.rev).toBe(2);
         expect((await store.callbacks.list({ kind: 'claimed', responder: me }, 10)).map((c) => c.attempts)).toEqual([[{ at: r.createdAt + 9, by: me }]]);
         const done = await store.callbacks.replace(attempted!, { ...attempted!, state: 'done', doneAt: r.createdAt + 20, teamSealed: null });
         expect(await store.callbacks.list({ kind: 'claimed', responder: me }, 10)).toEqual([]);
         expect(await store.callbacks.list({ kind: 'done', responder: me }, 10)).toEqual([done]);
+        expect(await store.callbacks.list({ kind: 'held', team: r.team }, 10)).toEqual([]);
         expect(await store.callbacks.get(r.id)).toEqual(done);
       });
 

@@ -1,10 +1,10 @@
 // The in-memory CallbackStore: each record a JSON string with its TTL in MemoryDb, each list a sorted
 // set (score = when the entry was added) that expires QUEUE_TTL_MS after its last add. Every call runs
 // synchronously, so a replace is atomic.
-import { decodeCallback, encodeCallback, listOwner, listScore, sameList } from '../callback-codec.js';
+import { decodeCallback, encodeCallback, listOwner, listScore, listsMinus, sameList } from '../callback-codec.js';
 import { StoreConflictError } from '../errors.js';
 import type { Keys } from '../keys.js';
-import { QUEUE_TTL_MS, callbackListOf, type CallbackList, type CallbackStore, type ConversationId } from '../ports.js';
+import { QUEUE_TTL_MS, callbackListsOf, type CallbackList, type CallbackStore, type ConversationId } from '../ports.js';
 import type { MemoryDb } from './memory-db.js';
 
 export function createMemoryCallbacks(db: MemoryDb, keys: Keys): CallbackStore {
@@ -22,7 +22,7 @@ export function createMemoryCallbacks(db: MemoryDb, keys: Keys): CallbackStore {
       const key = keys.callback(record.id);
       if (db.exists(key)) throw new StoreConflictError('callback exists');
       db.set(key, encodeCallback(record), ttlMs);
-      enlist(callbackListOf(record), record.id, listScore(record));
+      for (const list of callbackListsOf(record)) enlist(list, record.id, listScore(record));
     },
     async get(id) {
       return read(id);
@@ -33,12 +33,10 @@ export function createMemoryCallbacks(db: MemoryDb, keys: Keys): CallbackStore {
       if (current === null || current.rev !== expected.rev) return null;
       const stored = { ...next, id: expected.id, rev: expected.rev + 1 };
       db.set(key, encodeCallback(stored), Math.max(1, db.pttl(key)));
-      const from = callbackListOf(current);
-      const to = callbackListOf(stored);
-      if (!sameList(from, to)) {
-        db.zrem(listKey(from), expected.id);
-        enlist(to, expected.id, listScore(stored));
-      }
+      const from = callbackListsOf(current);
+      const to = callbackListsOf(stored);
+      for (const list of listsMinus(from, to)) db.zrem(listKey(list), expected.id);
+      for (const list of listsMinus(to, from)) enlist(list, expected.id, listScore(stored));
       return stored;
     },
     async erase(id) {
@@ -50,7 +48,7 @@ export function createMemoryCallbacks(db: MemoryDb, keys: Keys): CallbackStore {
       for (const { member } of db.zrange(key)) {
         if (out.length >= limit) break;
         const record = read(member);
-        if (record === null || !sameList(callbackListOf(record), list)) db.zrem(key, member);
+        if (record === null || !callbackListsOf(record).some((l) => sameList(l, list))) db.zrem(key, member);
         else out.push(record);
       }
       return out;

@@ -2,10 +2,10 @@
 // by one Lua script that compares the revision (one key, one slot); each list a sorted set in its own
 // slot. A list entry is added before the record moves and removed after, so a crash between leaves an
 // extra entry (pruned on read), never a record missing from its list.
-import { decodeCallback, encodeCallback, listOwner, listScore, sameList } from '../callback-codec.js';
+import { decodeCallback, encodeCallback, listOwner, listScore, listsMinus, sameList } from '../callback-codec.js';
 import { StoreConflictError } from '../errors.js';
 import type { Keys } from '../keys.js';
-import { QUEUE_TTL_MS, callbackListOf, type CallbackList, type CallbackStore, type ConversationId } from '../ports.js';
+import { QUEUE_TTL_MS, callbackListsOf, type CallbackList, type CallbackStore, type ConversationId } from '../ports.js';
 import type { RedisCommands } from './connect.js';
 
 /** KEYS: record · ARGV: expected rev, new JSON → 1 when replaced (expiry kept), 0 when gone or changed. */
@@ -28,7 +28,7 @@ export function createRedisCallbacks(client: RedisCommands, keys: Keys, run: <T>
   return {
     create: (record, ttlMs) =>
       run('callbacks.create', async () => {
-        await enlist(callbackListOf(record), record.id, listScore(record));
+        for (const list of callbackListsOf(record)) await enlist(list, record.id, listScore(record));
         const ok = await client.set(keys.callback(record.id), encodeCallback(record), { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) } });
         if (ok !== 'OK') throw new StoreConflictError('callback exists');
       }),
@@ -36,13 +36,12 @@ export function createRedisCallbacks(client: RedisCommands, keys: Keys, run: <T>
     replace: (expected, next) =>
       run('callbacks.replace', async () => {
         const stored = { ...next, id: expected.id, rev: expected.rev + 1 };
-        const from = callbackListOf(expected);
-        const to = callbackListOf(stored);
-        const moves = !sameList(from, to);
-        if (moves) await enlist(to, expected.id, listScore(stored));
+        const from = callbackListsOf(expected);
+        const to = callbackListsOf(stored);
+        for (const list of listsMinus(to, from)) await enlist(list, expected.id, listScore(stored));
         const reply = await client.eval(CALLBACK_REPLACE, { keys: [keys.callback(expected.id)], arguments: [String(expected.rev), encodeCallback(stored)] });
         if (reply !== 1) return null;
-        if (moves) await client.zRem(listKey(from), expected.id);
+        for (const list of listsMinus(from, to)) await client.zRem(listKey(list), expected.id);
         return stored;
       }),
     erase: (id) =>
@@ -63,7 +62,7 @@ export function createRedisCallbacks(client: RedisCommands, keys: Keys, run: <T>
           const stale: string[] = [];
           for (const id of ids) {
             const record = await read(id as ConversationId);
-            if (record === null || !sameList(callbackListOf(record), list)) stale.push(id);
+            if (record === null || !callbackListsOf(record).some((l) => sameList(l, list))) stale.push(id);
             else if (out.length < limit) out.push(record);
           }
           if (stale.length > 0) {
