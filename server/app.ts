@@ -159,7 +159,7 @@ export function createApp(deps: AppDeps) {
   });
   registerResponderShiftRoutes(app, { store, conversations, routing, directory, clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
   registerNoteRoutes(app, { store, clock, budget: config.noteBudget });
-  registerCallbackRoutes(app, { store, callbacks, clock, secret: deps.secret });
+  registerCallbackRoutes(app, { store, callbacks, conversations, clock, secret: deps.secret });
   registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });
   // Deactivation closes the responder's sockets on every instance (one staff channel, single slot).
   const responderSockets = new Map<string, Set<{ close(code?: number, reason?: string): void }>>();

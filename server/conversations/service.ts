@@ -402,6 +402,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
           continue;
         }
         const [intake] = await store.log.after(record.id, null, 1);
+        if (record.category === 'callback' && deps.callbacks !== undefined) {
+          // Written before callbacks had their own records (queued, the request in the log): moved over once.
+          if (intake !== undefined && (await store.callbacks.get(record.id)) === null) await deps.callbacks.request(record, intake.body);
+          await store.queues.remove(team, entry.id);
+          continue;
+        }
         items.push({ record, intake: intake?.kind === 'intake' ? intake : null });
       }
       return items;

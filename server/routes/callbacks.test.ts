@@ -7,6 +7,7 @@ import { createTestApp, fakeCipher, newCid, seedResponder, solvePow, type TestAp
 import { createRouting } from '../routing/routing.js';
 import { DEFAULT_TEAM_SETTINGS } from '../routing/team-settings.js';
 import type { TeamId } from '../store/ports.js';
+import { sampleConversation } from '../store/store.case.js';
 
 const codeOf = (p: Promise<unknown>) =>
   p.then(
@@ -97,6 +98,22 @@ describe('callback routes', () => {
     await t.visitor().erase(req.id, req.token);
     expect(await t.store.callbacks.get(req.id as never)).toBeNull();
     expect((await lists(again)).done).toEqual([]);
+  });
+
+  it('a callback stored before callbacks had their own records (queued, the request in the log) is moved over once', async () => {
+    const t = await createTestApp();
+    const anna = await login(t, 'anna');
+    const handle = sampleConversation({ category: 'callback', team: 'unga' as TeamId, createdAt: t.clock.now(), queuedAt: t.clock.now() });
+    await t.store.conversations.create(handle, 60_000);
+    const sealed = fakeCipher(300);
+    await t.store.log.append(handle.id, 'visitor', 0, { cid: newCid(), kind: 'intake', body: sealed }, 60_000, 100);
+    await t.store.queues.add('unga' as TeamId, handle.id, handle.queuedAt);
+    expect((await lists(anna.api)).waiting.map((v) => v.id)).toEqual([handle.id]);
+    expect(await t.store.queues.size('unga' as TeamId)).toBe(0);
+    expect((await lists(anna.api)).waiting.map((v) => v.id)).toEqual([handle.id]);
+    await anna.api.duty('unga', true);
+    await anna.api.call('POST', cb(handle.id, 'claim'));
+    expect(await anna.api.call('GET', cb(handle.id, 'sealed'))).toEqual({ kind: 'team', sealed });
   });
 
   it('delete now erases a waiting request at once', async () => {

@@ -5,6 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Callbacks } from '../callbacks/callbacks.js';
 import type { Clock } from '../clock.js';
+import type { ConversationService } from '../conversations/service.js';
 import type { CallbackRecord, ConversationId, ResponderRecord, Store } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
@@ -13,6 +14,8 @@ import { ConversationIdParam } from './schemas.js';
 export interface CallbackRouteDeps {
   readonly store: Store;
   readonly callbacks: Callbacks;
+  /** Reading a team's queue moves callbacks stored before they had their own records. */
+  readonly conversations: ConversationService;
   readonly clock: Clock;
   readonly secret: Uint8Array;
 }
@@ -97,6 +100,7 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
     createRoute({ method: 'get', path: '/api/v1/responder/callbacks', tags: ['responder'], summary: 'Callback lists: waiting in my teams, held by me, done by me (and for a supervisor, held by the team); never a number', security, responses: { 200: json(CallbackListsSchema, 'Lists'), ...ERROR_RESPONSES } }),
     async (c) => {
       const me = c.get('responder');
+      for (const team of me.teams) await deps.conversations.queue(team);
       const lists = await callbacks.lists(me);
       return c.json(
         {
