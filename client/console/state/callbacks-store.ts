@@ -1,48 +1,79 @@
-// Callback requests: the list (each request's time window opened with the team inbox keys), taking
-// one (which reveals its number, note and verification word to this responder only), and its outcome.
-import { isCryptoError } from '../../../crypto/console.js';
-import type { LogEntry } from '../../shared/api-client.js';
-import { openSealedCallback, type InboxKeys } from './open-sealed.js';
+// Callback requests: the lists (waiting in my teams, held by me, done by me, and for a supervisor the
+// team's held ones), taking one, its outcome, and the number — opened in this browser only for the
+// responder who holds it. On first sight of a held request (taken here or auto-assigned) the console
+// opens the team-sealed copy and re-seals it to this responder's own key and to each supervisor of the
+// team whose certificate verifies; the server then deletes the team-sealed copy. A supervisor sees a
+// number only by the reveal action, which the server audits before it hands the sealed copy over.
+import {
+  conversationIdFromString,
+  fromBase64url,
+  isCryptoError,
+  openResealedCallback,
+  resealCallback,
+  toBase64url,
+  verifyResponderCert,
+  type CallbackDetails,
+  type X25519PublicKey,
+} from '../../../crypto/console.js';
+import type { UnlockedKeys } from '../crypto/keys.js';
+import { openSealedCallback } from './open-sealed.js';
 import type { Guard, Slice } from './ports.js';
 
-export interface CallbackView {
-  readonly id: string;
-  readonly team: string;
-  readonly language: string;
-  readonly waitingMs: number;
-  readonly attempts: number;
-  readonly timeWindow: string | null;
-  /** Shown only after this responder took it. */
-  readonly revealed: { phone: string; note: string; verificationWord: string } | null;
-}
-
-export interface CallbacksState {
-  readonly callbacks: readonly CallbackView[];
-}
-
+/** One callback as the server lists it (never a number). */
 export interface CallbackItem {
   readonly id: string;
   readonly team: string;
   readonly language: string;
-  readonly waitingMs: number;
-  readonly attempts: number;
-  /** The sealed request, null when the log holds none. */
-  readonly intake: LogEntry | null;
+  readonly state: 'waiting' | 'claimed' | 'done';
+  readonly createdAt: number;
+  readonly claimedAt: number | null;
+  readonly doneAt: number | null;
+  readonly autoAssigned: boolean;
+  readonly attempts: ReadonlyArray<{ readonly at: number }>;
+  /** Who holds it (the supervisor's team list only). */
+  readonly heldBy: string | null;
+  readonly resealed: boolean;
+}
+
+export interface CallbackLists {
+  readonly waiting: readonly CallbackItem[];
+  readonly mine: readonly CallbackItem[];
+  readonly done: readonly CallbackItem[];
+  readonly team: readonly CallbackItem[];
+  readonly onDutyTeams: readonly string[];
+  /** The server's clock when it answered, ms (waits are shown against it). */
+  readonly now: number;
+}
+
+/** What the request says, opened here. */
+export type CallbackNumber = Pick<CallbackDetails, 'phone' | 'timeWindow' | 'note' | 'verificationWord'>;
+
+export interface CallbacksState {
+  /** null until first read (the screen then says nothing rather than "none"). */
+  readonly callbacks: CallbackLists | null;
+  /** Numbers opened in this tab, by callback id: held by me, or revealed to me as supervisor. Memory only. */
+  readonly callbackNumbers: Readonly<Record<string, CallbackNumber | 'unreadable'>>;
 }
 
 export interface CallbacksApi {
-  callbacks(): Promise<{ items: readonly CallbackItem[] }>;
-  claim(id: string): Promise<unknown>;
+  callbackLists(): Promise<CallbackLists>;
+  callbackClaim(id: string): Promise<unknown>;
+  callbackSealed(id: string): Promise<{ kind: 'team' | 'own'; sealed: string }>;
+  callbackReseal(id: string, copies: { own: string; supervisors: Record<string, string> }): Promise<unknown>;
+  callbackReveal(id: string): Promise<{ kind: 'team' | 'supervisor'; sealed: string }>;
   callbackDone(id: string): Promise<unknown>;
   callbackNotReached(id: string): Promise<unknown>;
+  /** Certified colleagues (their certificates are verified here before anything is sealed to them). */
+  colleagues(): Promise<{ responders: ReadonlyArray<{ id: string; cert: string }> }>;
 }
 
 export interface CallbacksDeps {
   readonly state: Slice<CallbacksState>;
   readonly api: CallbacksApi;
-  /** The responder's team inbox keys; null while locked. */
-  readonly inbox: () => InboxKeys | null;
+  /** The unlocked keys; null while locked. */
+  readonly keys: () => UnlockedKeys | null;
   readonly guard: Guard;
+  readonly now: () => number;
 }
 
 export type CallbacksStore = ReturnType<typeof createCallbacksStore>;
@@ -50,62 +81,107 @@ export type CallbacksStore = ReturnType<typeof createCallbacksStore>;
 export function createCallbacksStore(deps: CallbacksDeps) {
   const { state, api, guard } = deps;
 
-  /** Reads the list; a request taken here stays shown. Throws the API's error (the caller guards). */
-  const refresh = async () => {
-    const { items } = await api.callbacks();
-    const inbox = deps.inbox();
-    const held = state.get().callbacks.filter((c) => c.revealed !== null && !items.some((i) => i.id === c.id));
-    const views: CallbackView[] = items.map((i) => {
-      let timeWindow: string | null = null;
-      if (inbox !== null && i.intake !== null) {
-        try {
-          timeWindow = openSealedCallback(inbox, i.id, i.intake.body).callback.timeWindow;
-        } catch (error) {
-          if (!isCryptoError(error)) throw error;
-        }
-      }
-      return { id: i.id, team: i.team, language: i.language, waitingMs: i.waitingMs, attempts: i.attempts, timeWindow, revealed: null };
-    });
-    state.set({ callbacks: [...held, ...views] });
-  };
+  const remember = (id: string, value: CallbackNumber | 'unreadable') =>
+    state.set({ callbackNumbers: { ...state.get().callbackNumbers, [id]: value } });
 
-  const drop = (id: string) => state.set({ callbacks: state.get().callbacks.filter((c) => c.id !== id) });
+  const numberOf = (c: CallbackDetails): CallbackNumber => ({ phone: c.phone, timeWindow: c.timeWindow, note: c.note, verificationWord: c.verificationWord });
+
+  /** X25519 keys of the team's supervisors whose certificates verify against the pinned chain. */
+  async function supervisorsOf(team: string, keys: UnlockedKeys): Promise<Array<{ id: string; boxPublicKey: X25519PublicKey }>> {
+    const { responders } = await api.colleagues();
+    const out = [];
+    for (const r of responders) {
+      try {
+        const cert = verifyResponderCert(keys.anchor, fromBase64url(r.cert), { now: new Date(deps.now()), team, role: 'supervisor' });
+        if (cert.id === r.id && cert.id !== keys.identity.cert.id) out.push({ id: cert.id, boxPublicKey: cert.boxPublicKey });
+      } catch (error) {
+        if (!isCryptoError(error)) throw error;
+      }
+    }
+    return out;
+  }
+
+  /** Opens a held request; the first time (team-sealed) re-seals it to me and the supervisors. */
+  async function open(item: CallbackItem, keys: UnlockedKeys): Promise<void> {
+    const id = conversationIdFromString(item.id);
+    const { kind, sealed } = await api.callbackSealed(item.id);
+    try {
+      if (kind === 'own') {
+        remember(item.id, numberOf(openResealedCallback(fromBase64url(sealed), id, keys.boxKeyPair)));
+        return;
+      }
+      const { callback } = openSealedCallback(keys.inbox, item.id, sealed);
+      const seal = (recipient: X25519PublicKey) => toBase64url(resealCallback({ conversationId: id, callback, recipient }));
+      const supervisors: Record<string, string> = {};
+      for (const s of await supervisorsOf(item.team, keys)) supervisors[s.id] = seal(s.boxPublicKey);
+      await api.callbackReseal(item.id, { own: seal(keys.boxKeyPair.publicKey), supervisors });
+      remember(item.id, numberOf(callback));
+    } catch (error) {
+      if (!isCryptoError(error)) throw error;
+      remember(item.id, 'unreadable');
+    }
+  }
+
+  /** Reads the lists and opens every held request not yet opened here. Throws the API's error (the caller guards). */
+  const refresh = async () => {
+    const lists = await api.callbackLists();
+    // Numbers leave memory with their callback (done, erased, or no longer mine).
+    const keep = new Set([...lists.mine, ...lists.team].map((c) => c.id));
+    const numbers = Object.fromEntries(Object.entries(state.get().callbackNumbers).filter(([id]) => keep.has(id)));
+    state.set({ callbacks: lists, callbackNumbers: numbers });
+    const keys = deps.keys();
+    if (keys === null) return;
+    for (const item of lists.mine) if (numbers[item.id] === undefined) await open(item, keys);
+  };
 
   return {
     refresh,
 
-    /** Takes the request and opens it: number, note and verification word, for this responder only. */
-    async reveal(id: string) {
+    /** "Ta och visa": takes a waiting request; it moves to my list with its number. */
+    async take(id: string) {
       await guard(async () => {
-        const { items } = await api.callbacks();
-        const intake = items.find((i) => i.id === id)?.intake ?? null;
-        await api.claim(id);
-        const inbox = deps.inbox();
-        if (intake === null || inbox === null) return;
-        const { callback } = openSealedCallback(inbox, id, intake.body);
-        const { phone, note, verificationWord, timeWindow } = callback;
-        state.set({ callbacks: state.get().callbacks.map((c) => (c.id === id ? { ...c, timeWindow, revealed: { phone, note, verificationWord } } : c)) });
+        await api.callbackClaim(id);
+        await refresh();
       });
     },
 
     async done(id: string) {
       await guard(async () => {
         await api.callbackDone(id);
-        drop(id);
+        await refresh();
       });
     },
 
+    /** "Nådde inte": one more attempt; it stays mine (its number is sealed to me), to try again. */
     async notReached(id: string) {
       await guard(async () => {
         await api.callbackNotReached(id);
-        drop(id);
         await refresh();
+      });
+    },
+
+    /** A supervisor's explicit, audited look at a number someone else holds. */
+    async reveal(id: string) {
+      await guard(async () => {
+        const keys = deps.keys();
+        if (keys === null) return;
+        const { kind, sealed } = await api.callbackReveal(id);
+        try {
+          const callback =
+            kind === 'supervisor'
+              ? openResealedCallback(fromBase64url(sealed), conversationIdFromString(id), keys.boxKeyPair)
+              : openSealedCallback(keys.inbox, id, sealed).callback;
+          remember(id, numberOf(callback));
+        } catch (error) {
+          if (!isCryptoError(error)) throw error;
+          remember(id, 'unreadable');
+        }
       });
     },
 
     /** The lock or the end of the session: numbers leave memory. */
     clear() {
-      state.set({ callbacks: [] });
+      state.set({ callbacks: null, callbackNumbers: {} });
     },
   };
 }

@@ -3,7 +3,7 @@
 // consents-store.ts), so the stores are tested against small in-memory fakes.
 import type { createResponderApi } from '../../shared/api-client.js';
 import type { KeyBundle } from '../crypto/keys.js';
-import type { CallbacksApi } from './callbacks-store.js';
+import type { CallbackLists, CallbacksApi } from './callbacks-store.js';
 import type { ChatsApi } from './chats-store.js';
 import type { ConsentItem, ConsentsApi } from './consents-store.js';
 import type { DutyApi } from './duty-store.js';
@@ -37,9 +37,13 @@ export function createConsoleApi(api: ResponderApi): ConsoleApi {
     threat: (id) => api.threat(id),
     close: (id, outcome) => api.close(id, outcome),
 
-    callbacks: () => api.callbacks(),
-    callbackDone: (id) => api.callbackDone(id),
-    callbackNotReached: (id) => api.callbackNotReached(id),
+    callbackLists: () => api.call<CallbackLists>('GET', `${base}/callbacks`),
+    callbackClaim: (id) => api.call('POST', `${base}/callbacks/${id}/claim`),
+    callbackSealed: (id) => api.call<{ kind: 'team' | 'own'; sealed: string }>('GET', `${base}/callbacks/${id}/sealed`),
+    callbackReseal: (id, copies) => api.call('PUT', `${base}/callbacks/${id}/sealed`, copies),
+    callbackReveal: (id) => api.call<{ kind: 'team' | 'supervisor'; sealed: string }>('POST', `${base}/callbacks/${id}/reveal`),
+    callbackDone: (id) => api.call('POST', `${base}/callbacks/${id}/done`),
+    callbackNotReached: (id) => api.call('POST', `${base}/callbacks/${id}/not-reached`),
 
     consents: (cursor) => api.call<{ items: ConsentItem[]; next: string | null }>('GET', `${base}/consents${cursor === null ? '' : `?cursor=${encodeURIComponent(cursor)}`}`),
     deleteConsent: (id) => api.call('DELETE', `${base}/consents/${id}`),

@@ -24,7 +24,7 @@ import { createLiveLists } from './live-lists.js';
 import { createResponderSocket } from './socket.js';
 import { createTabLocks } from './tab-locks.js';
 
-export type { CallbackView } from './callbacks-store.js';
+export type { CallbackItem, CallbackLists, CallbackNumber } from './callbacks-store.js';
 export type { ChatLine, ChatView, Colleague } from './chats-store.js';
 export type { ConsentView } from './consents-store.js';
 export type { ResponderApi } from './console-api.js';
@@ -71,7 +71,8 @@ export function createConsoleStore(deps: ConsoleDeps) {
     chats: [],
     activeChat: null,
     colleagues: null,
-    callbacks: [],
+    callbacks: null,
+    callbackNumbers: {},
     consents: [],
   });
   const state = { get: store.get, set: (patch: Partial<ConsoleState>) => store.set(patch) };
@@ -165,7 +166,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     if (win.document.visibilityState === 'visible' && active !== null) chats.openChat(active);
   });
   const notes = createNotesStore({ call: (method, path, body) => deps.api.call(method, path, body), keys: session.keys, colleagues: () => store.get().colleagues?.responders ?? [], now: () => new Date(now()) });
-  const callbacks = createCallbacksStore({ state, api, inbox, guard });
+  const callbacks = createCallbacksStore({ state, api, keys: session.keys, guard, now });
   const consents = createConsentsStore({ state, api, inbox, guard });
   const admin = createAdminStore({ api: deps.api });
 
@@ -251,6 +252,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
 
     // callbacks
     refreshCallbacks: () => guard(callbacks.refresh),
+    takeCallback: callbacks.take,
     revealCallback: callbacks.reveal,
     callbackDone: callbacks.done,
     callbackNotReached: callbacks.notReached,
