@@ -30,6 +30,8 @@ const CallbackViewSchema = z
     id: z.string(),
     team: z.string(),
     language: z.string(),
+    /** Outreach source tag (a staff-made label, e.g. a poster campaign). */
+    source: z.string(),
     state: z.enum(['waiting', 'claimed', 'done']),
     createdAt: z.number().int(),
     claimedAt: z.number().int().nullable(),
@@ -66,6 +68,7 @@ function view(r: CallbackRecord, heldBy: string | null = null) {
     id: r.id,
     team: r.team,
     language: r.language,
+    source: r.source,
     state: r.state,
     createdAt: r.createdAt,
     claimedAt: r.claimedAt,

@@ -52,6 +52,7 @@ async function setup() {
     id,
     team: 'unga',
     language: 'sv',
+    source: 'web',
     state: 'claimed',
     createdAt: T0 - 60_000,
     claimedAt: T0,

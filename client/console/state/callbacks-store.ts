@@ -24,6 +24,7 @@ export interface CallbackItem {
   readonly id: string;
   readonly team: string;
   readonly language: string;
+  readonly source: string;
   readonly state: 'waiting' | 'claimed' | 'done';
   readonly createdAt: number;
   readonly claimedAt: number | null;

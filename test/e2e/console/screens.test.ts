@@ -1,5 +1,5 @@
 // Every console screen in real Chromium: axe-core finds no violations (Swedish and Arabic, right to
-// left); callbacks are decrypted in the browser, done erases them, "not reached" counts an attempt;
+// left); callbacks are opened in the browser once taken, done erases the number, "not reached" counts an attempt;
 // the lock screen wipes the keys and the password unlocks them again.
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -92,23 +92,25 @@ describe('console screens', () => {
     await page.getByRole('heading', { name: 'Tjänstgöring' }).waitFor();
   });
 
-  it('callbacks: decrypted in the browser, word to say, not reached counts, done erases; no violations', { timeout: 60_000 }, async () => {
+  it('callbacks: the number only after taking, opened in the browser; not reached stays mine; done erases it; no violations', { timeout: 60_000 }, async () => {
     const id = await requestCallback('070-123 45 67', 'i dag 15–17', 'Blåbär');
     await page.getByRole('button', { name: 'Återuppringningar' }).click();
     const item = page.locator(`li[data-callback="${id}"]`);
-    await expect.poll(() => item.textContent(), { timeout: 10_000 }).toContain('i dag 15–17');
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(1);
     expect(await item.textContent()).not.toContain('070-123 45 67');
     await expectNoViolations(page, 'callbacks list');
     await item.getByRole('button', { name: 'Ta och visa' }).click();
-    await expect.poll(() => item.textContent()).toContain('070-123 45 67');
+    await expect.poll(() => item.textContent(), { timeout: 10_000 }).toContain('070-123 45 67');
     expect(await item.textContent()).toContain('Blåbär');
+    expect(await item.textContent()).toContain('i dag 15–17');
     await expectNoViolations(page, 'callback revealed');
     await item.getByRole('button', { name: 'Nådde inte' }).click();
     await expect.poll(() => item.textContent(), { timeout: 10_000 }).toContain('1 försök');
-    await item.getByRole('button', { name: 'Ta och visa' }).click();
+    expect(await item.textContent()).toContain('070-123 45 67');
     await item.getByRole('button', { name: 'Klart – radera numret' }).click();
-    await expect.poll(() => item.count()).toBe(0);
-    expect(await server.store.conversations.get(id as ConversationId)).toBeNull();
+    await expect.poll(() => item.getByRole('button').count(), { timeout: 10_000 }).toBe(0);
+    expect(await item.textContent()).not.toContain('070-123 45 67');
+    expect(await server.store.callbacks.get(id as ConversationId)).toMatchObject({ state: 'done', teamSealed: null, claimerSealed: null, supervisorSealed: {} });
   });
 
   it('consents: decrypted in the browser, copy and view audited, delete; consents and administration screens: no violations', { timeout: 30_000 }, async () => {

@@ -181,8 +181,7 @@ describe('visitor widget', () => {
     await page.getByRole('heading', { name: 'Klart!' }).waitFor();
     await page.getByText(`Kom ihåg orden: ${word}.`, { exact: false }).waitFor();
 
-    const item = await responder.queued((i) => i.category === 'callback' && i.source === 'e2e-callback');
-    const opened = responder.openCallback(item);
+    const opened = await responder.takeCallback((i) => i.source === 'e2e-callback');
     expect(opened.callback).toEqual({ phone: '+46701234567', timeWindow: 'Eftermiddag (12–16)', language: 'sv', note, verificationWord: word });
     expectNowhere([note, '701234567', word], { traffic: traffic.all(), store: dumpMemoryStore(server.store) });
   });

@@ -114,8 +114,16 @@ export async function createResponder(server: E2eServer) {
       const wire = fromBase64url(item.intake?.body ?? '');
       return openIntake(wire, inboxFor(wire));
     },
-    openCallback: (item: QueueItem) => {
-      const wire = fromBase64url(item.intake?.body ?? '');
+    /** Waits for a waiting callback request matching `match`, takes it and opens the sealed copy handed to its claimer. */
+    async takeCallback(match: (item: { id: string; team: string; source: string }) => boolean) {
+      const item = await waitFor('a waiting callback', async () => {
+        await api.heartbeat();
+        const lists = await api.call<{ waiting: Array<{ id: string; team: string; source: string }> }>('GET', '/api/v1/responder/callbacks');
+        return lists.waiting.find(match) ?? null;
+      });
+      await api.call('POST', `/api/v1/responder/callbacks/${item.id}/claim`);
+      const { sealed } = await api.call<{ sealed: string }>('GET', `/api/v1/responder/callbacks/${item.id}/sealed`);
+      const wire = fromBase64url(sealed);
       return openCallbackRequest(wire, inboxFor(wire));
     },
     /** Claims the conversation, answers with the handshake, and returns a chat handle. */
