@@ -176,6 +176,7 @@ export function createApp(deps: AppDeps) {
     clock,
     random,
     conversations,
+    callbacks,
     rootPublicKey: deps.rootPublicKey ?? config.rootPublicKey,
     disconnect: (responder) => store.events.toStaff({ t: 'deactivated', responder }),
     demo: config.demo,

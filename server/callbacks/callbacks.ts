@@ -152,12 +152,18 @@ export function createCallbacks(deps: CallbacksDeps) {
       return next;
     },
 
-    /** The sealed request for its claimer only: the team-sealed copy until re-sealed, then the claimer's own. */
-    async sealedForClaimer(id: ConversationId, me: ResponderRecord): Promise<{ kind: 'team' | 'own'; sealed: string }> {
+    /**
+     * The sealed request for its claimer only: its own copy once re-sealed; before that the team-sealed
+     * copy, or — for a supervisor who took over a request released by a deactivated holder — the copy
+     * sealed to that supervisor. NotFound when no copy is left that this claimer can open.
+     */
+    async sealedForClaimer(id: ConversationId, me: ResponderRecord): Promise<{ kind: 'team' | 'own' | 'supervisor'; sealed: string }> {
       const record = await held(id, me);
       if (record.claimerSealed !== null) return { kind: 'own', sealed: record.claimerSealed };
       if (record.teamSealed !== null) return { kind: 'team', sealed: record.teamSealed };
-      throw new ApiError(ErrorCode.ConversationGone);
+      const mine = record.supervisorSealed[me.id];
+      if (mine !== undefined) return { kind: 'supervisor', sealed: mine };
+      throw new ApiError(ErrorCode.NotFound, 'No copy of this number is sealed to you.');
     },
 
     /**
@@ -167,7 +173,7 @@ export function createCallbacks(deps: CallbacksDeps) {
      */
     async reseal(id: ConversationId, me: ResponderRecord, copies: { own: string; supervisors: Readonly<Record<string, string>> }): Promise<void> {
       const record = await held(id, me);
-      if (record.teamSealed === null) throw new ApiError(ErrorCode.InvalidRequest, 'Already re-sealed.');
+      if (record.claimerSealed !== null) throw new ApiError(ErrorCode.InvalidRequest, 'Already re-sealed.');
       for (const supervisor of Object.keys(copies.supervisors)) {
         const r = await store.staff.getResponder(supervisor as ResponderId);
         if (r === null || !r.active || !r.roles.includes('supervisor') || !r.teams.includes(record.team)) {
@@ -213,6 +219,22 @@ export function createCallbacks(deps: CallbacksDeps) {
       if (copy === null) throw new ApiError(ErrorCode.NotFound, 'No copy of this number is sealed to you.');
       await deps.audit(me.id, 'callback-reveal', id);
       return copy;
+    },
+
+    /**
+     * The holder was deactivated: what they held goes back to waiting in its team. Their own copy goes
+     * (only they could open it); the team-sealed copy, if not yet re-sealed, and the supervisors'
+     * copies stay — a colleague or a supervisor takes it from there. Returns how many went back.
+     */
+    async releaseAll(holder: ResponderId): Promise<number> {
+      let released = 0;
+      for (const record of await store.callbacks.list({ kind: 'claimed', responder: holder }, LIST_LIMIT)) {
+        const next = await store.callbacks.replace(record, { ...record, state: 'waiting', claimer: null, autoAssigned: false, claimedAt: null, claimerSealed: null });
+        if (next === null) continue;
+        released += 1;
+        await tell(next);
+      }
+      return released;
     },
 
     /** "Delete now" (or the handle's erasure): the record goes at once. */

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../client/shared/api-client.js';
 import { createTestApp, fakeCipher, newCid, seedResponder, solvePow, type TestApp } from '../../test/support/harness.js';
+import { createCallbacks } from '../callbacks/callbacks.js';
 import { createRouting } from '../routing/routing.js';
 import { DEFAULT_TEAM_SETTINGS } from '../routing/team-settings.js';
 import type { TeamId } from '../store/ports.js';
@@ -114,6 +115,35 @@ describe('callback routes', () => {
     await anna.api.duty('unga', true);
     await anna.api.call('POST', cb(handle.id, 'claim'));
     expect(await anna.api.call('GET', cb(handle.id, 'sealed'))).toEqual({ kind: 'team', sealed });
+  });
+
+  it('a deactivated holder\'s callbacks wait again: a colleague opens a not yet re-sealed one, a supervisor takes over a re-sealed one with the copy sealed to them', async () => {
+    const t = await createTestApp();
+    const anna = await login(t, 'anna');
+    const sara = await login(t, 'sara', ['supervisor']);
+    const bo = await login(t, 'bo');
+    for (const r of [anna, sara, bo]) await r.api.duty('unga', true);
+    const fresh = await request(t);
+    const resealed = await request(t);
+    for (const r of [fresh, resealed]) await anna.api.call('POST', cb(r.id, 'claim'));
+    const forSara = fakeCipher(300);
+    await anna.api.call('PUT', cb(resealed.id, 'sealed'), { own: fakeCipher(300), supervisors: { [sara.id]: forSara } });
+    const callbacks = createCallbacks({ store: t.store, clock: t.clock, callbackTtlMs: 60_000, audit: async () => undefined });
+    expect(await callbacks.releaseAll(anna.id as never)).toBe(2);
+    expect((await lists(bo.api)).waiting.map((v) => v.id).sort()).toEqual([fresh.id, resealed.id].sort());
+    await bo.api.call('POST', cb(fresh.id, 'claim'));
+    expect(await bo.api.call('GET', cb(fresh.id, 'sealed'))).toEqual({ kind: 'team', sealed: fresh.sealed });
+    await bo.api.call('POST', cb(resealed.id, 'claim'));
+    expect(await codeOf(bo.api.call('GET', cb(resealed.id, 'sealed')))).toBe('not_found');
+    await bo.api.call('POST', cb(resealed.id, 'done'));
+    const again = await request(t);
+    await anna.api.call('POST', cb(again.id, 'claim'));
+    await anna.api.call('PUT', cb(again.id, 'sealed'), { own: fakeCipher(300), supervisors: { [sara.id]: forSara } });
+    await callbacks.releaseAll(anna.id as never);
+    await sara.api.call('POST', cb(again.id, 'claim'));
+    expect(await sara.api.call('GET', cb(again.id, 'sealed'))).toEqual({ kind: 'supervisor', sealed: forSara });
+    await sara.api.call('PUT', cb(again.id, 'sealed'), { own: fakeCipher(300), supervisors: {} });
+    expect((await sara.api.call<{ kind: string }>('GET', cb(again.id, 'sealed'))).kind).toBe('own');
   });
 
   it('delete now erases a waiting request at once', async () => {

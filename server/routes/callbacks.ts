@@ -130,7 +130,7 @@ export function registerCallbackRoutes(app: App, deps: CallbackRouteDeps): void 
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/responder/callbacks/{id}/sealed', tags: ['responder'], summary: 'The sealed request, for its claimer only: team-sealed until re-sealed, then the claimer’s own copy', security, request: { params: ConversationIdParam }, responses: { 200: json(SealedSchema, 'Sealed'), ...ERROR_RESPONSES } }),
+    createRoute({ method: 'get', path: '/api/v1/responder/callbacks/{id}/sealed', tags: ['responder'], summary: 'The sealed request, for its claimer only: team-sealed (or sealed to a supervisor who took it over) until re-sealed, then the claimer’s own copy', security, request: { params: ConversationIdParam }, responses: { 200: json(SealedSchema, 'Sealed'), ...ERROR_RESPONSES } }),
     async (c) => c.json(await callbacks.sealedForClaimer(idOf(c), c.get('responder')), 200),
   );
 

@@ -10,8 +10,9 @@
 // and `renew` here; they are checked (org-validate.ts) before anything changes, so a refused upload
 // leaves everything as it was.
 //
-// Conversations the responder holds when deactivated: callback requests go back to their team's queue
-// (a colleague opens them with the team inbox key they already hold; nothing depends on the leaver).
+// Conversations the responder holds when deactivated: callback requests go back to waiting in their
+// team (server/callbacks: a colleague opens one with the team key while it was not yet re-sealed to
+// the leaver, otherwise a supervisor of the team takes it over with the copy sealed to them).
 // Chats are closed with the outcome "responder-deactivated": a chat can only continue through a fresh
 // handshake that the current responder hands over in the channel (transfer), which a deactivated
 // responder no longer may do; put back in the queue, a chat would strand the visitor in a session
@@ -79,6 +80,8 @@ export interface StaffAdminDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly conversations: ConversationService;
+  /** Callback requests: what a deactivated responder held goes back to waiting. */
+  readonly callbacks?: { releaseAll(holder: ResponderId): Promise<number> };
   readonly rootPublicKey: string | null;
   /** Closes the responder's WebSockets on every instance. */
   readonly disconnect: (responder: ResponderId) => Promise<void>;
@@ -179,7 +182,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
     await store.staff.putResponder({ ...before, active: false });
     for (const team of before.teams) await store.duty.setOnDuty(team, before.id, false);
     await deps.disconnect(before.id);
-    let requeued = 0;
+    let requeued = (await deps.callbacks?.releaseAll(before.id)) ?? 0;
     let closed = 0;
     for (const entry of await store.queues.list(`~${before.id}` as TeamId, 1000)) {
       const record = await store.conversations.get(entry.id as ConversationId);

@@ -59,7 +59,7 @@ export interface CallbacksState {
 export interface CallbacksApi {
   callbackLists(): Promise<CallbackLists>;
   callbackClaim(id: string): Promise<unknown>;
-  callbackSealed(id: string): Promise<{ kind: 'team' | 'own'; sealed: string }>;
+  callbackSealed(id: string): Promise<{ kind: 'team' | 'own' | 'supervisor'; sealed: string }>;
   callbackReseal(id: string, copies: { own: string; supervisors: Record<string, string> }): Promise<unknown>;
   callbackReveal(id: string): Promise<{ kind: 'team' | 'supervisor'; sealed: string }>;
   callbackDone(id: string): Promise<unknown>;
@@ -111,7 +111,8 @@ export function createCallbacksStore(deps: CallbacksDeps) {
         remember(item.id, numberOf(openResealedCallback(fromBase64url(sealed), id, keys.boxKeyPair)));
         return;
       }
-      const { callback } = openSealedCallback(keys.inbox, item.id, sealed);
+      // A supervisor taking over a request whose holder left opens the copy sealed to them.
+      const callback = kind === 'supervisor' ? openResealedCallback(fromBase64url(sealed), id, keys.boxKeyPair) : openSealedCallback(keys.inbox, item.id, sealed).callback;
       const seal = (recipient: X25519PublicKey) => toBase64url(resealCallback({ conversationId: id, callback, recipient }));
       const supervisors: Record<string, string> = {};
       for (const s of await supervisorsOf(item.team, keys)) supervisors[s.id] = seal(s.boxPublicKey);

@@ -39,7 +39,7 @@ export function createConsoleApi(api: ResponderApi): ConsoleApi {
 
     callbackLists: () => api.call<CallbackLists>('GET', `${base}/callbacks`),
     callbackClaim: (id) => api.call('POST', `${base}/callbacks/${id}/claim`),
-    callbackSealed: (id) => api.call<{ kind: 'team' | 'own'; sealed: string }>('GET', `${base}/callbacks/${id}/sealed`),
+    callbackSealed: (id) => api.call<{ kind: 'team' | 'own' | 'supervisor'; sealed: string }>('GET', `${base}/callbacks/${id}/sealed`),
     callbackReseal: (id, copies) => api.call('PUT', `${base}/callbacks/${id}/sealed`, copies),
     callbackReveal: (id) => api.call<{ kind: 'team' | 'supervisor'; sealed: string }>('POST', `${base}/callbacks/${id}/reveal`),
     callbackDone: (id) => api.call('POST', `${base}/callbacks/${id}/done`),

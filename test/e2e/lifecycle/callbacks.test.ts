@@ -107,7 +107,7 @@ describe('callbacks that get called', () => {
     expect(await mine.textContent()).toContain('Den stannar hos dig.');
     await relogin();
     await expect.poll(() => mine.textContent(), { timeout: 15_000 }).toContain('1 försök');
-    expect(await mine.textContent()).toContain('+46701112233');
+    await expect.poll(() => mine.textContent(), { timeout: 15_000 }).toContain('+46701112233');
 
     // 4. "Klart": in "Klara", without the number; the same after a reload.
     await mine.getByRole('button', { name: 'Klart – radera numret' }).click();
