@@ -227,9 +227,56 @@ export const ColleaguesSchema = z
   })
   .openapi('Colleagues');
 
-export const CallbacksSchema = z
-  .object({ items: z.array(z.object({ id: z.string(), team: z.string(), language: z.string(), waitingMs: z.number().int(), attempts: z.number().int(), intake: LogEntrySchema.nullable() })) })
-  .openapi('Callbacks');
+
+/** One callback request as a responder's lists show it: never a number (only sealed copies carry one). */
+export const CallbackViewSchema = z
+  .object({
+    id: z.string(),
+    team: z.string(),
+    language: z.string(),
+    /** Outreach source tag (a staff-made label, e.g. a poster campaign). */
+    source: z.string(),
+    state: z.enum(['waiting', 'claimed', 'done']),
+    createdAt: z.number().int(),
+    claimedAt: z.number().int().nullable(),
+    doneAt: z.number().int().nullable(),
+    autoAssigned: z.boolean(),
+    attempts: z.array(z.object({ at: z.number().int() })),
+    /** Held by this display name (the supervisor's team list only), else null. */
+    heldBy: z.string().nullable(),
+    /** The claimer's console has re-sealed it (the team-sealed copy is gone). */
+    resealed: z.boolean(),
+  })
+  .openapi('Callback');
+
+export const CallbackListsSchema = z
+  .object({
+    waiting: z.array(CallbackViewSchema),
+    mine: z.array(CallbackViewSchema),
+    done: z.array(CallbackViewSchema),
+    /** For a supervisor: requests held by others in the supervisor's teams (revealed only by an audited action). */
+    team: z.array(CallbackViewSchema),
+    onDutyTeams: z.array(z.string()),
+    /** The server's clock when it answered, ms. */
+    now: z.number().int(),
+  })
+  .openapi('CallbackLists');
+
+/** A sealed callback copy: team-sealed (the visitor's request), the holder's own, or one sealed to a supervisor. */
+export const SealedCallbackSchema = z.object({ kind: z.enum(['team', 'own', 'supervisor']), sealed: z.string() }).openapi('SealedCallback');
+
+/** A sealed request or re-sealed copy: 8 KiB padded plus headers, in base64url. */
+const SealedText = base64url(12_000);
+
+export const ResealRequest = z
+  .object({ own: SealedText, supervisors: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), SealedText).refine((m) => Object.keys(m).length <= 20, 'at most 20 supervisors') })
+  .strict()
+  .openapi('Reseal');
+
+export type CallbackView = z.infer<typeof CallbackViewSchema>;
+export type CallbackLists = z.infer<typeof CallbackListsSchema>;
+export type SealedCallback = z.infer<typeof SealedCallbackSchema>;
+export type Reseal = z.input<typeof ResealRequest>;
 
 /** Holds when two types accept the same values (a compile-time check that a schema and a plain type agree). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -254,7 +301,6 @@ export type Close = z.input<typeof CloseRequest>;
 export type DutyStatus = z.infer<typeof DutyStatusSchema>;
 export type Assigned = z.infer<typeof AssignedSchema>;
 export type Colleagues = z.infer<typeof ColleaguesSchema>;
-export type Callbacks = z.infer<typeof CallbacksSchema>;
 
 /** A sealed team note (crypto/note.ts) is at most about 2.9 KB: 4,096 base64url characters. */
 export const MAX_NOTE_CHARS = 4096;

@@ -7,7 +7,7 @@ import { errorCodeOf } from './error-code.case.js';
 import { CryptoErrorCode } from './errors.js';
 import { generateBoxKeyPair } from './keys.js';
 import { seededRandom } from './random.js';
-import { loadSodium } from './sodium.js';
+import { loadSodium } from './sodium-standard.js';
 
 await loadSodium();
 const random = seededRandom('callback-reseal-test');

@@ -2,14 +2,14 @@
 // for a supervisor the team's held ones), take, the sealed copy for its claimer, re-seal, not
 // reached, done, and a supervisor's audited reveal. No route answers with a number: only sealed copies,
 // each to the one person who can open it.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Callbacks } from '../callbacks/callbacks.js';
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { CallbackRecord, ConversationId, ResponderRecord, Store } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
-import { ConversationIdParam } from './schemas.js';
+import { CallbackListsSchema, CallbackViewSchema, ConversationIdParam, ResealRequest, SealedCallbackSchema as SealedSchema } from '../../contract/rest.js';
 
 export interface CallbackRouteDeps {
   readonly store: Store;
@@ -21,47 +21,6 @@ export interface CallbackRouteDeps {
 }
 
 const security = [{ responderSession: [] }];
-
-/** A sealed request or re-sealed copy: 8 KiB padded plus headers, in base64url. */
-const SealedText = z.string().min(1).max(12_000).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding');
-
-const CallbackViewSchema = z
-  .object({
-    id: z.string(),
-    team: z.string(),
-    language: z.string(),
-    /** Outreach source tag (a staff-made label, e.g. a poster campaign). */
-    source: z.string(),
-    state: z.enum(['waiting', 'claimed', 'done']),
-    createdAt: z.number().int(),
-    claimedAt: z.number().int().nullable(),
-    doneAt: z.number().int().nullable(),
-    autoAssigned: z.boolean(),
-    attempts: z.array(z.object({ at: z.number().int() })),
-    /** Held by this display name (the supervisor's team list only), else null. */
-    heldBy: z.string().nullable(),
-    /** The claimer's console has re-sealed it (the team-sealed copy is gone). */
-    resealed: z.boolean(),
-  })
-  .openapi('Callback');
-
-const CallbackListsSchema = z
-  .object({
-    waiting: z.array(CallbackViewSchema),
-    mine: z.array(CallbackViewSchema),
-    done: z.array(CallbackViewSchema),
-    /** For a supervisor: requests held by others in the supervisor's teams (revealed only by an audited action). */
-    team: z.array(CallbackViewSchema),
-    onDutyTeams: z.array(z.string()),
-    now: z.number().int(),
-  })
-  .openapi('CallbackLists');
-
-const SealedSchema = z.object({ kind: z.enum(['team', 'own', 'supervisor']), sealed: z.string() }).openapi('SealedCallback');
-
-const ResealRequest = z
-  .object({ own: SealedText, supervisors: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), SealedText).refine((m) => Object.keys(m).length <= 20, 'at most 20 supervisors') })
-  .strict();
 
 function view(r: CallbackRecord, heldBy: string | null = null) {
   return {

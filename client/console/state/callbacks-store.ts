@@ -15,36 +15,14 @@ import {
   type CallbackDetails,
   type X25519PublicKey,
 } from '../../../crypto/console.js';
+import type { CallbackLists, CallbackView, SealedCallback } from '../../../contract/rest.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import { openSealedCallback } from './open-sealed.js';
 import type { Guard, Slice } from './ports.js';
 
-/** One callback as the server lists it (never a number). */
-export interface CallbackItem {
-  readonly id: string;
-  readonly team: string;
-  readonly language: string;
-  readonly source: string;
-  readonly state: 'waiting' | 'claimed' | 'done';
-  readonly createdAt: number;
-  readonly claimedAt: number | null;
-  readonly doneAt: number | null;
-  readonly autoAssigned: boolean;
-  readonly attempts: ReadonlyArray<{ readonly at: number }>;
-  /** Who holds it (the supervisor's team list only). */
-  readonly heldBy: string | null;
-  readonly resealed: boolean;
-}
-
-export interface CallbackLists {
-  readonly waiting: readonly CallbackItem[];
-  readonly mine: readonly CallbackItem[];
-  readonly done: readonly CallbackItem[];
-  readonly team: readonly CallbackItem[];
-  readonly onDutyTeams: readonly string[];
-  /** The server's clock when it answered, ms (waits are shown against it). */
-  readonly now: number;
-}
+/** One callback as the server lists it (never a number), and the lists: contract/rest.ts. */
+export type CallbackItem = CallbackView;
+export type { CallbackLists };
 
 /** What the request says, opened here. */
 export type CallbackNumber = Pick<CallbackDetails, 'phone' | 'timeWindow' | 'note' | 'verificationWord'>;
@@ -59,9 +37,9 @@ export interface CallbacksState {
 export interface CallbacksApi {
   callbackLists(): Promise<CallbackLists>;
   callbackClaim(id: string): Promise<unknown>;
-  callbackSealed(id: string): Promise<{ kind: 'team' | 'own' | 'supervisor'; sealed: string }>;
+  callbackSealed(id: string): Promise<SealedCallback>;
   callbackReseal(id: string, copies: { own: string; supervisors: Record<string, string> }): Promise<unknown>;
-  callbackReveal(id: string): Promise<{ kind: 'team' | 'supervisor'; sealed: string }>;
+  callbackReveal(id: string): Promise<SealedCallback>;
   callbackDone(id: string): Promise<unknown>;
   callbackNotReached(id: string): Promise<unknown>;
   /** Certified colleagues (their certificates are verified here before anything is sealed to them). */

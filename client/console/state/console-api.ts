@@ -3,6 +3,7 @@
 // consents-store.ts), so the stores are tested against small in-memory fakes.
 import type { createResponderApi } from '../../shared/api-client.js';
 import type { KeyBundle } from '../crypto/keys.js';
+import type { SealedCallback } from '../../../contract/rest.js';
 import type { CallbackLists, CallbacksApi } from './callbacks-store.js';
 import type { ChatsApi } from './chats-store.js';
 import type { ConsentItem, ConsentsApi } from './consents-store.js';
@@ -39,9 +40,9 @@ export function createConsoleApi(api: ResponderApi): ConsoleApi {
 
     callbackLists: () => api.call<CallbackLists>('GET', `${base}/callbacks`),
     callbackClaim: (id) => api.call('POST', `${base}/callbacks/${id}/claim`),
-    callbackSealed: (id) => api.call<{ kind: 'team' | 'own' | 'supervisor'; sealed: string }>('GET', `${base}/callbacks/${id}/sealed`),
+    callbackSealed: (id) => api.call<SealedCallback>('GET', `${base}/callbacks/${id}/sealed`),
     callbackReseal: (id, copies) => api.call('PUT', `${base}/callbacks/${id}/sealed`, copies),
-    callbackReveal: (id) => api.call<{ kind: 'team' | 'supervisor'; sealed: string }>('POST', `${base}/callbacks/${id}/reveal`),
+    callbackReveal: (id) => api.call<SealedCallback>('POST', `${base}/callbacks/${id}/reveal`),
     callbackDone: (id) => api.call('POST', `${base}/callbacks/${id}/done`),
     callbackNotReached: (id) => api.call('POST', `${base}/callbacks/${id}/not-reached`),
 
