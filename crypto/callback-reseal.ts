@@ -1,7 +1,6 @@
 // A claimed callback request re-sealed by the claimer's console to one responder's own certified X25519
 // key (the claimer itself, and each supervisor of the team), so that once the team-sealed copy is
 // deleted nobody else on the team can open the number.
-import { WireType } from './certs.js';
 import { PROTOCOL_VERSION, Reader, Writer, bytesEqual, readHeader, v2, type ConversationId, type X25519PublicKey } from './encoding.js';
 import { CryptoErrorCode, fail } from './errors.js';
 import type { CallbackDetails } from './intake.js';
@@ -11,6 +10,9 @@ import { pad, unpad } from './padding.js';
 import { sodium } from './sodium.js';
 
 const PURPOSE = v2('callback-resealed');
+
+/** Wire type of a re-sealed callback (beside WireType in certs.ts; kept here so the widget does not carry it). */
+export const CALLBACK_RESEALED_TYPE = 0x12;
 
 /**
  * Seals `details` of callback `conversationId` to `recipient` (an X25519 public key taken from a
@@ -32,7 +34,7 @@ export function resealCallback(input: { conversationId: ConversationId; callback
   const sealed = sodium().crypto_box_seal(padded, input.recipient);
   sodium().memzero(inner);
   sodium().memzero(padded);
-  return new Writer().u8(PROTOCOL_VERSION).u8(WireType.CallbackResealed).bytes(sealed).finish();
+  return new Writer().u8(PROTOCOL_VERSION).u8(CALLBACK_RESEALED_TYPE).bytes(sealed).finish();
 }
 
 /**
@@ -42,7 +44,7 @@ export function resealCallback(input: { conversationId: ConversationId; callback
  */
 export function openResealedCallback(wire: Uint8Array, conversationId: ConversationId, recipient: BoxKeyPair): CallbackDetails {
   const r = new Reader(wire);
-  readHeader(r, WireType.CallbackResealed, 're-sealed callback');
+  readHeader(r, CALLBACK_RESEALED_TYPE, 're-sealed callback');
   const sealed = r.bytes(MAX_INTAKE_PLAINTEXT + 128);
   r.end();
   let padded: Uint8Array;

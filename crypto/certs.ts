@@ -22,8 +22,6 @@ export const WireType = {
   OrgRevocation: 0x05,
   Intake: 0x10,
   Callback: 0x11,
-  /** A callback request re-sealed by its claimer to one responder's own key (crypto/callback-reseal.ts). */
-  CallbackResealed: 0x12,
   Handshake: 0x20,
   SessionRequest: 0x21,
   Message: 0x30,
