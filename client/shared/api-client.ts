@@ -8,7 +8,7 @@ import type { Envelope, LogEntry } from '../../contract/messages.js';
 import type {
   Appended,
   Assigned,
-  Callbacks,
+  CallbackLists,
   Colleagues,
   ConversationView,
   Duty,
@@ -177,9 +177,7 @@ export function createResponderApi(options: ApiOptions) {
     colleagues: () => request<Colleagues>('GET', '/api/v1/responder/colleagues'),
     /** Hands a conversation over to the specialist team ("under threat"). */
     threat: (id: string) => request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/threat`, undefined, unsafe()),
-    callbacks: () => request<Callbacks>('GET', '/api/v1/responder/callbacks'),
-    callbackDone: (id: string) => request<void>('POST', `/api/v1/responder/callbacks/${id}/done`, undefined, unsafe()),
-    callbackNotReached: (id: string) => request<{ attempts: number }>('POST', `/api/v1/responder/callbacks/${id}/not-reached`, undefined, unsafe()),
+    callbacks: () => request<CallbackLists>('GET', '/api/v1/responder/callbacks'),
     /** Any other call of the session (console, admin routes); unsafe methods carry the CSRF token. */
     call: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
       request<T>(method, path, body, method === 'GET' ? {} : unsafe()),

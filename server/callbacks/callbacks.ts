@@ -31,8 +31,9 @@ export interface CallbacksDeps {
   readonly routing?: Routing;
   readonly stats?: StatsCounter;
   /**
-   * Told after every change. Default: `{ t: 'callbacks' }` on the team's channel (what the console's
-   * team subscription hears). The domain-events port plugs in here.
+   * Told after every change. Default: a team event (store.events) of category "callback" — queued,
+   * claimed (taken, assigned or an attempt added) or erased (done, deleted) — which the responder
+   * sockets push as a "callbacks" list frame.
    */
   readonly changed?: (change: CallbackChange) => Promise<void>;
 }
@@ -46,9 +47,18 @@ export type Callbacks = ReturnType<typeof createCallbacks>;
 
 export function createCallbacks(deps: CallbacksDeps) {
   const { store, clock, routing } = deps;
+  // Default: a team event of category "callback", which the responder sockets push as a "callbacks" list frame.
   const changed =
     deps.changed ??
-    ((change: CallbackChange) => store.pubsub.publish(store.keys.teamChannel(change.team), JSON.stringify({ t: 'callbacks' })));
+    ((change: CallbackChange) =>
+      store.events.toTeam(
+        change.team,
+        change.state === 'waiting'
+          ? { t: 'queued', c: change.id, category: 'callback', danger: false }
+          : change.state === 'claimed'
+            ? { t: 'claimed', c: change.id, category: 'callback' }
+            : { t: 'erased', c: change.id, category: 'callback' },
+      ));
   const tell = (r: CallbackRecord) => changed({ id: r.id, team: r.team, state: r.state, claimer: r.claimer });
   const dims = (r: CallbackRecord) => ({ team: r.team, category: 'callback' as const, source: r.source });
 

@@ -11,7 +11,7 @@ import type { ConversationId, ResponderId, Store, TeamId } from '../store/ports.
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import { conversationView } from './responder.js';
-import { AssignedSchema, CallbacksSchema, ColleaguesSchema, ConversationIdParam, ConversationViewSchema, DutyStatusSchema } from '../../contract/rest.js';
+import { AssignedSchema, ColleaguesSchema, ConversationIdParam, ConversationViewSchema, DutyStatusSchema } from '../../contract/rest.js';
 
 export interface ResponderShiftRouteDeps {
   readonly store: Store;
