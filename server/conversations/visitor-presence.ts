@@ -45,9 +45,10 @@ export function createVisitorPresence(deps: VisitorPresenceDeps) {
   };
   const write = (id: ConversationId, mark: Mark) => store.expiring.put(COLLECTION, id, JSON.stringify(mark), deps.ttlMs);
 
-  /** Takes a gone conversation back into its queue, in its old place (an active one counts again by itself). */
+  /** Takes a gone conversation back into its queue, in its old place (an active one counts again by itself; its console is told). */
   async function comeBack(id: ConversationId): Promise<void> {
     const record = await store.conversations.get(id);
+    if (record?.status === 'active') await store.events.toTeam(record.team, { t: 'presence', c: id, category: record.category, gone: false });
     if (record?.status !== 'waiting') return;
     await store.queues.add(record.team, id, deps.queueScore(record));
     await store.events.toTeam(record.team, { t: 'queued', c: id, category: record.category, danger: record.danger });
@@ -65,6 +66,8 @@ export function createVisitorPresence(deps: VisitorPresenceDeps) {
     if (record.status === 'waiting') {
       await store.queues.remove(record.team, id);
       await store.events.toTeam(record.team, { t: 'gone', c: id, category: record.category });
+    } else {
+      await store.events.toTeam(record.team, { t: 'presence', c: id, category: record.category, gone: true });
     }
     return true;
   }

@@ -37,6 +37,8 @@ export type TeamEvent =
   | { readonly t: 'closed'; readonly c: ConversationId; readonly category: Category }
   /** Left the queue because the young person has gone (no socket for the grace time; visitor-presence.ts). */
   | { readonly t: 'gone'; readonly c: ConversationId; readonly category: Category }
+  /** The young person of a taken conversation has gone, or has come back (its responder's load and the console's "has left" line change). */
+  | { readonly t: 'presence'; readonly c: ConversationId; readonly category: Category; readonly gone: boolean }
   /** Left the queue erased ("delete now", or a callback marked done). */
   | { readonly t: 'erased'; readonly c: ConversationId; readonly category: Category }
   /** Someone of the team went on or off duty. */

@@ -179,7 +179,8 @@ describe('production topology: Caddy → two instances → Redis (AOF)', () => {
   });
 
   it('compresses API answers (encode zstd gzip) and passes the precompressed assets through', async () => {
-    const asset = (await readdir(join(installDir, 'dist/public/assets'))).find((f) => /^crypto-.*\.js$/.test(f));
+    // The widget's crypto chunk (crypto/visitor.ts and libsodium): the largest file a visitor downloads.
+    const asset = (await readdir(join(installDir, 'dist/public/assets'))).find((f) => /^visitor-.*\.js$/.test(f));
     const api = await rawGet(`${caddyUrl}/api/openapi.json`, 'zstd, gzip');
     expect(api.encoding).toBe('zstd');
     const js = await rawGet(`${caddyUrl}/assets/${asset}`, 'zstd, br, gzip');

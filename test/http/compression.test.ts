@@ -38,7 +38,8 @@ afterAll(async () => {
 });
 
 describe('precompressed assets', () => {
-  const crypto = readdirSync('dist/public/assets').find((f) => /^crypto-.*\.js$/.test(f))!;
+  // The widget's crypto chunk (crypto/visitor.ts and libsodium): the largest file a visitor downloads.
+  const crypto = readdirSync('dist/public/assets').find((f) => /^visitor-.*\.js$/.test(f))!;
   const identity = () => readFileSync(`dist/public/assets/${crypto}`);
 
   it('sends brotli, gzip or the file itself as Accept-Encoding allows, each with its own strong ETag and Vary', async () => {

@@ -129,7 +129,9 @@ describe('authorisation matrix over two organisations', () => {
       ...(await matrix('GET messages (waiting)', row('403:forbidden', { hOnDuty: '200' }), status('GET', `/api/v1/responder/conversations/${waiting.id}/messages`))),
       ...(await matrix('GET messages (claimed)', row('403:forbidden', { hOnDuty: '200' }), status('GET', `/api/v1/responder/conversations/${claimed.id}/messages`))),
       ...(await matrix('WS read (claimed)', row('denied:forbidden', { hOnDuty: 'subscribed' }), (a) => wsRead(a, claimed.id))),
-      ...(await matrix('GET callbacks', row('200', { hOnDuty: '200:sees' }), sees('GET', '/api/v1/responder/callbacks', callback.id))),
+      // A waiting callback is listed to its team's members on duty or not (issue 15: off duty the list
+      // must not say nobody waits); the number stays sealed until one of them claims it.
+      ...(await matrix('GET callbacks', row('200', { hOnDuty: '200:sees', hSupervisor: '200:sees', hAdmin: '200:sees' }), sees('GET', '/api/v1/responder/callbacks', callback.id))),
       ...(await matrix('GET consents', row('200', { hOnDuty: '200:sees', hSupervisor: '200:sees', hAdmin: '200:sees' }), sees('GET', '/api/v1/responder/consents', H))),
       ...(await matrix('GET colleagues', row('200', { hOnDuty: '200:sees', hSupervisor: '200:sees', hAdmin: '200:sees' }), sees('GET', '/api/v1/responder/colleagues', '"r-huddinge"'))),
       ...(await matrix(
