@@ -58,8 +58,11 @@ describe('console routing', () => {
       await expect.poll(() => queueItem(page, visitor.id).textContent(), { timeout: 10_000 }).toContain('Jag vill sluta, kan någon prata?');
       expect(await queueItem(page, visitor.id).textContent()).toContain('qr-skola');
     }
-    // Both press "Ta samtalet" at the same moment.
-    await Promise.all([queueItem(pageA, visitor.id).getByRole('button', { name: 'Ta samtalet' }).click(), queueItem(pageB, visitor.id).getByRole('button', { name: 'Ta samtalet' }).click()]);
+    // Both press "Ta samtalet" at the same moment. A click in the page itself, not Playwright's
+    // click: that one first waits for the button to be stable, and on a loaded machine the winner's
+    // claim is pushed to the other console (which drops the card) before the second click lands.
+    const press = (page: Page) => queueItem(page, visitor.id).getByRole('button', { name: 'Ta samtalet' }).evaluate((b) => (b as HTMLButtonElement).click());
+    await Promise.all([press(pageA), press(pageB)]);
     const record = await until(async () => {
       const r = await server.store.conversations.get(visitor.id as never);
       return r?.status === 'active' ? r : undefined;
