@@ -394,17 +394,18 @@ function ChatPane({ chat }: { chat: ChatView }) {
 }
 
 /**
- * An irreversible step asks first: the question, the step's own words on the yes button (focused,
- * so Enter confirms deliberately) and a way back. Nothing happens until yes.
+ * An irreversible step asks first: the question, the step's own words on the yes button and a way
+ * back. The way back has the focus (WAI-ARIA's alertdialog pattern: the least destructive action),
+ * so an Enter meant for the message box loses nothing. Nothing happens until yes.
  */
 function Confirm(props: { question: string; yes: string; onYes: () => void; onNo: () => void }) {
   const { t } = useConsole();
-  const yes = useRef<HTMLButtonElement>(null);
+  const no = useRef<HTMLButtonElement>(null);
   // A layout effect: focus and Escape are in place as soon as the question shows (a plain effect waits for a frame).
   useLayoutEffect(() => {
-    yes.current?.focus();
+    no.current?.focus();
     // Escape goes back wherever the focus is (the log may have taken it meanwhile).
-    const doc = yes.current?.ownerDocument;
+    const doc = no.current?.ownerDocument;
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') props.onNo();
     };
@@ -414,10 +415,10 @@ function Confirm(props: { question: string; yes: string; onYes: () => void; onNo
   return (
     <div class="confirm" role="alertdialog" aria-labelledby="confirm-question">
       <p id="confirm-question">{props.question}</p>
-      <button type="button" class="warn" ref={yes} onClick={props.onYes}>
+      <button type="button" class="warn" onClick={props.onYes}>
         {props.yes}
       </button>
-      <button type="button" onClick={props.onNo}>
+      <button type="button" ref={no} onClick={props.onNo}>
         {t('confirmNo')}
       </button>
     </div>
