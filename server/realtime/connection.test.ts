@@ -7,6 +7,7 @@ import { captureLogs, fakeCipher, newCid, seedResponder, seedTeams, testConfig }
 import { systemRandom } from '../clock.js';
 import { createConversationService, type ConversationService } from '../conversations/service.js';
 import { createMemoryStore } from '../store/memory/memory-store.js';
+import { createKeys } from '../store/redis/keys.js';
 import type { ConversationId, ConversationRecord, Envelope, LogEntry, ResponderRecord, Store } from '../store/ports.js';
 import { createConnection, type Connection, type ConnectionDeps } from './connection.js';
 import { createHub, type Hub } from './hub.js';
@@ -163,7 +164,7 @@ describe('websocket connection: replay then live', () => {
     const missed: LogEntry[] = [];
     const memory = t.store as unknown as { db: { xadd(k: string, f: Record<string, string>): string } };
     for (let i = 0; i < 3; i += 1) {
-      const id = memory.db.xadd(t.store.keys.log(record.id), { from: 'responder', session: '1', cid: newCid(), kind: 'message', body: fakeCipher(16) });
+      const id = memory.db.xadd(createKeys().log(record.id), { from: 'responder', session: '1', cid: newCid(), kind: 'message', body: fakeCipher(16) });
       missed.push((await t.store.log.after(record.id, msgs(v.fake).at(-1)?.id ?? null, 10)).find((e) => e.id === id)!);
     }
     await t.store.events.toConversation(record.id, { t: 'resync' });

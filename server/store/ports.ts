@@ -7,7 +7,6 @@ import type { Category } from '../../contract/categories.js';
 import type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from '../../contract/ids.js';
 import type { ConversationStatus, Envelope, LogEntry, Sender } from '../../contract/messages.js';
 import type { EventBus, Unsubscribe } from '../events/events.js';
-import type { Keys } from './keys.js';
 
 export type { Category } from '../../contract/categories.js';
 export type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from '../../contract/ids.js';
@@ -171,7 +170,7 @@ export interface NoteStore {
 }
 
 /**
- * Raw fan-out between instances, inside an adapter: channels named by `keys.ts`, string payloads.
+ * Raw fan-out between instances, inside an adapter: channels named by the adapter, string payloads.
  * The rest of the server publishes and subscribes typed domain events through `Store.events`.
  */
 export interface PubSub {
@@ -460,8 +459,6 @@ export interface CallbackStore {
 }
 
 export interface Store {
-  /** The names of this store's keys and channels (its prefix included); callers never build their own. */
-  readonly keys: Keys;
   readonly conversations: ConversationStore;
   readonly log: MessageLog;
   readonly notes: NoteStore;

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreConflictError } from './errors.js';
-import { createKeys, type Keys } from './keys.js';
 import type { ReceivedConversationEvent, StaffEvent, TeamEvent } from '../events/events.js';
 import type {
   CallbackRecord,
@@ -21,8 +20,6 @@ export interface StoreContractSetup {
   /** Moves time forward by `ms`: a manual clock for the memory adapter, a real sleep for Redis. */
   advance(ms: number): Promise<void>;
   teardown(): Promise<void>;
-  /** The key namer the store was built with (its channels); default `createKeys()`. */
-  readonly keys?: Keys;
 }
 
 /** Short TTLs keep the Redis run (which really sleeps) fast; steps stay well inside them. */
@@ -83,14 +80,12 @@ async function eventually(check: () => void, timeoutMs = 2_000): Promise<void> {
 export function runStoreContract(name: string, setup: () => Promise<StoreContractSetup>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
-    let keys: Keys;
     let advance: (ms: number) => Promise<void>;
     let teardown: (() => Promise<void>) | null = null;
 
     beforeEach(async () => {
       const ctx = await setup();
       store = ctx.store;
-      keys = ctx.keys ?? createKeys();
       advance = (ms) => ctx.advance(ms);
       teardown = () => ctx.teardown();
     });

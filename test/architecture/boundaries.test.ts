@@ -137,6 +137,14 @@ describe('module boundaries', () => {
     expect(valueImports).toEqual([]);
   });
 
+  it("the store's key and channel names stay inside its adapters: nothing outside server/store/redis/ (and the memory adapter, which lays MemoryDb out as Redis) imports them", () => {
+    const KEYS = 'server/store/redis/keys.ts';
+    const adapters = ['server/store/redis/', 'server/store/memory/'];
+    expect(g.get('server/store/redis/redis-store.ts')).toContain(KEYS);
+    const outside = [...g].filter(([from, targets]) => targets.includes(KEYS) && !adapters.some((a) => from.startsWith(a))).map(([from]) => from);
+    expect(outside).toEqual([]);
+  });
+
   it('no import cycle', () => {
     expect(cycles(g)).toEqual([]);
   });

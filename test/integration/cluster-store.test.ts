@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../server/store/errors.js';
-import { createKeys } from '../../server/store/keys.js';
+import { createKeys } from '../../server/store/redis/keys.js';
 import type { ConversationId, ConversationRecord, Store, TeamId } from '../../server/store/ports.js';
 import { runStoreContract, sampleConversation } from '../../server/store/store.case.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
@@ -29,7 +29,7 @@ const clusterStore = (prefix: string) => createRedisStore({ topology: { mode: 'c
 runStoreContract('redis cluster', async () => {
   const prefix = freshPrefix();
   const store = await clusterStore(prefix);
-  return { store, keys: createKeys(prefix), advance: sleep, teardown: () => store.close() };
+  return { store, advance: sleep, teardown: () => store.close() };
 });
 
 describe('Redis Cluster specifics', () => {

@@ -2,7 +2,7 @@
 // follows a failover on its own, and its subscribers are told to resync once they are live again.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeys } from '../../server/store/keys.js';
+import { createKeys } from '../../server/store/redis/keys.js';
 import type { ConversationId, ConversationRecord, TeamId } from '../../server/store/ports.js';
 import type { ReceivedConversationEvent } from '../../server/events/events.js';
 import { runStoreContract, sampleConversation } from '../../server/store/store.case.js';
@@ -28,7 +28,7 @@ const sentinelStore = (prefix: string) =>
 runStoreContract('redis sentinel', async () => {
   const prefix = freshPrefix();
   const store = await sentinelStore(prefix);
-  return { store, keys: createKeys(prefix), advance: sleep, teardown: () => store.close() };
+  return { store, advance: sleep, teardown: () => store.close() };
 });
 
 describe('Redis Sentinel with durable acknowledgements', () => {

@@ -13,6 +13,7 @@ import { parseField } from '../../server/stats/fields.js';
 import type { StatsReport } from '../../server/stats/report.js';
 import type { Store } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
+import { createKeys } from '../../server/store/redis/keys.js';
 import { createSources } from '../../server/sources/index.js';
 import { createTestApp, fakeCipher, newCid, seedResponder, solvePow, type TestApp } from '../support/harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -43,9 +44,10 @@ const memory: Backend = {
     t.clock.advance?.(31 * MINUTE);
   },
   async dumpStats(t) {
+    const keys = createKeys();
     const days = await t.store.stats.days();
-    const out = [{ key: t.store.keys.statsDays(), values: days }];
-    for (const day of days) out.push({ key: t.store.keys.stats(day), values: Object.entries(await t.store.stats.day(day)).flat().map(String) });
+    const out = [{ key: keys.statsDays(), values: days }];
+    for (const day of days) out.push({ key: keys.stats(day), values: Object.entries(await t.store.stats.day(day)).flat().map(String) });
     return out;
   },
   async stop() {},
@@ -62,7 +64,8 @@ function redisBackend(): Backend & { store?: Store; prefix: string } {
       return createTestApp({ manualClock: true, env, store: backend.store });
     },
     async expire(t, id) {
-      const keys = [t.store.keys.conversation(id as never), t.store.keys.log(id as never), t.store.keys.dedupe(id as never)];
+      const k = createKeys(prefix);
+      const keys = [k.conversation(id as never), k.log(id as never), k.dedupe(id as never)];
       for (const key of keys) await redis!.cli('PEXPIRE', key, '1');
       await new Promise((r) => setTimeout(r, 30));
       expect(await t.store.conversations.get(id as never)).toBeNull();

@@ -25,6 +25,8 @@ export interface HaConversation {
   readonly visitor: WsClient;
   readonly responder: WsClient;
   readonly c: ConversationId;
+  /** The key prefix both instances' stores share. */
+  readonly prefix: string;
   /** Stops sockets, servers and stores. */
   close(): Promise<void>;
 }
@@ -83,7 +85,7 @@ export async function startHaConversation(redisEnv: Record<string, string>): Pro
     await responder.sub(c, null);
     expect(visitor.messages(c).map((e) => e.cid)).toEqual([intake.cid]);
     expect(responder.messages(c).map((e) => e.cid)).toEqual([intake.cid]);
-    return { instances: [a, b], visitor, responder, c, close };
+    return { instances: [a, b], visitor, responder, c, prefix, close };
   } catch (error) {
     await close();
     throw error;

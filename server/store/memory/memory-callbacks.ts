@@ -3,7 +3,7 @@
 // synchronously, so a replace is atomic.
 import { decodeCallback, encodeCallback, listOwner, listScore, listsMinus, sameList } from '../callback-codec.js';
 import { StoreConflictError } from '../errors.js';
-import type { Keys } from '../keys.js';
+import type { Keys } from '../redis/keys.js';
 import { QUEUE_TTL_MS, callbackListsOf, type CallbackList, type CallbackStore, type ConversationId } from '../ports.js';
 import type { MemoryDb } from './memory-db.js';
 

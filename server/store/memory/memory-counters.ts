@@ -1,6 +1,6 @@
 // The in-memory CounterStore and MemoryGauge: counters as string keys with a TTL in MemoryDb (each
 // call runs synchronously, so it is atomic), memory as MemoryDb's own estimate against a cap.
-import type { Keys } from '../keys.js';
+import type { Keys } from '../redis/keys.js';
 import type { CounterStore, MemoryGauge } from '../ports.js';
 import type { MemoryDb } from './memory-db.js';
 

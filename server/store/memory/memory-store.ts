@@ -1,5 +1,6 @@
-// The in-memory Store adapter: the embedded default. Same key layout and semantics as Redis,
-// built on MemoryDb; every operation's body runs synchronously, which makes it atomic.
+// The in-memory Store adapter: the embedded default. Same key layout (the Redis adapter's key names,
+// redis/keys.ts) and semantics as Redis, built on MemoryDb, which emulates the
+// Redis commands used; every operation's body runs synchronously, which makes it atomic.
 import { systemClock, type Clock } from '../../clock.js';
 import {
   decodeAudit,
@@ -20,7 +21,7 @@ import {
   encodeTeam,
 } from '../codec.js';
 import { StoreConflictError } from '../errors.js';
-import { createKeys } from '../keys.js';
+import { createKeys } from '../redis/keys.js';
 import { createEventBus } from '../../events/event-bus.js';
 import { encodeEvent, type ConversationEvent } from '../../events/events.js';
 import type {
@@ -85,7 +86,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
   const store: MemoryStore = {
     db,
-    keys,
     conversations: {
       async create(record, ttlMs) {
         const key = keys.conversation(record.id);

@@ -4,7 +4,7 @@
 // extra entry (pruned on read), never a record missing from its list.
 import { decodeCallback, encodeCallback, listOwner, listScore, listsMinus, sameList } from '../callback-codec.js';
 import { StoreConflictError } from '../errors.js';
-import type { Keys } from '../keys.js';
+import type { Keys } from './keys.js';
 import { QUEUE_TTL_MS, callbackListsOf, type CallbackList, type CallbackStore, type ConversationId } from '../ports.js';
 import type { RedisCommands } from './connect.js';
 

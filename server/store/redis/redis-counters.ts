@@ -1,6 +1,6 @@
 // The Redis CounterStore (one Lua script: check, add and expire at once) and MemoryGauge (INFO
 // memory of every primary: the fullest one counts).
-import type { Keys } from '../keys.js';
+import type { Keys } from './keys.js';
 import type { CounterStore, MemoryGauge } from '../ports.js';
 import type { RedisCommands } from './connect.js';
 

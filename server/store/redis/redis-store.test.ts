@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import { StoreUnavailableError } from '../errors.js';
-import { createKeys } from '../keys.js';
+import { createKeys } from './keys.js';
 import type { ConversationId, ConversationRecord, ResponderId, Store, TeamId } from '../ports.js';
 import { runStoreContract, sampleConversation } from '../store.case.js';
 import { connectRedis } from './connect.js';
@@ -28,7 +28,6 @@ runStoreContract('redis', async () => {
   const store = await createRedisStore({ url: server.url, prefix });
   return {
     store,
-    keys: createKeys(prefix),
     advance: sleep,
     teardown: () => store.close(),
   };
@@ -40,7 +39,6 @@ runStoreContract('redis, pattern fan-out', async () => {
   const store = await createRedisStore({ url: server.url, prefix, fanout: 'pattern' });
   return {
     store,
-    keys: createKeys(prefix),
     advance: sleep,
     teardown: () => store.close(),
   };

@@ -32,7 +32,7 @@ import {
   type Flat,
 } from '../codec.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
-import { createKeys, type Keys } from '../keys.js';
+import { createKeys, type Keys } from './keys.js';
 import type {
   AuditLog,
   ConversationId,
@@ -75,7 +75,7 @@ export interface RedisStoreOptions {
    */
   readonly waitReplicas?: number;
   readonly waitTimeoutMs?: number;
-  /** Key prefix separating deployments or test runs that share one Redis (see keys.ts). */
+  /** Key prefix separating deployments or test runs that share one Redis (see ./keys.ts). */
   readonly prefix?: string;
   /** Accepted for symmetry with the memory adapter; Redis keeps TTLs on its own clock. */
   readonly clock?: Clock;
@@ -168,7 +168,6 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   const client = connection.commands;
   const events = createEventBus(createRedisPubSub(connection.pubsub, onError), keys);
   return {
-    keys,
     conversations: createRedisConversationStore(client, keys, events),
     log: createRedisMessageLog(client, keys, durability),
     notes: createRedisNoteStore(client, keys),

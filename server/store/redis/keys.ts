@@ -1,6 +1,6 @@
 // Names every key and channel of the store. Braces are Redis Cluster hash tags: all keys of one
 // conversation share a slot, so atomic scripts touch one slot only.
-import type { ConversationId, ResponderId, TeamId } from '../../contract/ids.js';
+import type { ConversationId, ResponderId, TeamId } from '../../../contract/ids.js';
 
 export interface Keys {
   conversation(id: ConversationId): string;
