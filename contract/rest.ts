@@ -64,6 +64,10 @@ export const SourceSchema = z.string().regex(SOURCE_TAG, 'source tag: 1–40 of 
 export const StatusQuery = z.object({
   category: CategorySchema.default('chat').openapi({ param: { name: 'category', in: 'query' } }),
   source: SourceSchema.optional().openapi({ param: { name: 'source', in: 'query' }, description: 'Source tag the widget was opened through (its target team, if any, is asked first)' }),
+  danger: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ param: { name: 'danger', in: 'query' }, description: 'The young person marked "I am in danger right now": without a specialist team of its own, the organisation’s overflow partner answers' }),
 });
 
 export const StatusSchema = z

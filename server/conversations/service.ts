@@ -111,7 +111,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
    * agreements of the region. "Full" is asked only of staffed teams whose overflow crosses an
    * agreement, so a single organisation pays nothing for it.
    */
-  async function routeScope(teams: readonly TeamRecord[], counts: ReadonlyMap<TeamId, number>, preferred: TeamId | null, org: OrgId | null): Promise<RouteScope> {
+  async function routeScope(teams: readonly TeamRecord[], counts: ReadonlyMap<TeamId, number>, preferred: TeamId | null, org: OrgId | null, danger: boolean): Promise<RouteScope> {
     const entry = org ?? (preferred === null ? undefined : teams.find((t) => t.id === preferred)?.org) ?? DEFAULT_ORG;
     const agreements = new Set<string>();
     for (const o of await organisations.list()) for (const from of o.acceptsOverflowFrom) agreements.add(agreementKey(from, o.id));
@@ -122,13 +122,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
       if (next === undefined || orgOf(next) === orgOf(t) || !agreements.has(agreementKey(orgOf(t), orgOf(next)))) continue;
       if ((counts.get(t.id) ?? 0) > 0 && deps.routing !== undefined && !(await deps.routing.hasRoom(t.id))) full.add(t.id);
     }
-    return { org: entry, agreements, full };
+    // In danger, with no specialist team of its own to hand over to, the organisation's overflow
+    // partner answers (asked only for danger: the settings read costs the others nothing).
+    const dangerElsewhere = danger && ((await deps.routing?.specialistTeam(entry)) ?? null) === null;
+    return { org: entry, agreements, full, dangerElsewhere };
   }
 
-  async function route(category: Category, preferred: TeamId | null, org: OrgId | null) {
+  /** The team a new conversation goes to; `danger`: the young person said "I am in danger right now". */
+  async function route(category: Category, preferred: TeamId | null, org: OrgId | null, danger = false) {
     const teams = preferTeam(await store.staff.listTeams(), preferred, category);
     const counts = await onDutyCounts();
-    const choice = chooseTeam(category, teams, counts, await routeScope(teams, counts, preferred, org));
+    const choice = chooseTeam(category, teams, counts, await routeScope(teams, counts, preferred, org, danger));
     if (choice === null) throw new ApiError(ErrorCode.NoTeam);
     return { choice, counts };
   }
@@ -177,9 +181,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   return {
-    /** Availability of the team a category routes to now (for the widget's first screen). */
-    async availability(category: Category, preferred: TeamId | null = null, org: OrgId | null = null): Promise<Availability> {
-      const { choice, counts } = await route(category, preferred, org);
+    /** Availability of the team a category routes to now (for the widget's first screen; `danger`: as the young person marked it). */
+    async availability(category: Category, preferred: TeamId | null = null, org: OrgId | null = null, danger = false): Promise<Availability> {
+      const { choice, counts } = await route(category, preferred, org, danger);
       return {
         team: choice.team.id,
         staffed: choice.staffed,
@@ -191,7 +195,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** Opens a conversation (proof of work already checked), queues it, stores the intake. */
     async open(input: OpenInput): Promise<Opened> {
       await highWater.admitNewConversation();
-      const { choice } = await route(input.category, input.team ?? null, input.org ?? null);
+      const { choice } = await route(input.category, input.team ?? null, input.org ?? null, input.danger);
       const now = clock.now();
       const token = newToken(random);
       const record: ConversationRecord = {

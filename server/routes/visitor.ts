@@ -63,9 +63,9 @@ export function registerVisitorRoutes(app: App, deps: VisitorRouteDeps): void {
       responses: { 200: json(StatusSchema, 'Availability'), ...ERROR_RESPONSES },
     }),
     async (c) => {
-      const { category, source } = c.req.valid('query');
+      const { category, source, danger } = c.req.valid('query');
       const entry = await target(source);
-      const a = await conversations.availability(category, entry.team, entry.org);
+      const a = await conversations.availability(category, entry.team, entry.org, danger === 'true');
       return c.json({ category, team: a.team, staffed: a.staffed, onDuty: a.onDuty, waiting: a.waiting }, 200);
     },
   );

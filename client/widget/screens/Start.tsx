@@ -28,7 +28,11 @@ export function Start(props: { app: App }) {
         <textarea id="first" rows={4} maxLength={4000} value={text} aria-describedby="first-hint" required onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
         {parent ? null : (
           <label class="check danger">
-            <input type="checkbox" checked={danger} aria-describedby="danger-hint" onChange={(e) => setDanger((e.currentTarget as HTMLInputElement).checked)} />
+            <input type="checkbox" checked={danger} aria-describedby="danger-hint" onChange={(e) => {
+                const checked = (e.currentTarget as HTMLInputElement).checked;
+                setDanger(checked);
+                app.markDanger(checked);
+              }} />
             {m.dangerLabel}
           </label>
         )}

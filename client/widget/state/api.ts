@@ -36,9 +36,18 @@ export function createWidgetApi(baseUrl: string, doFetch: typeof fetch = globalT
   }
   return {
     ...visitor,
-    /** Availability; with the source tag, a campaign's target team is asked first (and the intake is sealed to it). */
-    status: (category: Category, source?: string) =>
-      source === undefined ? visitor.status(category) : request<Awaited<ReturnType<typeof visitor.status>>>('GET', `/api/v1/status?category=${category}&source=${encodeURIComponent(source)}`),
+    /**
+     * Availability; with the source tag, a campaign's target team is asked first (and the intake is
+     * sealed to it); `danger`: the young person marked "I am in danger" (an organisation without a
+     * specialist team sends it to its overflow partner).
+     */
+    status: (category: Category, source?: string, danger = false) =>
+      source === undefined && !danger
+        ? visitor.status(category)
+        : request<Awaited<ReturnType<typeof visitor.status>>>(
+            'GET',
+            `/api/v1/status?category=${category}${source === undefined ? '' : `&source=${encodeURIComponent(source)}`}${danger ? '&danger=true' : ''}`,
+          ),
     bundle: (team: string) => request<TeamBundle>('GET', `/api/v1/directory/teams/${encodeURIComponent(team)}`),
     wait: (team: string) => request<{ medianMs: number | null; samples: number }>('GET', `/api/v1/wait?team=${encodeURIComponent(team)}`),
     /** Whether the team is open now (duty hours, holidays) and its own out-of-hours text. */

@@ -125,17 +125,26 @@ export function createApp(env: AppEnvironment) {
     }
   };
 
-  // The name comes from the verified organisation certificate, never from the server's word.
-  const toStart = async () => {
-    go('start');
+  // Who answers, said before the visitor writes. The name comes from the verified organisation
+  // certificate, never from the server's word; a later ask (the danger box ticked again) wins.
+  let asked = 0;
+  const sayWhoAnswers = async (danger: boolean) => {
+    const serial = ++asked;
     store.set({ answeredBy: null });
-    const s = store.get().status[store.get().startCategory];
-    if (s === null || s === 'error') return;
+    const category = store.get().startCategory;
     try {
-      store.set({ answeredBy: (await verifiedTeam(await deps(), s.team)).anchor.org.organisation?.name ?? null });
+      const s = danger ? await env.api.status(category, env.source, true) : store.get().status[category];
+      if (s === null || s === 'error') return;
+      const name = (await verifiedTeam(await deps(), s.team)).anchor.org.organisation?.name ?? null;
+      if (serial === asked) store.set({ answeredBy: name });
     } catch {
       // Not verified: nothing is said; sending verifies again and says why it cannot.
     }
+  };
+
+  const toStart = async () => {
+    go('start');
+    await sayWhoAnswers(false);
   };
 
   const attach = (conversation: Conversation) => {
@@ -197,6 +206,10 @@ export function createApp(env: AppEnvironment) {
     },
     writeAnyway() {
       void toStart();
+    },
+    /** The "I am in danger" box changed: in danger, an organisation without a specialist team may route elsewhere; say who answers then. */
+    markDanger(danger: boolean) {
+      void sayWhoAnswers(danger);
     },
     openCallback() {
       go('callback');

@@ -17,7 +17,7 @@ const fromUtf8 = new TextDecoder();
 /** Opens a new chat or parent conversation with `text` as its sealed first message. */
 export async function openConversation(deps: ConversationDeps, input: { category: 'chat' | 'parent'; text: string; danger: boolean }) {
   const c = deps.crypto;
-  const status = await deps.api.status(input.category, deps.source);
+  const status = await deps.api.status(input.category, deps.source, input.danger);
   const { anchor, teamCert } = await verifiedTeam(deps, status.team);
   const { wire, pending } = c.createIntake({ teamCert, category: input.category, text: input.text });
   const cid = randomId(c);

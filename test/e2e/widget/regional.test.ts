@@ -2,6 +2,8 @@
 // duty; before writing, the widget says that the regional night team answers (its name from the
 // organisation certificate the pinned root signed), seals the first message to that team, and the
 // regional responder finds it in its queue. The first organisation's page says nothing of the kind.
+// A young person who ticks "Jag är i fara just nu" while Huddinge (no specialist team) is on duty is
+// told, before writing, that the regional team answers, and the regional team gets it, flagged.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieJar, createResponderApi } from '../../../client/shared/api-client.js';
@@ -19,10 +21,11 @@ let browser: Browser;
 let server: E2eServer;
 const contexts: BrowserContext[] = [];
 let regional: ReturnType<typeof createResponderApi>;
+let region: Awaited<ReturnType<typeof seedRegion>>;
 
 beforeAll(async () => {
   [browser, server] = await Promise.all([launchChromium(), startE2eServer()]);
-  const region = await seedRegion(server.store, systemClock);
+  region = await seedRegion(server.store, systemClock);
   regional = createResponderApi({ baseUrl: server.url, cookies: createCookieJar() });
   await regional.login('regionen', regionAuthKey(region.passwords.get('regionen')!));
   await regional.duty('regionjouren', true);
@@ -69,5 +72,34 @@ describe('the widget in a region', () => {
     await demo.getByRole('heading', { name: 'Skriv till oss' }).waitFor();
     await demo.waitForTimeout(1000);
     expect(await demo.getByText(/Just nu svarar/).count()).toBe(0);
+  });
+
+  it('in danger, with Huddinge on duty but no specialist team there, the regional team answers and says so first', async () => {
+    const huddinge = createResponderApi({ baseUrl: server.url, cookies: createCookieJar() });
+    await huddinge.login('huddinge', regionAuthKey(region.passwords.get('huddinge')!));
+    await huddinge.duty('huddinge-unga', true);
+    const before = new Set((await regional.queue()).items.map((i) => i.id));
+    const { page: p, errors } = await page('/c/huddinge');
+    await p.getByRole('button', { name: 'Chatta nu' }).click();
+    await p.getByText('Just nu svarar Huddinge kommun.').waitFor();
+    const danger = p.getByLabel('Jag är i fara just nu');
+    await danger.check();
+    await p.getByText('Just nu svarar Regionjouren.').waitFor();
+    expect(await p.getByText('Just nu svarar Huddinge kommun.').count()).toBe(0);
+    // Unticked, the municipality answers again; ticked once more, the region.
+    await danger.uncheck();
+    await p.getByText('Just nu svarar Huddinge kommun.').waitFor();
+    await danger.check();
+    await p.getByText('Just nu svarar Regionjouren.').waitFor();
+    await p.getByLabel('Vad vill du berätta eller fråga?').fill('Jag är rädd, någon hotar mig.');
+    await p.getByRole('button', { name: 'Skicka' }).click();
+    const added = await waitFor('the conversation in the regional queue', async () => {
+      const items = (await regional.queue()).items.filter((i) => !before.has(i.id));
+      return items.length > 0 ? items : null;
+    });
+    expect(added.map((i) => ({ team: i.team, danger: i.danger }))).toEqual([{ team: 'regionjouren', danger: true }]);
+    expect((await huddinge.queue()).items).toEqual([]);
+    expect(errors).toEqual([]);
+    await huddinge.duty('huddinge-unga', false);
   });
 });
