@@ -1,4 +1,5 @@
 // The demo organisation for a first `npm start`: three teams and one responder whose login is printed.
+import { CATEGORIES } from '../contract/categories.js';
 import type { ResponderId, ResponderRecord, Role, Store, TeamId, TeamRecord } from './store/ports.js';
 import { DEFAULT_KDF, authKeyHash } from './routes/responder.js';
 import { createTeamSettings, type TeamSettings } from './routing/team-settings.js';
@@ -9,8 +10,9 @@ import { createSources } from './sources/index.js';
 /** The source tag of the demo's printed widget link. */
 export const DEMO_SOURCE = 'demo';
 
+/** The demo's routing: parents to parent guidance, every other category (a new one too) to the youth team. */
 export const DEMO_TEAMS: readonly TeamRecord[] = [
-  { id: 'unga' as TeamId, name: 'Socialtjänsten – unga', categories: ['chat', 'callback'], overflow: 'konsult' as TeamId },
+  { id: 'unga' as TeamId, name: 'Socialtjänsten – unga', categories: CATEGORIES.filter((c) => c !== 'parent'), overflow: 'konsult' as TeamId },
   { id: 'foraldrar' as TeamId, name: 'Föräldrarådgivning', categories: ['parent'], overflow: 'unga' as TeamId },
   { id: 'konsult' as TeamId, name: 'Konsultationsteamet', categories: [], overflow: null },
 ];

@@ -2,6 +2,7 @@
 // (complete, known teams), overflow without loops, holiday dates and text lengths refused with a 4xx,
 // what is stored, and the widget's notice of a closed team.
 import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../contract/categories.js';
 import { ApiRequestError } from '../../client/shared/api-client.js';
 import { createTestApp, seedResponder } from '../../test/support/harness.js';
 import { createTeamSettings, DEFAULT_TEAM_SETTINGS, type TeamSettings } from '../routing/team-settings.js';
@@ -27,6 +28,8 @@ async function setup() {
 }
 
 const withSettings = (extra: Partial<TeamSettings>) => ({ ...DEFAULT_TEAM_SETTINGS, ...extra });
+/** Every category to `team`: a complete mapping the cases change a few categories of. */
+const allTo = (team: string) => Object.fromEntries(CATEGORIES.map((c) => [c, team]));
 
 describe('team administration', () => {
   it('lists the teams with the mapping, the coming public holidays and what the caller may change', async () => {
@@ -37,7 +40,7 @@ describe('team administration', () => {
       ['konsult', 'all', null, true],
       ['unga', 'all', 'konsult', true],
     ]);
-    expect(list.mapping).toEqual({ chat: 'unga', callback: 'unga', parent: 'foraldrar' });
+    expect(list.mapping).toEqual({ ...allTo('unga'), parent: 'foraldrar' });
     expect(list.publicHolidays[0]).toEqual({ date: '2026-12-24', key: 'christmasEve' });
     const supervisor = await as('sup', ['unga'], ['supervisor']);
     const seen = await supervisor.call<{ items: Array<{ id: string; editable: string }> }>('GET', '/api/v1/admin/teams');
@@ -63,12 +66,12 @@ describe('team administration', () => {
     const { t, admin } = await setup();
     await admin.call('POST', '/api/v1/admin/teams', { id: 'region', name: 'Region' });
     expect(await codeOf(admin.call('PUT', '/api/v1/admin/category-mapping', { chat: 'region', callback: 'unga' }))).toBe('400:invalid_request');
-    expect(await codeOf(admin.call('PUT', '/api/v1/admin/category-mapping', { chat: 'nope', callback: 'unga', parent: 'foraldrar' }))).toBe('400:invalid_request');
-    expect(await codeOf(admin.call('PUT', '/api/v1/admin/category-mapping', { chat: 'region', callback: 'unga', parent: 'foraldrar', other: 'unga' }))).toBe('400:invalid_request');
-    expect((await t.store.staff.getTeam('unga' as TeamId))?.categories).toEqual(['chat', 'callback']);
-    await admin.call('PUT', '/api/v1/admin/category-mapping', { chat: 'region', callback: 'unga', parent: 'region' });
+    expect(await codeOf(admin.call('PUT', '/api/v1/admin/category-mapping', { ...allTo('unga'), chat: 'nope', parent: 'foraldrar' }))).toBe('400:invalid_request');
+    expect(await codeOf(admin.call('PUT', '/api/v1/admin/category-mapping', { ...allTo('unga'), chat: 'region', parent: 'foraldrar', other: 'unga' }))).toBe('400:invalid_request');
+    expect((await t.store.staff.getTeam('unga' as TeamId))?.categories).toEqual(CATEGORIES.filter((c) => c !== 'parent'));
+    await admin.call('PUT', '/api/v1/admin/category-mapping', { ...allTo('unga'), chat: 'region', parent: 'region' });
     const stored = Object.fromEntries((await t.store.staff.listTeams()).map((team) => [team.id, team.categories]));
-    expect(stored).toEqual({ foraldrar: [], konsult: [], region: ['chat', 'parent'], unga: ['callback'] });
+    expect(stored).toEqual({ foraldrar: [], konsult: [], region: ['chat', 'parent'], unga: CATEGORIES.filter((c) => c !== 'chat' && c !== 'parent') });
     expect((await t.visitor().status('parent')).team).toBe('region');
   });
 
@@ -128,7 +131,7 @@ describe('team administration', () => {
     expect(await codeOf(supervisor.call('PUT', '/api/v1/admin/teams/foraldrar/settings', DEFAULT_TEAM_SETTINGS))).toBe('403:forbidden');
     expect(await codeOf(supervisor.call('PUT', '/api/v1/admin/teams/unga/settings', withSettings({ specialist: true })))).toBe('403:forbidden');
     expect(await codeOf(supervisor.call('PUT', '/api/v1/admin/teams/unga', { name: 'Nytt', overflow: null, settings: DEFAULT_TEAM_SETTINGS }))).toBe('403:forbidden');
-    expect(await codeOf(supervisor.call('PUT', '/api/v1/admin/category-mapping', { chat: 'unga', callback: 'unga', parent: 'unga' }))).toBe('403:forbidden');
+    expect(await codeOf(supervisor.call('PUT', '/api/v1/admin/category-mapping', allTo('unga')))).toBe('403:forbidden');
     expect((await t.store.staff.getTeam('unga' as TeamId))?.name).toBe('Socialtjänsten – unga');
     expect(await supervisor.call('GET', '/api/v1/admin/teams/foraldrar/settings')).toEqual(DEFAULT_TEAM_SETTINGS);
   });

@@ -190,7 +190,7 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
       method: 'put',
       path: '/api/v1/admin/category-mapping',
       tags: ['admin'],
-      summary: 'Which team takes each visitor category (chat, callback, parent): every category exactly one team (admin)',
+      summary: `Which team takes each visitor category (${CATEGORIES.join(', ')}): every category exactly one team (admin)`,
       security,
       request: { body: { content: { 'application/json': { schema: MappingSchema } }, required: true } },
       responses: { 204: { description: 'Saved' }, ...ERROR_RESPONSES },

@@ -2,6 +2,7 @@
 // always get a 4xx JSON error with a code — never a 5xx — and the server keeps serving.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../contract/categories.js';
 import { createTestApp, fakeCipher, newCid, seedResponder, solvePow, type TestApp } from '../support/harness.js';
 
 interface Target {
@@ -45,7 +46,7 @@ const body = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.constantFrom('{', '[]', 'null', '{"category":"chat"}', '{"cid":"x","kind":"message","body":"%%%"}', '\u0000', '{"__proto__":{"a":1}}'),
   fc.record({
-    category: fc.oneof(fc.constantFrom('chat', 'callback', 'parent'), fc.string()),
+    category: fc.oneof(fc.constantFrom(...CATEGORIES), fc.string()),
     language: fc.oneof(fc.constant('sv'), fc.string()),
     pow: fc.record({ challenge: fc.string(), nonce: fc.string() }),
     cid: fc.string(),

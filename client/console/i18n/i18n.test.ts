@@ -1,13 +1,14 @@
 // The console catalogues: every key in every language, the same placeholders, no key defined twice,
-// Arabic right to left, the responder's templates and emergency numbers in every language, and every
-// audit action the server writes named.
+// Arabic right to left, the responder's templates and emergency numbers in every language, every
+// category of the contract named, and every audit action the server writes named.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../../contract/categories.js';
 import { AUDIT_ACTIONS } from '../../../server/routes/audit-writer.js';
 import { catalogueProblems } from '../../shared/i18n/catalogue-check.js';
 import { languageOfTag } from '../../shared/i18n/languages.js';
 import { CATALOGUES, LOCALES, directionOf, isLocale, translator, type MessageKey } from './index.js';
-import { auditActionKey } from './record-keys.js';
+import { auditActionKey, categoryKey, categoryName, type CategoryUse } from './record-keys.js';
 
 describe('console catalogues', () => {
   it('have the same keys and placeholders in every language', () => {
@@ -49,5 +50,16 @@ describe('console catalogues', () => {
     const named = Object.keys(CATALOGUES.sv).filter((k) => k.startsWith('auditAction') && k !== 'auditActionOther');
     expect(named.sort()).toEqual(AUDIT_ACTIONS.map(auditActionKey).sort());
     expect(translator('sv')(auditActionKey('duty-on'))).toBe('Gick i tjänst');
+  });
+
+  it('names every category of the contract in the queue, the team mapping and the statistics, and no other', () => {
+    const uses: CategoryUse[] = ['queue', 'mapping', 'stats'];
+    const expected = CATEGORIES.flatMap((c) => uses.map((use) => categoryKey(c, use)));
+    const named = Object.keys(CATALOGUES.sv).filter((k) => /^category[A-Z]/.test(k));
+    expect(named.sort()).toEqual([...expected].sort());
+    const t = translator('sv');
+    expect([categoryName(t, 'chat'), categoryName(t, 'callback', 'mapping'), categoryName(t, 'parent', 'stats')]).toEqual(['Ung person', 'Bli uppringd', 'Förälder']);
+    // A category this build does not know (a newer server's) stays as the server wrote it.
+    expect(categoryName(t, 'outreach')).toBe('outreach');
   });
 });

@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { formatWait, useConsole } from '../context.js';
 import { LOCALES, translator, type MessageKey } from '../i18n/index.js';
+import { categoryName } from '../i18n/record-keys.js';
 import { languageOfTag } from '../../shared/i18n/languages.js';
 import type { ChatView, QueueView } from '../state/console-store.js';
 import type { NoteView } from '../state/notes-store.js';
@@ -17,8 +18,6 @@ const OUTCOME_KEY = {
 
 /** The team templates, sent in the language the young person wrote in ({name}: the responder). */
 const TEMPLATE_KEYS = ['templateGreeting', 'templateAnonymous', 'templateCallback', 'templateHelpToLeave', 'templateThanks'] as const satisfies readonly MessageKey[];
-
-const CATEGORY_KEY = { chat: 'categoryChat', parent: 'categoryParent', callback: 'categoryCallback' } as const satisfies Record<string, MessageKey>;
 
 export function Workspace() {
   const { state, t } = useConsole();
@@ -131,7 +130,7 @@ function QueueRow({ item }: { item: QueueView }) {
   return (
     <li class={item.danger ? 'queue-item danger' : 'queue-item'} data-conversation={item.id}>
       <p class="meta">
-        {item.danger && <strong class="flag">{t('danger')}</strong>} {t(CATEGORY_KEY[item.category])} · {team} · {item.language} · {t('source')} {item.source} ·{' '}
+        {item.danger && <strong class="flag">{t('danger')}</strong>} {categoryName(t, item.category)} · {team} · {item.language} · {t('source')} {item.source} ·{' '}
         {t('waited', { time: formatWait(item.waitingMs) })}
       </p>
       {item.transferred && <p class="hint">{t('transferredIn')}</p>}
@@ -161,7 +160,7 @@ function ChatTabs() {
             <li key={chat.id}>
               <button type="button" class="chat-tab" aria-current={state.activeChat === chat.id ? 'true' : undefined} onClick={() => store.openChat(chat.id)}>
                 {chat.danger && '⚠ '}
-                {t(CATEGORY_KEY[chat.category])} · {chat.language} · {chat.id.slice(0, 6)}
+                {categoryName(t, chat.category)} · {chat.language} · {chat.id.slice(0, 6)}
                 {chat.unread > 0 && <span class="badge">{t('unread', { n: chat.unread })}</span>}
                 {chat.typing && <span class="hint"> {t('typing')}</span>}
               </button>
@@ -226,7 +225,7 @@ function ChatPane({ chat }: { chat: ChatView }) {
     <section class="card chat" aria-labelledby="chat-title" data-conversation={chat.id} data-phase={chat.phase}>
       <div class="chat-head">
         <h2 id="chat-title">
-          {chat.danger && <strong class="flag">{t('danger')}</strong>} {t(CATEGORY_KEY[chat.category])} · {chat.language} · {chat.id.slice(0, 6)}
+          {chat.danger && <strong class="flag">{t('danger')}</strong>} {categoryName(t, chat.category)} · {chat.language} · {chat.id.slice(0, 6)}
         </h2>
         {chat.safetyCode !== null && open && (
           <p class="safety">

@@ -1,6 +1,6 @@
 // The widget's controller: screens, language, live availability, and the actions the screens call.
 // Created once in main.tsx with everything from the environment injected (window, storage, pins).
-import type { Category } from '../../shared/api-client.js';
+import { CATEGORIES, type Category } from '../../../contract/categories.js';
 import { CATALOGUES, isLang, isRtl, type Lang, type Messages } from '../i18n/index.js';
 import { errorCode, type WidgetApi } from './api.js';
 import type { TeamNotice } from '../notice.js';
@@ -69,7 +69,7 @@ export function createApp(env: AppEnvironment) {
     lang: initialLang,
     screen: 'home',
     startCategory: 'chat',
-    status: { chat: null, parent: null, callback: null },
+    status: Object.fromEntries(CATEGORIES.map((c) => [c, null])) as Record<Category, Status>,
     conversation: null,
     callbackDone: null,
     busy: false,

@@ -6,6 +6,7 @@ import { ApiRequestError } from '../../../shared/api-client.js';
 import { embedSnippet } from '../../../shared/embed-snippet.js';
 import { useConsole } from '../../context.js';
 import { LOCALES, type MessageKey } from '../../i18n/index.js';
+import { categoryName } from '../../i18n/record-keys.js';
 import { SourcePoster } from './SourcePoster.js';
 import { qrPath, type SourceRow } from './source-row.js';
 import './sources.css';
@@ -143,7 +144,6 @@ export function Sources(props: { window: Window }) {
 }
 
 type Teams = ReadonlyArray<{ team: string; name: string; categories?: readonly string[] }>;
-const CATEGORY_KEY: Record<string, MessageKey> = { chat: 'categoryChat', parent: 'categoryParent', callback: 'categoryCallback' };
 
 /** Every team with the categories it takes (admin API); the caller's own teams when that fails. */
 function useTeams(): Teams {
@@ -167,7 +167,7 @@ function TeamAndLanguage(props: { id: string; teams: Teams; team: string; langua
         <option value="">{t('sourceTeamDefault')}</option>
         {props.teams.map((x) => (
           <option key={x.team} value={x.team}>
-            {x.categories === undefined ? x.name : `${x.name} (${x.categories.map((c) => (CATEGORY_KEY[c] === undefined ? c : t(CATEGORY_KEY[c]))).join(', ') || '–'})`}
+            {x.categories === undefined ? x.name : `${x.name} (${x.categories.map((c) => categoryName(t, c)).join(', ') || '–'})`}
           </option>
         ))}
       </select>

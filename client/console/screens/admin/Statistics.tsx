@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
 import type { MessageKey } from '../../i18n/index.js';
+import { categoryName } from '../../i18n/record-keys.js';
 import { BarList, FlowChart, Histogram, type ChartText } from './StatsCharts.js';
 
 interface Histo {
@@ -49,7 +50,6 @@ const TOTALS: ReadonlyArray<[string, MessageKey]> = [
   ['consents', 'statsConsents'],
 ];
 
-const CATEGORY: Record<string, MessageKey> = { chat: 'statsCategoryChat', callback: 'statsCategoryCallback', parent: 'statsCategoryParent', unknown: 'statsUnknown' };
 /** Outcome tags as the close form (Workspace) and the server write them, with their labels. */
 const OUTCOME: Record<string, MessageKey> = {
   helped: 'outcomeHelped',
@@ -174,7 +174,7 @@ function Dashboard(props: {
   const barsDesc = (rows: Array<{ label: string; value: number }>) =>
     rows.length === 0 ? t('statsBarsNone') : t('statsBarsDesc', { count: fmt(rows.length), top: rows[0]?.label ?? '', value: fmt(rows[0]?.value ?? 0) });
   const sources = bars(r.bySource.map((s) => ({ key: s.source, label: s.source === 'unknown' ? t('statsUnknown') : s.source, value: s.opened })));
-  const categories = bars(r.byCategory.map((c) => ({ key: c.category, label: CATEGORY[c.category] === undefined ? c.category : t(CATEGORY[c.category]!), value: c.opened })));
+  const categories = bars(r.byCategory.map((c) => ({ key: c.category, label: c.category === 'unknown' ? t('statsUnknown') : categoryName(t, c.category, 'stats'), value: c.opened })));
   const outcomes = bars(r.outcomes.map((o) => ({ key: o.outcome, label: OUTCOME[o.outcome] === undefined ? o.outcome : t(OUTCOME[o.outcome]!), value: o.count })));
 
   return (

@@ -1,11 +1,12 @@
 // Teams: which team takes each kind of conversation, a new team, and one form per team — name and
 // overflow, claim or auto-assign, capacity, duty hours per weekday, holidays, texts shown when closed.
 // Admins change everything; a supervisor the settings of their own teams (the server checks again).
-import type { Category } from '../../../../contract/categories.js';
+import { CATEGORIES, type Category } from '../../../../contract/categories.js';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiRequestError } from '../../../shared/api-client.js';
 import { useConsole } from '../../context.js';
 import { intlTag, type MessageKey, type Translate } from '../../i18n/index.js';
+import { categoryName } from '../../i18n/record-keys.js';
 import {
   compactHours,
   duplicateDate,
@@ -21,11 +22,6 @@ import {
   type Window,
 } from './team-form.js';
 
-const CATEGORY_NAMES: ReadonlyArray<[Category, MessageKey]> = [
-  ['chat', 'teamsCategoryChat'],
-  ['callback', 'teamsCategoryCallback'],
-  ['parent', 'teamsCategoryParent'],
-];
 const DAY_NAMES: Record<Weekday, MessageKey> = { mon: 'teamsMon', tue: 'teamsTue', wed: 'teamsWed', thu: 'teamsThu', fri: 'teamsFri', sat: 'teamsSat', sun: 'teamsSun' };
 const holidayName = (key: string) => `hol${key[0]!.toUpperCase()}${key.slice(1)}` as MessageKey;
 
@@ -82,11 +78,7 @@ export function Settings() {
 function MappingForm(props: { api: Api; data: TeamsData; reload: () => Promise<void> }) {
   const { t } = useConsole();
   const first = props.data.items[0]?.id ?? '';
-  const [mapping, setMapping] = useState<Record<Category, string>>({
-    chat: props.data.mapping.chat ?? first,
-    callback: props.data.mapping.callback ?? first,
-    parent: props.data.mapping.parent ?? first,
-  });
+  const [mapping, setMapping] = useState(() => Object.fromEntries(CATEGORIES.map((c) => [c, props.data.mapping[c] ?? first])) as Record<Category, string>);
   const [message, setMessage] = useState('');
   const save = async (e: Event) => {
     e.preventDefault();
@@ -103,9 +95,9 @@ function MappingForm(props: { api: Api; data: TeamsData; reload: () => Promise<v
       <fieldset>
         <legend>{t('teamsMappingTitle')}</legend>
         <p class="hint">{t('teamsMappingHint')}</p>
-        {CATEGORY_NAMES.map(([category, label]) => (
+        {CATEGORIES.map((category) => (
           <div key={category}>
-            <label for={`map-${category}`}>{t(label)}</label>
+            <label for={`map-${category}`}>{categoryName(t, category, 'mapping')}</label>
             <select id={`map-${category}`} value={mapping[category]} onChange={(e) => setMapping({ ...mapping, [category]: e.currentTarget.value })}>
               {props.data.items.map((i) => (
                 <option key={i.id} value={i.id}>
