@@ -50,6 +50,10 @@ describe('teams administration', () => {
     const form = page.getByRole('form', { name: 'Socialtjänsten – unga' });
     await form.getByRole('group', { name: 'Öppettider (Europe/Stockholm)' }).waitFor();
     await expectNoViolations(page, 'teams sv');
+    // The mapping names every category of the contract, each with the team that takes it.
+    const mapping = page.getByRole('group', { name: 'Vilket team tar vad' });
+    const mapped = await Promise.all(['Chatt (ung person)', 'Bli uppringd', 'Förälder eller närstående'].map((label) => mapping.getByLabel(label, { exact: true }).inputValue()));
+    expect(mapped).toEqual(['unga', 'unga', 'foraldrar']);
 
     // Weekday hours through the per-weekday editor: Monday gets a second window.
     await form.getByRole('checkbox', { name: 'Alltid öppet' }).uncheck();
