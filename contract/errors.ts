@@ -1,6 +1,6 @@
 // Error codes of the API and the socket: the stable code and its HTTP status. The human sentence a
 // client shows for a code is its catalogue entry `errors.<code>` (the widget's catalogue tests check
-// every code has one). Plain constants and types only.
+// every code has one). Plain constants, types and the error clients throw (no dependencies).
 
 /** Stable, machine-readable error codes. */
 export const ErrorCode = {
@@ -91,4 +91,18 @@ export const ERROR_STATUS = {
 /** The body of every error answer. */
 export interface ErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string };
+}
+
+/** An error answer of the API: its stable code, for the UI to turn into a sentence. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    /** The contract's code, or "unknown" for an answer without one (a proxy's error page). */
+    readonly code: ErrorCode | 'unknown',
+    message: string,
+    readonly retryAfter: number | null,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
 }

@@ -2,6 +2,7 @@
 // error codes. Types and plain constants only, so the widget can import it at no bundle cost; the
 // zod schemas (rest.ts: HTTP shapes, frame-schema.ts: socket frames) are for the server, tests, and
 // `import type` from the clients.
+export * from './audit.js';
 export * from './categories.js';
 export * from './errors.js';
 export * from './frames.js';

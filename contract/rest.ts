@@ -323,3 +323,49 @@ export const NoteRequest = z
   .object({ body: z.string().min(1).max(MAX_NOTE_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding') })
   .openapi('NoteRequest');
 
+// Staff administration (server/routes/staff.ts).
+/** What awaits the organisation key (GET /api/v1/admin/org/pending); `npm run org sign` signs it. */
+export const PendingSignaturesSchema = z
+  .object({
+    enrolments: z.array(z.object({ invitation: z.string(), responder: z.string(), displayName: z.string(), login: z.string(), teams: z.array(z.string()), roles: z.array(z.string()), fingerprint: z.string() })),
+    changes: z.array(z.object({ responder: z.string(), displayName: z.string(), teams: z.array(z.string()), roles: z.array(z.string()), fromTeams: z.array(z.string()), fromRoles: z.array(z.string()) })),
+    deactivations: z.array(z.object({ responder: z.string(), displayName: z.string(), serial: z.number().int().nullable(), teams: z.array(z.string()) })),
+    renewals: z.array(z.object({ responder: z.string(), displayName: z.string(), serial: z.number().int(), expires: z.number().int() })),
+    teamKeys: z.array(z.object({ team: z.string(), name: z.string(), epoch: z.number().int(), expires: z.number().int().nullable(), reason: z.enum(['expiring', 'members']) })),
+    revocationList: z.object({ issuedAt: z.number().int().nullable(), due: z.boolean() }),
+    orgCert: z.object({ serial: z.number().int(), expires: z.number().int(), due: z.boolean(), revoked: z.boolean() }).nullable().openapi({ description: 'The organisation certificate: due when it ends within 14 days (the root key holders renew it with npm run org renew-org-cert)' }),
+  })
+  .openapi('PendingSignatures');
+
+/** One responder as staff administration lists it (GET /api/v1/admin/staff). */
+export const StaffMemberSchema = z
+  .object({
+    id: z.string(),
+    login: z.string(),
+    displayName: z.string(),
+    teams: z.array(z.string()),
+    roles: z.array(z.string()),
+    active: z.boolean(),
+    /** Key fingerprint (as compared at enrolment), certificate serial, expiry and wire; null before certification. */
+    fingerprint: z.string().nullable(),
+    certSerial: z.number().int().nullable(),
+    certExpires: z.number().int().nullable(),
+    cert: z.string().nullable(),
+  })
+  .openapi('StaffMember');
+
+export const StaffSchema = z
+  .object({
+    org: z.object({
+      mode: z.enum(['demo', 'organisation']),
+      orgCert: z.string().nullable(),
+      revocationList: z.string().nullable(),
+      teams: z.array(z.object({ id: z.string(), name: z.string(), epoch: z.number().int(), expires: z.number().int().nullable() })),
+    }),
+    responders: z.array(StaffMemberSchema),
+  })
+  .openapi('Staff');
+
+export type PendingSignatures = z.infer<typeof PendingSignaturesSchema>;
+export type StaffMember = z.infer<typeof StaffMemberSchema>;
+export type Staff = z.infer<typeof StaffSchema>;

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION, Reader, Writer, bytesEqual, readHeader, v2, type Conv
 import { CryptoErrorCode, fail } from './errors.js';
 import type { CallbackDetails } from './intake.js';
 import type { BoxKeyPair } from './keys.js';
-import { MAX_INTAKE_PLAINTEXT } from './intake.js';
+import { MAX_INTAKE_PLAINTEXT, readCallbackDetails, writeCallbackDetails } from './intake.js';
 import { pad, unpad } from './padding.js';
 import { sodium } from './sodium.js';
 
@@ -21,15 +21,7 @@ export const CALLBACK_RESEALED_TYPE = 0x12;
  * 256-byte buckets like the request itself (at most 8 KiB), so its size does not give the number away.
  */
 export function resealCallback(input: { conversationId: ConversationId; callback: CallbackDetails; recipient: X25519PublicKey }): Uint8Array {
-  const c = input.callback;
-  const inner = Writer.labelled(PURPOSE)
-    .fixed(input.conversationId, 16)
-    .string(c.phone)
-    .string(c.timeWindow)
-    .string(c.language)
-    .string(c.note)
-    .string(c.verificationWord)
-    .finish();
+  const inner = writeCallbackDetails(Writer.labelled(PURPOSE).fixed(input.conversationId, 16), input.callback).finish();
   const padded = pad(inner, MAX_INTAKE_PLAINTEXT);
   const sealed = sodium().crypto_box_seal(padded, input.recipient);
   sodium().memzero(inner);
@@ -55,13 +47,7 @@ export function openResealedCallback(wire: Uint8Array, conversationId: Conversat
   }
   const inner = new Reader(unpad(padded)).expectLabel(PURPOSE);
   if (!bytesEqual(inner.fixed(16), conversationId)) fail(CryptoErrorCode.WrongConversation, 're-sealed for another callback');
-  const callback: CallbackDetails = {
-    phone: inner.string(64),
-    timeWindow: inner.string(256),
-    language: inner.string(64),
-    note: inner.string(4096),
-    verificationWord: inner.string(64),
-  };
+  const callback = readCallbackDetails(inner);
   inner.end();
   return callback;
 }

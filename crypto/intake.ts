@@ -59,6 +59,22 @@ export interface CallbackDetails {
   verificationWord: string;
 }
 
+/** Writes callback details in their wire order (a callback request and a re-sealed copy carry the same fields). */
+export function writeCallbackDetails(w: Writer, c: CallbackDetails): Writer {
+  return w.string(c.phone).string(c.timeWindow).string(c.language).string(c.note).string(c.verificationWord);
+}
+
+/** Reads what writeCallbackDetails wrote, each field within its length limit. */
+export function readCallbackDetails(r: Reader): CallbackDetails {
+  return {
+    phone: r.string(64),
+    timeWindow: r.string(256),
+    language: r.string(64),
+    note: r.string(4096),
+    verificationWord: r.string(64),
+  };
+}
+
 /** An intake opened by a team member. */
 export interface OpenedIntake extends IntakeEnvelope {
   kind: 'intake';
@@ -144,15 +160,7 @@ export function createCallbackRequest(input: { teamCert: VerifiedTeamCert; callb
   const random = input.random ?? systemRandom;
   const conversationId = newConversationId(random);
   const visitor = generateBoxKeyPair(random);
-  const c = input.callback;
-  const wire = seal(
-    'callback',
-    input.teamCert,
-    conversationId,
-    visitor,
-    (w) => w.string(c.phone).string(c.timeWindow).string(c.language).string(c.note).string(c.verificationWord),
-    random,
-  );
+  const wire = seal('callback', input.teamCert, conversationId, visitor, (w) => writeCallbackDetails(w, input.callback), random);
   sodium().memzero(visitor.secretKey);
   return { wire, conversationId };
 }
@@ -217,13 +225,7 @@ export function openIntake(wire: Uint8Array, inbox: TeamInboxKey): OpenedIntake 
 /** Team member: decrypts a callback request; same checks and errors as openIntake(). */
 export function openCallbackRequest(wire: Uint8Array, inbox: TeamInboxKey): OpenedCallback {
   const { env, inner } = open(wire, inbox, 'callback');
-  const callback: CallbackDetails = {
-    phone: inner.string(64),
-    timeWindow: inner.string(256),
-    language: inner.string(64),
-    note: inner.string(4096),
-    verificationWord: inner.string(64),
-  };
+  const callback = readCallbackDetails(inner);
   inner.end();
   return { ...env, kind: 'callback', callback };
 }

@@ -3,7 +3,7 @@
 // jar outside browsers. Types only from the contract: no zod reaches a browser bundle.
 
 import type { Category } from '../../contract/categories.js';
-import type { ErrorCode } from '../../contract/errors.js';
+import { ApiRequestError, type ErrorCode } from '../../contract/errors.js';
 import type { Envelope, LogEntry } from '../../contract/messages.js';
 import type {
   Appended,
@@ -29,20 +29,6 @@ import type {
 export type { Category } from '../../contract/categories.js';
 export type { Envelope, EnvelopeKind, LogEntry } from '../../contract/messages.js';
 export type { ConversationView, Opened, QueueItem } from '../../contract/rest.js';
-
-/** An error answer of the API: its stable code, for the UI to turn into a sentence. */
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    /** The contract's code, or "unknown" for an answer without one (a proxy's error page). */
-    readonly code: ErrorCode | 'unknown',
-    message: string,
-    readonly retryAfter: number | null,
-  ) {
-    super(message);
-    this.name = 'ApiRequestError';
-  }
-}
 
 export interface CookieJar {
   get(): string | undefined;

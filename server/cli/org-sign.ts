@@ -37,7 +37,8 @@ import type { Directory } from '../directory/directory.js';
 import type { OrgPending } from '../directory/org-pending.js';
 import type { SignedChange, StaffAdmin } from '../staff/staff-admin.js';
 import type { Invitations } from '../enrolment/invitations.js';
-import type { AuditAction, AuditWriter } from '../routes/audit-writer.js';
+import type { AuditAction } from '../../contract/audit.js';
+import type { AuditWriter } from '../routes/audit-writer.js';
 import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
 
 /** The actor the audit log names for what the signing tool did. */

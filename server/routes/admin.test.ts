@@ -2,7 +2,8 @@
 // TOTP confirmation, certification only with the right fingerprint, login with the second factor.
 import { Secret, TOTP } from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
+import { createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
 import { fromBase64url, generateBoxKeyPair, generateSigningKeyPair, keyFingerprint, loadSodium, parseResponderCert, toBase64url } from '../../crypto/index.js';
 import { wrapPrivateKeys } from '../../crypto/password.js';
 import { createTestApp, seedResponder } from '../../test/support/harness.js';

@@ -2,7 +2,7 @@
 // login, take on duty only, the sealed copy for its claimer only, re-seal deletes the team copy, not
 // reached stays mine, done erases every copy, auto-assign on and off with honest load, delete now.
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, fakeCipher, newCid, seedResponder, solvePow, type TestApp } from '../../test/support/harness.js';
 import { createCallbacks } from '../callbacks/callbacks.js';
 import { createRouting } from '../routing/routing.js';

@@ -2,7 +2,7 @@
 // them, others are refused; the budget (count and bytes) answers 409 notes_full; "delete now" takes
 // the notes with the conversation.
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, fakeCipher, seedResponder, solvePow } from '../../test/support/harness.js';
 import type { ConversationId } from '../store/ports.js';
 

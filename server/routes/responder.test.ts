@@ -1,7 +1,7 @@
 // Responder routes through app.request(): login with a derived auth key, CSRF, duty, queue, claim
 // race, messages, transfer, close, audit without content.
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, fakeCipher, newCid, seedResponder, solvePow } from '../../test/support/harness.js';
 import { createSources } from '../sources/index.js';
 

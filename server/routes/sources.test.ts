@@ -4,7 +4,7 @@
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, fakeCipher, newCid, seedResponder, solvePow, type TestApp } from '../../test/support/harness.js';
 import { stockholmDay } from '../stats/stockholm-day.js';
 import { DEFAULT_TEAM_SETTINGS } from '../routing/team-settings.js';

@@ -3,7 +3,8 @@
 // upload checks of a real organisation (what `npm run org sign` uploads) answer garbage with 4xx.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, createResponderApi } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
+import { createResponderApi } from '../../client/shared/api-client.js';
 import { fromBase64url, parseResponderCert, parseRevocationList } from '../../crypto/index.js';
 import { createTestApp, seedResponder } from '../../test/support/harness.js';
 import { systemRandom } from '../clock.js';

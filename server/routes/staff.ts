@@ -9,6 +9,7 @@ import type { Directory } from '../directory/directory.js';
 import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
 import { orgScope } from '../directory/org-scope.js';
 import { orgOf } from '../directory/organisations.js';
+import { PendingSignaturesSchema, StaffSchema } from '../../contract/rest.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { requireRole } from './admin.js';
 import { createAuditWriter } from './audit-writer.js';
@@ -27,43 +28,6 @@ const security = [{ responderSession: [] }];
 const TeamId = z.string().regex(/^[a-z0-9-]{1,64}$/);
 const RoleSchema = z.enum(['responder', 'supervisor', 'admin']);
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).openapi({ param: { name: 'id', in: 'path' }, example: 'r-demo' }) });
-
-const PendingSchema = z
-  .object({
-    enrolments: z.array(z.object({ invitation: z.string(), responder: z.string(), displayName: z.string(), login: z.string(), teams: z.array(z.string()), roles: z.array(z.string()), fingerprint: z.string() })),
-    changes: z.array(z.object({ responder: z.string(), displayName: z.string(), teams: z.array(z.string()), roles: z.array(z.string()), fromTeams: z.array(z.string()), fromRoles: z.array(z.string()) })),
-    deactivations: z.array(z.object({ responder: z.string(), displayName: z.string(), serial: z.number().int().nullable(), teams: z.array(z.string()) })),
-    renewals: z.array(z.object({ responder: z.string(), displayName: z.string(), serial: z.number().int(), expires: z.number().int() })),
-    teamKeys: z.array(z.object({ team: z.string(), name: z.string(), epoch: z.number().int(), expires: z.number().int().nullable(), reason: z.enum(['expiring', 'members']) })),
-    revocationList: z.object({ issuedAt: z.number().int().nullable(), due: z.boolean() }),
-    orgCert: z.object({ serial: z.number().int(), expires: z.number().int(), due: z.boolean(), revoked: z.boolean() }).nullable().openapi({ description: 'The organisation certificate: due when it ends within 14 days (the root key holders renew it with npm run org renew-org-cert)' }),
-  })
-  .openapi('PendingSignatures');
-
-const StaffSchema = z
-  .object({
-    org: z.object({
-      mode: z.enum(['demo', 'organisation']),
-      orgCert: z.string().nullable(),
-      revocationList: z.string().nullable(),
-      teams: z.array(z.object({ id: z.string(), name: z.string(), epoch: z.number().int(), expires: z.number().int().nullable() })),
-    }),
-    responders: z.array(
-      z.object({
-        id: z.string(),
-        login: z.string(),
-        displayName: z.string(),
-        teams: z.array(z.string()),
-        roles: z.array(z.string()),
-        active: z.boolean(),
-        fingerprint: z.string().nullable(),
-        certSerial: z.number().int().nullable(),
-        certExpires: z.number().int().nullable(),
-        cert: z.string().nullable(),
-      }),
-    ),
-  })
-  .openapi('Staff');
 
 export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
   const { staff } = deps;
@@ -146,7 +110,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
       tags: ['admin'],
       summary: 'What awaits the organisation key (signed with npm run org sign, never in the console): enrolments with their key fingerprint, changes, deactivations, renewals, team inbox keys, the revocation list, and the organisation certificate (renewed by the root key holders)',
       security,
-      responses: { 200: json(PendingSchema, 'Awaiting signature'), ...ERROR_RESPONSES },
+      responses: { 200: json(PendingSignaturesSchema, 'Awaiting signature'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const view = await deps.pending.view();

@@ -3,7 +3,7 @@
 // what is stored, and the widget's notice of a closed team.
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../contract/categories.js';
-import { ApiRequestError } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, seedResponder } from '../../test/support/harness.js';
 import { createTeamSettings, DEFAULT_TEAM_SETTINGS, type TeamSettings } from '../routing/team-settings.js';
 import type { TeamId } from '../store/ports.js';

@@ -1,6 +1,6 @@
 // Visitor routes through app.request(): open with proof of work, post, replay, close, delete now.
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, fakeCipher, newCid, solvePow } from '../../test/support/harness.js';
 
 const rejects = async (p: Promise<unknown>, code: string, status?: number) => {

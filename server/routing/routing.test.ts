@@ -2,7 +2,7 @@
 // respect capacity, auto-assignment picks the least-loaded responder, "under threat" goes to the
 // specialist team.
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, seedResponder, solvePow } from '../../test/support/harness.js';
 import type { TeamId } from '../store/ports.js';
 import { createTeamSettings, DEFAULT_TEAM_SETTINGS } from './team-settings.js';

@@ -31,6 +31,7 @@ import {
   toBase64url,
   type Random,
 } from '../../crypto/index.js';
+import type { StaffMember } from '../../contract/rest.js';
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -50,20 +51,6 @@ export interface SignedChange {
   readonly cert?: string;
   readonly revocationList: string;
   readonly teamKeys: readonly SignedTeamKey[];
-}
-
-export interface StaffRow {
-  readonly id: string;
-  readonly login: string;
-  readonly displayName: string;
-  readonly teams: readonly string[];
-  readonly roles: readonly string[];
-  readonly active: boolean;
-  /** Key fingerprint (as compared at enrolment), certificate serial, expiry and wire; null before certification. */
-  readonly fingerprint: string | null;
-  readonly certSerial: number | null;
-  readonly certExpires: number | null;
-  readonly cert: string | null;
 }
 
 /** What the admin's browser needs to sign a change: current epochs, and what the organisation signs with. */
@@ -242,8 +229,8 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
 
   return {
     /** The responders (of `org` only, when given). */
-    async list(org?: OrgId): Promise<StaffRow[]> {
-      const rows: StaffRow[] = [];
+    async list(org?: OrgId): Promise<StaffMember[]> {
+      const rows: StaffMember[] = [];
       const keyed = new Map((await directory.listResponderKeys()).map((k) => [k.responder, k.cert]));
       // The staff port has no listing: responders are those with keys plus those enrolled by invitation.
       const ids = new Set<string>(keyed.keys());

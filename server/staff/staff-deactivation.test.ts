@@ -2,7 +2,8 @@
 // refused, off duty, the certificate on the revocation list, and the team inbox key rotated so that a
 // callback sealed afterwards opens for a remaining member and for no key the old member holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, createCookieJar, createResponderApi, createVisitorApi } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
+import { createCookieJar, createResponderApi, createVisitorApi } from '../../client/shared/api-client.js';
 import {
   CryptoErrorCode,
   boxKeyPairFromSecret,

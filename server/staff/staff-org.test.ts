@@ -5,7 +5,8 @@
 // every upload before storing it (uploads crafted with the same crypto are refused when they do not
 // fit), and a callback sealed after a deactivation opens for the remaining member only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
+import { createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
 import {
   CryptoErrorCode,
   boxKeyPairFromSecret,

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
+import { createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
 import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { startServer, type RunningServer } from '../../server/server.js';

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { freePorts } from '../support/free-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, createCookieJar, createResponderApi, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
+import { ApiRequestError } from '../../contract/errors.js';
+import { createCookieJar, createResponderApi, createVisitorApi, type Envelope } from '../../client/shared/api-client.js';
 import { loadSodium } from '../../crypto/sodium-standard.js';
 import { systemClock, systemRandom } from '../../server/clock.js';
 import { startServer } from '../../server/server.js';

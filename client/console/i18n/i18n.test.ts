@@ -1,10 +1,10 @@
 // The console catalogues: every key in every language, the same placeholders, no key defined twice,
 // Arabic right to left, the responder's templates and emergency numbers in every language, every
-// category of the contract named, and every audit action the server writes named.
+// category of the contract named, and every audit action the server writes (contract/audit.ts) named.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '../../../contract/audit.js';
 import { CATEGORIES } from '../../../contract/categories.js';
-import { AUDIT_ACTIONS } from '../../../server/routes/audit-writer.js';
 import { catalogueProblems } from '../../shared/i18n/catalogue-check.js';
 import { languageOfTag } from '../../shared/i18n/languages.js';
 import { CATALOGUES, LOCALES, directionOf, isLocale, translator, type MessageKey } from './index.js';

@@ -1,7 +1,7 @@
 // The sentence the console shows for a failed call: an API error's stable code, a key that would not
 // open, or anything else.
 import { isCryptoError } from '../../../crypto/console.js';
-import { ApiRequestError } from '../../shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
 import type { Notice } from './ports.js';
 
 /** The notice for `error`: a known API code's own sentence, errKeys for crypto, errGeneric otherwise. */

@@ -4,7 +4,7 @@
 // the server no longer knows.
 import { describe, expect, it } from 'vitest';
 import { CryptoError, CryptoErrorCode } from '../../../crypto/console.js';
-import { ApiRequestError } from '../../shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
 import type { KeyBundle, UnlockedKeys } from '../crypto/keys.js';
 import { fakeArchive, fakeSlice, fakeTimers } from './fakes.case.js';
 import { createSessionStore, type SessionHooks, type SessionState } from './session-store.js';

@@ -3,7 +3,7 @@
 // turns a failed call into a notice or ends the session the server no longer knows. The other
 // sub-stores read the keys from here; what they hold is started, sealed and dropped through `hooks`.
 import { CryptoErrorCode, fromBase64url, isCryptoError } from '../../../crypto/console.js';
-import { ApiRequestError } from '../../shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
 import type { KeyBundle, UnlockedKeys } from '../crypto/keys.js';
 import type { DeriveKeys } from '../crypto/password.js';
 import type { Locale } from '../i18n/index.js';

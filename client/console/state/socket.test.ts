@@ -2,7 +2,7 @@
 // id after a reconnect (and after a refusal over the frame rate) until they are, rejected with the
 // server's code; up and down told to the console; team frames passed on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
 import { fakeTimers } from './fakes.case.js';
 import { createResponderSocket, type ServerFrame } from './socket.js';
 

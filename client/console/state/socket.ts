@@ -5,7 +5,7 @@
 import { SOCKET_PATH, SOCKET_VERSION, type ClientFrame, type ServerFrame } from '../../../contract/frames.js';
 import type { MessageId } from '../../../contract/ids.js';
 import type { Envelope } from '../../../contract/messages.js';
-import { ApiRequestError } from '../../shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
 
 export type { ServerFrame, TeamList } from '../../../contract/frames.js';
 

@@ -1,7 +1,8 @@
 // The visitor API as the widget uses it: the shared typed client plus the widget's own endpoints
 // (key directory, wait estimate, resume blobs, consent, quick exit). Base URL is the service origin.
 import type { ErrorCode } from '../../../contract/errors.js';
-import { ApiRequestError, createVisitorApi, type Category } from '../../shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
+import { createVisitorApi, type Category } from '../../shared/api-client.js';
 import type { TeamNotice } from '../notice.js';
 
 export interface TeamBundle {

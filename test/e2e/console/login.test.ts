@@ -2,7 +2,8 @@
 // token, the typed password never leaves the browser, logout wipes, enrolment end to end.
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, createCookieJar, createResponderApi } from '../../../client/shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
+import { createCookieJar, createResponderApi } from '../../../client/shared/api-client.js';
 import { deriveLoginKeys } from '../../../crypto/password.js';
 import { fromBase64url } from '../../../crypto/index.js';
 import { launchChromium } from '../../support/chromium.js';

@@ -3,7 +3,7 @@
 // another team can neither claim nor read, and overflow goes to the fallback team.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../../client/shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
 import type { TeamId } from '../../../server/store/ports.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';

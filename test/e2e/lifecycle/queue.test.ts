@@ -4,7 +4,7 @@
 // refused with a sentence.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../../../client/shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
 import { goOnDuty, loginConsole, openVisitor } from '../console/support.js';

@@ -7,7 +7,8 @@
 // ciphertext is returned.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, type createResponderApi } from '../../../client/shared/api-client.js';
+import { ApiRequestError } from '../../../contract/errors.js';
+import type { createResponderApi } from '../../../client/shared/api-client.js';
 import {
   conversationIdFromString,
   conversationIdToString,

@@ -2,20 +2,9 @@
 // only shows it, with the key fingerprints the admin compares; `npm run org sign` on an admin's own
 // computer signs it (the key is never opened in a page the server serves).
 import { useEffect, useState } from 'preact/hooks';
+import type { PendingSignatures } from '../../../../contract/rest.js';
 import { useConsole } from '../../context.js';
 import { intlTag } from '../../i18n/index.js';
-
-/** GET /api/v1/admin/org/pending */
-export interface PendingSignatures {
-  readonly enrolments: ReadonlyArray<{ invitation: string; responder: string; displayName: string; login: string; teams: string[]; roles: string[]; fingerprint: string }>;
-  readonly changes: ReadonlyArray<{ responder: string; displayName: string; teams: string[]; roles: string[] }>;
-  readonly deactivations: ReadonlyArray<{ responder: string; displayName: string; serial: number | null; teams: string[] }>;
-  readonly renewals: ReadonlyArray<{ responder: string; displayName: string; serial: number; expires: number }>;
-  readonly teamKeys: ReadonlyArray<{ team: string; name: string; expires: number | null; reason: 'expiring' | 'members' }>;
-  readonly revocationList: { readonly issuedAt: number | null; readonly due: boolean };
-  /** Due when it ends within 14 days (renewed by the root key holders, not by `npm run org sign`). */
-  readonly orgCert?: { readonly serial: number; readonly expires: number; readonly due: boolean; readonly revoked: boolean } | null;
-}
 
 export function AwaitingSignature(props: { refresh: number; teamName: (id: string) => string; roleName: (id: string) => string }) {
   const { store, state, t } = useConsole();

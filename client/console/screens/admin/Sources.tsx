@@ -2,7 +2,7 @@
 // codes (preview, SVG and PNG made by the server), the A4 poster, and the embed snippet for a
 // municipality's website. Supervisors see everything and change nothing.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiRequestError } from '../../../shared/api-client.js';
+import { ApiRequestError } from '../../../../contract/errors.js';
 import { embedSnippet } from '../../../shared/embed-snippet.js';
 import { useConsole } from '../../context.js';
 import { LOCALES, type MessageKey } from '../../i18n/index.js';

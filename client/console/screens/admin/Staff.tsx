@@ -4,26 +4,10 @@
 // signs with `npm run org sign` on their own computer; this screen shows what awaits it, with the key
 // fingerprints to compare. In the demo the server holds the key and signs at once.
 import { useEffect, useState } from 'preact/hooks';
+import type { Staff, StaffMember } from '../../../../contract/rest.js';
 import { useConsole } from '../../context.js';
 import { intlTag, type MessageKey } from '../../i18n/index.js';
 import { AwaitingSignature } from './AwaitingSignature.js';
-
-/** GET /api/v1/admin/staff */
-interface StaffState {
-  readonly org: { mode: 'demo' | 'organisation'; teams: ReadonlyArray<{ id: string; name: string }> };
-  readonly responders: ReadonlyArray<StaffMember>;
-}
-interface StaffMember {
-  readonly id: string;
-  readonly login: string;
-  readonly displayName: string;
-  readonly teams: readonly string[];
-  readonly roles: readonly string[];
-  readonly active: boolean;
-  readonly fingerprint: string | null;
-  readonly certExpires: number | null;
-  readonly cert: string | null;
-}
 
 interface InvitationRow {
   id: string;
@@ -49,7 +33,7 @@ export function Invitations(props: { window: Window }) {
   const [roles, setRoles] = useState<string[]>(['responder']);
   const [link, setLink] = useState<string | null>(null);
   const [rows, setRows] = useState<InvitationRow[]>([]);
-  const [staff, setStaff] = useState<StaffState | null>(null);
+  const [staff, setStaff] = useState<Staff | null>(null);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
@@ -60,7 +44,7 @@ export function Invitations(props: { window: Window }) {
   const load = async () => {
     const [invitations, current] = await Promise.all([
       store.api.call<{ items: InvitationRow[] }>('GET', '/api/v1/admin/invitations'),
-      store.api.call<StaffState>('GET', '/api/v1/admin/staff'),
+      store.api.call<Staff>('GET', '/api/v1/admin/staff'),
     ]);
     setRows(invitations.items);
     setStaff(current);

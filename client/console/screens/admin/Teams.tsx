@@ -3,7 +3,7 @@
 // Admins change everything; a supervisor the settings of their own teams (the server checks again).
 import { CATEGORIES, type Category } from '../../../../contract/categories.js';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiRequestError } from '../../../shared/api-client.js';
+import { ApiRequestError } from '../../../../contract/errors.js';
 import { useConsole } from '../../context.js';
 import { intlTag, type MessageKey, type Translate } from '../../i18n/index.js';
 import { categoryName } from '../../i18n/record-keys.js';
