@@ -25,6 +25,8 @@ export const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Source tag a widget was opened through (QR poster, web page): 1–40 of a-z, 0-9, -. */
 export const SOURCE_TAG = /^[a-z0-9-]{1,40}$/;
+/** An organisation of a region: "huddinge", "regionen". */
+export const ORG_ID = /^[a-z0-9-]{1,40}$/;
 /** BCP 47 language tag as the widget sends it, e.g. "sv", "en", "ar". */
 export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 

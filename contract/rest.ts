@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES } from './categories.js';
 import { ErrorCode } from './errors.js';
-import { BASE64URL, CLIENT_MESSAGE_ID, CONVERSATION_ID, LANGUAGE_TAG, MESSAGE_ID, SOURCE_TAG } from './ids.js';
+import { BASE64URL, CLIENT_MESSAGE_ID, CONVERSATION_ID, LANGUAGE_TAG, MESSAGE_ID, ORG_ID, SOURCE_TAG } from './ids.js';
 import { CONVERSATION_STATUSES, ENVELOPE_KINDS, MAX_BODY_CHARS, SENDERS, type LogEntry } from './messages.js';
 
 export const ErrorSchema = z
@@ -230,6 +230,37 @@ export const ColleaguesSchema = z
     responders: z.array(z.object({ id: z.string(), displayName: z.string(), teams: z.array(z.string()), cert: z.string(), onDuty: z.array(z.string()) })),
   })
   .openapi('Colleagues');
+
+// ---- A region's overflow agreements (Administration → Samverkan) ----
+const OrgIdText = z.string().regex(ORG_ID);
+/** One side of an agreement between two organisations: nothing, asked by the sender, or accepted by the receiver. */
+export const AGREEMENT_STATES = ['none', 'asked', 'agreed'] as const;
+export const OrganisationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable().openapi({ description: 'Null for the deployment’s first organisation when it was never named' }),
+    acceptsOverflowFrom: z.array(z.string()),
+    asksOverflowTo: z.array(z.string()),
+    others: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: 'The region’s other organisations' }),
+    partners: z
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          incoming: z.enum(AGREEMENT_STATES).openapi({ description: 'Its overflow to this organisation: it asked (asked), this one accepts it (agreed)' }),
+          outgoing: z.enum(AGREEMENT_STATES).openapi({ description: 'This organisation’s overflow to it: this one asked (asked), it accepts (agreed)' }),
+        }),
+      )
+      .openapi({ description: 'Each other organisation and both directions of an overflow agreement with it' }),
+    overflowTargets: z.array(z.object({ team: z.string(), name: z.string(), org: z.string() })).openapi({ description: 'Teams of organisations that accept this one’s overflow' }),
+  })
+  .openapi('Organisation');
+export const AcceptOverflowRequest = z.object({ acceptsOverflowFrom: z.array(OrgIdText).max(100) }).strict();
+export const AskOverflowRequest = z.object({ asksOverflowTo: z.array(OrgIdText).max(100) }).strict();
+export type Organisation = z.infer<typeof OrganisationSchema>;
+export type AgreementState = (typeof AGREEMENT_STATES)[number];
+export type AcceptOverflow = z.input<typeof AcceptOverflowRequest>;
+export type AskOverflow = z.input<typeof AskOverflowRequest>;
 
 
 /** One callback request as a responder's lists show it: never a number (only sealed copies carry one). */

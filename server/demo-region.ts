@@ -39,9 +39,9 @@ export const REGION_SOURCES = [
 
 /**
  * Seeds the region unless its first login exists: organisations with their keys, teams, sources,
- * the regional team's acceptance of both municipalities' overflow, and one login per organisation
- * (responder, supervisor and admin of its own team only), enrolled with keys. Returns the logins
- * to print (random passwords; the server keeps only hashes of the derived keys), or [] when seeded.
+ * the overflow agreements (each municipality asks the regional body, which accepts both), and one
+ * login per organisation (responder, supervisor and admin of its own team only), enrolled with keys.
+ * Returns the logins to print (random passwords; the server keeps only hashes of the derived keys), or [] when seeded.
  */
 export async function seedDemoRegion(
   deps: DemoOrgDeps,
@@ -53,7 +53,12 @@ export async function seedDemoRegion(
   const registry = createOrganisations(store.records);
   const region = REGION_ORGS[2]!;
   const known = await registry.get(region.id);
-  await registry.put({ id: region.id, name: region.name, acceptsOverflowFrom: [...new Set([...(known?.acceptsOverflowFrom ?? []), REGION_ORGS[0]!.id, REGION_ORGS[1]!.id])] });
+  await registry.put({ id: region.id, name: region.name, acceptsOverflowFrom: [...new Set([...(known?.acceptsOverflowFrom ?? []), REGION_ORGS[0]!.id, REGION_ORGS[1]!.id])], asksOverflowTo: known?.asksOverflowTo ?? [] });
+  // The municipalities' half: each asked the regional body to take its overflow.
+  for (const org of REGION_ORGS.slice(0, 2)) {
+    const own = await registry.get(org.id);
+    if (own !== null && !own.asksOverflowTo.includes(region.id)) await registry.put({ ...own, asksOverflowTo: [...own.asksOverflowTo, region.id] });
+  }
   const settings = createTeamSettings(store.records);
   for (const team of REGION_TEAMS) {
     if ((await store.staff.getTeam(team.id)) !== null) continue;

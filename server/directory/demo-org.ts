@@ -67,7 +67,7 @@ export async function ensureDemoOrg(deps: DemoOrgDeps, organisation: DemoOrganis
   if (organisation !== null) {
     const registry = createOrganisations(store.records);
     const known = await registry.get(id);
-    await registry.put({ id, name: organisation.name, acceptsOverflowFrom: known?.acceptsOverflowFrom ?? [] });
+    await registry.put({ id, name: organisation.name, acceptsOverflowFrom: known?.acceptsOverflowFrom ?? [], asksOverflowTo: known?.asksOverflowTo ?? [] });
   }
   const existing = await directory.getOrg(id);
   const secret = await orgSecret(store, id);

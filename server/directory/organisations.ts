@@ -3,11 +3,13 @@
 // written before organisations name none: they belong to DEFAULT_ORG, so a single-organisation
 // deployment is a region of one and keeps its stored data as it is.
 import { z } from 'zod';
+import { ORG_ID } from '../../contract/ids.js';
 import type { OrgId, RecordStore } from '../store/ports.js';
+
+export { ORG_ID };
 
 /** The organisation of every team, responder and source that names none (all of a store written before regions). */
 export const DEFAULT_ORG = 'main' as OrgId;
-export const ORG_ID = /^[a-z0-9-]{1,40}$/;
 
 /** The organisation a team, responder or source belongs to. */
 export const orgOf = (x: { readonly org?: OrgId | undefined }): OrgId => x.org ?? DEFAULT_ORG;
@@ -28,11 +30,17 @@ const OrganisationSchema = z
      * half of an overflow agreement; the other half is the sending team's `overflow`).
      */
     acceptsOverflowFrom: z.array(z.string().regex(ORG_ID)).max(100).default([]),
+    /**
+     * Organisations this one asks to take its overflow (its request, shown to their admins until they
+     * accept; routing goes by `acceptsOverflowFrom` alone).
+     */
+    asksOverflowTo: z.array(z.string().regex(ORG_ID)).max(100).default([]),
   })
   .strict();
-export type Organisation = Omit<z.infer<typeof OrganisationSchema>, 'id' | 'acceptsOverflowFrom'> & {
+export type Organisation = Omit<z.infer<typeof OrganisationSchema>, 'id' | 'acceptsOverflowFrom' | 'asksOverflowTo'> & {
   readonly id: OrgId;
   readonly acceptsOverflowFrom: readonly OrgId[];
+  readonly asksOverflowTo: readonly OrgId[];
 };
 
 const COLLECTION = 'organisations';

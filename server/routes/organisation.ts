@@ -1,27 +1,26 @@
-// An organisation's own page of a region: its name, which organisations it takes overflow from (its
-// half of an overflow agreement), and the teams of organisations that take its overflow (what its
-// teams may name as overflow; the other half is set on the team, PUT /api/v1/admin/teams/{team}).
-import { createRoute, z } from '@hono/zod-openapi';
+// An organisation's own page of a region: its name and its overflow agreements with the others. An
+// agreement has two halves: the sending organisation asks (and its team names the overflow, PUT
+// /api/v1/admin/teams/{team}), the receiving one accepts; routing follows an overflow link into
+// another organisation only while the receiver accepts the sender, so ending the acceptance stops it.
+import { createRoute } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { orgScope } from '../directory/org-scope.js';
-import { ORG_ID, createOrganisations, orgOf } from '../directory/organisations.js';
+import { createOrganisations, orgOf, type Organisation } from '../directory/organisations.js';
 import type { OrgId, Store } from '../store/ports.js';
+import { AcceptOverflowRequest, AskOverflowRequest, OrganisationSchema, type AgreementState } from '../../contract/rest.js';
 import { requireRole } from './admin.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 
 const security = [{ responderSession: [] }];
 
-const OrganisationView = z
-  .object({
-    id: z.string(),
-    name: z.string().nullable().openapi({ description: 'Null for the deployment’s first organisation when it was never named' }),
-    acceptsOverflowFrom: z.array(z.string()),
-    others: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: 'The region’s other organisations' }),
-    overflowTargets: z.array(z.object({ team: z.string(), name: z.string(), org: z.string() })).openapi({ description: 'Teams of organisations that accept this one’s overflow' }),
-  })
-  .openapi('Organisation');
+/** One direction of an agreement: accepted by the receiver, else asked by the sender, else nothing. */
+const stateOf = (sender: Organisation | undefined, receiver: Organisation | undefined): AgreementState => {
+  if (sender === undefined || receiver === undefined) return 'none';
+  if (receiver.acceptsOverflowFrom.includes(sender.id)) return 'agreed';
+  return sender.asksOverflowTo.includes(receiver.id) ? 'asked' : 'none';
+};
 
 export function registerOrganisationRoutes(app: App, deps: { store: Store; clock: Clock; secret: Uint8Array }): void {
   const { store } = deps;
@@ -30,20 +29,40 @@ export function registerOrganisationRoutes(app: App, deps: { store: Store; clock
   app.use('/api/v1/admin/organisation', requireRole('admin'));
   app.use('/api/v1/admin/organisation/*', requireRole('admin'));
 
+  /** The caller's organisation record (a first organisation never named has none: it starts empty), and the known ids. */
+  async function own(org: OrgId): Promise<{ record: Organisation; known: Set<string> }> {
+    const all = await registry.list();
+    const record = all.find((o) => o.id === org) ?? { id: org, name: org, acceptsOverflowFrom: [], asksOverflowTo: [] };
+    return { record, known: new Set(all.map((o) => o.id as string)) };
+  }
+
+  /** The listed organisations, without the caller's own and repeats; InvalidRequest naming any unknown one. */
+  function others(field: string, ids: readonly string[], self: OrgId, known: ReadonlySet<string>): OrgId[] {
+    const list = [...new Set(ids.filter((o) => o !== self))];
+    const unknown = list.filter((o) => !known.has(o));
+    if (unknown.length > 0) throw new ApiError(ErrorCode.InvalidRequest, `${field}: unknown organisation ${unknown.join(', ')}`);
+    return list as OrgId[];
+  }
+
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/admin/organisation', tags: ['admin'], summary: 'The caller’s organisation and its overflow agreements (admin)', security, responses: { 200: json(OrganisationView, 'Organisation'), ...ERROR_RESPONSES } }),
+    createRoute({ method: 'get', path: '/api/v1/admin/organisation', tags: ['admin'], summary: 'The caller’s organisation and its overflow agreements (admin)', security, responses: { 200: json(OrganisationSchema, 'Organisation'), ...ERROR_RESPONSES } }),
     async (c) => {
       const scope = await orgScope(store.staff, c.get('responder'));
       const all = await registry.list();
-      const own = all.find((o) => o.id === scope.org) ?? null;
+      const mine = all.find((o) => o.id === scope.org);
       const accepting = new Set(all.filter((o) => o.acceptsOverflowFrom.includes(scope.org)).map((o) => o.id));
       const overflowTargets = (await store.staff.listTeams()).filter((t) => accepting.has(orgOf(t))).map((t) => ({ team: t.id, name: t.name, org: orgOf(t) }));
+      const rest = all.filter((o) => o.id !== scope.org);
+      // A first organisation never named has no record; its half of any agreement is then empty.
+      const self = mine ?? { id: scope.org, name: scope.org, acceptsOverflowFrom: [], asksOverflowTo: [] };
       return c.json(
         {
           id: scope.org,
-          name: own?.name ?? null,
-          acceptsOverflowFrom: [...(own?.acceptsOverflowFrom ?? [])],
-          others: all.filter((o) => o.id !== scope.org).map((o) => ({ id: o.id, name: o.name })),
+          name: mine?.name ?? null,
+          acceptsOverflowFrom: [...self.acceptsOverflowFrom],
+          asksOverflowTo: [...self.asksOverflowTo],
+          others: rest.map((o) => ({ id: o.id, name: o.name })),
+          partners: rest.map((o) => ({ id: o.id, name: o.name, incoming: stateOf(o, self), outgoing: stateOf(self, o) })),
           overflowTargets,
         },
         200,
@@ -56,20 +75,38 @@ export function registerOrganisationRoutes(app: App, deps: { store: Store; clock
       method: 'put',
       path: '/api/v1/admin/organisation/overflow',
       tags: ['admin'],
-      summary: 'Which organisations may send their overflow to this one’s teams (admin; the sending team names its overflow itself)',
+      summary: 'Which organisations may send their overflow to this one’s teams (admin; the receiving half of an agreement — removing one ends it at once)',
       security,
-      request: { body: { content: { 'application/json': { schema: z.object({ acceptsOverflowFrom: z.array(z.string().regex(ORG_ID)).max(100) }).strict() } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: AcceptOverflowRequest } }, required: true } },
       responses: { 204: { description: 'Saved' }, ...ERROR_RESPONSES },
     }),
     async (c) => {
       const me = c.get('responder');
       const scope = await orgScope(store.staff, me);
-      const own = await registry.get(scope.org);
-      const known = new Set((await registry.list()).map((o) => o.id as string));
-      const from = c.req.valid('json').acceptsOverflowFrom.filter((o) => o !== scope.org);
-      const unknown = from.filter((o) => !known.has(o));
-      if (unknown.length > 0) throw new ApiError(ErrorCode.InvalidRequest, `acceptsOverflowFrom: unknown organisation ${unknown.join(', ')}`);
-      await registry.put({ id: scope.org, name: own?.name ?? scope.org, acceptsOverflowFrom: [...new Set(from)] as OrgId[] });
+      const { record, known } = await own(scope.org);
+      const from = others('acceptsOverflowFrom', c.req.valid('json').acceptsOverflowFrom, scope.org, known);
+      await registry.put({ ...record, acceptsOverflowFrom: from });
+      await audit(me.id, 'overflow-agreement', scope.org);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/admin/organisation/overflow-requests',
+      tags: ['admin'],
+      summary: 'Which organisations this one asks to take its overflow (admin; the sending half, shown to their admins until they accept)',
+      security,
+      request: { body: { content: { 'application/json': { schema: AskOverflowRequest } }, required: true } },
+      responses: { 204: { description: 'Saved' }, ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const me = c.get('responder');
+      const scope = await orgScope(store.staff, me);
+      const { record, known } = await own(scope.org);
+      const to = others('asksOverflowTo', c.req.valid('json').asksOverflowTo, scope.org, known);
+      await registry.put({ ...record, asksOverflowTo: to });
       await audit(me.id, 'overflow-agreement', scope.org);
       return c.body(null, 204);
     },

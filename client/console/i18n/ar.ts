@@ -441,6 +441,33 @@ export const ar: Messages = {
   retentionSaved: 'تم الحفظ. تُحذف البيانات الأقدم عند الحذف التالي.',
   retentionError: 'تعذّر الحفظ. أدخل أياماً كاملة ضمن الحدود.',
 
+  // Overflow agreements with the region's other organisations (Administration → Samverkan).
+  adminSectionAgreements: 'التعاون',
+  agreementsTitle: 'التعاون مع منظمات أخرى',
+  agreementsIntro: 'عندما لا تستطيع فرقكم الرد – لا أحد في الخدمة، أو الجميع مشغولون، أو شاب في خطر وليس لديكم فريق متخصص – يمكن أن تذهب المحادثات إلى فريق منظمة أخرى. يتطلب ذلك اتفاقاً: الجهة المرسِلة تطلبه والجهة المستقبِلة توافق عليه. عند إنهاء الاتفاق لا تذهب إليها محادثات جديدة.',
+  agreementsNone: 'لا توجد منظمات أخرى في المنطقة.',
+  agreementsColOrg: 'المنظمة',
+  agreementsColIncoming: 'محادثاتهم إليكم',
+  agreementsColOutgoing: 'محادثاتكم إليهم',
+  agreementIncomingNone: 'لا يوجد اتفاق',
+  agreementIncomingAsked: 'تطلب إرسال محادثاتها إلى هنا',
+  agreementIncomingAgreed: 'الاتفاق سارٍ: أنتم تستقبلون',
+  agreementOutgoingNone: 'لا يوجد اتفاق',
+  agreementOutgoingAsked: 'طلبتم، بانتظار الرد',
+  agreementOutgoingAgreed: 'الاتفاق سارٍ: هم يستقبلون',
+  agreementAccept: 'الموافقة على {name}',
+  agreementEnd: 'إنهاء الاتفاق مع {name}',
+  agreementEndConfirm: 'تأكيد: إنهاء الاتفاق مع {name}',
+  agreementEndHint: 'لن تصل بعد ذلك محادثات جديدة من {name} إلى فرقكم. المحادثات التي وصلت بالفعل تبقى لديكم.',
+  agreementAsk: 'اطلب من {name} استقبال محادثاتكم',
+  agreementWithdraw: 'سحب الطلب إلى {name}',
+  agreementOutgoingHint: 'اختاروا فريق المنظمة المستقبِلة في قسم الفرق، عند «عندما لا يكون أحد في المناوبة تذهب المحادثات إلى».',
+  agreementAccepted: 'الاتفاق مع {name} سارٍ. يمكنهم الآن إرسال محادثاتهم إلى فرقكم.',
+  agreementEnded: 'انتهى الاتفاق مع {name}. لن تصل منهم محادثات جديدة إلى هنا.',
+  agreementAsked: 'تم إرسال الطلب. تراه {name} في قسم التعاون.',
+  agreementWithdrawn: 'تم سحب الطلب إلى {name}.',
+  agreementError: 'تعذّر الحفظ. حاول مرة أخرى.',
+
   // Names of what the console shows from records: the audit log's actions and the fields of a consented
   // identity, so nothing reaches the screen as an English identifier.
   auditActionLogin: 'سجّل الدخول',

@@ -441,6 +441,33 @@ export const en: Messages = {
   retentionSaved: 'Saved. Older data is deleted at the next purge.',
   retentionError: 'Could not be saved. Enter whole days within the limits.',
 
+  // Overflow agreements with the region's other organisations (Administration → Samverkan).
+  adminSectionAgreements: 'Cooperation',
+  agreementsTitle: 'Cooperation with other organisations',
+  agreementsIntro: 'When your teams cannot answer – nobody on duty, everyone busy, or a young person in danger and you have no specialist team – conversations can go to another organisation’s team. That needs an agreement: the sender asks and the receiver accepts. Once the agreement ends, no new conversations go there.',
+  agreementsNone: 'There are no other organisations in the region.',
+  agreementsColOrg: 'Organisation',
+  agreementsColIncoming: 'Their conversations to you',
+  agreementsColOutgoing: 'Your conversations to them',
+  agreementIncomingNone: 'No agreement',
+  agreementIncomingAsked: 'Asks to send its conversations here',
+  agreementIncomingAgreed: 'Agreement in force: you receive',
+  agreementOutgoingNone: 'No agreement',
+  agreementOutgoingAsked: 'You asked, waiting for an answer',
+  agreementOutgoingAgreed: 'Agreement in force: they receive',
+  agreementAccept: 'Accept {name}',
+  agreementEnd: 'End the agreement with {name}',
+  agreementEndConfirm: 'Confirm: end the agreement with {name}',
+  agreementEndHint: 'New conversations from {name} will then no longer come to your teams. Conversations that already came here stay with you.',
+  agreementAsk: 'Ask {name} to receive your conversations',
+  agreementWithdraw: 'Withdraw the request to {name}',
+  agreementOutgoingHint: 'Choose the receiving organisation’s team under Teams, at “When nobody is on duty, conversations go to”.',
+  agreementAccepted: 'The agreement with {name} is in force. They can now send their conversations to your teams.',
+  agreementEnded: 'The agreement with {name} has ended. New conversations from them no longer come here.',
+  agreementAsked: 'Request sent. {name} sees it under Cooperation.',
+  agreementWithdrawn: 'The request to {name} is withdrawn.',
+  agreementError: 'Could not be saved. Try again.',
+
   // Names of what the console shows from records: the audit log's actions and the fields of a consented
   // identity, so nothing reaches the screen as an English identifier.
   auditActionLogin: 'Logged in',

@@ -440,6 +440,33 @@ export const sv = {
   retentionSaved: 'Sparat. Äldre uppgifter raderas vid nästa rensning.',
   retentionError: 'Kunde inte sparas. Ange hela dagar inom gränserna.',
 
+  // Overflow agreements with the region's other organisations (Administration → Samverkan).
+  adminSectionAgreements: 'Samverkan',
+  agreementsTitle: 'Samverkan med andra organisationer',
+  agreementsIntro: 'När era team inte kan svara – ingen i tjänst, alla upptagna, eller en ung person i fara och ni har inget specialistteam – kan samtalen gå till en annan organisations team. Det kräver ett avtal: den som skickar ber om det och den som tar emot godkänner. Avslutas avtalet går inga nya samtal dit.',
+  agreementsNone: 'Det finns inga andra organisationer i regionen.',
+  agreementsColOrg: 'Organisation',
+  agreementsColIncoming: 'Deras samtal till er',
+  agreementsColOutgoing: 'Era samtal till dem',
+  agreementIncomingNone: 'Inget avtal',
+  agreementIncomingAsked: 'Ber att få skicka sina samtal hit',
+  agreementIncomingAgreed: 'Avtal gäller: ni tar emot',
+  agreementOutgoingNone: 'Inget avtal',
+  agreementOutgoingAsked: 'Ni har frågat, väntar på svar',
+  agreementOutgoingAgreed: 'Avtal gäller: de tar emot',
+  agreementAccept: 'Godkänn {name}',
+  agreementEnd: 'Avsluta avtalet med {name}',
+  agreementEndConfirm: 'Bekräfta: avsluta avtalet med {name}',
+  agreementEndHint: 'Nya samtal från {name} går då inte längre till era team. Samtal som redan har kommit hit stannar hos er.',
+  agreementAsk: 'Be {name} ta emot era samtal',
+  agreementWithdraw: 'Dra tillbaka frågan till {name}',
+  agreementOutgoingHint: 'Välj den mottagande organisationens team under Team, vid ”När ingen är i tjänst går samtalen till”.',
+  agreementAccepted: 'Avtalet med {name} gäller. De kan nu skicka sina samtal till era team.',
+  agreementEnded: 'Avtalet med {name} är avslutat. Nya samtal från dem kommer inte längre hit.',
+  agreementAsked: 'Frågan är skickad. {name} ser den under Samverkan.',
+  agreementWithdrawn: 'Frågan till {name} är tillbakadragen.',
+  agreementError: 'Det gick inte att spara. Försök igen.',
+
   // Names of what the console shows from records: the audit log's actions and the fields of a consented
   // identity, so nothing reaches the screen as an English identifier.
   auditActionLogin: 'Loggade in',

@@ -10,6 +10,7 @@ import { Settings } from './admin/Teams.js';
 import { Sources } from './admin/Sources.js';
 import { Statistics } from './admin/Statistics.js';
 import { Retention } from './admin/Retention.js';
+import { Agreements } from './admin/Agreements.js';
 
 interface Section {
   readonly id: string;
@@ -26,6 +27,7 @@ const SECTIONS: readonly Section[] = [
   { id: 'sources', label: 'adminSectionSources', roles: ['admin', 'supervisor'], view: Sources },
   { id: 'stats', label: 'adminSectionStats', roles: ['admin', 'supervisor'], view: Statistics },
   { id: 'retention', label: 'adminSectionRetention', roles: ['admin'], view: Retention },
+  { id: 'agreements', label: 'adminSectionAgreements', roles: ['admin'], view: Agreements },
 ];
 
 export function Admin(props: { window: Window }) {

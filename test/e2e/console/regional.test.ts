@@ -1,7 +1,10 @@
 // The console of one organisation of a region in real Chromium: Huddinge's admin (Argon2id login, as
 // printed by npm start) sees only Huddinge's team on the team screen, with the regional night team
 // (which accepted Huddinge's overflow) offered and selected as its overflow — and nothing of Botkyrka's.
-import type { Browser } from 'playwright-core';
+// Administration → Samverkan: Huddinge's admin asks Botkyrka to take its overflow, Botkyrka's admin
+// sees the request and accepts it, and the regional body's admin ends its agreement with Huddinge —
+// after which a young person from Huddinge's poster no longer reaches the regional team.
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveLoginKeys } from '../../../crypto/password.js';
 import { systemClock, systemRandom } from '../../../server/clock.js';
@@ -10,18 +13,20 @@ import { createDirectory } from '../../../server/directory/directory.js';
 import { refreshDemoOrg } from '../../../server/directory/demo-org.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
-import { loginConsole } from './support.js';
+import { goOnDuty, loginConsole } from './support.js';
 
 let browser: Browser;
 let server: E2eServer;
 let password = '';
+const passwords = new Map<string, string>();
 
 beforeAll(async () => {
   [browser, server] = await Promise.all([launchChromium(), startE2eServer()]);
   const deps = { store: server.store, directory: createDirectory(server.store.records), clock: systemClock, random: systemRandom };
   const logins = await seedDemoRegion(deps, async (p, s, params) => deriveLoginKeys(p, s, params));
   await refreshDemoOrg(deps);
-  password = logins.find((l) => l.login === 'huddinge')?.password ?? '';
+  for (const l of logins) passwords.set(l.login, l.password);
+  password = passwords.get('huddinge') ?? '';
 }, 60_000);
 
 afterAll(async () => {
@@ -43,6 +48,48 @@ describe('the console of one organisation of a region', () => {
     expect(await overflow.locator('option:checked').textContent()).toBe('Regionjouren');
     expect(await page.getByText('Botkyrka – unga').count()).toBe(0);
     expect(await page.getByText('Socialtjänsten – unga').count()).toBe(0);
+    await context.close();
+  });
+
+  it('Samverkan: a request is asked and accepted, and an ended agreement stops routing there', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    const open = async (login: string, onDutyIn?: string) => {
+      const page = await context.newPage();
+      await loginConsole(page, server, login, passwords.get(login)!);
+      if (onDutyIn !== undefined) await goOnDuty(page, onDutyIn);
+      await page.getByRole('button', { name: 'Administration' }).click();
+      await page.getByRole('navigation', { name: 'Delar av administrationen' }).getByRole('button', { name: 'Samverkan' }).click();
+      await page.getByRole('heading', { name: 'Samverkan med andra organisationer' }).waitFor();
+      return page;
+    };
+    const row = (page: Page, name: string) => page.getByRole('row', { name: new RegExp(`^${name}`) });
+    const status = async () => ((await (await fetch(`${server.url}/api/v1/status?category=chat&source=huddinge`)).json()) as { team: string }).team;
+
+    // Huddinge asks Botkyrka; its agreement with the regional body is in force.
+    const huddinge = await open('huddinge');
+    await row(huddinge, 'Regionjouren').getByText('Avtal gäller: de tar emot').waitFor();
+    await huddinge.getByRole('button', { name: 'Be Botkyrka kommun ta emot era samtal' }).click();
+    await huddinge.getByRole('status').getByText('Frågan är skickad. Botkyrka kommun ser den under Samverkan.').waitFor();
+    await row(huddinge, 'Botkyrka kommun').getByText('Ni har frågat, väntar på svar').waitFor();
+
+    // Botkyrka sees the request and accepts it.
+    const botkyrka = await open('botkyrka');
+    await row(botkyrka, 'Huddinge kommun').getByText('Ber att få skicka sina samtal hit').waitFor();
+    await botkyrka.getByRole('button', { name: 'Godkänn Huddinge kommun' }).click();
+    await row(botkyrka, 'Huddinge kommun').getByText('Avtal gäller: ni tar emot').waitFor();
+
+    // The regional responder goes on duty: Huddinge's young people reach the regional team, until its
+    // admin ends the agreement (a second click confirms).
+    const regionen = await open('regionen', 'Regionjouren');
+    expect(await status()).toBe('regionjouren');
+    await regionen.getByRole('button', { name: 'Avsluta avtalet med Huddinge kommun' }).click();
+    await regionen.getByText('Nya samtal från Huddinge kommun går då inte längre till era team.', { exact: false }).waitFor();
+    expect(await status()).toBe('regionjouren');
+    await regionen.getByRole('button', { name: 'Bekräfta: avsluta avtalet med Huddinge kommun' }).click();
+    await regionen.getByRole('status').getByText('Avtalet med Huddinge kommun är avslutat. Nya samtal från dem kommer inte längre hit.').waitFor();
+    // Huddinge still asks; the regional admin sees that, and routing stays in Huddinge.
+    await row(regionen, 'Huddinge kommun').getByText('Ber att få skicka sina samtal hit').waitFor();
+    expect(await status()).toBe('huddinge-unga');
     await context.close();
   });
 });
