@@ -15,6 +15,11 @@ describe('domain events codec', () => {
     expect(payload).toBe(`{"t":"msg","entry":${JSON.stringify(entry)}}`);
   });
 
+  it('writes msg and state events in their layouts, as JSON.stringify of the event in field order would', () => {
+    expect(encodeEvent({ t: 'msg', entry })).toBe(JSON.stringify({ t: 'msg', entry }));
+    expect(encodeEvent({ t: 'state', status: 'closed', session: 3 })).toBe('{"t":"state","status":"closed","session":3}');
+  });
+
   it('reads a msg event of another field order the slow way, to the same result', () => {
     const reordered = `{"entry":{"body":"QUJD","kind":"message","cid":"${entry.cid}","session":2,"from":"responder","at":1700000000000,"id":"${entry.id}"},"t":"msg"}`;
     const event = decodeConversationEvent(reordered);

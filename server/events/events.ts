@@ -2,8 +2,9 @@
 // staff account. The store adapters publish them (atomically with the change where the change is a
 // conversation's own: append, claim, transfer, close, erase; duty changes), the conversation service
 // publishes what follows a queue step, and the realtime layer subscribes. Their JSON form on pub/sub
-// is written and read here only (the Redis adapter's Lua scripts write the same conversation events;
-// the store contract suite reads what they publish with `decodeConversationEvent`).
+// is defined here only: the Redis adapter's Lua scripts are generated from this module's layouts of
+// the events they publish (msg, state), and the store contract suite reads what they publish with
+// `decodeConversationEvent`.
 //
 // Events carry ids and list metadata only (what the queue listing shows), never ciphertext beyond a
 // message's own envelope, never plaintext.
@@ -93,11 +94,47 @@ export interface EventBus {
 }
 
 /**
- * The JSON of an event. A `msg` event's entry keeps LogEntry's field order (id first), the layout
- * `decodeConversationEvent` reads without parsing; every entry field is validated to characters JSON
- * does not escape.
+ * The wire layout of the events a store writes atomically with its change (a message appended, a
+ * state change): literal JSON pieces around the event's fields. `encodeEvent` writes these events
+ * from it, and so does an adapter that cannot call it: the Redis adapter's Lua scripts are generated
+ * from these layouts (store/redis/scripts.ts), so the encoding is defined here once. Every field is
+ * validated to characters JSON does not escape (ids, base64url, enum words, integers), so
+ * concatenation is exact; a quoted field sits between `"` pieces.
  */
+export type EventLayout<F extends string> = ReadonlyArray<string | { readonly field: F }>;
+
+/** A `msg` event: the entry in LogEntry's field order (id first), which `decodeConversationEvent` reads without parsing. */
+export const MSG_EVENT_LAYOUT: EventLayout<keyof LogEntry> = [
+  '{"t":"msg","entry":{"id":"',
+  { field: 'id' },
+  '","from":"',
+  { field: 'from' },
+  '","session":',
+  { field: 'session' },
+  ',"cid":"',
+  { field: 'cid' },
+  '","kind":"',
+  { field: 'kind' },
+  '","body":"',
+  { field: 'body' },
+  '","at":',
+  { field: 'at' },
+  '}}',
+];
+
+/** A `state` event (claim, transfer, close). */
+export const STATE_EVENT_LAYOUT: EventLayout<'status' | 'session'> = ['{"t":"state","status":"', { field: 'status' }, '","session":', { field: 'session' }, '}'];
+
+function fillLayout<F extends string>(layout: EventLayout<F>, values: Readonly<Record<F, string | number>>): string {
+  let out = '';
+  for (const piece of layout) out += typeof piece === 'string' ? piece : String(values[piece.field]);
+  return out;
+}
+
+/** The JSON of an event; `msg` and `state` events in their layouts above. */
 export function encodeEvent(event: ConversationEvent | TeamEvent | StaffEvent): string {
+  if (event.t === 'msg') return fillLayout(MSG_EVENT_LAYOUT, event.entry);
+  if (event.t === 'state') return fillLayout(STATE_EVENT_LAYOUT, event);
   return JSON.stringify(event);
 }
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreConflictError } from './errors.js';
-import type { ReceivedConversationEvent, StaffEvent, TeamEvent } from '../events/events.js';
+import { encodeEvent, type ReceivedConversationEvent, type StaffEvent, type TeamEvent } from '../events/events.js';
 import type {
   CallbackRecord,
   ConversationId,
@@ -476,6 +476,8 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         if (event?.t !== 'msg') throw new Error('expected a msg event');
         expect({ id: event.id, cid: event.cid, from: event.from }).toEqual({ id: result.entry.id, cid: result.entry.cid, from: 'visitor' });
         expect(JSON.parse(event.entryJson)).toEqual(result.entry);
+        // Byte for byte what the events module encodes (the Redis scripts are generated from its layout).
+        expect(`{"t":"msg","entry":${event.entryJson}}`).toBe(encodeEvent({ t: 'msg', entry: result.entry }));
 
         // A duplicate is not published again.
         await store.log.append(r.id, 'visitor', 0, result.entry, 60_000, MAX);

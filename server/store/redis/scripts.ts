@@ -1,5 +1,6 @@
 // Lua scripts for the atomic conversation steps; each touches the keys of ONE conversation (one slot).
 import { defineScript, type CommandParser } from 'redis';
+import { MSG_EVENT_LAYOUT, STATE_EVENT_LAYOUT, type EventLayout } from '../../events/events.js';
 import { decodeConversation, decodeLogEntry, type Flat } from '../codec.js';
 import type {
   AppendBudget,
@@ -14,6 +15,29 @@ import type {
 export type ScriptReply = Array<string | number>;
 
 const rawReply = (reply: unknown): ScriptReply => reply as ScriptReply;
+
+/** A Lua string literal of `text`. */
+const luaString = (text: string) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+/** One Lua expression concatenating an event layout (events.ts), each field from the Lua expression `exprs[field]`. */
+export function luaConcat<F extends string>(layout: EventLayout<F>, exprs: Readonly<Record<F, string>>): string {
+  return layout.map((piece) => (typeof piece === 'string' ? luaString(piece) : exprs[piece.field])).join(' .. ');
+}
+
+/**
+ * The published events, generated from the events module's layouts (server/events/events.ts owns
+ * the encoding; the memory store's encodeEvent writes the same bytes): a msg event's `at` is its
+ * id's millisecond part. The WebSocket layer reads the id of a msg event and builds its frame from
+ * this string without parsing it (server/realtime/hub.ts).
+ */
+const EVENT_PAYLOADS = `
+local function msgPayload(id, from, session, cid, kind, body)
+  return ${luaConcat(MSG_EVENT_LAYOUT, { id: 'id', from: 'from', session: 'session', cid: 'cid', kind: 'kind', body: 'body', at: "string.match(id, '^%d+')" })}
+end
+local function statePayload(status, session)
+  return ${luaConcat(STATE_EVENT_LAYOUT, { status: 'status', session: 'session' })}
+end
+`;
 
 // Every script starts by returning {'gone'} when the conversation hash is missing (expired or
 // erased); a hash is never left without its TTL, so "exists" means "alive".
@@ -30,14 +54,14 @@ return {'ok'}
  * KEYS: conv · ARGV: responder, channel
  * → {'ok', hash...} | {'gone'} | {'closed'} | {'taken'}; publishes a 'state' event when it wins.
  */
-const CLAIM = `
+const CLAIM = `${EVENT_PAYLOADS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'closed' then return {'closed'} end
 if status ~= 'waiting' then return {'taken'} end
 local session = redis.call('HINCRBY', KEYS[1], 'session', 1)
 redis.call('HSET', KEYS[1], 'status', 'active', 'assignee', ARGV[1])
-redis.call('PUBLISH', ARGV[2], cjson.encode({ t = 'state', status = 'active', session = session }))
+redis.call('PUBLISH', ARGV[2], statePayload('active', session))
 local reply = redis.call('HGETALL', KEYS[1])
 table.insert(reply, 1, 'ok')
 return reply
@@ -47,7 +71,7 @@ return reply
  * KEYS: conv · ARGV: from, 'responder'|'team', target, now, channel
  * → {'ok', hash...} | {'gone'} | {'closed'} | {'not-assignee'}; publishes a 'state' event.
  */
-const TRANSFER = `
+const TRANSFER = `${EVENT_PAYLOADS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'closed' then return {'closed'} end
@@ -60,7 +84,7 @@ else
   next = 'waiting'
   redis.call('HSET', KEYS[1], 'status', 'waiting', 'assignee', '', 'team', ARGV[3], 'queuedAt', ARGV[4])
 end
-redis.call('PUBLISH', ARGV[5], cjson.encode({ t = 'state', status = next, session = session }))
+redis.call('PUBLISH', ARGV[5], statePayload(next, session))
 local reply = redis.call('HGETALL', KEYS[1])
 table.insert(reply, 1, 'ok')
 return reply
@@ -70,31 +94,19 @@ return reply
  * KEYS: conv · ARGV: by ('' = the visitor), outcome ('' = none), channel
  * → {'ok', hash...} | {'gone'} | {'closed'} | {'not-assignee'}; publishes a 'state' event.
  */
-const CLOSE = `
+const CLOSE = `${EVENT_PAYLOADS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'closed' then return {'closed'} end
 if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'assignee') ~= ARGV[1] then return {'not-assignee'} end
 redis.call('HSET', KEYS[1], 'status', 'closed', 'outcome', ARGV[2])
 local session = tonumber(redis.call('HGET', KEYS[1], 'session'))
-redis.call('PUBLISH', ARGV[3], cjson.encode({ t = 'state', status = 'closed', session = session }))
+redis.call('PUBLISH', ARGV[3], statePayload('closed', session))
 local reply = redis.call('HGETALL', KEYS[1])
 table.insert(reply, 1, 'ok')
 return reply
 `;
 
-/**
- * The published msg event, `{"t":"msg","entry":{…}}` with the entry's fields in LogEntry order (id,
- * from, session, cid, kind, body, at: the id's millisecond part), as the memory store's JSON.stringify writes it: the WebSocket
- * layer reads the id and builds its frame from this string without parsing it
- * (server/realtime/connection.ts). Every field is validated to characters JSON does not escape
- * (ids, base64url, enum words, a number), so concatenation is exact.
- */
-const MSG_PAYLOAD = `
-local function msgPayload(id, from, session, cid, kind, body)
-  return '{"t":"msg","entry":{"id":"' .. id .. '","from":"' .. from .. '","session":' .. session .. ',"cid":"' .. cid .. '","kind":"' .. kind .. '","body":"' .. body .. '","at":' .. string.match(id, '^%d+') .. '}}'
-end
-`;
 
 /**
  * KEYS: conv, log, dedupe, notes · ARGV: cid, from, session, kind, body, ttlMs, maxEntries, channel, publish,
@@ -108,7 +120,7 @@ end
  * since they last were (read from the conversation's PTTL), instead of three PEXPIRE per message; a
  * new log and dedupe hash (first message) get it at once.
  */
-const APPEND = `${MSG_PAYLOAD}
+const APPEND = `${EVENT_PAYLOADS}
 local pttl = redis.call('PTTL', KEYS[1])
 if pttl == -2 then return {'gone'} end
 local cid = ARGV[1]
@@ -160,7 +172,7 @@ return {'ok', id}
  * longer be lost in a failover, each once, and never after one that follows it (appends confirmed by
  * different instances' WAIT rounds would otherwise be published out of order).
  */
-const PUBLISH_DURABLE = `${MSG_PAYLOAD}
+const PUBLISH_DURABLE = `${EVENT_PAYLOADS}
 local last = redis.call('HGET', KEYS[2], '#published')
 if last and redis.call('XRANGE', KEYS[1], last, last)[1] == nil then
   -- The cursor names an entry this primary does not hold (lost in a failover; a new primary's ids
