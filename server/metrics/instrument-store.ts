@@ -25,14 +25,21 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
       }
     };
 
-  const wrapPort = <T extends object>(name: string, port: T, hooks: Record<string, (result: never) => void> = {}): T =>
-    new Proxy(port, {
+  const wrapPort = <T extends object>(name: string, port: T, hooks: Record<string, (result: never) => void> = {}): T => {
+    // One timed wrapper per method, made at its first call (not a closure per call: log.append runs per message).
+    const wrappers = new Map<string, { readonly of: unknown; readonly timed: unknown }>();
+    return new Proxy(port, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
         if (typeof value !== 'function' || typeof property !== 'string') return value;
-        return timed(`${name}.${property}`, (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args), hooks[property] as ((r: unknown) => void) | undefined);
+        const known = wrappers.get(property);
+        if (known !== undefined && known.of === value) return known.timed;
+        const wrapped = timed(`${name}.${property}`, (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args), hooks[property] as ((r: unknown) => void) | undefined);
+        wrappers.set(property, { of: value, timed: wrapped });
+        return wrapped;
       },
     });
+  };
 
   // Every object-valued member is a port (conversations, log, queues, ...), whichever the Store has.
   const wrapped: Record<string, unknown> = {};

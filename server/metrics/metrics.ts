@@ -146,6 +146,23 @@ export function createMetrics(options: CreateMetricsOptions): MetricsRegistry {
     return Math.max(0, now - oldest);
   }
 
+  // The per-message series (a store call, a relayed message) by their label values, looked up once:
+  // prom-client would hash the labels object on every observation.
+  const storeChildren = new Map<string, ReturnType<typeof storeSeconds.labels>>();
+  const storeChild = (operation: string, outcome: StoreOutcome) => {
+    const key = `${operation} ${outcome}`;
+    let child = storeChildren.get(key);
+    if (child === undefined) storeChildren.set(key, (child = storeSeconds.labels({ operation, outcome })));
+    return child;
+  };
+  const relayedChildren = new Map<string, ReturnType<typeof relayed.labels>>();
+  const relayedChild = (from: string, kind: string) => {
+    const key = `${from} ${kind}`;
+    let child = relayedChildren.get(key);
+    if (child === undefined) relayedChildren.set(key, (child = relayed.labels({ from, kind })));
+    return child;
+  };
+
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: p });
 
   return {
@@ -154,10 +171,10 @@ export function createMetrics(options: CreateMetricsOptions): MetricsRegistry {
       queueStore = store;
     },
     metrics: {
-      messageRelayed: (from, kind) => relayed.inc({ from, kind }),
+      messageRelayed: (from, kind) => relayedChild(from, kind).inc(),
       claim: (outcome) => claims.inc({ outcome }),
       error: (code, transport) => errors.inc({ code, transport }),
-      storeOperation: (operation, seconds, outcome) => storeSeconds.observe({ operation, outcome }, seconds),
+      storeOperation: (operation, seconds, outcome) => storeChild(operation, outcome).observe(seconds),
       socketOpened: () => sockets.inc(),
       socketClosed: () => sockets.dec(),
     },

@@ -323,7 +323,8 @@ export function createRedisPubSub(transport: PubSubTransport, onError: (error: E
     const handlers = new Set<(payload: string) => void>();
     const listener = (message: string) => {
       if (suspended && message !== RESYNC_PAYLOAD) return;
-      for (const handler of [...handlers]) {
+      // One handler per channel and instance is the rule (the realtime hub fans out): no copy then.
+      for (const handler of handlers.size === 1 ? handlers : [...handlers]) {
         try {
           handler(message);
         } catch (error) {
