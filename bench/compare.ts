@@ -14,7 +14,7 @@ import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { freePort } from '../test/support/free-port.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
 import type { Job, Result } from './load-generator.js';
-import { cpuTicks, microsPer } from './proc.js';
+import { cpuTicks, microsPer, syscalls } from './proc.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -186,6 +186,9 @@ function recordWindow(target: Target, from: bigint, to: bigint): void {
 interface Measured extends Result {
   readonly serverUsPerMsg: number;
   readonly redisUsPerMsg: number | null;
+  /** The server's read and write system calls per message sent. */
+  readonly readsPerMsg: number;
+  readonly writesPerMsg: number;
 }
 
 async function measure(target: Target, rate: number, seconds: number, bodyChars: number, dir: string): Promise<Measured> {
@@ -194,10 +197,10 @@ async function measure(target: Target, rate: number, seconds: number, bodyChars:
   writeFileSync(jobFile, JSON.stringify(job));
   const gen = spawn(process.execPath, ['--import', 'tsx', 'bench/load-generator.ts', jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  let t0 = { server: 0, redis: 0 };
-  let t1 = { server: 0, redis: 0 };
+  let t0 = { server: 0, redis: 0, io: { reads: 0, writes: 0 } };
+  let t1 = { server: 0, redis: 0, io: { reads: 0, writes: 0 } };
   let windowStart = 0n;
-  const sample = () => ({ server: cpuTicks(target.process.pid ?? 0), redis: target.redisPid === null ? 0 : cpuTicks(target.redisPid) });
+  const sample = () => ({ server: cpuTicks(target.process.pid ?? 0), redis: target.redisPid === null ? 0 : cpuTicks(target.redisPid), io: syscalls(target.process.pid ?? 0) });
   await new Promise<void>((resolve, reject) => {
     gen.stdout?.on('data', (d: Buffer) => {
       const before = out;
@@ -215,7 +218,13 @@ async function measure(target: Target, rate: number, seconds: number, bodyChars:
   });
   const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Result;
   const us = (ticks: number) => microsPer(ticks, result.sent);
-  return { ...result, serverUsPerMsg: us(t1.server - t0.server), redisUsPerMsg: target.redisPid === null ? null : us(t1.redis - t0.redis) };
+  return {
+    ...result,
+    serverUsPerMsg: us(t1.server - t0.server),
+    redisUsPerMsg: target.redisPid === null ? null : us(t1.redis - t0.redis),
+    readsPerMsg: (t1.io.reads - t0.io.reads) / result.sent,
+    writesPerMsg: (t1.io.writes - t0.io.writes) / result.sent,
+  };
 }
 
 /** One target's medians at one rate. */
@@ -226,6 +235,8 @@ interface Row {
   readonly redisCpu: number | null;
   readonly p50: number;
   readonly p99: number;
+  readonly reads: number;
+  readonly writes: number;
   readonly delivered: string;
 }
 
@@ -263,7 +274,7 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
         for (const target of targets) {
           const m = await measure(target, rate, seconds, bodyChars, dir);
           byTarget.set(target.name, [...(byTarget.get(target.name) ?? []), m]);
-          process.stdout.write(`  ${rate} msg/s round ${r + 1}: ${target.name}: ${m.serverUsPerMsg.toFixed(1)} µs/msg${m.redisUsPerMsg === null ? '' : ` + Redis ${m.redisUsPerMsg.toFixed(1)}`}, p99 ${m.p99.toFixed(1)} ms, ${m.delivered}/${m.sent}\n`);
+          process.stdout.write(`  ${rate} msg/s round ${r + 1}: ${target.name}: ${m.serverUsPerMsg.toFixed(1)} µs/msg${m.redisUsPerMsg === null ? '' : ` + Redis ${m.redisUsPerMsg.toFixed(1)}`}, p99 ${m.p99.toFixed(1)} ms, ${m.readsPerMsg.toFixed(2)} reads + ${m.writesPerMsg.toFixed(2)} writes per msg, ${m.delivered}/${m.sent}\n`);
         }
       }
       for (const target of targets) {
@@ -275,6 +286,8 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
           redisCpu: target.redisPid === null ? null : median(ms.map((m) => m.redisUsPerMsg ?? 0)),
           p50: median(ms.map((m) => m.p50)),
           p99: median(ms.map((m) => m.p99)),
+          reads: median(ms.map((m) => m.readsPerMsg)),
+          writes: median(ms.map((m) => m.writesPerMsg)),
           delivered: ms
             .map((m) => {
               const errs = Object.entries(m.errors ?? {}).map(([code, n]) => `${n} ${code}`);
@@ -308,15 +321,15 @@ export async function runCompareBench(): Promise<string> {
     const floor = floorOf(r.rate);
     const floorCpu = floor?.cpu ?? Number.NaN;
     const total = r.cpu + (r.redisCpu ?? 0);
-    return `| ${r.rate} | ${r.name} | ${r.cpu.toFixed(1)} | ${x(r.cpu / floorCpu)} | ${r.redisCpu === null ? '—' : r.redisCpu.toFixed(1)} | ${total.toFixed(1)} | ${x(total / floorCpu)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${x(r.p99 / (floor?.p99 ?? Number.NaN))} | ${r.delivered} |`;
+    return `| ${r.rate} | ${r.name} | ${r.cpu.toFixed(1)} | ${x(r.cpu / floorCpu)} | ${r.redisCpu === null ? '—' : r.redisCpu.toFixed(1)} | ${total.toFixed(1)} | ${x(total / floorCpu)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${x(r.p99 / (floor?.p99 ?? Number.NaN))} | ${r.reads.toFixed(2)} + ${r.writes.toFixed(2)} | ${r.delivered} |`;
   });
   return [
     '## Durable relay against bare relays',
     '',
-    `${conversations} conversations, two WebSockets each (Utväg: a real visitor and a real responder), open-loop rates below for ${seconds} s, alternating directions, ${bodyChars}-character bodies; each server in its own process, the generator in another (\`bench/load-generator.ts\`). Rounds are interleaved (floor, then each relay, ${repeats} times), medians reported. CPU is user + system time of the server process (and of redis-server) from /proc during the measured window, divided by messages sent; **every ratio is against the floor of the same run** (the floor forwards the received string to the room unparsed: no ack, no id, no storage). Utväg stores every message in a Redis Stream (or its in-memory store) before acknowledging it; the sender gets an ack carrying the message's id in the message's place in its stream, not a copy of the message. Run ${started}–${ended} UTC; load average before the run ${loadBefore} (2 cores, shared with other work).`,
+    `${conversations} conversations, two WebSockets each (Utväg: a real visitor and a real responder), open-loop rates below for ${seconds} s, alternating directions, ${bodyChars}-character bodies; each server in its own process, the generator in another (\`bench/load-generator.ts\`). Rounds are interleaved (floor, then each relay, ${repeats} times), medians reported. CPU is user + system time of the server process (and of redis-server) from /proc during the measured window, divided by messages sent, and the server's read and write system calls (/proc/<pid>/io, a writev is one) per message; **every ratio is against the floor of the same run** (the floor forwards the received string to the room unparsed: no ack, no id, no storage). Utväg stores every message in a Redis Stream (or its in-memory store) before acknowledging it; the sender gets an ack carrying the message's id in the message's place in its stream, not a copy of the message. Run ${started}–${ended} UTC; load average before the run ${loadBefore} (2 cores, shared with other work).`,
     '',
-    '| msg/s | relay | server CPU µs/msg | × floor | Redis CPU µs/msg | server + Redis µs/msg | × floor | p50 ms | p99 ms | p99 × floor | delivered (each run) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| msg/s | relay | server CPU µs/msg | × floor | Redis CPU µs/msg | server + Redis µs/msg | × floor | p50 ms | p99 ms | p99 × floor | server system calls per msg (read + write) | delivered (each run) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...table,
   ].join('\n');
 }

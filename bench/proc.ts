@@ -10,6 +10,13 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** Read and write system calls of a process so far (/proc/<pid>/io: syscr, syscw; writev counts as a write). */
+export function syscalls(pid: number): { reads: number; writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? 0);
+  return { reads: field('syscr'), writes: field('syscw') };
+}
+
 /** Microseconds of CPU per item for a tick difference. */
 export function microsPer(ticks: number, items: number): number {
   return (ticks * 1e6) / CLK_TCK / items;

@@ -62,6 +62,13 @@ export interface ResyncEvent {
 }
 
 /**
+ * A published event as a transport hands it over: a string, or its UTF-8 bytes (the Redis adapter on
+ * one Redis takes them as they were read, so a message's bytes go to the sockets without being
+ * decoded to a string and encoded again).
+ */
+export type EventPayload = string | Buffer;
+
+/**
  * A `msg` event as a subscriber receives it: the entry's id, cid and sender read from the payload,
  * the entry's JSON kept as published (never parsed on the hot path: the socket frame is built from it).
  */
@@ -70,8 +77,8 @@ export interface ReceivedMessage {
   readonly id: MessageId;
   readonly cid: string;
   readonly from: Sender;
-  /** The entry exactly as published, a JSON object. */
-  readonly entryJson: string;
+  /** The entry exactly as published, a JSON object (bytes when the payload came as bytes: a view, not a copy). */
+  readonly entryJson: string | Buffer;
 }
 
 /** A conversation event as a subscriber receives it. */
@@ -144,35 +151,45 @@ export const RESYNC_PAYLOAD = encodeEvent({ t: 'resync' });
 const MSG_PREFIX = '{"t":"msg","entry":';
 const ID_PREFIX = `${MSG_PREFIX}{"id":"`;
 
-/** `"<field>":"` … `"` of a msg payload's entry (validated fields: no quotes or escapes inside). */
-function fieldOf(payload: string, field: 'cid' | 'from'): string {
+const ID_PREFIX_BYTES = Buffer.from(ID_PREFIX);
+
+/** `"<field>":"` … `"` of a msg payload's entry (validated fields: no quotes or escapes inside, ASCII only). */
+function fieldOf(payload: EventPayload, field: 'cid' | 'from'): string {
   const key = `"${field}":"`;
   const at = payload.indexOf(key, MSG_PREFIX.length);
-  return at < 0 ? '' : payload.slice(at + key.length, payload.indexOf('"', at + key.length));
+  if (at < 0) return '';
+  const end = payload.indexOf('"', at + key.length);
+  return typeof payload === 'string' ? payload.slice(at + key.length, end) : payload.toString('latin1', at + key.length, end);
 }
 
+const isMsgPayload = (payload: EventPayload) =>
+  typeof payload === 'string'
+    ? payload.startsWith(ID_PREFIX)
+    : payload.length > ID_PREFIX_BYTES.length && ID_PREFIX_BYTES.compare(payload, 0, ID_PREFIX_BYTES.length) === 0;
+
 /** Reads a conversation topic's payload; a `msg` event only as far as its id, cid and sender. */
-export function decodeConversationEvent(payload: string): ReceivedConversationEvent {
-  if (payload.startsWith(ID_PREFIX)) {
+export function decodeConversationEvent(payload: EventPayload): ReceivedConversationEvent {
+  if (isMsgPayload(payload)) {
+    const idEnd = payload.indexOf('"', ID_PREFIX.length);
     return {
       t: 'msg',
-      id: payload.slice(ID_PREFIX.length, payload.indexOf('"', ID_PREFIX.length)) as MessageId,
+      id: (typeof payload === 'string' ? payload.slice(ID_PREFIX.length, idEnd) : payload.toString('latin1', ID_PREFIX.length, idEnd)) as MessageId,
       cid: fieldOf(payload, 'cid'),
       from: fieldOf(payload, 'from') as Sender,
-      entryJson: payload.slice(MSG_PREFIX.length, -1),
+      entryJson: typeof payload === 'string' ? payload.slice(MSG_PREFIX.length, -1) : payload.subarray(MSG_PREFIX.length, payload.length - 1),
     };
   }
-  const event = JSON.parse(payload) as ConversationEvent;
+  const event = JSON.parse(String(payload)) as ConversationEvent;
   if (event.t !== 'msg') return event;
   // Another layout (not one the adapters publish): read it the slow way.
   const { entry } = event;
   return { t: 'msg', id: entry.id, cid: entry.cid, from: entry.from, entryJson: JSON.stringify(entry) };
 }
 
-export function decodeTeamEvent(payload: string): TeamEvent {
-  return JSON.parse(payload) as TeamEvent;
+export function decodeTeamEvent(payload: EventPayload): TeamEvent {
+  return JSON.parse(String(payload)) as TeamEvent;
 }
 
-export function decodeStaffEvent(payload: string): StaffEvent {
-  return JSON.parse(payload) as StaffEvent;
+export function decodeStaffEvent(payload: EventPayload): StaffEvent {
+  return JSON.parse(String(payload)) as StaffEvent;
 }

@@ -327,7 +327,7 @@ describe('websocket connection: authorization', () => {
     const texts: string[][] = [[], []];
     for (const seen of texts) {
       const fake = fakeSocket();
-      const conn = createConnection({ ...fake.socket, send: (text) => seen.push(text) }, null, t.deps);
+      const conn = createConnection({ ...fake.socket, send: (text) => seen.push(String(text)) }, null, t.deps);
       await conn.onMessage(JSON.stringify({ t: 'hello', v: 1, c: a.record.id, token: a.token, after: null }));
     }
     const stringify = vi.spyOn(JSON, 'stringify');

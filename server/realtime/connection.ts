@@ -14,7 +14,8 @@ import { fastSendFrame } from './protocol.js';
 
 /** The transport as this module needs it. */
 export interface Socket {
-  send(text: string): void;
+  /** Sends a text frame (bytes: its UTF-8 encoding). */
+  send(text: string | Buffer): void;
   close(code: number, reason: string): void;
   /** Bytes queued but not yet written to the network. */
   bufferedAmount(): number;
@@ -201,7 +202,7 @@ class SocketConnection implements Connection {
   }
 
   /** Sends an encoded frame unless the socket is closed or over its buffer limit (then closes it: 1013). */
-  private sendText(text: string) {
+  private sendText(text: string | Buffer) {
     if (this.closed) return;
     if (this.socket.bufferedAmount() > this.deps.maxBufferedBytes) {
       this.closed = true;

@@ -11,8 +11,8 @@ export interface LiveMessage {
   readonly id: MessageId;
   readonly cid: string;
   readonly from: Sender;
-  /** The msg frame, the same string for every socket. */
-  readonly frame: string;
+  /** The msg frame, the same for every socket: bytes when the event came as bytes (see msgFrame). */
+  readonly frame: string | Buffer;
 }
 
 /** A conversation event as a socket's listener gets it. */
@@ -30,6 +30,20 @@ export interface Hub {
 interface Topic<T> {
   readonly listeners: Set<(value: T) => void>;
   readonly ready: Promise<Unsubscribe>;
+}
+
+/**
+ * `{"t":"msg","c":…,"e":<entry>}` from the conversation's frame head and the entry as published:
+ * concatenated when it came as a string; as bytes when it came as bytes (one copy, no decoding of the
+ * entry to a string and encoding it again for each socket's write). The head is ASCII (a validated id).
+ */
+function msgFrame(head: string, entry: string | Buffer): string | Buffer {
+  if (typeof entry === 'string') return `${head}${entry}}`;
+  const frame = Buffer.allocUnsafe(head.length + entry.length + 1);
+  frame.write(head, 0, 'latin1');
+  entry.copy(frame, head.length);
+  frame[frame.length - 1] = 0x7d; // }
+  return frame;
 }
 
 export function createHub(events: EventBus): Hub {
@@ -62,11 +76,13 @@ export function createHub(events: EventBus): Hub {
     listenConversation: (id, listener) =>
       listen<HubConversationEvent>(
         `c:${id}`,
-        (fanOut) =>
-          events.onConversation(id, (event) => {
+        (fanOut) => {
+          const head = `{"t":"msg","c":"${id}","e":`;
+          return events.onConversation(id, (event) => {
             if (event.t !== 'msg') fanOut(event);
-            else fanOut({ t: 'live', id: event.id, cid: event.cid, from: event.from, frame: `{"t":"msg","c":"${id}","e":${event.entryJson}}` });
-          }),
+            else fanOut({ t: 'live', id: event.id, cid: event.cid, from: event.from, frame: msgFrame(head, event.entryJson) });
+          });
+        },
         listener,
       ),
     listenTeam: (team, listener) =>

@@ -4,6 +4,8 @@ import type { WebSocket } from 'ws';
 import type { Socket } from './connection.js';
 import type { Corkable, WriteBatch } from './write-batch.js';
 
+const TEXT_FRAME = { binary: false } as const;
+
 /** A `ws` socket as the Connection sees it; its writes are batched per event-loop turn. */
 export class WsSocket implements Socket {
   constructor(
@@ -11,10 +13,11 @@ export class WsSocket implements Socket {
     private readonly batch: WriteBatch,
   ) {}
 
-  send(text: string): void {
+  send(text: string | Buffer): void {
     const tcp = (this.ws as unknown as { _socket?: Corkable })._socket;
     if (tcp !== undefined) this.batch.hold(tcp);
-    this.ws.send(text);
+    // A text frame also when given bytes (a prebuilt frame: hub.ts).
+    this.ws.send(text, TEXT_FRAME);
   }
 
   close(code: number, reason: string): void {

@@ -6,7 +6,7 @@
 import type { Category } from '../../contract/categories.js';
 import type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from '../../contract/ids.js';
 import type { ConversationStatus, Envelope, LogEntry, Sender } from '../../contract/messages.js';
-import type { EventBus, Unsubscribe } from '../events/events.js';
+import type { EventBus, EventPayload, Unsubscribe } from '../events/events.js';
 
 export type { Category } from '../../contract/categories.js';
 export type { ConversationId, MessageId, OrgId, ResponderId, TeamId } from '../../contract/ids.js';
@@ -176,7 +176,7 @@ export interface NoteStore {
 export interface PubSub {
   publish(channel: string, payload: string): Promise<void>;
   /** Resolves once the subscription is active (messages published after that are delivered). */
-  subscribe(channel: string, handler: (payload: string) => void): Promise<Unsubscribe>;
+  subscribe(channel: string, handler: (payload: EventPayload) => void): Promise<Unsubscribe>;
 }
 
 export interface QueueEntry {

@@ -475,9 +475,9 @@ export function runStoreContract(name: string, setup: () => Promise<StoreContrac
         const [event] = events;
         if (event?.t !== 'msg') throw new Error('expected a msg event');
         expect({ id: event.id, cid: event.cid, from: event.from }).toEqual({ id: result.entry.id, cid: result.entry.cid, from: 'visitor' });
-        expect(JSON.parse(event.entryJson)).toEqual(result.entry);
+        expect(JSON.parse(String(event.entryJson))).toEqual(result.entry);
         // Byte for byte what the events module encodes (the Redis scripts are generated from its layout).
-        expect(`{"t":"msg","entry":${event.entryJson}}`).toBe(encodeEvent({ t: 'msg', entry: result.entry }));
+        expect(`{"t":"msg","entry":${String(event.entryJson)}}`).toBe(encodeEvent({ t: 'msg', entry: result.entry }));
 
         // A duplicate is not published again.
         await store.log.append(r.id, 'visitor', 0, result.entry, 60_000, MAX);

@@ -2,6 +2,7 @@
 // gives the Store one command API and one pub/sub transport for all three.
 import { ClientClosedError, createClient, createCluster, createSentinel, type RedisClientOptions } from 'redis';
 import { randomBytes } from 'node:crypto';
+import type { EventPayload } from '../../events/events.js';
 import { scriptsFor, type Scripts } from './scripts.js';
 
 export interface RedisHost {
@@ -52,8 +53,8 @@ export type RedisCommands = ReturnType<typeof typedClient>;
 export interface PubSubTransport {
   publish(channel: string, payload: string): Promise<void>;
   /** Resolves once Redis acknowledged the subscription. */
-  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
-  unsubscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  subscribe(channel: string, listener: (message: EventPayload) => void): Promise<void>;
+  unsubscribe(channel: string, listener: (message: EventPayload) => void): Promise<void>;
   /**
    * `callback` runs after the subscriptions were interrupted (reconnect, failover) and are live
    * again: messages published meanwhile may have been missed.
@@ -115,7 +116,7 @@ function withPatternFanout(
 ): PubSubTransport {
   const [head = '', tail = ''] = pattern.split('*');
   const matches = (channel: string) => channel.length >= head.length + tail.length && channel.startsWith(head) && channel.endsWith(tail);
-  const local = new Map<string, (message: string) => void>();
+  const local = new Map<string, (message: EventPayload) => void>();
   let live: Promise<void> | null = null;
   const ensure = () =>
     (live ??= pSubscribe(pattern, (message, channel) => local.get(channel)?.(message)).then(
@@ -233,9 +234,11 @@ async function connectSingle(url: string, options: ConnectOptions): Promise<Redi
     publish: async (channel, payload) => {
       await client.publish(channel, payload);
     },
-    subscribe: (channel, listener) => subscriber.subscribe(channel, listener),
+    // As bytes: node-redis reads a published message as a Buffer; a string listener would have it
+    // decoded for every message, and the sockets' writes encode it again (events.ts EventPayload).
+    subscribe: (channel, listener) => subscriber.subscribe(channel, listener, true),
     unsubscribe: async (channel, listener) => {
-      if (subscriber.isOpen) await subscriber.unsubscribe(channel, listener);
+      if (subscriber.isOpen) await subscriber.unsubscribe(channel, listener, true);
     },
     onResubscribed: (cb) => callbacks.push(cb),
     onInterrupted: (cb) => interruptions.push(cb),
@@ -416,7 +419,7 @@ async function connectCluster(topology: Extract<RedisTopology, { mode: 'cluster'
     scripts: scriptsFor('cluster'),
   });
   let open = true;
-  const listeners = new Map<string, (message: string) => void>();
+  const listeners = new Map<string, (message: EventPayload) => void>();
   const callbacks: Array<() => void> = [];
   const interruptions: Array<() => void> = [];
 

@@ -36,7 +36,7 @@ describe('Redis pub/sub multiplexer', () => {
       throw error;
     });
     const seen: string[] = [];
-    await pubsub.subscribe('conv:{a}', (payload) => seen.push(payload));
+    await pubsub.subscribe('conv:{a}', (payload) => seen.push(String(payload)));
 
     redis.deliver('conv:{a}', 'm1');
     redis.interrupt();
@@ -55,8 +55,8 @@ describe('Redis pub/sub multiplexer', () => {
     });
     const a: string[] = [];
     const b: string[] = [];
-    await pubsub.subscribe('conv:{a}', (payload) => a.push(payload));
-    const stopB = await pubsub.subscribe('conv:{a}', (payload) => b.push(payload));
+    await pubsub.subscribe('conv:{a}', (payload) => a.push(String(payload)));
+    const stopB = await pubsub.subscribe('conv:{a}', (payload) => b.push(String(payload)));
     redis.deliver('conv:{a}', 'm1');
     await stopB();
     redis.deliver('conv:{a}', 'm2');

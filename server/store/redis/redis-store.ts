@@ -1,7 +1,7 @@
 // The Redis adapter of the Store port (node-redis v5) on one Redis, Sentinel or Redis Cluster: one
 // command connection (per node) + one subscriber connection (per primary).
 import { createEventBus } from '../../events/event-bus.js';
-import { RESYNC_PAYLOAD, type EventBus } from '../../events/events.js';
+import { RESYNC_PAYLOAD, type EventBus, type EventPayload } from '../../events/events.js';
 import { createBatchGate } from './batch-gate.js';
 import {
   ClientClosedError,
@@ -291,9 +291,9 @@ function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Dura
 }
 
 interface ChannelSubscription {
-  readonly handlers: Set<(payload: string) => void>;
+  readonly handlers: Set<(payload: EventPayload) => void>;
   /** The one node-redis listener of this channel; it fans out to `handlers`. */
-  readonly listener: (message: string) => void;
+  readonly listener: (message: EventPayload) => void;
   /** Settles when SUBSCRIBE was acknowledged (or failed). */
   readonly ready: Promise<void>;
 }
@@ -320,8 +320,8 @@ export function createRedisPubSub(transport: PubSubTransport, onError: (error: E
   });
 
   const open = (channel: string): ChannelSubscription => {
-    const handlers = new Set<(payload: string) => void>();
-    const listener = (message: string) => {
+    const handlers = new Set<(payload: EventPayload) => void>();
+    const listener = (message: EventPayload) => {
       if (suspended && message !== RESYNC_PAYLOAD) return;
       // One handler per channel and instance is the rule (the realtime hub fans out): no copy then.
       for (const handler of handlers.size === 1 ? handlers : [...handlers]) {
