@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'transfer',
   'close',
   'threat-handover',
+  'handover-offer',
+  'handover',
   'callback-done',
   'callback-not-reached',
   'callback-reveal',

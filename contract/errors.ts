@@ -39,6 +39,10 @@ export const ErrorCode = {
   ServiceBusy: 'service_busy',
   ConsentLimit: 'consent_limit',
   NotesFull: 'notes_full',
+  /** The team is of another organisation that no overflow agreement links to the responder's (handover refused). */
+  HandoverNotAllowed: 'handover_not_allowed',
+  /** No handover offer to that team is open (withdrawn, already answered, or never made). */
+  NoHandoverOffer: 'no_handover_offer',
   Internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -85,6 +89,8 @@ export const ERROR_STATUS = {
   service_busy: 503,
   consent_limit: 409,
   notes_full: 409,
+  handover_not_allowed: 403,
+  no_handover_offer: 409,
   internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 

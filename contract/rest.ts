@@ -182,6 +182,23 @@ export const TransferRequest = z
     z.object({ toTeam: z.string().min(1).max(64) }).strict(),
   ])
   .openapi('Transfer');
+/**
+ * Handover to another organisation's team (issue 17). The responder offers (the offer also travels
+ * end-to-end inside the session, where the widget verifies it); only the young person's acceptance
+ * (visitor token) moves the conversation.
+ */
+export const HandoverOfferRequest = z.object({ toTeam: z.string().min(1).max(64) }).strict().openapi('HandoverOffer');
+export const HandoverTargetSchema = z
+  .object({
+    team: z.string(),
+    name: z.string().openapi({ description: 'The team’s display name (the responder sends it in the channel)' }),
+    org: z.string(),
+    orgName: z.string(),
+  })
+  .openapi('HandoverTarget');
+export const HandoverTargetsSchema = z.object({ targets: z.array(HandoverTargetSchema) }).openapi('HandoverTargets');
+export const HandoverAnswerRequest = z.object({ team: z.string().min(1).max(64), accept: z.boolean() }).strict().openapi('HandoverAnswer');
+
 export const CloseRequest = z
   .object({ outcome: z.string().regex(/^[a-z0-9-]{1,32}$/).nullable().default(null) })
   .strict()
@@ -332,6 +349,8 @@ export type Duty = z.input<typeof DutyRequest>;
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 export type Queue = z.infer<typeof QueueSchema>;
 export type Transfer = z.input<typeof TransferRequest>;
+export type HandoverTarget = z.infer<typeof HandoverTargetSchema>;
+export type HandoverAnswer = z.infer<typeof HandoverAnswerRequest>;
 export type Close = z.input<typeof CloseRequest>;
 export type DutyStatus = z.infer<typeof DutyStatusSchema>;
 export type Assigned = z.infer<typeof AssignedSchema>;

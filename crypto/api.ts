@@ -143,6 +143,7 @@ export {
   type SessionRequestMode,
 } from './session-request.js';
 export { createTransfer, openTransferHandoff, type TransferHandoff } from './transfer.js';
+export { createHandoverRequest, isHandoverRequest, openHandoverRequest } from './handover.js';
 export {
   RESUME_ALPHABET,
   generateResumeCode,

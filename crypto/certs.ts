@@ -24,6 +24,8 @@ export const WireType = {
   Callback: 0x11,
   Handshake: 0x20,
   SessionRequest: 0x21,
+  /** A session request to another organisation's team, with the psk sealed to its inbox key (crypto/handover.ts). */
+  HandoverRequest: 0x22,
   Message: 0x30,
   TransferHandoff: 0x40,
   TeamKeyDelivery: 0x41,

@@ -66,7 +66,15 @@ export type SessionContent =
   /** Visitor → responder: the psk derived from the visitor's resume code. */
   | { type: 'resume-psk'; psk: Uint8Array }
   /** Responder → visitor: the next responder (H(cert)), the next session number and the transfer key. */
-  | { type: 'transfer'; nextCertHash: Uint8Array; nextSessionNumber: number; transferKey: Uint8Array };
+  | { type: 'transfer'; nextCertHash: Uint8Array; nextSessionNumber: number; transferKey: Uint8Array }
+  /**
+   * Responder → visitor: an offer to hand the conversation over to `team` of organisation `org` (another
+   * organisation's), named `teamName` by the responder. The visitor verifies team and organisation
+   * against the pinned root before showing it, and the conversation moves only if the visitor accepts.
+   */
+  | { type: 'handover-offer'; team: string; org: string; teamName: string }
+  /** Visitor → responder: the answer to a handover offer. */
+  | { type: 'handover-answer'; team: string; accepted: boolean };
 
 /** A received close: the peer's final counters and what they imply. */
 export interface CloseInfo {
@@ -81,7 +89,7 @@ export interface CloseInfo {
   unacknowledged: number;
 }
 
-const ContentType = { Text: 1, ResumePsk: 2, Transfer: 3, Close: 4 } as const;
+const ContentType = { Text: 1, ResumePsk: 2, Transfer: 3, Close: 4, HandoverOffer: 5, HandoverAnswer: 6 } as const;
 
 function sendDirection(role: Role): Direction {
   return role === 'visitor' ? Direction.VisitorToResponder : Direction.ResponderToVisitor;
@@ -116,6 +124,10 @@ function encodeContent(content: SessionContent | { type: 'close'; sent: number; 
       return w.u8(ContentType.Transfer).fixed(content.nextCertHash, 32).u32(content.nextSessionNumber).fixed(content.transferKey, 32).finish();
     case 'close':
       return w.u8(ContentType.Close).u32(content.sent).u32(content.received).finish();
+    case 'handover-offer':
+      return w.u8(ContentType.HandoverOffer).string(content.team).string(content.org).string(content.teamName).finish();
+    case 'handover-answer':
+      return w.u8(ContentType.HandoverAnswer).string(content.team).u8(content.accepted ? 1 : 0).finish();
   }
 }
 
@@ -136,6 +148,16 @@ function decodeContent(bytes: Uint8Array): SessionContent | { type: 'close'; sen
     case ContentType.Close:
       content = { type: 'close', sent: r.u32(), received: r.u32() };
       break;
+    case ContentType.HandoverOffer:
+      content = { type: 'handover-offer', team: r.string(256), org: r.string(256), teamName: r.string(256) };
+      break;
+    case ContentType.HandoverAnswer: {
+      const team = r.string(256);
+      const accepted = r.u8();
+      if (accepted > 1) fail(CryptoErrorCode.Malformed, 'handover answer');
+      content = { type: 'handover-answer', team, accepted: accepted === 1 };
+      break;
+    }
     default:
       return fail(CryptoErrorCode.Malformed, `content type ${type}`);
   }

@@ -9,6 +9,7 @@ export { powSolveAsync } from './pow.js';
 export { createTrustAnchor, verifyTeamCert } from './chain.js';
 export { createIntake, createCallbackRequest } from './intake.js';
 export { createSessionRequest } from './session-request.js';
+export { createHandoverRequest } from './handover.js';
 export { parseHandshake, completeHandshake } from './handshake.js';
 export { encryptMessage, decryptMessage, closeSession } from './session.js';
 export { generateResumeCode, parseResumeCode, resumeLookupHash, sealResumeBlob, openResumeBlob } from './resume-code.js';

@@ -11,6 +11,7 @@ import { SOCKET_PATH } from '../contract/frames.js';
 import type { Clock, RandomBytes } from './clock.js';
 import type { Config } from './config.js';
 import { createConversationService, queueScore } from './conversations/service.js';
+import { createHandovers } from './conversations/handover.js';
 import { createVisitorPresence } from './conversations/visitor-presence.js';
 import { ApiError, ErrorCode, errorBody, toApiError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -34,6 +35,7 @@ import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { createDirectory } from './directory/directory.js';
 import { registerResponderRoutes } from './routes/responder.js';
+import { registerHandoverRoutes } from './routes/handover.js';
 import { registerNoteRoutes } from './routes/notes.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerStatsRoutes } from './routes/stats.js';
@@ -158,6 +160,8 @@ export function createApp(deps: AppDeps) {
     directory,
   });
   registerResponderShiftRoutes(app, { store, conversations, routing, directory, clock, secret: deps.secret, presenceTtlMs: config.presenceTtlMs });
+  const handovers = createHandovers({ store, config, clock, conversations, released: (responder, id) => routing.released(responder, id) });
+  registerHandoverRoutes(app, { store, conversations, handovers, routing, clock, secret: deps.secret });
   registerNoteRoutes(app, { store, clock, budget: config.noteBudget });
   registerCallbackRoutes(app, { store, callbacks, conversations, clock, secret: deps.secret });
   registerEnrolmentRoutes(app, { store, invitations, totp, limiter, keyer });

@@ -42,6 +42,8 @@ const MESSAGES: Record<ErrorCode, string> = {
   service_busy: 'The service is taking no new conversations right now; try again in a few minutes.',
   consent_limit: 'This conversation has shared as many identities as allowed.',
   notes_full: 'This conversation holds as many notes (or note bytes) as allowed.',
+  handover_not_allowed: 'No overflow agreement links your organisation to that team’s; hand over within your organisation with a transfer.',
+  no_handover_offer: 'No handover offer to that team is open.',
   internal_error: 'Something went wrong on our side.',
 };
 

@@ -24,6 +24,7 @@ import type {
   TeamRecord,
   TransferTarget,
 } from '../store/ports.js';
+import { takeHandedIn } from './handed-in.js';
 import { createHighWater } from './high-water.js';
 import type { VisitorPresence } from './visitor-presence.js';
 import { hashToken, newConversationId, newToken, tokenMatches } from './ids.js';
@@ -94,7 +95,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const ttlOf = (category: Category) => (category === 'callback' ? config.callbackTtlMs : config.conversationTtlMs);
   // Statistics (invariant 5): counters per day × team × category × source, never per conversation.
   const stats = createStatsCounter({ stats: store.stats, now: () => clock.now() });
-  const claimedStats = (r: ConversationRecord) => stats.claimed(r, clock.now() - r.queuedAt, r.session === 1);
+  // A first claim: session 1, or the receiving organisation's first after a handover (counted once there).
+  const claimedStats = async (r: ConversationRecord) =>
+    stats.claimed(r, clock.now() - r.queuedAt, r.session === 1 || (r.session > 1 && (await takeHandedIn(store.expiring, r.id, r.team))));
   // Abuse limits (issue 14 §2): byte budgets per conversation spent inside each append (one store
   // call per message), a high-water mark before each open.
   const highWater = createHighWater({ gauge: store.memory, clock, policy: config.highWater });

@@ -11,6 +11,7 @@ import { ApiError, ErrorCode } from '../errors.js';
 import type { Routing } from '../routing/routing.js';
 import type { OrgId, ResponderId, ResponderRecord, Role, Store, TeamId } from '../store/ports.js';
 import { orgScope } from '../directory/org-scope.js';
+import { createOrganisations, orgOf } from '../directory/organisations.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
 
@@ -166,7 +167,17 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       summary: 'Recent responder actions (who, what, when; never content)',
       security,
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-      responses: { 200: json(z.object({ entries: z.array(z.object({ at: z.number().int(), actor: z.string(), actorName: z.string(), action: z.string(), ref: z.string() })) }), 'Entries'), ...ERROR_RESPONSES },
+      responses: {
+        200: json(
+          z.object({
+            entries: z.array(
+              z.object({ at: z.number().int(), actor: z.string(), actorName: z.string(), action: z.string(), ref: z.string(), fromTeam: z.string().optional(), toTeam: z.string().optional() }),
+            ),
+          }),
+          'Entries',
+        ),
+        ...ERROR_RESPONSES,
+      },
     }),
     async (c) => {
       const scope = await orgScope(store.staff, c.get('responder'));
@@ -176,8 +187,13 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       for (const e of await store.audit.recent(c.req.valid('query').limit)) {
         if (!actors.has(e.actor)) actors.set(e.actor, await store.staff.getResponder(e.actor));
         const actor = actors.get(e.actor) ?? null;
-        if (!scope.owns(actor ?? {})) continue;
-        entries.push({ ...e, actorName: actor?.displayName ?? e.actor });
+        // An entry naming an organisation (a handover, written to both) belongs to that organisation's log.
+        if (e.org !== undefined ? e.org !== scope.org : !scope.owns(actor ?? {})) continue;
+        const { org: _org, ...entry } = e;
+        // Another organisation's responder (who handed a conversation over) is named by their organisation only.
+        const foreign = actor !== null && !scope.owns(actor) ? orgOf(actor) : null;
+        if (foreign !== null) entries.push({ ...entry, actor: foreign, actorName: (await createOrganisations(store.records).get(foreign))?.name ?? foreign });
+        else entries.push({ ...entry, actorName: actor?.displayName ?? e.actor });
       }
       return c.json({ entries }, 200);
     },

@@ -34,7 +34,8 @@ export function createStatsCounter(deps: { stats: StatsStore; now: () => number 
       await add('length-messages', d, MESSAGE_BUCKETS.label(MESSAGE_BUCKETS.indexOf(length.messages)));
       await add('length-minutes', d, MINUTE_BUCKETS.label(MINUTE_BUCKETS.indexOf(Math.max(0, length.durationMs) / 60_000)));
     },
-    transferred: (d: Dimensions, to: 'team' | 'responder') => add('transferred', d, to),
+    /** Handed on: to a colleague, a team of its own organisation, or (accepted by the young person) another organisation's team. */
+    transferred: (d: Dimensions, to: 'team' | 'responder' | 'organisation') => add('transferred', d, to),
     callbackDone: (d: Dimensions) => add('callback-done', d),
     callbackNotReached: (d: Dimensions) => add('callback-not-reached', d),
     consent: (d: Dimensions, retentionDays: number) => add('consent', d, String(retentionDays)),

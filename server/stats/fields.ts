@@ -5,7 +5,7 @@
 
 /** What is counted. `extra` says what the last part of the field holds. */
 export const METRICS = {
-  /** A conversation entered a queue for the first time. extra: "" */
+  /** A conversation entered a queue for the first time (in the receiving organisation too, after a handover). extra: "" */
   opened: 'none',
   /** A responder took it from the queue. extra: "" first claim, "again" after a transfer back to a queue. */
   claimed: 'claim',
@@ -19,7 +19,7 @@ export const METRICS = {
   'length-messages': 'bucket',
   /** Minutes from opening to close of a claimed conversation. extra: minutes bucket label. */
   'length-minutes': 'bucket',
-  /** Handed on. extra: team | responder. */
+  /** Handed on. extra: team | responder | organisation (a handover the young person accepted). */
   transferred: 'transfer',
   /** A callback was made and the request erased. extra: "" */
   'callback-done': 'none',

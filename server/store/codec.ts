@@ -149,7 +149,11 @@ export function decodeSession(flat: Flat): SessionRecord {
 }
 
 export function encodeAudit(a: AuditEntry): Flat {
-  return { at: String(a.at), actor: a.actor, action: a.action, ref: a.ref };
+  const flat: Flat = { at: String(a.at), actor: a.actor, action: a.action, ref: a.ref };
+  if (a.org !== undefined) flat.org = a.org;
+  if (a.fromTeam !== undefined) flat.fromTeam = a.fromTeam;
+  if (a.toTeam !== undefined) flat.toTeam = a.toTeam;
+  return flat;
 }
 
 export function decodeAudit(flat: Flat): AuditEntry {
@@ -158,6 +162,9 @@ export function decodeAudit(flat: Flat): AuditEntry {
     actor: field(flat, 'actor') as ResponderId,
     action: field(flat, 'action'),
     ref: field(flat, 'ref'),
+    ...(flat.org === undefined ? {} : { org: flat.org as OrgId }),
+    ...(flat.fromTeam === undefined ? {} : { fromTeam: flat.fromTeam as TeamId }),
+    ...(flat.toTeam === undefined ? {} : { toTeam: flat.toTeam as TeamId }),
   };
 }
 

@@ -285,6 +285,14 @@ export interface AuditEntry {
   readonly action: string;
   /** Keyed hash of the object acted on (never a raw conversation id), or "". */
   readonly ref: string;
+  /**
+   * The organisation whose log holds the entry when it is not the actor's (a handover is recorded in
+   * the receiving organisation's log too). Absent: the actor's organisation.
+   */
+  readonly org?: OrgId;
+  /** A handover's teams (ids, never content). */
+  readonly fromTeam?: TeamId;
+  readonly toTeam?: TeamId;
 }
 
 /** Append-only log of responder actions, never content. */

@@ -43,6 +43,8 @@ const AUDITED: Record<ErrorCode, { status: number; why: string }> = {
   service_busy: { status: 503, why: 'the instance sheds load; Retry-After; another instance may take it' },
   consent_limit: { status: 409, why: 'conflicts with the consents already given' },
   notes_full: { status: 409, why: 'conflicts with the notes the conversation already holds (its budget)' },
+  handover_not_allowed: { status: 403, why: 'authenticated, but no agreement allows a handover to that team' },
+  no_handover_offer: { status: 409, why: 'conflicts with the conversation’s state: no open offer to that team' },
   internal_error: { status: 500, why: 'a bug; the only 500' },
 };
 

@@ -179,6 +179,7 @@ function ChatPane({ chat }: { chat: ChatView }) {
   const [draft, setDraft] = useState('');
   const [outcome, setOutcome] = useState('helped');
   const [target, setTarget] = useState('');
+  const [handoverTo, setHandoverTo] = useState('');
   const [confirming, setConfirming] = useState<'close' | 'threat' | null>(null);
   const [personal, setPersonal] = useState<string[]>(() => JSON.parse(localStorage.getItem(PERSONAL_KEY) ?? '[]') as string[]);
   const log = useRef<HTMLOListElement>(null);
@@ -207,6 +208,8 @@ function ChatPane({ chat }: { chat: ChatView }) {
   };
   const colleagues = (state.colleagues?.responders ?? []).filter((r) => r.id !== state.me?.id && r.teams.includes(chat.team));
   const teams = state.colleagues?.teams ?? [];
+  const handoverTargets = state.handoverTargets ?? [];
+  const handover = chat.handover ?? null;
   const phaseNotice: Partial<Record<ChatView['phase'], MessageKey>> = {
     connecting: 'connecting',
     'awaiting-visitor': 'waitingForVisitor',
@@ -311,6 +314,15 @@ function ChatPane({ chat }: { chat: ChatView }) {
         </div>
         <NotesPanel chat={chat} />
       </div>
+      {handover !== null && (
+        <p class="phase" role="status" data-handover={handover.state}>
+          {handover.state === 'asked'
+            ? t('handoverAsked', { team: handover.target.name, org: handover.target.orgName })
+            : handover.state === 'declined'
+              ? t('handoverDeclined')
+              : t('handoverAccepted', { team: handover.target.name, org: handover.target.orgName })}
+        </p>
+      )}
       {open && confirming === null && (
         <div class="actions">
           <fieldset>
@@ -345,6 +357,30 @@ function ChatPane({ chat }: { chat: ChatView }) {
               {t('threat')}
             </button>
           </fieldset>
+          {handoverTargets.length > 0 && (
+            <fieldset>
+              <legend>{t('handoverTitle')}</legend>
+              <label for="handover-target">{t('handoverTo')}</label>
+              <select id="handover-target" value={handoverTo} onChange={(e) => setHandoverTo(e.currentTarget.value)}>
+                <option value="">—</option>
+                {handoverTargets.map((h) => (
+                  <option key={h.team} value={h.team}>
+                    {h.name} ({h.orgName})
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                disabled={handoverTo === '' || handover?.state === 'asked'}
+                onClick={() => {
+                  const chosen = handoverTargets.find((h) => h.team === handoverTo);
+                  if (chosen !== undefined) void store.offerHandover(chat.id, chosen);
+                }}
+              >
+                {t('handoverAsk')}
+              </button>
+            </fieldset>
+          )}
           <fieldset>
             <legend>{t('closeTitle')}</legend>
             <label for="outcome">{t('outcome')}</label>

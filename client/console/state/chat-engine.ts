@@ -13,6 +13,8 @@ import {
   fromBase64url,
   CryptoErrorCode,
   isCryptoError,
+  isHandoverRequest,
+  openHandoverRequest,
   openSessionRequest,
   openTransferHandoff,
   openLocalSecret,
@@ -40,7 +42,9 @@ export type ChatEvent =
   | { readonly type: 'visitor-closed' }
   | { readonly type: 'tampered' }
   /** The visitor shared its resume psk: persist it (resumeSnapshot) so a reloaded tab can answer. */
-  | { readonly type: 'resume-ready' };
+  | { readonly type: 'resume-ready' }
+  /** The young person answered a handover offer (inside the session). */
+  | { readonly type: 'handover-answer'; readonly team: string; readonly accepted: boolean };
 
 export interface ChatEngineDeps {
   readonly id: string;
@@ -158,6 +162,26 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
     }
   }
 
+  /**
+   * The young person accepted a handover from another organisation: its request carries a psk sealed to
+   * this team's inbox key. A fresh handshake (this responder's certificate, this organisation) answers it.
+   */
+  async function onHandoverRequest(entry: LogEntry): Promise<void> {
+    try {
+      const { context, inbox } = openHandoverRequest(fromBase64url(entry.body), {
+        conversationId: conversationIdFromString(deps.id),
+        team: deps.team,
+        lastSessionNumber: lastSession,
+        inboxKeyOf,
+      });
+      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity, inbox });
+      await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
+      established(next);
+    } catch (error) {
+      if (!isCryptoError(error)) throw error;
+    }
+  }
+
   /** The visitor continues from a resume code (a new tab or phone): a fresh handshake bound to the psk. */
   async function onResumeRequest(entry: LogEntry): Promise<void> {
     if (resumePsk === null) return;
@@ -191,7 +215,7 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
       } else if (content.type === 'close') {
         deps.emit({ type: 'visitor-closed' });
         setPhase('closed');
-      }
+      } else if (content.type === 'handover-answer') deps.emit({ type: 'handover-answer', team: content.team, accepted: content.accepted });
     } catch (error) {
       if (!isCryptoError(error)) throw error;
       // Messages of an earlier session (before a transfer) are not ours; anything else is reported.
@@ -218,7 +242,12 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
             intake = entry;
             openedIntake = undefined;
             answered = false;
-          } else if (entry.kind === 'transfer') await onVisitorRequest(entry);
+          } else if (entry.kind === 'transfer') {
+            if (state !== null) {
+              // A request answered already (ours, before a reload) or meant for someone else.
+            } else if (isHandoverRequest(fromBase64url(entry.body))) await onHandoverRequest(entry);
+            else await onVisitorRequest(entry);
+          }
           else if (entry.kind === 'resume') await onResumeRequest(entry);
           else if (entry.kind === 'message' || entry.kind === 'close') onMessage(entry);
         } else if (entry.kind === 'handshake' && state === null) {
@@ -278,6 +307,18 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
         state = after;
         for (const h of handoffs) await deps.post({ cid: deps.newCid(), kind: 'transfer', body: toBase64url(h) });
         transferKey.fill(0);
+      });
+    },
+    /**
+     * Offers the conversation to another organisation's team, inside the session: the young person's
+     * widget verifies the team against the pinned root and asks them. `teamName` is shown to them as written.
+     */
+    async offerHandover(target: { team: string; org: string; teamName: string }): Promise<void> {
+      await serial(async () => {
+        if (state === null) throw new Error('not connected');
+        const { state: next, wire } = encryptMessage(state, { type: 'handover-offer', ...target });
+        await deps.post({ cid: deps.newCid(), kind: 'message', body: toBase64url(wire) });
+        state = next;
       });
     },
     /** The server moved it away: forget the session. */

@@ -94,6 +94,7 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
           deps.emit({ type: 'text', key: id, from: 'responder', text, at: timers.now() });
         },
         announceTransfer: async (certs) => void calls.push(`announce ${certs.map((c) => c.id).join(',')}`),
+        offerHandover: async (target) => void calls.push(`offer ${target.team}`),
         handedOver: () => setPhase('transferred'),
         accessEnded: () => setPhase('lost'),
         close: async () => setPhase('closed'),

@@ -3,7 +3,7 @@
 // chat's session, resume psk, last id and transcript are sealed into the archive after every change.
 import { fromBase64url, isCryptoError, verifyResponderCert, type VerifiedResponderCert } from '../../../crypto/console.js';
 import type { Category, Envelope } from '../../shared/api-client.js';
-import type { Appended } from '../../../contract/rest.js';
+import type { Appended, HandoverTarget } from '../../../contract/rest.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import type { ArchivedChat, ArchivedLine, ChatArchive } from './chat-archive.js';
 import type { ChatEngine, ChatEngineDeps, ChatPhase } from './chat-engine.js';
@@ -32,6 +32,8 @@ export interface ChatView extends ChatMeta {
   readonly unread: number;
   readonly typing: boolean;
   readonly safetyCode: string | null;
+  /** A handover to another organisation offered in this chat: asked, then declined or accepted by the young person. */
+  readonly handover?: { readonly state: 'asked' | 'declined' | 'accepted'; readonly target: HandoverTarget } | null;
 }
 
 export interface Colleague {
@@ -52,6 +54,8 @@ export interface ChatsState {
   readonly chats: readonly ChatView[];
   readonly activeChat: string | null;
   readonly colleagues: Colleagues | null;
+  /** Teams of other organisations this responder may hand over to (an overflow agreement links them). */
+  readonly handoverTargets?: readonly HandoverTarget[];
 }
 
 export type TransferTarget = { toResponder: string } | { toTeam: string } | { threat: true };
@@ -62,6 +66,10 @@ export interface ChatsApi {
   assigned(): Promise<{ items: readonly ChatMeta[] }>;
   colleagues(): Promise<Colleagues>;
   transfer(id: string, to: { toResponder: string } | { toTeam: string }): Promise<unknown>;
+  /** Teams of other organisations this responder may offer a conversation to. */
+  handoverTargets?(): Promise<{ targets: readonly HandoverTarget[] }>;
+  /** Records the offer on the server (the young person's acceptance moves the conversation). */
+  offerHandover?(id: string, team: string): Promise<HandoverTarget>;
   /** Hands the conversation to the team for threats. */
   threat(id: string): Promise<unknown>;
   close(id: string, outcome: string): Promise<unknown>;
@@ -154,7 +162,10 @@ export function createChatsStore(deps: ChatsDeps) {
           if (event.type === 'text') addLine(meta.id, event);
           else if (event.type === 'phase') update(meta.id, () => ({ phase: event.phase }));
           else if (event.type === 'safety') update(meta.id, () => ({ safetyCode: event.code }));
-          else if (event.type === 'resume-ready') {
+          else if (event.type === 'handover-answer') {
+            const asked = state.get().chats.find((c) => c.id === meta.id)?.handover;
+            if (asked != null && asked.target.team === event.team) update(meta.id, () => ({ handover: { state: event.accepted ? 'accepted' : 'declined', target: asked.target } }));
+          } else if (event.type === 'resume-ready') {
             // Nothing to show; saved below so a reloaded tab can still answer a resume request.
           } else if (event.type === 'visitor-closed') systemLine(meta.id, 'visitorClosed', 'closed');
           else systemLine(meta.id, 'tampered', 'tampered');
@@ -208,9 +219,16 @@ export function createChatsStore(deps: ChatsDeps) {
         engine.ended();
         systemLine(id, 'erased', 'erased');
         return;
-      case 'unsubscribed':
-        if (engine.phase !== 'transferred' && engine.phase !== 'closed') engine.accessEnded();
+      case 'unsubscribed': {
+        // Moved away while a handover was offered: only the young person's acceptance does that.
+        const handover = state.get().chats.find((c) => c.id === id)?.handover;
+        if (handover != null && handover.state !== 'declined' && engine.phase === 'open') {
+          update(id, () => ({ handover: { state: 'accepted', target: handover.target } }));
+          engine.handedOver();
+          save(id);
+        } else if (engine.phase !== 'transferred' && engine.phase !== 'closed') engine.accessEnded();
         return;
+      }
       default:
         return;
     }
@@ -278,6 +296,24 @@ export function createChatsStore(deps: ChatsDeps) {
 
     async loadColleagues() {
       await guard(async () => state.set({ colleagues: await api.colleagues() }));
+      const targets = await api.handoverTargets?.().catch(() => null);
+      if (targets != null) state.set({ handoverTargets: targets.targets });
+    },
+
+    /**
+     * Offers chat `id` to another organisation's team: the server records the offer, then the offer goes
+     * to the young person inside the session. Nothing moves until they accept in the chat.
+     */
+    async offerHandover(id: string, target: HandoverTarget) {
+      const engine = engines.get(id);
+      if (engine === undefined || api.offerHandover === undefined) return;
+      const offer = api.offerHandover;
+      await guard(async () => {
+        const confirmed = await offer(id, target.team);
+        await engine.offerHandover({ team: confirmed.team, org: confirmed.org, teamName: confirmed.name });
+        update(id, () => ({ handover: { state: 'asked', target: confirmed } }));
+        save(id);
+      });
     },
 
     /** Transfer to a colleague (pinned) or to every certified member of a team, then move it on the server. */

@@ -3,7 +3,7 @@
 // consents-store.ts), so the stores are tested against small in-memory fakes.
 import type { createResponderApi } from '../../shared/api-client.js';
 import type { KeyBundle } from '../crypto/keys.js';
-import type { SealedCallback } from '../../../contract/rest.js';
+import type { HandoverTarget, SealedCallback } from '../../../contract/rest.js';
 import type { CallbackLists, CallbacksApi } from './callbacks-store.js';
 import type { ChatsApi } from './chats-store.js';
 import type { ConsentItem, ConsentsApi } from './consents-store.js';
@@ -35,6 +35,8 @@ export function createConsoleApi(api: ResponderApi): ConsoleApi {
     assigned: () => api.assigned(),
     colleagues: () => api.colleagues(),
     transfer: (id, to) => api.transfer(id, to),
+    handoverTargets: () => api.call<{ targets: HandoverTarget[] }>('GET', `${base}/handover-targets`),
+    offerHandover: (id, team) => api.call<HandoverTarget>('POST', `${base}/conversations/${id}/handover`, { toTeam: team }),
     threat: (id) => api.threat(id),
     close: (id, outcome) => api.close(id, outcome),
 

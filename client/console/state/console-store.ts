@@ -245,6 +245,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     typing: chats.typing,
     loadColleagues: chats.loadColleagues,
     transfer: (id: string, target: TransferTarget) => chats.transfer(id, target),
+    offerHandover: chats.offerHandover,
     close: chats.close,
     dismissChat: chats.dismiss,
     loadNotes: notes.load,

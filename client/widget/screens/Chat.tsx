@@ -160,6 +160,26 @@ export function Chat(props: { app: App; conversation: Conversation }) {
         {v.phase === 'closed' ? <p class="notice">{v.closedBy === 'self' ? m.endedByYou : m.endedByThem}</p> : null}
         {v.truncated ? <p class="notice">{m.truncated}</p> : null}
       </div>
+      {v.handedOverTo !== null && v.phase !== 'closed' ? (
+        <p class="notice" role="status">
+          {fill(m.handedOver, { team: v.handedOverTo.teamName, org: v.handedOverTo.orgName })}
+          {v.safetyCode !== null ? <> {fill(m.handedOverCode, { code: v.safetyCode })}</> : null}
+        </p>
+      ) : null}
+      {v.handoverOffer !== null && v.phase === 'active' ? (
+        <section class="panel" aria-labelledby="handover-h">
+          <h2 id="handover-h">{fill(m.handoverOfferTitle, { team: v.handoverOffer.teamName, org: v.handoverOffer.orgName })}</h2>
+          <p>{m.handoverOfferText}</p>
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => void act(() => conversation.answerHandover(true))}>
+              {m.handoverAccept}
+            </button>
+            <button type="button" onClick={() => void act(() => conversation.answerHandover(false))}>
+              {m.handoverDecline}
+            </button>
+          </div>
+        </section>
+      ) : null}
       {v.cryptoWarning ? (
         <p class="error" role="alert">
           {m.cryptoWarning}

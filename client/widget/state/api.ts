@@ -3,6 +3,7 @@
 import type { ErrorCode } from '../../../contract/errors.js';
 import { ApiRequestError } from '../../../contract/errors.js';
 import { createVisitorApi, type Category } from '../../shared/api-client.js';
+import type { HandoverAnswer } from '../../../contract/rest.js';
 import type { TeamNotice } from '../notice.js';
 
 export interface TeamBundle {
@@ -59,6 +60,8 @@ export function createWidgetApi(baseUrl: string, doFetch: typeof fetch = globalT
     grantConsent: (id: string, token: string, sealed: string, retentionDays: number) =>
       request<{ id: string; expiresAt: number }>('POST', `/api/v1/conversations/${id}/consent`, { sealed, retentionDays }, token),
     revokeConsent: (consent: string, token: string) => request<void>('DELETE', `/api/v1/consents/${consent}`, undefined, token),
+    /** The young person's answer to a handover offer; accepted, the conversation waits in the receiving team's queue. */
+    answerHandover: (id: string, token: string, answer: HandoverAnswer) => request<{ team: string; session: number }>('POST', `/api/v1/conversations/${id}/handover`, answer, token),
   };
 }
 

@@ -11,6 +11,7 @@ import { createOutbox } from './outbox.js';
 import { createResumeUpload, type PendingIntake } from './resume-upload.js';
 import { connectVisitorSocket, type ServerFrame, type VisitorSocket } from './socket.js';
 import { createStatusPoll } from './status-poll.js';
+import { handoverRequest, verifyHandoverOffer, type VerifiedOffer } from './handover-offer.js';
 import { verifiedTeam } from './verified-team.js';
 import { createVisitorSession } from './visitor-session.js';
 
@@ -60,6 +61,8 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
   const c = deps.crypto;
   const now = () => deps.now?.() ?? new Date();
   const conversation = { id: input.id, token: input.token, team: input.team, category: input.category };
+  /** A verified handover offer waiting for the young person's answer. */
+  let offer: VerifiedOffer | null = null;
   const view = createConversationView(input);
   const session = createVisitorSession({ crypto: c, anchor: input.anchor, now, pending: input.pending });
   const cursor = createLogCursor(input.lastId);
@@ -118,7 +121,7 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
     // The next session mixes in the team's current inbox key, verified against the pinned root.
     let teamCert: Awaited<ReturnType<typeof verifiedTeam>>['teamCert'];
     try {
-      teamCert = (await verifiedTeam(deps, input.team)).teamCert;
+      teamCert = (await verifiedTeam(deps, conversation.team)).teamCert;
     } catch {
       view.set({ cryptoWarning: true });
       return;
@@ -126,7 +129,7 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
     const request = c.createSessionRequest({
       mode: 'transfer',
       conversationId: c.conversationIdFromString(input.id),
-      team: input.team,
+      team: conversation.team,
       teamCert,
       sessionNumber: content.nextSessionNumber,
       psk: content.transferKey,
@@ -135,6 +138,20 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
     });
     session.await(request.pending);
     outbox.send({ cid: randomId(c), kind: 'transfer', body: c.toBase64url(request.wire) });
+  };
+
+  /**
+   * The responder offers a handover to another organisation's team: shown only once the team verified
+   * against the pinned root through the organisation the offer names (else the crypto warning).
+   */
+  const onHandoverOffer = async (content: { team: string; org: string; teamName: string }) => {
+    try {
+      offer = await verifyHandoverOffer(deps, content);
+      view.set({ handoverOffer: { teamName: offer.teamName, orgName: offer.orgName } });
+    } catch {
+      offer = null;
+      view.set({ handoverOffer: null, cryptoWarning: true });
+    }
   };
 
   /** One log entry (socket or HTTP catch-up), each once, in log order. */
@@ -167,6 +184,8 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
       view.set({ phase: 'closed', closedBy: 'peer', truncated: content.missing > 0 });
     } else if (content.type === 'transfer') {
       void onTransfer(content);
+    } else if (content.type === 'handover-offer') {
+      void onHandoverOffer(content);
     }
   };
 
@@ -248,6 +267,35 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
       encryptAndSend(key, { type: 'text', text });
       upload.schedule();
     },
+    /**
+     * The young person's answer to the handover offer. Declined: the current responder keeps the chat.
+     * Accepted: the server moves it to the receiving team's queue, and the widget asks that team for a
+     * fresh session (its psk sealed to the verified team's inbox key), whose handshake must chain
+     * through the receiving organisation's certificate. A consent given before does not travel.
+     */
+    async answerHandover(accept: boolean) {
+      const o = offer;
+      const current = session.current;
+      if (o === null || current === null) return;
+      offer = null;
+      view.set({ handoverOffer: null });
+      encryptAndSend(randomId(c), { type: 'handover-answer', team: o.team, accepted: accept });
+      try {
+        await deps.api.answerHandover(input.id, input.token, { team: o.team, accept });
+      } catch (error) {
+        if (accept) view.set({ sendError: (error as { code?: string }).code ?? 'unknown' });
+        return;
+      }
+      if (!accept) return;
+      const request = handoverRequest(c, input.id, o, current.sessionNumber + 1);
+      session.handOver();
+      session.await(request.pending, o.anchor);
+      conversation.team = o.team;
+      view.set({ phase: 'waiting', team: o.team, responder: null, safetyCode: null, consent: null, handedOverTo: { teamName: o.teamName, orgName: o.orgName } });
+      outbox.send({ cid: randomId(c), kind: 'transfer', body: c.toBase64url(request.wire) });
+      poll.start();
+      upload.schedule();
+    },
     /** Sends a failed envelope again, unchanged (the server dedupes by cid). */
     retry(key: string) {
       if (!outbox.has(key)) return;
@@ -291,7 +339,7 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
     },
     /** Seals name / phone to the team inbox key and stores it with the chosen retention. */
     async shareIdentity(identity: { name: string; phone: string }, retentionDays: number) {
-      const { teamCert } = await verifiedTeam(deps, input.team);
+      const { teamCert } = await verifiedTeam(deps, conversation.team);
       const { wire, pending: throwaway } = c.createIntake({
         teamCert,
         category: 'consent',

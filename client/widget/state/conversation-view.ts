@@ -38,6 +38,10 @@ export interface ConversationView {
   readonly resumed: boolean;
   /** Code of the last error the server answered a send with (a budget hit, the chat gone…); null after the next ack. */
   readonly sendError: string | null;
+  /** A verified offer to hand the conversation over to another organisation, waiting for the young person's answer. */
+  readonly handoverOffer: { readonly teamName: string; readonly orgName: string } | null;
+  /** The conversation went to another organisation (accepted here): say so until the new responder writes. */
+  readonly handedOverTo: { readonly teamName: string; readonly orgName: string } | null;
 }
 
 export type ViewStore = Store<ConversationView>;
@@ -77,6 +81,8 @@ export function createConversationView(input: {
     truncated: false,
     resumed: input.resumed ?? false,
     sendError: null,
+    handoverOffer: null,
+    handedOverTo: null,
   });
 }
 

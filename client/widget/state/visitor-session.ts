@@ -24,8 +24,12 @@ export interface VisitorSession {
   close(): Uint8Array | null;
   /** The responder announced a transfer: no session until the next handshake. */
   handOver(): void;
-  /** The session request sent to the next responder: its handshake is awaited now. */
-  await(pending: PendingVisitor): void;
+  /**
+   * The session request sent to the next responder: its handshake is awaited now. With `anchor` (a
+   * handover the young person accepted), the next responder's certificate must chain through that
+   * organisation's certificate instead.
+   */
+  await(pending: PendingVisitor, anchor?: TrustAnchor): void;
   /** Delete now: nothing kept. */
   forget(): void;
 }
@@ -34,6 +38,7 @@ export function createVisitorSession(deps: { crypto: Crypto; anchor: TrustAnchor
   const c = deps.crypto;
   let session: SessionState | null = null;
   let pending = deps.pending;
+  let anchor = deps.anchor;
   return {
     get current() {
       return session;
@@ -54,7 +59,7 @@ export function createVisitorSession(deps: { crypto: Crypto; anchor: TrustAnchor
       }
       if (header.sessionNumber !== pending.sessionNumber) return 'ignored'; // an older session's handshake (replay after resume)
       try {
-        session = c.completeHandshake(pending, wire, { anchor: deps.anchor, now: deps.now() });
+        session = c.completeHandshake(pending, wire, { anchor, now: deps.now() });
       } catch {
         return 'refused';
       }
@@ -87,8 +92,9 @@ export function createVisitorSession(deps: { crypto: Crypto; anchor: TrustAnchor
     handOver() {
       session = null;
     },
-    await(next) {
+    await(next, nextAnchor) {
       pending = next;
+      if (nextAnchor !== undefined) anchor = nextAnchor;
     },
     forget() {
       session = null;
