@@ -20,7 +20,8 @@ import {
   openLedger,
   type Ledger,
 } from '../../crypto/ledger.js';
-import type { RecordStore } from '../store/ports.js';
+import type { OrgId, RecordStore } from '../store/ports.js';
+import { DEFAULT_ORG, orgRecordId } from '../directory/organisations.js';
 
 const COLLECTION = 'org-ledger';
 
@@ -45,10 +46,11 @@ function readLocal(path: string, orgPublicKey: Ed25519PublicKey): Ledger | null 
  * The ledger to work with: the local file, or the server's copy when it verifies and extends the
  * local one. Throws (nothing signed) for a local file that does not verify and for copies that diverge.
  */
-export async function loadLedger(path: string, records: RecordStore, orgPublicKey: Ed25519PublicKey): Promise<LoadedLedger> {
+export async function loadLedger(path: string, records: RecordStore, orgPublicKey: Ed25519PublicKey, org: OrgId = DEFAULT_ORG): Promise<LoadedLedger> {
   const notes: string[] = [];
   const local = readLocal(path, orgPublicKey);
-  const stored = await records.get(COLLECTION, 'current');
+  // Each organisation of a region keeps its own ledger (the first one under the id it always had).
+  const stored = await records.get(COLLECTION, orgRecordId(org));
   let remote: Ledger | null = null;
   if (stored !== null) {
     try {
@@ -78,10 +80,10 @@ export async function loadLedger(path: string, records: RecordStore, orgPublicKe
 }
 
 /** Writes the ledger to the local file (atomically, 0600) and the signed copy to the server. */
-export async function saveLedger(path: string, records: RecordStore, ledger: Ledger): Promise<void> {
+export async function saveLedger(path: string, records: RecordStore, ledger: Ledger, org: OrgId = DEFAULT_ORG): Promise<void> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ head: ledgerHeadId(ledger), savedAt: new Date(ledger.issuedAt).toISOString(), ledger: toBase64url(ledger.wire) }, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
-  await records.put(COLLECTION, 'current', toBase64url(ledger.wire));
+  await records.put(COLLECTION, orgRecordId(org), toBase64url(ledger.wire));
 }

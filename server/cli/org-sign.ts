@@ -39,7 +39,8 @@ import type { SignedChange, StaffAdmin } from '../staff/staff-admin.js';
 import type { Invitations } from '../enrolment/invitations.js';
 import type { AuditAction } from '../../contract/audit.js';
 import type { AuditWriter } from '../routes/audit-writer.js';
-import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
+import type { OrgId, ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
+import { DEFAULT_ORG, orgOf } from '../directory/organisations.js';
 
 /** The actor the audit log names for what the signing tool did. */
 export const CLI_ACTOR = 'org-cli' as ResponderId;
@@ -62,6 +63,22 @@ export interface SignDeps {
   readonly audit: AuditWriter;
   /** Also offer to record certificates the organisation key signed before the ledger existed. */
   readonly adopt: boolean;
+  /** The organisation of a region whose key `signer` is (the deployment's first by default). */
+  readonly org?: OrgId;
+}
+
+/** The organisation the root certified `signer` for: the one its certificate names, or the first (version 1). */
+export const signerOrg = (signer: OrgSigner): OrgId => (signer.org.organisation?.id ?? DEFAULT_ORG) as OrgId;
+
+/**
+ * Refuses to sign for `org` with a key the root certified for another organisation: the server hands
+ * out the sealed key and certificate, and must not be able to pass one organisation's off as another's.
+ */
+export function assertSignerOrg(signer: OrgSigner, org: OrgId): void {
+  const named = signerOrg(signer);
+  if (named !== org) {
+    throw new Error(`The organisation certificate the server holds for ${org} is the root's certificate for ${named === DEFAULT_ORG ? 'the first organisation' : named}. Nothing signed: compare the organisation key with the key log.`);
+  }
 }
 
 interface Item {
@@ -78,6 +95,8 @@ const list = (xs: readonly string[]) => (xs.length === 0 ? '–' : xs.join(', ')
 /** Runs one batch. Resolves with the counts; the ledger handed back is the one rolled forward. */
 export async function signPending(deps: SignDeps): Promise<{ signed: number; refused: number; failed: number; ledger: Ledger }> {
   const { store, directory, staff, signer, out } = deps;
+  const org = deps.org ?? DEFAULT_ORG;
+  assertSignerOrg(signer, org);
   let ledger = deps.ledger;
   const now = () => new Date(deps.clock.now());
   const index = () => indexLedger(ledger);
@@ -85,7 +104,7 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
   const items: Item[] = [];
   const refusals: Array<{ title: string; reason: string }> = [];
   const refuse = (title: string, error: unknown) => refusals.push({ title, reason: reasonOf(error) });
-  const view = await deps.pending.view();
+  const view = await deps.pending.view(org);
   const name = async (id: string) => (await store.staff.getResponder(id as ResponderId))?.displayName ?? id;
   const fingerprintOf = (cert: CheckedCert) => keyFingerprint(cert.cert.signPublicKey, cert.cert.boxPublicKey);
 
@@ -106,7 +125,7 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
     for (const keys of await directory.listResponderKeys()) {
       const isChanged = change !== null && keys.responder === change.record.id;
       const r = isChanged ? change.record : await store.staff.getResponder(keys.responder as ResponderId);
-      if (r === null || !r.active || !r.teams.includes(team as TeamId)) continue;
+      if (r === null || !r.active || !r.teams.includes(team as TeamId) || orgOf(r) !== org) continue;
       const cert = isChanged && change.cert !== null ? change.cert : fromBase64url(keys.cert);
       out.push({ id: r.id, cert });
     }
@@ -122,7 +141,7 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
       }
     }
   };
-  const published = async () => fromBase64url((await directory.getOrg())?.revocationList ?? '');
+  const published = async () => fromBase64url((await directory.getOrg(org))?.revocationList ?? '');
   const nextEpoch = async (team: string) => ((await directory.currentTeamKey(team as TeamId))?.epoch ?? 0) + 1;
   const upload = (u: TeamKeyUpload) => ({ team: u.team, epoch: u.epoch, cert: toBase64url(u.cert), deliveries: Object.fromEntries([...u.deliveries].map(([id, sealed]) => [id, toBase64url(sealed)])) });
   const audit = (action: AuditAction, ref?: string) => deps.audit(CLI_ACTOR, action, ref);
@@ -145,6 +164,10 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
     const title = `Certify ${e.displayName} (login ${e.login}) — new keys`;
     const inv = await deps.invitations.get(e.invitation);
     if (inv === null || inv.state !== 'enrolled' || inv.signPublicKey === null || inv.boxPublicKey === null || inv.responder === null) continue;
+    if ((inv.org ?? DEFAULT_ORG) !== org) {
+      refuse(title, new Error(`the invitation belongs to organisation ${inv.org ?? DEFAULT_ORG}`));
+      continue;
+    }
     const sign = fromBase64url(inv.signPublicKey);
     const box = fromBase64url(inv.boxPublicKey);
     if (sign.length !== 32 || box.length !== 32) {
@@ -291,7 +314,7 @@ export async function signPending(deps: SignDeps): Promise<{ signed: number; ref
           return ms;
         });
         await record(signed.entries);
-        await staff.renew({ revocationList: signed.revocationList, teamKeys: signed.teamKeys });
+        await staff.renew({ revocationList: signed.revocationList, teamKeys: signed.teamKeys }, org);
         await audit('org-renew');
         for (const t of teams) await audit('team-key-rotate', t);
         return `revocation list renewed${teams.length === 0 ? '' : `; inbox keys of ${list(teams)} rotated`}`;

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import { fromBase64url, keyFingerprint, parseOrgCert, parseOrgRevocation, parseResponderCert, parseRevocationList, parseTeamCert } from '../../crypto/index.js';
 import type { Clock } from '../clock.js';
 import type { Invitations } from '../enrolment/invitations.js';
-import type { RecordStore, ResponderId, Store } from '../store/ports.js';
+import type { OrgId, RecordStore, ResponderId, Store } from '../store/ports.js';
 import type { Directory } from './directory.js';
+import { DEFAULT_ORG, orgOf } from './organisations.js';
 
 const DAY = 86_400_000;
 /** Certificates ending within this are renewed. */
@@ -73,14 +74,24 @@ export function createOrgPending(deps: { store: Store; directory: Directory; inv
       await records.delete(COLLECTION, `${kind}:${responder}`);
     },
 
-    /** The whole list as of now. */
-    async view(): Promise<PendingView> {
+    /**
+     * The list of organisation `org` (the first one by default) as of now: only its invitations,
+     * its responders' requests, renewals and team keys, and its own certificates. Each organisation
+     * of a region signs with its own key; nothing of another organisation is ever on its list.
+     */
+    async view(org: OrgId = DEFAULT_ORG): Promise<PendingView> {
       const now = deps.clock.now();
-      const pending = await requests();
+      const ours = async (id: string) => {
+        const r = await store.staff.getResponder(id as ResponderId);
+        return r !== null && orgOf(r) === org;
+      };
+      const pending: PendingRequest[] = [];
+      for (const p of await requests()) if (await ours(p.responder)) pending.push(p);
       const name = async (id: string) => (await store.staff.getResponder(id as ResponderId))?.displayName ?? id;
       const enrolments = [];
       for (const inv of await deps.invitations.list()) {
         if (inv.state !== 'enrolled' || inv.responder === null || inv.signPublicKey === null || inv.boxPublicKey === null) continue;
+        if (((inv.org ?? DEFAULT_ORG) as OrgId) !== org || !(await ours(inv.responder))) continue;
         enrolments.push({
           invitation: inv.id,
           responder: inv.responder,
@@ -105,7 +116,7 @@ export function createOrgPending(deps: { store: Store; directory: Directory; inv
       const members = new Map<string, Set<string>>();
       for (const keys of await directory.listResponderKeys()) {
         const r = await store.staff.getResponder(keys.responder as ResponderId);
-        if (r === null || !r.active) continue;
+        if (r === null || !r.active || orgOf(r) !== org) continue;
         for (const team of r.teams) members.set(team, (members.get(team) ?? new Set()).add(r.id));
         const cert = parseResponderCert(fromBase64url(keys.cert)).value;
         if (cert.expires - now < RENEW_RESPONDER_WITHIN_MS && !pending.some((p) => p.responder === r.id)) {
@@ -114,6 +125,7 @@ export function createOrgPending(deps: { store: Store; directory: Directory; inv
       }
       const teamKeys = [];
       for (const team of await store.staff.listTeams()) {
+        if (orgOf(team) !== org) continue;
         const current = await directory.currentTeamKey(team.id);
         const expires = current === null ? null : parseTeamCert(fromBase64url(current.cert)).value.expires;
         const want = members.get(team.id) ?? new Set();
@@ -123,10 +135,10 @@ export function createOrgPending(deps: { store: Store; directory: Directory; inv
         if (expires === null || expires - now < RENEW_TEAM_WITHIN_MS) teamKeys.push({ team: team.id, name: team.name, epoch: current?.epoch ?? 0, expires, reason: 'expiring' as const });
         else if (!sameMembers) teamKeys.push({ team: team.id, name: team.name, epoch: current?.epoch ?? 0, expires, reason: 'members' as const });
       }
-      const org = await directory.getOrg();
-      const issuedAt = org === null ? null : parseRevocationList(fromBase64url(org.revocationList)).value.issuedAt;
-      const cert = org === null ? null : parseOrgCert(fromBase64url(org.orgCert)).value;
-      const revokedSerials = org?.orgRevocation === undefined ? [] : parseOrgRevocation(fromBase64url(org.orgRevocation)).value.serials;
+      const bundle = await directory.getOrg(org);
+      const issuedAt = bundle === null ? null : parseRevocationList(fromBase64url(bundle.revocationList)).value.issuedAt;
+      const cert = bundle === null ? null : parseOrgCert(fromBase64url(bundle.orgCert)).value;
+      const revokedSerials = bundle?.orgRevocation === undefined ? [] : parseOrgRevocation(fromBase64url(bundle.orgRevocation)).value.serials;
       const orgCert = cert === null ? null : { serial: cert.serial, expires: cert.expires, due: cert.expires - now < RENEW_ORG_CERT_WITHIN_MS, revoked: revokedSerials.includes(cert.serial) };
       return { enrolments, changes, deactivations, renewals, teamKeys, revocationList: { issuedAt, due: issuedAt === null || now - issuedAt > RENEW_LIST_AFTER_MS }, orgCert };
     },

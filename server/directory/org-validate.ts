@@ -19,7 +19,9 @@ import {
 } from '../../crypto/index.js';
 import type { Clock } from '../clock.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import type { OrgId } from '../store/ports.js';
 import type { Directory, OrgBundle, TeamKeyRecord } from './directory.js';
+import { DEFAULT_ORG } from './organisations.js';
 
 const invalid = (message: string) => new ApiError(ErrorCode.InvalidRequest, message);
 
@@ -43,8 +45,9 @@ export type OrgValidator = ReturnType<typeof createOrgValidator>;
 export function createOrgValidator(deps: OrgValidatorDeps) {
   const now = () => new Date(deps.clock.now());
 
-  async function bundle(): Promise<OrgBundle> {
-    const org = await deps.directory.getOrg();
+  /** The published bundle of `org`: what its uploads must chain to (never another organisation's). */
+  async function bundle(orgId: OrgId = DEFAULT_ORG): Promise<OrgBundle> {
+    const org = await deps.directory.getOrg(orgId);
     if (org === null) throw new ApiError(ErrorCode.NotFound, 'No organisation keys are published yet.');
     return org;
   }
@@ -70,10 +73,12 @@ export function createOrgValidator(deps: OrgValidatorDeps) {
      * A new revocation list: signed by the organisation key, issued within the clock skew of now, not
      * older than the published one, and keeping every serial already revoked whose certificate has
      * not expired (crypto/certs.ts liveRevocations: expired ones may leave) plus `mustRevoke`.
-     * Returns the trust anchor with it (what the other uploads are checked against).
+     * Returns the trust anchor with it (what the other uploads are checked against). In a region,
+     * `orgId` is the organisation whose list it replaces: the list must chain to that organisation's
+     * certificate, so another organisation's key cannot sign for it.
      */
-    async revocationList(list: string, mustRevoke: readonly number[]): Promise<TrustAnchor> {
-      const org = await bundle();
+    async revocationList(list: string, mustRevoke: readonly number[], orgId: OrgId = DEFAULT_ORG): Promise<TrustAnchor> {
+      const org = await bundle(orgId);
       const anchor = anchorOf(org, list);
       const previous = parseRevocationList(fromBase64url(org.revocationList)).value;
       const issuedAt = anchor.revocations.issuedAt;
@@ -85,8 +90,8 @@ export function createOrgValidator(deps: OrgValidatorDeps) {
     },
 
     /** The published anchor (for uploads that revoke nothing). */
-    async currentAnchor(): Promise<TrustAnchor> {
-      const org = await bundle();
+    async currentAnchor(orgId: OrgId = DEFAULT_ORG): Promise<TrustAnchor> {
+      const org = await bundle(orgId);
       return anchorOf(org, org.revocationList);
     },
 
@@ -143,11 +148,11 @@ export function createOrgValidator(deps: OrgValidatorDeps) {
 }
 
 /** Every serial the directory has seen (responder and team certificates, revocations). */
-export async function usedSerials(directory: Directory, teams: readonly string[]): Promise<Set<number>> {
+export async function usedSerials(directory: Directory, teams: readonly string[], orgId: OrgId = DEFAULT_ORG): Promise<Set<number>> {
   const used = new Set<number>();
   for (const keys of await directory.listResponderKeys()) used.add(parseResponderCert(fromBase64url(keys.cert)).value.serial);
   for (const team of teams) for (const record of await directory.teamKeys(team as never)) used.add(parseTeamCert(fromBase64url(record.cert)).value.serial);
-  const org = await directory.getOrg();
+  const org = await directory.getOrg(orgId);
   if (org !== null) for (const s of parseRevocationList(fromBase64url(org.revocationList)).value.serials) used.add(s);
   return used;
 }

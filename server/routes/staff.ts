@@ -1,6 +1,7 @@
 // Staff administration routes (admins only): the responder list, team and role changes, deactivation,
 // and what awaits the organisation key. The key itself is never served: in a real organisation changes
-// are recorded here and signed with `npm run org sign` (server/cli/org.ts); the demo server signs itself.
+// are recorded here and signed with `npm run org sign` (server/cli/org.ts; in a region each organisation
+// with its own key, `--org ID`); the demo server signs itself.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import type { StaffAdmin } from '../staff/staff-admin.js';
@@ -35,12 +36,6 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
   app.use('/api/v1/admin/staff/*', requireRole('admin'));
   app.use('/api/v1/admin/org/*', requireRole('admin'));
   const audit = createAuditWriter(deps);
-  // The organisation key's signing state (npm run org) is the first organisation's: other
-  // organisations of a region have no server-side signing flow yet.
-  app.use('/api/v1/admin/org/*', async function firstOrganisation(c, next) {
-    if (!(await orgScope(deps.store.staff, c.get('responder'))).first) throw new ApiError(ErrorCode.Forbidden);
-    await next();
-  });
   /** Another organisation's responder is as unknown as a missing one. */
   const sameOrganisation = async (me: ResponderRecord, id: string) => {
     const target = await deps.store.staff.getResponder(id as ResponderId);
@@ -113,7 +108,8 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
       responses: { 200: json(PendingSignaturesSchema, 'Awaiting signature'), ...ERROR_RESPONSES },
     }),
     async (c) => {
-      const view = await deps.pending.view();
+      // Each organisation of a region signs with its own key (npm run org -- sign --org ID): its admins see its own list only.
+      const view = await deps.pending.view((await orgScope(deps.store.staff, c.get('responder'))).org);
       return c.json(
         {
           enrolments: view.enrolments.map((e) => ({ ...e, teams: [...e.teams], roles: [...e.roles] })),

@@ -137,7 +137,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
   async function artefacts(p: Plan, signed: SignedChange | undefined, withCert: boolean): Promise<{ cert: string | null; revocationList: string; teamKeys: TeamKeyRecord[] }> {
     // The demo signs with the responder's own organisation's key (a region keeps one per organisation).
     const secret = await demoSecret(orgOf(p.after));
-    const org = signed === undefined ? ((await directory.getOrg(orgOf(p.after))) ?? (await validator.bundle())) : await validator.bundle();
+    const org = await validator.bundle(orgOf(p.after));
     const revoked = parseRevocationList(fromBase64url(org.revocationList)).value.entries;
     const mustRevoke = p.revoke === null ? [] : [p.revoke];
     const keys = await directory.getResponderKeys(p.after.id);
@@ -194,8 +194,10 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
   /** The uploaded artefacts of a plan, each checked (org-validate.ts). */
   async function checkSigned(p: Plan, signed: SignedChange, mustRevoke: number[], withCert: boolean): Promise<{ cert: string | null; revocationList: string; teamKeys: TeamKeyRecord[] }> {
     const keys = await directory.getResponderKeys(p.after.id);
-    const anchor = await validator.revocationList(signed.revocationList, mustRevoke);
-    const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id));
+    // Everything must chain to the responder's own organisation: another organisation's key signs nothing here.
+    const orgId = orgOf(p.after);
+    const anchor = await validator.revocationList(signed.revocationList, mustRevoke, orgId);
+    const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id), orgId);
     let cert: string | null = null;
     if (withCert && keys !== null) {
       if (signed.cert === undefined) throw new ApiError(ErrorCode.InvalidRequest, 'A new certificate is needed.');
@@ -220,9 +222,8 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
     return { cert, revocationList: signed.revocationList, teamKeys };
   }
 
-  async function publish(revocationList: string, teamKeys: readonly TeamKeyRecord[], orgId: OrgId = DEFAULT_ORG): Promise<void> {
-    const org = orgId === DEFAULT_ORG ? await validator.bundle() : await directory.getOrg(orgId);
-    if (org === null) throw new ApiError(ErrorCode.NotFound, 'No organisation keys are published yet.');
+  async function publish(revocationList: string, teamKeys: readonly TeamKeyRecord[], orgId: OrgId): Promise<void> {
+    const org = await validator.bundle(orgId);
     await directory.putOrg({ ...org, revocationList }, orgId);
     for (const record of teamKeys) await directory.putTeamKey(record);
   }
@@ -295,7 +296,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       await store.staff.putResponder(after);
       const keys = await directory.getResponderKeys(after.id);
       if (keys !== null && made.cert !== null) await directory.putResponderKeys({ ...keys, cert: made.cert });
-      await publish(made.revocationList, made.teamKeys, signed === undefined ? orgOf(after) : DEFAULT_ORG);
+      await publish(made.revocationList, made.teamKeys, orgOf(after));
       for (const team of before.teams) if (!after.teams.includes(team)) await store.duty.setOnDuty(team, after.id, false);
       await deps.pending.done('change', before.id);
       return 'done';
@@ -341,7 +342,7 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       if (signed.teamKeys.length !== teams.length || teams.some((t) => !signed.teamKeys.some((k) => k.team === t))) {
         throw new ApiError(ErrorCode.InvalidRequest, `New inbox keys are needed for: ${teams.join(', ') || 'no team'}.`);
       }
-      await refuseMalformed(() => this.checkRenewal(signed, mustRevoke));
+      await refuseMalformed(() => this.checkRenewal(signed, mustRevoke, orgOf(leaver)));
       await deps.pending.done('deactivate', leaver.id);
       return teams;
     },
@@ -360,8 +361,9 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
       const cert = signed.cert;
       const wrappedKeys = inv.wrappedKeys;
       await refuseMalformed(async () => {
-        const anchor = await validator.revocationList(signed.revocationList, []);
-        const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id));
+        const orgId = orgOf(record);
+        const anchor = await validator.revocationList(signed.revocationList, [], orgId);
+        const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id), orgId);
         const verified = validator.responderCert(anchor, cert, {
           id: record.id,
           displayName: record.displayName,
@@ -382,30 +384,32 @@ export function createStaffAdmin(deps: StaffAdminDeps) {
         const made = await checkSigned({ after: active, revoke: null, rotate }, { ...signed, cert: undefined }, [], false);
         await store.staff.putResponder(active);
         await directory.putResponderKeys({ responder: record.id, cert: toBase64url(verified.bytes), wrappedKeys });
-        await publish(made.revocationList, made.teamKeys);
+        await publish(made.revocationList, made.teamKeys, orgId);
       });
     },
 
     /**
      * Renewals (`npm run org sign`): a fresh revocation list (it goes stale after 48 h) naming at least
-     * `mustRevoke`, and new inbox epochs, each sealed to exactly the team's active members.
+     * `mustRevoke`, and new inbox epochs, each sealed to exactly the team's active members. `orgId`:
+     * whose list and teams (the first organisation by default); another organisation's team is unknown.
      */
-    async renew(signed: SignedChange): Promise<void> {
-      await refuseMalformed(() => this.checkRenewal(signed, []));
+    async renew(signed: SignedChange, orgId: OrgId = DEFAULT_ORG): Promise<void> {
+      await refuseMalformed(() => this.checkRenewal(signed, [], orgId));
     },
 
-    async checkRenewal(signed: SignedChange, mustRevoke: readonly number[]): Promise<void> {
-      const anchor = await validator.revocationList(signed.revocationList, mustRevoke);
-      const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id));
+    async checkRenewal(signed: SignedChange, mustRevoke: readonly number[], orgId: OrgId = DEFAULT_ORG): Promise<void> {
+      const anchor = await validator.revocationList(signed.revocationList, mustRevoke, orgId);
+      const used = await usedSerials(directory, (await store.staff.listTeams()).map((t) => t.id), orgId);
       const teamKeys = [];
       for (const upload of signed.teamKeys) {
         const team = upload.team as TeamId;
-        if ((await store.staff.getTeam(team)) === null) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
+        const record = await store.staff.getTeam(team);
+        if (record === null || orgOf(record) !== orgId) throw new ApiError(ErrorCode.InvalidRequest, `Unknown team ${team}.`);
         const current = await directory.currentTeamKey(team);
         const nobody = { id: '' as ResponderId } as ResponderRecord;
         teamKeys.push(validator.teamKey(anchor, upload, team, (current?.epoch ?? 0) + 1, new Set((await members(team, nobody)).keys()), used));
       }
-      await publish(signed.revocationList, teamKeys);
+      await publish(signed.revocationList, teamKeys, orgId);
     },
   };
 }
