@@ -384,6 +384,7 @@ export const PendingSignaturesSchema = z
     teamKeys: z.array(z.object({ team: z.string(), name: z.string(), epoch: z.number().int(), expires: z.number().int().nullable(), reason: z.enum(['expiring', 'members']) })),
     revocationList: z.object({ issuedAt: z.number().int().nullable(), due: z.boolean() }),
     orgCert: z.object({ serial: z.number().int(), expires: z.number().int(), due: z.boolean(), revoked: z.boolean() }).nullable().openapi({ description: 'The organisation certificate: due when it ends within 14 days (the root key holders renew it with npm run org renew-org-cert)' }),
+    organisation: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: 'The organisation of a region whose list this is (null: the deployment’s first); its admins sign with npm run org -- sign --org <id>' }),
   })
   .openapi('PendingSignatures');
 

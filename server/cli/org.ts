@@ -218,7 +218,7 @@ async function importBundle(file: string, args: string[], store: Store): Promise
   if (cert.organisation != null && orgId !== DEFAULT_ORG) {
     const registry = createOrganisations(store.records);
     const known = await registry.get(orgId);
-    await registry.put({ id: orgId, name: known?.name ?? cert.organisation.name, acceptsOverflowFrom: known?.acceptsOverflowFrom ?? [] });
+    await registry.put({ id: orgId, name: known?.name ?? cert.organisation.name, acceptsOverflowFrom: known?.acceptsOverflowFrom ?? [], asksOverflowTo: known?.asksOverflowTo ?? [] });
   }
   const ledgerFile = join(dirname(file), 'ledger.json');
   if (existsSync(ledgerFile)) {

@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import type { Invitations } from '../enrolment/invitations.js';
 import type { OrgId, RecordStore, ResponderId, Store } from '../store/ports.js';
 import type { Directory } from './directory.js';
-import { DEFAULT_ORG, orgOf } from './organisations.js';
+import { DEFAULT_ORG, createOrganisations, orgOf } from './organisations.js';
 
 const DAY = 86_400_000;
 /** Certificates ending within this are renewed. */
@@ -45,6 +45,8 @@ export interface PendingView {
    * names it. Null before an organisation is imported.
    */
   readonly orgCert: { readonly serial: number; readonly expires: number; readonly due: boolean; readonly revoked: boolean } | null;
+  /** The organisation of a region whose list this is (null: the deployment's first; its admins sign with `--org <id>`). */
+  readonly organisation: { readonly id: string; readonly name: string } | null;
 }
 
 export type OrgPending = ReturnType<typeof createOrgPending>;
@@ -140,7 +142,8 @@ export function createOrgPending(deps: { store: Store; directory: Directory; inv
       const cert = bundle === null ? null : parseOrgCert(fromBase64url(bundle.orgCert)).value;
       const revokedSerials = bundle?.orgRevocation === undefined ? [] : parseOrgRevocation(fromBase64url(bundle.orgRevocation)).value.serials;
       const orgCert = cert === null ? null : { serial: cert.serial, expires: cert.expires, due: cert.expires - now < RENEW_ORG_CERT_WITHIN_MS, revoked: revokedSerials.includes(cert.serial) };
-      return { enrolments, changes, deactivations, renewals, teamKeys, revocationList: { issuedAt, due: issuedAt === null || now - issuedAt > RENEW_LIST_AFTER_MS }, orgCert };
+      const organisation = org === DEFAULT_ORG ? null : { id: org as string, name: (await createOrganisations(records).get(org))?.name ?? cert?.organisation?.name ?? org };
+      return { enrolments, changes, deactivations, renewals, teamKeys, revocationList: { issuedAt, due: issuedAt === null || now - issuedAt > RENEW_LIST_AFTER_MS }, orgCert, organisation };
     },
   };
 }

@@ -119,6 +119,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
           teamKeys: [...view.teamKeys],
           revocationList: view.revocationList,
           orgCert: view.orgCert,
+          organisation: view.organisation,
         },
         200,
       );

@@ -180,8 +180,9 @@ describe('every organisation of a region signs with its own key (real Redis, rea
     // Her own organisation's list: hers to see (the console's "Väntar på signering"), nothing of Botkyrka's.
     const made = await api.call<{ path: string }>('POST', '/api/v1/admin/invitations', { displayName: 'Hugo Huddinge', teams: ['huddinge-unga'], roles: ['responder'] });
     await enrol(/#enrol=(.+)$/.exec(made.path)![1]!, 'hugo');
-    const pending = await api.call<{ enrolments: Array<{ displayName: string }>; teamKeys: Array<{ team: string }> }>('GET', '/api/v1/admin/org/pending');
+    const pending = await api.call<{ enrolments: Array<{ displayName: string }>; teamKeys: Array<{ team: string }>; organisation: unknown }>('GET', '/api/v1/admin/org/pending');
     expect(pending.enrolments.map((e) => e.displayName)).toEqual(['Hugo Huddinge']);
+    expect(pending.organisation).toEqual({ id: 'huddinge', name: 'Huddinge kommun' });
     expect(pending.teamKeys.map((k) => k.team)).not.toContain('botkyrka-unga');
 
     // Botkyrka's key never sees Huddinge's enrolment; the first organisation's neither.

@@ -367,6 +367,7 @@ export const en: Messages = {
   orgKeyRealIntro: 'The organisation key is never opened in the console. What needs signing is collected here; an admin signs it with `npm run org sign` on their own computer, which checks everything against the organisation’s ledger and the pinned root key. Run it at least once a week and on the day someone is deactivated.',
   awaitingTitle: 'Awaiting signature',
   awaitingEmpty: 'Nothing awaits signature.',
+  awaitingSignCommand: '{name} has its own organisation key. Sign with:',
   awaitingEnrol: '{name} ({login}): new keys to certify. Fingerprint:',
   awaitingChange: '{name}: teams {teams}, roles {roles}',
   awaitingDeactivate: '{name}: deactivated; the certificate is revoked and the inbox keys of {teams} replaced',

@@ -366,6 +366,7 @@ export const sv = {
   orgKeyRealIntro: 'Organisationsnyckeln öppnas aldrig i konsolen. Det som ska signeras samlas här; en administratör signerar det med `npm run org sign` på sin egen dator, som kontrollerar allt mot organisationens liggare och den fästa rotnyckeln. Kör det minst en gång i veckan och samma dag som någon avaktiveras.',
   awaitingTitle: 'Väntar på signering',
   awaitingEmpty: 'Inget väntar på signering.',
+  awaitingSignCommand: '{name} har en egen organisationsnyckel. Signera med:',
   awaitingEnrol: '{name} ({login}): nya nycklar att certifiera. Fingeravtryck:',
   awaitingChange: '{name}: team {teams}, roller {roles}',
   awaitingDeactivate: '{name}: avaktiverad; certifikatet återkallas och inkorgsnycklarna för {teams} byts',

@@ -40,6 +40,11 @@ export function AwaitingSignature(props: { refresh: number; teamName: (id: strin
         <p role="alert">{t('orgCertDue', { date: date(pending.orgCert.expires) })}</p>
       ) : null}
       <p class="hint">{t('orgKeyRealIntro')}</p>
+      {pending?.organisation != null ? (
+        <p class="hint">
+          {t('awaitingSignCommand', { name: pending.organisation.name })} <code class="code">npm run org -- sign --org {pending.organisation.id}</code>
+        </p>
+      ) : null}
       {rows.length === 0 ? <p>{t('awaitingEmpty')}</p> : <ul class="plain" aria-labelledby="awaiting-title">{rows}</ul>}
     </section>
   );
