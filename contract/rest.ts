@@ -350,6 +350,8 @@ export type QueueItem = z.infer<typeof QueueItemSchema>;
 export type Queue = z.infer<typeof QueueSchema>;
 export type Transfer = z.input<typeof TransferRequest>;
 export type HandoverTarget = z.infer<typeof HandoverTargetSchema>;
+export type HandoverTargets = z.infer<typeof HandoverTargetsSchema>;
+export type HandoverOffer = z.input<typeof HandoverOfferRequest>;
 export type HandoverAnswer = z.infer<typeof HandoverAnswerRequest>;
 export type Close = z.input<typeof CloseRequest>;
 export type DutyStatus = z.infer<typeof DutyStatusSchema>;
@@ -420,3 +422,42 @@ export const StaffSchema = z
 export type PendingSignatures = z.infer<typeof PendingSignaturesSchema>;
 export type StaffMember = z.infer<typeof StaffMemberSchema>;
 export type Staff = z.infer<typeof StaffSchema>;
+export const NotesSchema = z.object({ notes: z.array(NoteSchema) }).openapi('Notes');
+export type Note = z.infer<typeof NoteSchema>;
+export type NoteBody = z.input<typeof NoteRequest>;
+export type Notes = z.infer<typeof NotesSchema>;
+
+// Keys and consents of a responder (server/routes/directory.ts, consent.ts, responder-shift.ts).
+/** What a logged-in responder needs to unlock its keys (GET /api/v1/responder/keys): certificates to verify against the pinned root, wrapped private keys, sealed team inbox keys. */
+export const ResponderKeysSchema = z
+  .object({
+    orgCert: z.string(),
+    revocationList: z.string(),
+    orgRevocation: z.string().optional().openapi({ description: 'The root’s revocation of organisation certificates, when one was published' }),
+    cert: z.string(),
+    wrappedKeys: z.string().openapi({ description: 'Private keys encrypted under the password-derived wrap key' }),
+    inbox: z.array(z.object({ team: z.string(), epoch: z.number().int(), cert: z.string(), sealed: z.string() })),
+  })
+  .openapi('ResponderKeys');
+
+/** A consented identity as the responder list hands it out: sealed to the team inbox key. */
+export const ConsentSchema = z
+  .object({
+    id: z.string(),
+    team: z.string(),
+    conversation: z.string(),
+    sealed: z.string(),
+    retentionDays: z.number().int(),
+    createdAt: z.number().int(),
+    expiresAt: z.number().int(),
+  })
+  .openapi('Consent');
+export const ConsentPageSchema = z.object({ items: z.array(ConsentSchema), next: z.string().nullable() }).openapi('Consents');
+
+/** Records that consented identities were copied (POST /api/v1/responder/audit/consent). */
+export const ConsentAuditRequest = z.object({ consents: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1).max(200), action: z.enum(['copy']) }).strict();
+
+export type ResponderKeys = z.infer<typeof ResponderKeysSchema>;
+export type Consent = z.infer<typeof ConsentSchema>;
+export type ConsentPage = z.infer<typeof ConsentPageSchema>;
+export type ConsentAudit = z.input<typeof ConsentAuditRequest>;

@@ -9,18 +9,30 @@ import type {
   Appended,
   Assigned,
   CallbackLists,
+  CallbackView,
   Colleagues,
+  ConsentAudit,
+  ConsentPage,
   ConversationView,
   Duty,
+  HandoverOffer,
+  HandoverTarget,
+  HandoverTargets,
   DutyStatus,
   LoggedIn,
   LoginParams,
   Messages,
+  Note,
+  NoteBody,
+  Notes,
   OpenConversation,
   Opened,
   PowChallenge,
   Queue,
+  Reseal,
+  ResponderKeys,
   ResponderView,
+  SealedCallback,
   Status,
   Transfer,
 } from '../../contract/rest.js';
@@ -162,9 +174,28 @@ export function createResponderApi(options: ApiOptions) {
     /** Teams and colleagues with their certificates (transfer targets). */
     colleagues: () => request<Colleagues>('GET', '/api/v1/responder/colleagues'),
     /** Hands a conversation over to the specialist team ("under threat"). */
+    /** Teams of other organisations an overflow agreement lets me hand a conversation to. */
+    handoverTargets: () => request<HandoverTargets>('GET', '/api/v1/responder/handover-targets'),
+    /** Offers a conversation to another organisation's team; the young person accepts or declines. */
+    offerHandover: (id: string, offer: HandoverOffer) => request<HandoverTarget>('POST', `/api/v1/responder/conversations/${id}/handover`, offer, unsafe()),
     threat: (id: string) => request<ConversationView>('POST', `/api/v1/responder/conversations/${id}/threat`, undefined, unsafe()),
     callbacks: () => request<CallbackLists>('GET', '/api/v1/responder/callbacks'),
-    /** Any other call of the session (console, admin routes); unsafe methods carry the CSRF token. */
+    callbackClaim: (id: string) => request<CallbackView>('POST', `/api/v1/responder/callbacks/${id}/claim`, undefined, unsafe()),
+    callbackSealed: (id: string) => request<SealedCallback>('GET', `/api/v1/responder/callbacks/${id}/sealed`),
+    callbackReseal: (id: string, copies: Reseal) => request<void>('PUT', `/api/v1/responder/callbacks/${id}/sealed`, copies, unsafe()),
+    callbackReveal: (id: string) => request<SealedCallback>('POST', `/api/v1/responder/callbacks/${id}/reveal`, undefined, unsafe()),
+    callbackDone: (id: string) => request<CallbackView>('POST', `/api/v1/responder/callbacks/${id}/done`, undefined, unsafe()),
+    callbackNotReached: (id: string) => request<CallbackView>('POST', `/api/v1/responder/callbacks/${id}/not-reached`, undefined, unsafe()),
+    /** Certificates, wrapped private keys and sealed team inbox keys, to unlock in the browser. */
+    keys: () => request<ResponderKeys>('GET', '/api/v1/responder/keys'),
+    /** A page of the live consents of my teams (each handed out is audited as viewed). */
+    consents: (cursor: string | null = null) =>
+      request<ConsentPage>('GET', `/api/v1/responder/consents${cursor === null ? '' : `?cursor=${encodeURIComponent(cursor)}`}`),
+    deleteConsent: (id: string) => request<void>('DELETE', `/api/v1/responder/consents/${id}`, undefined, unsafe()),
+    auditConsents: (audit: ConsentAudit) => request<void>('POST', '/api/v1/responder/audit/consent', audit, unsafe()),
+    notes: (id: string) => request<Notes>('GET', `/api/v1/responder/conversations/${id}/notes`),
+    addNote: (id: string, note: NoteBody) => request<Note>('POST', `/api/v1/responder/conversations/${id}/notes`, note, unsafe()),
+    /** Any other call of the session, for tests that probe routes; the console calls only typed functions. Unsafe methods carry the CSRF token. */
     call: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
       request<T>(method, path, body, method === 'GET' ? {} : unsafe()),
   };

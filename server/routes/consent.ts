@@ -9,7 +9,7 @@ import { createStatsCounter } from '../stats/counter.js';
 import type { ConversationId, Store } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, bearerToken, json, type App } from './common.js';
-import { ConversationIdParam } from '../../contract/rest.js';
+import { ConsentPageSchema, ConversationIdParam } from '../../contract/rest.js';
 
 export interface ConsentRouteDeps {
   readonly store: Store;
@@ -48,17 +48,6 @@ export const GrantConsentSchema = z
   .strict()
   .openapi('GrantConsent');
 
-const ConsentSchema = z
-  .object({
-    id: z.string(),
-    team: z.string(),
-    conversation: z.string(),
-    sealed: z.string(),
-    retentionDays: z.number().int(),
-    createdAt: z.number().int(),
-    expiresAt: z.number().int(),
-  })
-  .openapi('Consent');
 const GrantedSchema = z.object({ id: z.string(), expiresAt: z.number().int() }).openapi('ConsentGranted');
 
 export function registerConsentRoutes(app: App, deps: ConsentRouteDeps): void {
@@ -116,7 +105,7 @@ export function registerConsentRoutes(app: App, deps: ConsentRouteDeps): void {
       summary: 'Live consents of the responder’s teams, a page at a time (sealed; open with the team inbox key); each one handed out is audited as viewed',
       security: [{ responderSession: [] }],
       request: { query: ConsentPageQuery },
-      responses: { 200: json(z.object({ items: z.array(ConsentSchema), next: z.string().nullable() }).openapi('Consents'), 'Consents'), ...ERROR_RESPONSES },
+      responses: { 200: json(ConsentPageSchema, 'Consents'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const me = c.get('responder');

@@ -5,6 +5,7 @@ import type { Directory } from '../directory/directory.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { orgOf } from '../directory/organisations.js';
 import type { OrgId, StaffStore, TeamId } from '../store/ports.js';
+import { ResponderKeysSchema } from '../../contract/rest.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 
 const TeamParam = z.object({ team: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'team', in: 'path' }, example: 'unga' }) });
@@ -19,17 +20,6 @@ const TeamBundleSchema = z
     teamCert: z.string(),
   })
   .openapi('TeamKeyBundle', { description: 'Certificates (base64url wire formats of crypto/): verify against the pinned root key before use' });
-
-const ResponderKeysSchema = z
-  .object({
-    orgCert: z.string(),
-    revocationList: z.string(),
-    orgRevocation: z.string().optional().openapi({ description: 'The root’s revocation of organisation certificates, when one was published' }),
-    cert: z.string(),
-    wrappedKeys: z.string().openapi({ description: 'Private keys encrypted under the password-derived wrap key' }),
-    inbox: z.array(z.object({ team: z.string(), epoch: z.number().int(), cert: z.string(), sealed: z.string() })),
-  })
-  .openapi('ResponderKeys');
 
 export function registerDirectoryRoutes(app: App, deps: { directory: Directory; staff: StaffStore }): void {
   const { directory } = deps;

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { ConversationId, ConversationRecord, ResponderRecord, Store } from '../store/ports.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
-import { ConversationIdParam, NoteRequest, NoteSchema } from '../../contract/rest.js';
+import { ConversationIdParam, NoteRequest, NoteSchema, NotesSchema } from '../../contract/rest.js';
 
 export interface NoteRouteDeps {
   readonly store: Store;
@@ -39,7 +39,7 @@ export function registerNoteRoutes(app: App, deps: NoteRouteDeps): void {
       summary: 'The team notes of a conversation (ciphertext), oldest first',
       security,
       request: { params: ConversationIdParam },
-      responses: { 200: json(z.object({ notes: z.array(NoteSchema) }), 'Notes'), ...ERROR_RESPONSES },
+      responses: { 200: json(NotesSchema, 'Notes'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const record = await readable(c.req.valid('param').id, c.get('responder'));

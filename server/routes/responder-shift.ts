@@ -11,7 +11,7 @@ import type { ConversationId, ResponderId, Store, TeamId } from '../store/ports.
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import { conversationView } from './responder.js';
-import { AssignedSchema, ColleaguesSchema, ConversationIdParam, ConversationViewSchema, DutyStatusSchema } from '../../contract/rest.js';
+import { AssignedSchema, ColleaguesSchema, ConsentAuditRequest, ConversationIdParam, ConversationViewSchema, DutyStatusSchema } from '../../contract/rest.js';
 
 export interface ResponderShiftRouteDeps {
   readonly store: Store;
@@ -117,7 +117,7 @@ export function registerResponderShiftRoutes(app: App, deps: ResponderShiftRoute
       tags: ['responder'],
       summary: 'Records that consented identities were copied (views are audited by the server when the list is fetched; the audit keeps keyed references, never the identity)',
       security,
-      request: { body: { content: { 'application/json': { schema: z.object({ consents: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1).max(200), action: z.enum(['copy']) }).strict() } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: ConsentAuditRequest } }, required: true } },
       responses: { 204: { description: 'Recorded' }, ...ERROR_RESPONSES },
     }),
     async (c) => {

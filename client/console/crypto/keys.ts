@@ -1,5 +1,6 @@
 // The responder's unlocked keys: identity (certificate + signing key), X25519 key, team inbox keys,
 // the trust anchor, and a key for the encrypted local copies of sessions. Memory only; wipe() zeroes.
+import type { ResponderKeys } from '../../../contract/rest.js';
 import {
   boxKeyPairFromSecret,
   createTrustAnchor,
@@ -17,16 +18,8 @@ import {
   type TrustAnchor,
 } from '../../../crypto/console.js';
 
-/** GET /api/v1/responder/keys */
-export interface KeyBundle {
-  readonly orgCert: string;
-  readonly revocationList: string;
-  /** The root's revocation of organisation certificates, when one was published. */
-  readonly orgRevocation?: string;
-  readonly cert: string;
-  readonly wrappedKeys: string;
-  readonly inbox: ReadonlyArray<{ team: string; epoch: number; cert: string; sealed: string }>;
-}
+/** GET /api/v1/responder/keys (the contract's shape). */
+export type { ResponderKeys } from '../../../contract/rest.js';
 
 export interface UnlockedKeys {
   readonly anchor: TrustAnchor;
@@ -42,7 +35,7 @@ export interface UnlockedKeys {
  * Unwraps the private keys with `wrapKey` and verifies every certificate against the pinned root key.
  * Throws a CryptoError (Tampered for a wrong password, UntrustedKey for a forged chain).
  */
-export async function unlockKeys(bundle: KeyBundle, wrapKey: Uint8Array, rootPublicKey: Uint8Array, now: Date): Promise<UnlockedKeys> {
+export async function unlockKeys(bundle: ResponderKeys, wrapKey: Uint8Array, rootPublicKey: Uint8Array, now: Date): Promise<UnlockedKeys> {
   const sodium = await loadSumoSodium();
   const anchor = createTrustAnchor({ rootPublicKey: rootPublicKey as Ed25519PublicKey, orgCert: fromBase64url(bundle.orgCert), revocationList: fromBase64url(bundle.revocationList), orgRevocation: bundle.orgRevocation === undefined ? null : fromBase64url(bundle.orgRevocation), now });
   const cert = verifyResponderCert(anchor, fromBase64url(bundle.cert), { now, role: 'responder' });

@@ -2,10 +2,10 @@
 // identity opened field by field with its version, a consent that does not open shown without one,
 // deletion and the copy audit.
 import { describe, expect, it } from 'vitest';
-import { createConsentsStore, MAX_CONSENT_PAGES, type ConsentItem, type ConsentsState } from './consents-store.js';
+import { createConsentsStore, MAX_CONSENT_PAGES, type Consent, type ConsentsState } from './consents-store.js';
 import { fakeSlice, recordingGuard, sealedWorld, T0 } from './fakes.case.js';
 
-async function setup(pages: ConsentItem[][]) {
+async function setup(pages: Consent[][]) {
   const world = await sealedWorld('consents-store');
   const { guard } = recordingGuard();
   const calls: string[] = [];
@@ -27,11 +27,11 @@ async function setup(pages: ConsentItem[][]) {
   return { world, store, state, calls };
 }
 
-const item = (id: string, sealed: string): ConsentItem => ({ id, team: 'unga', sealed, retentionDays: 30, createdAt: T0, expiresAt: T0 + 30 * 86_400_000 });
+const item = (id: string, sealed: string): Consent => ({ id, team: 'unga', conversation: `conversation-${id}`, sealed, retentionDays: 30, createdAt: T0, expiresAt: T0 + 30 * 86_400_000 });
 
 describe('consents store', () => {
   it('reads every page and opens each identity field by field, keeping the version', async () => {
-    const pages: ConsentItem[][] = [[], []];
+    const pages: Consent[][] = [[], []];
     const { world, store, state, calls } = await setup(pages);
     pages[0]!.push(item('a', world.consent(JSON.stringify({ v: 2, conversation: 'x', name: 'Sam', phone: '0701', retentionDays: 30 }))));
     pages[1]!.push(item('b', world.consent('Sam, 0701')), item('c', world.consent('x').slice(0, 40)));
@@ -51,7 +51,7 @@ describe('consents store', () => {
   });
 
   it('deletes a consent and audits a copy', async () => {
-    const pages: ConsentItem[][] = [[]];
+    const pages: Consent[][] = [[]];
     const { world, store, state, calls } = await setup(pages);
     pages[0]!.push(item('a', world.consent('ett')), item('b', world.consent('två')));
     await store.load();

@@ -1,5 +1,6 @@
 // Consents the young people gave to be contacted again: read a page at a time (the server audits each
 // one it hands out), opened with the team inbox keys field by field, deleted, and copying audited.
+import type { Consent } from '../../../contract/rest.js';
 import { isCryptoError } from '../../../crypto/console.js';
 import { openSealedConsent, type InboxKeys } from './open-sealed.js';
 import type { Guard, Slice } from './ports.js';
@@ -22,19 +23,11 @@ export interface ConsentsState {
   readonly consents: readonly ConsentView[];
 }
 
-export interface ConsentItem {
-  readonly id: string;
-  readonly team: string;
-  /** The sealed identity, base64url. */
-  readonly sealed: string;
-  readonly retentionDays: number;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-}
+export type { Consent } from '../../../contract/rest.js';
 
 export interface ConsentsApi {
   /** One page of the list; `next` null on the last. */
-  consents(cursor: string | null): Promise<{ items: readonly ConsentItem[]; next: string | null }>;
+  consents(cursor: string | null): Promise<{ items: readonly Consent[]; next: string | null }>;
   deleteConsent(id: string): Promise<unknown>;
   /** Audits that the responder copied consent `id`. */
   consentCopied(id: string): Promise<unknown>;
@@ -73,9 +66,9 @@ export function createConsentsStore(deps: ConsentsDeps) {
   const { state, api, guard } = deps;
 
   const load = async () => {
-    const items: ConsentItem[] = [];
+    const items: Consent[] = [];
     for (let cursor: string | null = null, pages = 0; pages < MAX_CONSENT_PAGES; pages += 1) {
-      const page: { items: readonly ConsentItem[]; next: string | null } = await api.consents(cursor);
+      const page: { items: readonly Consent[]; next: string | null } = await api.consents(cursor);
       items.push(...page.items);
       cursor = page.next;
       if (cursor === null) break;

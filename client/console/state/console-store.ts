@@ -165,7 +165,7 @@ export function createConsoleStore(deps: ConsoleDeps) {
     const active = store.get().activeChat;
     if (win.document.visibilityState === 'visible' && active !== null) chats.openChat(active);
   });
-  const notes = createNotesStore({ call: (method, path, body) => deps.api.call(method, path, body), keys: session.keys, colleagues: () => store.get().colleagues?.responders ?? [], now: () => new Date(now()) });
+  const notes = createNotesStore({ api: deps.api, keys: session.keys, colleagues: () => store.get().colleagues?.responders ?? [], now: () => new Date(now()) });
   const callbacks = createCallbacksStore({ state, api, keys: session.keys, guard, now });
   const consents = createConsentsStore({ state, api, inbox, guard });
   const admin = createAdminStore({ api: deps.api });

@@ -14,6 +14,8 @@ import {
 } from '../../../crypto/console.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import type { Colleague } from './chats-store.js';
+import type { ResponderApi } from './console-api.js';
+import type { Note } from '../../../contract/rest.js';
 
 /** A note as shown: null text when it does not open or its author's certificate does not check. */
 export interface NoteView {
@@ -24,16 +26,13 @@ export interface NoteView {
 }
 
 export interface NotesDeps {
-  readonly call: <T>(method: 'GET' | 'POST', path: string, body?: unknown) => Promise<T>;
+  readonly api: Pick<ResponderApi, 'notes' | 'addNote'>;
   readonly keys: () => UnlockedKeys | null;
   readonly colleagues: () => readonly Colleague[];
   readonly now: () => Date;
 }
 
-type StoredNote = { id: string; author: string; at: number; body: string };
-
 export function createNotesStore(deps: NotesDeps) {
-  const path = (id: string) => `/api/v1/responder/conversations/${id}/notes`;
   /** The author's X25519 key from a certificate valid for `team`, and the name it carries. */
   const author = (keys: UnlockedKeys, id: string, team: string): { key: X25519PublicKey; name: string } | null => {
     if (id === keys.identity.cert.id) return { key: keys.boxKeyPair.publicKey, name: keys.identity.cert.displayName };
@@ -47,7 +46,7 @@ export function createNotesStore(deps: NotesDeps) {
       return null;
     }
   };
-  const open = (keys: UnlockedKeys, chat: { id: string; team: string }, note: StoredNote): NoteView => {
+  const open = (keys: UnlockedKeys, chat: { id: string; team: string }, note: Note): NoteView => {
     const who = author(keys, note.author, chat.team);
     try {
       const wire = fromBase64url(note.body);
@@ -66,7 +65,7 @@ export function createNotesStore(deps: NotesDeps) {
     async load(chat: { id: string; team: string }): Promise<NoteView[]> {
       const keys = deps.keys();
       if (keys === null) return [];
-      const { notes } = await deps.call<{ notes: StoredNote[] }>('GET', path(chat.id));
+      const { notes } = await deps.api.notes(chat.id);
       return notes.map((n) => open(keys, chat, n));
     },
     /** Seals `text` to the team's newest inbox key this responder holds and stores it. */
@@ -76,7 +75,7 @@ export function createNotesStore(deps: NotesDeps) {
       const inbox = [...keys.inbox.values()].filter((k) => k.cert.team === chat.team).sort((a, b) => b.cert.epoch - a.cert.epoch)[0];
       if (inbox === undefined) throw new Error('no inbox key for the team');
       const wire = sealNote({ inbox, author: { id: keys.identity.cert.id, keyPair: keys.boxKeyPair }, conversationId: conversationIdFromString(chat.id), text, now: deps.now() });
-      await deps.call('POST', path(chat.id), { body: toBase64url(wire) });
+      await deps.api.addNote(chat.id, { body: toBase64url(wire) });
     },
   };
 }

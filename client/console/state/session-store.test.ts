@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { CryptoError, CryptoErrorCode } from '../../../crypto/console.js';
 import { ApiRequestError } from '../../../contract/errors.js';
-import type { KeyBundle, UnlockedKeys } from '../crypto/keys.js';
+import type { ResponderKeys, UnlockedKeys } from '../crypto/keys.js';
 import { fakeArchive, fakeSlice, fakeTimers } from './fakes.case.js';
 import { createSessionStore, type SessionHooks, type SessionState } from './session-store.js';
 
-const BUNDLE = { cert: 'bundle' } as unknown as KeyBundle;
+const BUNDLE = { cert: 'bundle' } as unknown as ResponderKeys;
 const KEYS = { inbox: new Map() } as unknown as UnlockedKeys;
 const ME = { id: 'alice', displayName: 'Alice', teams: ['unga'], roles: ['responder'] };
 

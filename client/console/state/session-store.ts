@@ -4,7 +4,7 @@
 // sub-stores read the keys from here; what they hold is started, sealed and dropped through `hooks`.
 import { CryptoErrorCode, fromBase64url, isCryptoError } from '../../../crypto/console.js';
 import { ApiRequestError } from '../../../contract/errors.js';
-import type { KeyBundle, UnlockedKeys } from '../crypto/keys.js';
+import type { ResponderKeys, UnlockedKeys } from '../crypto/keys.js';
 import type { DeriveKeys } from '../crypto/password.js';
 import type { Locale } from '../i18n/index.js';
 import type { ChatArchive } from './chat-archive.js';
@@ -35,7 +35,7 @@ export interface SessionApi {
   /** Logs in with the derived auth key; the API client keeps the CSRF token. */
   login(name: string, authKey: Uint8Array, totp?: string): Promise<Me>;
   /** The responder's wrapped keys and certificates; ApiRequestError not_found before enrolment. */
-  keyBundle(): Promise<KeyBundle>;
+  keyBundle(): Promise<ResponderKeys>;
   me(): Promise<unknown>;
   logout(): Promise<void>;
 }
@@ -63,7 +63,7 @@ export interface SessionDeps {
   /** Pinned root public key; null: the console refuses to unlock keys. */
   readonly rootPublicKey: Uint8Array | null;
   /** Opens the wrapped keys and verifies their certificates against the root (crypto/keys.ts). */
-  readonly unlockKeys: (bundle: KeyBundle, wrapKey: Uint8Array, rootPublicKey: Uint8Array, now: Date) => Promise<UnlockedKeys>;
+  readonly unlockKeys: (bundle: ResponderKeys, wrapKey: Uint8Array, rootPublicKey: Uint8Array, now: Date) => Promise<UnlockedKeys>;
   readonly wipeKeys: (keys: UnlockedKeys) => void;
   /** This tab's chat archive, sealed under the keys' snapshot key. */
   readonly openArchive: (keys: UnlockedKeys) => Promise<ChatArchive>;
@@ -85,7 +85,7 @@ export function createSessionStore(deps: SessionDeps) {
   // Secrets: never in the rendered state.
   let keys: UnlockedKeys | null = null;
   let archive: ChatArchive | null = null;
-  let login: { salt: Uint8Array; params: { opslimit: number; memlimit: number }; bundle: KeyBundle } | null = null;
+  let login: { salt: Uint8Array; params: { opslimit: number; memlimit: number }; bundle: ResponderKeys } | null = null;
   let lockTimer: number | null = null;
   let idleTimer: number | null = null;
   let lastInput = deps.now();
@@ -96,7 +96,7 @@ export function createSessionStore(deps: SessionDeps) {
   deps.input.addEventListener('keydown', activity, { passive: true });
   deps.input.addEventListener('pointerdown', activity, { passive: true });
 
-  const open = async (bundle: KeyBundle, wrapKey: Uint8Array) => {
+  const open = async (bundle: ResponderKeys, wrapKey: Uint8Array) => {
     if (deps.rootPublicKey === null) throw new Error('no pinned root key');
     keys = await deps.unlockKeys(bundle, wrapKey, deps.rootPublicKey, new Date(deps.now()));
     archive = await deps.openArchive(keys);
@@ -194,7 +194,7 @@ export function createSessionStore(deps: SessionDeps) {
         try {
           me = await api.login(name, derived.authKey, totp === '' ? undefined : totp);
           derived.authKey.fill(0);
-          let bundle: KeyBundle;
+          let bundle: ResponderKeys;
           try {
             bundle = await api.keyBundle();
           } catch (error) {
