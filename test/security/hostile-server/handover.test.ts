@@ -15,7 +15,7 @@ import { createWidgetApi } from '../../../client/widget/state/api.js';
 import { startConversation, type Conversation } from '../../../client/widget/state/conversation-lifecycle.js';
 import { verifyHandoverOffer } from '../../../client/widget/state/handover-offer.js';
 import { createChatEngine, type ChatEngine, type ChatEvent } from '../../../client/console/state/chat-engine.js';
-import { unlockKeys, type KeyBundle } from '../../../client/console/crypto/keys.js';
+import { unlockKeys, type ResponderKeys } from '../../../client/console/crypto/keys.js';
 import { systemClock } from '../../../server/clock.js';
 import type { ConversationId, ResponderId, Store, TeamId } from '../../../server/store/ports.js';
 import { createRedisStore } from '../../../server/store/redis/redis-store.js';
@@ -58,7 +58,7 @@ async function responder(login: string, team: string) {
   const api = createResponderApi({ baseUrl: server.url, cookies: createCookieJar() });
   await api.login(login, regionAuthKey(password));
   await api.duty(team, true);
-  const bundle = await api.call<KeyBundle>('GET', '/api/v1/responder/keys');
+  const bundle = await api.call<ResponderKeys>('GET', '/api/v1/responder/keys');
   const wrapKey = new Uint8Array(createHash('sha256').update(`wrap:${password}`).digest());
   const keys = await unlockKeys(bundle, wrapKey, fromBase64url(region.rootPublicKey), new Date());
   /** A chat engine for `id` whose entries come from `entries()` (the server's, or whatever a hostile one feeds). */
