@@ -9,12 +9,12 @@ import { CATALOGUES as WIDGET } from '../client/widget/i18n/index.js';
 
 describe('languages of both clients', () => {
   it('the widget and the console speak the same languages, each in the shared registry', () => {
-    expect(Object.keys(WIDGET).sort()).toEqual(Object.keys(CONSOLE).sort());
-    for (const id of Object.keys(WIDGET)) expect(Object.keys(LANGUAGE_INFO)).toContain(id);
+    expect(Object.keys(WIDGET)).toEqual(Object.keys(LANGUAGE_INFO));
+    expect(Object.keys(CONSOLE)).toEqual(Object.keys(LANGUAGE_INFO));
   });
 
   it('docs/i18n.md names every file a new language touches', () => {
     const doc = readFileSync(new URL('../docs/i18n.md', import.meta.url), 'utf8');
-    for (const path of ['client/shared/i18n/languages.ts', 'client/widget/i18n/index.ts', 'client/console/i18n/index.ts', 'client/widget/i18n/so.ts', 'client/console/i18n/so.ts']) expect(doc).toContain(path);
+    for (const path of ['client/shared/i18n/languages.ts', 'client/widget/i18n/so.ts', 'client/console/i18n/so.ts']) expect(doc).toContain(path);
   });
 });

@@ -24,7 +24,7 @@ interface FrameMessages {
   const data = script.dataset;
   const rootKey = /^[A-Za-z0-9_-]{43}$/.test(data.rootKey ?? '') ? (data.rootKey as string) : '';
   const source = /^[a-z0-9-]{1,40}$/.test(data.source ?? '') ? (data.source as string) : 'web';
-  const lang = /^(sv|en|ar)$/.test(data.lang ?? '') ? (data.lang as string) : '';
+  const lang = /^[a-z]{2,3}$/.test(data.lang ?? '') ? (data.lang as string) : ''; // the widget keeps it if it has that catalogue
   const exitUrl = /^https:\/\//.test(data.exitUrl ?? '') ? (data.exitUrl as string) : 'https://www.smhi.se/';
   const label = data.label ?? 'Prata med socialtjänsten';
   const w = __UTVAG_WIDGET__;

@@ -1,17 +1,16 @@
-// The console's catalogues, one per language (sv.ts is the first and defines the keys), on the shared
-// machinery of client/shared/i18n (languages, placeholders). Adding a language: its catalogue file
-// and one entry in CATALOGUES (docs/i18n.md).
+/// <reference types="vite/types/importMeta.d.ts" />
+// The console's catalogues, one file per language beside this one (sv.ts is the first and defines the
+// keys), on the shared machinery of client/shared/i18n (languages, placeholders). Adding a language:
+// its line in the shared registry and its catalogue file here (docs/i18n.md).
 import { fill, type Params } from '../../shared/i18n/format.js';
-import { isLanguageId, languageName, offered } from '../../shared/i18n/languages.js';
-import { ar } from './ar.js';
-import { en } from './en.js';
-import { sv, type Messages } from './sv.js';
+import { cataloguesFrom, isLanguageId, languageName, offered } from '../../shared/i18n/languages.js';
+import type { Messages } from './sv.js';
 
 export type { Messages };
 export type MessageKey = keyof Messages;
 
-/** Every catalogue of the console, by language. */
-export const CATALOGUES = { sv, en, ar } satisfies Record<string, Messages>;
+/** Every catalogue of the console, by language: the files named for a language of the registry. */
+export const CATALOGUES = cataloguesFrom<Messages>(import.meta.glob('./[a-z][a-z].ts', { eager: true }));
 export type Locale = keyof typeof CATALOGUES;
 
 /** The languages the console offers, in the picker's order, with their names in themselves. */

@@ -1,6 +1,6 @@
 // The language registry: Arabic right to left, the picker's order, a BCP 47 tag to an offered language.
 import { describe, expect, it } from 'vitest';
-import { directionOf, intlTag, isLanguageId, languageName, languageOfTag, offered } from './languages.js';
+import { cataloguesFrom, directionOf, intlTag, isLanguageId, languageName, languageOfTag, offered } from './languages.js';
 
 describe('languages', () => {
   it('writes Arabic right to left and the others left to right', () => {
@@ -23,5 +23,11 @@ describe('languages', () => {
     expect(languageOfTag(['sv', 'en', 'ar'], 'EN', 'sv')).toBe('en');
     expect(languageOfTag(['sv', 'en', 'ar'], 'fi', 'sv')).toBe('sv');
     expect(languageOfTag(['sv', 'en'], 'ar', 'sv')).toBe('sv');
+  });
+
+  it('takes a client’s catalogue of every registered language from its files, and stops at a missing one', () => {
+    const files = { './sv.ts': { sv: 'S' }, './en.ts': { en: 'E' }, './ar.ts': { ar: 'A' }, './xx.ts': { xx: 'X' } };
+    expect(cataloguesFrom(files)).toEqual({ sv: 'S', en: 'E', ar: 'A' });
+    expect(() => cataloguesFrom({ './sv.ts': { sv: 'S' }, './ar.ts': { ar: 'A' } })).toThrow('Language en has no catalogue: en.ts exporting en');
   });
 });

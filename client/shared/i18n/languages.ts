@@ -9,7 +9,7 @@ export interface Language {
   readonly tag: string;
 }
 
-/** Every language a client may have a catalogue for. Adding one: a line here (see docs/i18n.md). */
+/** Every language the clients speak. Adding one: a line here and its catalogue in each client (docs/i18n.md). */
 export const LANGUAGE_INFO = {
   sv: { name: 'Svenska', dir: 'ltr', tag: 'sv-SE' },
   en: { name: 'English', dir: 'ltr', tag: 'en-GB' },
@@ -41,3 +41,19 @@ export function languageOfTag<L extends LanguageId>(ids: readonly L[], tag: stri
 
 /** Language `id`'s name in itself. */
 export const languageName = (id: LanguageId): string => LANGUAGE_INFO[id].name;
+
+/**
+ * A client's catalogues, one per registered language, from its catalogue files: the client's
+ * `import.meta.glob('./[a-z][a-z].ts', { eager: true })`, where `so.ts` exports `so`. A registered
+ * language without its file stops the client here, so every test of that client names it; a file of
+ * no registered language is left out.
+ */
+export function cataloguesFrom<M>(files: Readonly<Record<string, unknown>>): Record<LanguageId, M> {
+  const catalogues: Partial<Record<LanguageId, M>> = {};
+  for (const id of Object.keys(LANGUAGE_INFO) as LanguageId[]) {
+    const catalogue = (files[`./${id}.ts`] as Readonly<Record<string, M>> | undefined)?.[id];
+    if (catalogue === undefined) throw new Error(`Language ${id} has no catalogue: ${id}.ts exporting ${id}`);
+    catalogues[id] = catalogue;
+  }
+  return catalogues as Record<LanguageId, M>;
+}

@@ -1,16 +1,15 @@
-// The widget's catalogues, one per language (sv.ts is the first and defines the keys), on the shared
-// machinery of client/shared/i18n (languages, placeholders, plurals). Adding a language: its
-// catalogue file and one entry in CATALOGUES (docs/i18n.md).
-import { directionOf, isLanguageId, offered } from '../../shared/i18n/languages.js';
-import { ar } from './ar.js';
-import { en } from './en.js';
-import { sv, type Messages } from './sv.js';
+/// <reference types="vite/types/importMeta.d.ts" />
+// The widget's catalogues, one file per language beside this one (sv.ts is the first and defines the
+// keys), on the shared machinery of client/shared/i18n (languages, placeholders, plurals). Adding a
+// language: its line in the shared registry and its catalogue file here (docs/i18n.md).
+import { cataloguesFrom, directionOf, isLanguageId, offered } from '../../shared/i18n/languages.js';
+import type { Messages } from './sv.js';
 
 export { fill, plural, type Plural } from '../../shared/i18n/format.js';
 export type { Messages };
 
-/** Every catalogue of the widget, by language. */
-export const CATALOGUES = { sv, en, ar } satisfies Record<string, Messages>;
+/** Every catalogue of the widget, by language: the files named for a language of the registry. */
+export const CATALOGUES = cataloguesFrom<Messages>(import.meta.glob('./[a-z][a-z].ts', { eager: true }));
 export type Lang = keyof typeof CATALOGUES;
 /** The languages the widget offers, in the picker's order. */
 export const LANGUAGES: readonly Lang[] = offered<Lang>(CATALOGUES);
