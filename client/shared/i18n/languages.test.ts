@@ -1,6 +1,6 @@
 // The language registry: Arabic right to left, the picker's order, a BCP 47 tag to an offered language.
 import { describe, expect, it } from 'vitest';
-import { cataloguesFrom, directionOf, intlTag, isLanguageId, languageName, languageOfTag, offered } from './languages.js';
+import { LANGUAGE_INFO, cataloguesFrom, directionOf, intlTag, isLanguageId, languageName, languageOfTag, offered } from './languages.js';
 
 describe('languages', () => {
   it('writes Arabic right to left and the others left to right', () => {
@@ -26,8 +26,10 @@ describe('languages', () => {
   });
 
   it('takes a client’s catalogue of every registered language from its files, and stops at a missing one', () => {
-    const files = { './sv.ts': { sv: 'S' }, './en.ts': { en: 'E' }, './ar.ts': { ar: 'A' }, './xx.ts': { xx: 'X' } };
-    expect(cataloguesFrom(files)).toEqual({ sv: 'S', en: 'E', ar: 'A' });
-    expect(() => cataloguesFrom({ './sv.ts': { sv: 'S' }, './ar.ts': { ar: 'A' } })).toThrow('Language en has no catalogue: en.ts exporting en');
+    const ids = Object.keys(LANGUAGE_INFO);
+    const files = Object.fromEntries([...ids, 'xx'].map((id) => [`./${id}.ts`, { [id]: id.toUpperCase() }]));
+    expect(cataloguesFrom(files)).toEqual(Object.fromEntries(ids.map((id) => [id, id.toUpperCase()])));
+    delete files['./en.ts'];
+    expect(() => cataloguesFrom(files)).toThrow('Language en has no catalogue: en.ts exporting en');
   });
 });
