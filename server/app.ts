@@ -187,7 +187,7 @@ export function createApp(deps: AppDeps) {
     pending: orgPending,
   });
   registerAdminRoutes(app, { store, directory, invitations, routing, clock, random, secret: deps.secret, demo: config.demo });
-  registerStatsRoutes(app, { store, clock, secret: deps.secret });
+  registerStatsRoutes(app, { store, clock, secret: deps.secret, callbackTtlMs: config.callbackTtlMs });
   registerStaffRoutes(app, { store, directory, staff, pending: orgPending, clock, secret: deps.secret });
   registerTeamRoutes(app, { store, directory, routing, clock, random, secret: deps.secret });
   registerOrganisationRoutes(app, { store, clock, secret: deps.secret });

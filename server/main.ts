@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     logger,
     intervalMs: 600_000,
     sealedLifetimeMs: Math.max(config.conversationTtlMs, config.callbackTtlMs),
+    callbackTtlMs: config.callbackTtlMs,
   });
   let metricsServer: MetricsServer | null = null;
   if (config.metricsPort !== null) {

@@ -11,6 +11,8 @@ import type { AuditWriter } from '../routes/audit-writer.js';
 import type { Routing } from '../routing/routing.js';
 import type { StatsCounter } from '../stats/counter.js';
 import type { CallbackRecord, ConversationId, ConversationRecord, ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
+import { orgOf } from '../directory/organisations.js';
+import { createOrgRetention } from '../retention/settings.js';
 
 /** What changed, for the "callback changed" domain event (the responder socket pushes it). */
 export interface CallbackChange {
@@ -61,6 +63,13 @@ export function createCallbacks(deps: CallbacksDeps) {
       ));
   const tell = (r: CallbackRecord) => changed({ id: r.id, team: r.team, state: r.state, claimer: r.claimer });
   const dims = (r: CallbackRecord) => ({ team: r.team, category: 'callback' as const, source: r.source });
+
+  /** How long a request to `team` lives: its organisation's own retention, never beyond CALLBACK_TTL_DAYS. */
+  async function lifetime(team: TeamId): Promise<number> {
+    const record = await store.staff.getTeam(team);
+    const own = record === null ? null : await createOrgRetention(store.records).stored(orgOf(record));
+    return own === null ? deps.callbackTtlMs : Math.min(deps.callbackTtlMs, own.callbackDays * 86_400_000);
+  }
 
   async function require(id: ConversationId): Promise<CallbackRecord> {
     const record = await store.callbacks.get(id);
@@ -124,7 +133,7 @@ export function createCallbacks(deps: CallbacksDeps) {
         supervisorSealed: {},
         rev: 0,
       };
-      await store.callbacks.create(record, deps.callbackTtlMs);
+      await store.callbacks.create(record, await lifetime(record.team));
       await tell(record);
       return (await autoAssign(record)) ?? record;
     },

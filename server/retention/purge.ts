@@ -10,7 +10,8 @@ import type { Logger } from '../logger.js';
 import { sweepExpiredQueueEntries } from '../stats/conversation-stats.js';
 import { createStatsCounter } from '../stats/counter.js';
 import type { Store } from '../store/ports.js';
-import { createRetentionSettings } from './settings.js';
+import { orgOf } from '../directory/organisations.js';
+import { createOrgRetention, createRetentionSettings } from './settings.js';
 import { pruneTeamInboxKeys } from './team-keys.js';
 
 const DAY_MS = 86_400_000;
@@ -34,6 +35,8 @@ export interface HousekeepingDeps {
    * and at least as long as consents (the retention setting). Default 7 days.
    */
   readonly sealedLifetimeMs?: number;
+  /** CALLBACK_TTL_DAYS in ms: the limit of an organisation's own callback retention. Default 7 days. */
+  readonly callbackTtlMs?: number;
 }
 
 export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingResult> {
@@ -53,9 +56,17 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
     statsDays += 1;
   }
 
-  const teams = (await store.staff.listTeams()).map((t) => t.id);
+  const allTeams = await store.staff.listTeams();
+  const teams = allTeams.map((t) => t.id);
   const consentService = createConsentService({ expiring: store.expiring, clock, random: deps.random });
-  const consents = await consentService.purgeGivenBefore(teams, now - settings.consentDays * DAY_MS);
+  // Each organisation's consents by its own retention, never beyond the deployment's.
+  const orgRetention = createOrgRetention(store.records);
+  const limits = { consentDays: settings.consentDays, callbackDays: Math.ceil((deps.callbackTtlMs ?? 7 * DAY_MS) / DAY_MS) };
+  let consents = 0;
+  for (const org of new Set(allTeams.map(orgOf))) {
+    const own = await orgRetention.effective(org, limits);
+    consents += await consentService.purgeGivenBefore(allTeams.filter((t) => orgOf(t) === org).map((t) => t.id), now - own.consentDays * DAY_MS);
+  }
   // Issue 14 §3: old epochs' sealed private keys go after the longest lifetime of what was sealed to them.
   const keepMs = Math.max(settings.consentDays * DAY_MS, deps.sealedLifetimeMs ?? 7 * DAY_MS);
   const teamKeys = await pruneTeamInboxKeys(createDirectory(store.records), teams, now, keepMs);

@@ -1,7 +1,8 @@
 // Retention of the few long-lived things: the audit log, the statistics counters and consented
-// identities. Stored settings with defaults and limits; consents never beyond 180 days (DESIGN).
+// identities. Stored settings with defaults and limits; consents never beyond 180 days (DESIGN). In a
+// region each organisation also sets its own consent and callback retention within those limits.
 import { z } from '@hono/zod-openapi';
-import type { RecordStore } from '../store/ports.js';
+import type { OrgId, RecordStore } from '../store/ports.js';
 
 const COLLECTION = 'retention';
 const ID = 'settings';
@@ -48,3 +49,48 @@ export function createRetentionSettings(records: RecordStore) {
   };
 }
 export type RetentionSettingsStore = ReturnType<typeof createRetentionSettings>;
+
+/**
+ * Each organisation's own retention (issue 17): how long its consented identities and its open
+ * callback requests are kept, within the deployment's limits (the deployment's consentDays, set by
+ * the first organisation's admins, and CALLBACK_TTL_DAYS). Unset: the deployment's.
+ */
+export const OrgRetentionSchema = z
+  .object({
+    consentDays: days(RETENTION_LIMITS.consentDays).openapi({ description: 'This organisation’s consented identities older than this are deleted (at most the deployment’s)', example: 90 }),
+    callbackDays: z.number().int().min(1).max(30).openapi({ description: 'This organisation’s open callback requests are erased after this many days (at most CALLBACK_TTL_DAYS)', example: 7 }),
+  })
+  .strict()
+  .openapi('OrgRetention');
+export type OrgRetention = z.infer<typeof OrgRetentionSchema>;
+
+/** The deployment's limits an organisation's retention stays within. */
+export interface RetentionLimits {
+  readonly consentDays: number;
+  readonly callbackDays: number;
+}
+
+export function createOrgRetention(records: RecordStore) {
+  const id = (org: OrgId) => `org:${org}`;
+  return {
+    /** What `org` stored, or null. */
+    async stored(org: OrgId): Promise<OrgRetention | null> {
+      const text = await records.get(COLLECTION, id(org));
+      if (text === null) return null;
+      const parsed = OrgRetentionSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : null;
+    },
+    /** What applies to `org`: its own setting, never beyond the deployment's limits. */
+    async effective(org: OrgId, limits: RetentionLimits): Promise<OrgRetention> {
+      const own = await this.stored(org);
+      return {
+        consentDays: Math.min(own?.consentDays ?? limits.consentDays, limits.consentDays),
+        callbackDays: Math.min(own?.callbackDays ?? limits.callbackDays, limits.callbackDays),
+      };
+    },
+    async put(org: OrgId, settings: OrgRetention): Promise<void> {
+      await records.put(COLLECTION, id(org), JSON.stringify(OrgRetentionSchema.parse(settings)));
+    },
+  };
+}
+export type OrgRetentionStore = ReturnType<typeof createOrgRetention>;

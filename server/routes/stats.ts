@@ -4,7 +4,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import { RetentionSettingsSchema, createRetentionSettings } from '../retention/settings.js';
+import { OrgRetentionSchema, RetentionSettingsSchema, createOrgRetention, createRetentionSettings } from '../retention/settings.js';
 import { toCsv } from '../stats/csv.js';
 import { MAX_PERIOD_DAYS, buildReport, daysBetween, isDay, parseDay } from '../stats/report.js';
 import type { ResponderRecord, Store } from '../store/ports.js';
@@ -19,6 +19,8 @@ export interface StatsRouteDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly secret: Uint8Array;
+  /** CALLBACK_TTL_DAYS in ms: the limit of an organisation's own callback retention (default 7 days). */
+  readonly callbackTtlMs?: number;
 }
 
 const security = [{ responderSession: [] }];
@@ -73,6 +75,18 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
   app.use('/api/v1/admin/stats', requireRole('admin', 'supervisor'));
   app.use('/api/v1/admin/stats/*', requireRole('admin', 'supervisor'));
   app.use('/api/v1/admin/retention', requireRole('admin'));
+  app.use('/api/v1/admin/retention/organisation', requireRole('admin'));
+  const orgRetention = createOrgRetention(store.records);
+  /** The deployment's limits of an organisation's own retention. */
+  const limits = async () => ({ consentDays: (await retention.get()).consentDays, callbackDays: Math.max(1, Math.floor((deps.callbackTtlMs ?? 7 * 86_400_000) / 86_400_000)) });
+  const OrgRetentionView = z
+    .object({ ...OrgRetentionSchema.shape, limits: z.object({ consentDays: z.number().int(), callbackDays: z.number().int() }).openapi({ description: 'The deployment’s limits (its consent retention, CALLBACK_TTL_DAYS)' }) })
+    .openapi('OrgRetentionView');
+  const orgView = async (me: ResponderRecord) => {
+    const org = (await orgScope(store.staff, me)).org;
+    const max = await limits();
+    return { ...(await orgRetention.effective(org, max)), limits: max };
+  };
   // Retention is one for the deployment: the first organisation's admins set it.
   app.use('/api/v1/admin/retention', async function firstOrganisation(c, next) {
     if (!(await orgScope(store.staff, c.get('responder'))).first) throw new ApiError(ErrorCode.Forbidden);
@@ -178,6 +192,40 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
       await retention.put(settings);
       await audit(c.get('responder').id, 'retention-settings');
       return c.json(await retention.get(), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/retention/organisation',
+      tags: ['admin'],
+      summary: 'How long the caller’s organisation keeps its consented identities and open callback requests, and the deployment’s limits',
+      security,
+      responses: { 200: json(OrgRetentionView, 'Settings'), ...ERROR_RESPONSES },
+    }),
+    async (c) => c.json(await orgView(c.get('responder')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/admin/retention/organisation',
+      tags: ['admin'],
+      summary: 'Change the caller’s organisation’s retention (consents: the next purge, within ten minutes; callbacks: requests filed from now on), within the deployment’s limits',
+      security,
+      request: { body: { content: { 'application/json': { schema: OrgRetentionSchema } }, required: true } },
+      responses: { 200: json(OrgRetentionView, 'Stored'), ...ERROR_RESPONSES },
+    }),
+    async (c) => {
+      const settings = c.req.valid('json');
+      const me = c.get('responder');
+      const max = await limits();
+      if (settings.consentDays > max.consentDays) throw new ApiError(ErrorCode.InvalidRequest, `consentDays: at most ${max.consentDays} (the deployment's limit)`);
+      if (settings.callbackDays > max.callbackDays) throw new ApiError(ErrorCode.InvalidRequest, `callbackDays: at most ${max.callbackDays} (CALLBACK_TTL_DAYS)`);
+      await orgRetention.put((await orgScope(store.staff, me)).org, settings);
+      await audit(me.id, 'retention-settings');
+      return c.json(await orgView(me), 200);
     },
   );
 }
