@@ -447,6 +447,11 @@ export const ar: Messages = {
   retentionSave: 'حفظ مدد الحفظ',
   retentionSaved: 'تم الحفظ. تُحذف البيانات الأقدم عند الحذف التالي.',
   retentionError: 'تعذّر الحفظ. أدخل أياماً كاملة ضمن الحدود.',
+  retentionOrgTitle: 'مدد الحفظ الخاصة بمنظمتك',
+  retentionOrgIntro: 'تسري فقط على موافقات منظمتك وطلبات معاودة الاتصال، ولا تتجاوز أبداً حدود الخدمة.',
+  retentionOrgConsents: 'موافقات الهوية (أيام، 1–{max})',
+  retentionOrgCallbacks: 'طلبات معاودة الاتصال غير المنجزة (أيام، 1–{max}؛ تسري على الطلبات الجديدة)',
+  retentionOrgSave: 'حفظ مدد الحفظ الخاصة بالمنظمة',
 
   // Overflow agreements with the region's other organisations (Administration → Samverkan).
   adminSectionAgreements: 'التعاون',

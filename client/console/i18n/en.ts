@@ -447,6 +447,11 @@ export const en: Messages = {
   retentionSave: 'Save retention',
   retentionSaved: 'Saved. Older data is deleted at the next purge.',
   retentionError: 'Could not be saved. Enter whole days within the limits.',
+  retentionOrgTitle: 'Your organisation’s retention',
+  retentionOrgIntro: 'Applies only to your organisation’s consents and callback requests, and never beyond the service’s limits.',
+  retentionOrgConsents: 'Identity consents (days, 1–{max})',
+  retentionOrgCallbacks: 'Callback requests not yet done (days, 1–{max}; applies to new requests)',
+  retentionOrgSave: 'Save the organisation’s retention',
 
   // Overflow agreements with the region's other organisations (Administration → Samverkan).
   adminSectionAgreements: 'Cooperation',

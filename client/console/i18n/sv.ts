@@ -446,6 +446,11 @@ export const sv = {
   retentionSave: 'Spara lagringstider',
   retentionSaved: 'Sparat. Äldre uppgifter raderas vid nästa rensning.',
   retentionError: 'Kunde inte sparas. Ange hela dagar inom gränserna.',
+  retentionOrgTitle: 'Er organisations lagringstider',
+  retentionOrgIntro: 'Gäller bara er organisations samtycken och förfrågningar om att bli uppringd, och aldrig längre än tjänstens gränser.',
+  retentionOrgConsents: 'Samtycken till identitet (dagar, 1–{max})',
+  retentionOrgCallbacks: 'Förfrågningar om att bli uppringd som inte är klara (dagar, 1–{max}; gäller nya förfrågningar)',
+  retentionOrgSave: 'Spara organisationens lagringstider',
 
   // Overflow agreements with the region's other organisations (Administration → Samverkan).
   adminSectionAgreements: 'Samverkan',

@@ -1,5 +1,7 @@
 // Retention of the long-lived things (admins): how many days the audit log, the statistics and
-// consented identities are kept before the automatic purge deletes them.
+// consented identities are kept before the automatic purge deletes them (the deployment's, set by the
+// first organisation's admins), and each organisation's own consent and callback retention within
+// those limits (issue 17).
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -18,15 +20,93 @@ const FIELDS: ReadonlyArray<{ key: keyof RetentionSettings; label: MessageKey; m
 ];
 
 export function Retention() {
+  return (
+    <>
+      <OrgRetention />
+      <DeploymentRetention />
+    </>
+  );
+}
+
+/** GET /api/v1/admin/retention/organisation */
+interface OrgRetentionView {
+  consentDays: number;
+  callbackDays: number;
+  limits: { consentDays: number; callbackDays: number };
+}
+
+/** The caller's organisation's own retention, within the deployment's limits. */
+function OrgRetention() {
+  const { store, t } = useConsole();
+  const [view, setView] = useState<OrgRetentionView | null>(null);
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    void store.api
+      .call<OrgRetentionView>('GET', '/api/v1/admin/retention/organisation')
+      .then(setView)
+      .catch(() => setMessage(t('errGeneric')));
+  }, []);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (view === null) return;
+    try {
+      setView(await store.api.call<OrgRetentionView>('PUT', '/api/v1/admin/retention/organisation', { consentDays: view.consentDays, callbackDays: view.callbackDays }));
+      setMessage(t('retentionSaved'));
+    } catch {
+      setMessage(t('retentionError'));
+    }
+  };
+  const fields: ReadonlyArray<{ key: 'consentDays' | 'callbackDays'; label: MessageKey }> = [
+    { key: 'consentDays', label: 'retentionOrgConsents' },
+    { key: 'callbackDays', label: 'retentionOrgCallbacks' },
+  ];
+  return (
+    <section class="card" aria-labelledby="retention-org-title">
+      <h2 id="retention-org-title">{t('retentionOrgTitle')}</h2>
+      <p class="hint">{t('retentionOrgIntro')}</p>
+      {view !== null && (
+        <form onSubmit={save} autocomplete="off">
+          {fields.map((f) => (
+            <div key={f.key}>
+              <label for={`retention-org-${f.key}`}>{t(f.label, { max: view.limits[f.key] })}</label>
+              <input
+                id={`retention-org-${f.key}`}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={view.limits[f.key]}
+                step={1}
+                required
+                value={view[f.key]}
+                onInput={(e) => setView({ ...view, [f.key]: Number(e.currentTarget.value) })}
+              />
+            </div>
+          ))}
+          <button type="submit" class="primary">
+            {t('retentionOrgSave')}
+          </button>
+        </form>
+      )}
+      <p role="status" class="notice">
+        {message}
+      </p>
+    </section>
+  );
+}
+
+/** The deployment's settings: only the first organisation's admins may read them (others get 403: not shown). */
+function DeploymentRetention() {
   const { store, t } = useConsole();
   const [settings, setSettings] = useState<RetentionSettings | null>(null);
+  const [hidden, setHidden] = useState(false);
   const [message, setMessage] = useState('');
   useEffect(() => {
     void store.api
       .call<RetentionSettings>('GET', '/api/v1/admin/retention')
       .then(setSettings)
-      .catch(() => setMessage(t('errGeneric')));
+      .catch((error: { status?: number }) => (error.status === 403 ? setHidden(true) : setMessage(t('errGeneric'))));
   }, []);
+  if (hidden) return null;
   const save = async (e: Event) => {
     e.preventDefault();
     if (settings === null) return;
