@@ -33,4 +33,17 @@ describe('batch gate', () => {
     await expect(failing).rejects.toThrow('gone');
     expect(await next).toBe('ok');
   });
+
+  it('opens for the next batch when a command throws instead of rejecting, and passes each held call its argument', async () => {
+    const gate = createBatchGate();
+    const slow = gate.run(() => new Promise<string>((resolve) => setTimeout(() => resolve('slow'), 5)));
+    const thrown = gate.run((): Promise<string> => {
+      throw new Error('bad arguments');
+    });
+    const echoed = gate.run(async (x: number) => x * 2, 21);
+    expect(await slow).toBe('slow');
+    await expect(thrown).rejects.toThrow('bad arguments');
+    expect(await echoed).toBe(42);
+    expect(await gate.run(async () => 'after')).toBe('after');
+  });
 });

@@ -253,6 +253,7 @@ function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Dura
   const durable = durability !== NO_DURABILITY;
   // Appends go to Redis in batches under load (batch-gate.ts): one write and one read per batch.
   const appends = createBatchGate();
+  const appendOne = (call: { keys: Parameters<RedisClient['utvagAppend']>[0]; args: Parameters<RedisClient['utvagAppend']>[1] }) => client.utvagAppend(call.keys, call.args);
   return {
     append: (id, from, session, input, ttlMs, maxEntries, budget) =>
       guarded('log.append', async () => {
@@ -268,7 +269,7 @@ function createRedisMessageLog(client: RedisClient, keys: Keys, durability: Dura
           channel: keys.conversationChannel(id),
           publish: !durable,
         };
-        const reply = await appends.run(() => client.utvagAppend([keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id)], args));
+        const reply = await appends.run(appendOne, { keys: [keys.conversation(id), keys.log(id), keys.dedupe(id), keys.notes(id)] as const, args });
         const result = parseAppendReply(reply, args);
         if (!durable || !result.ok) return result;
         // A repeated cid too: its first append may not have reached the replicas (nor subscribers)
