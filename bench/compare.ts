@@ -14,7 +14,7 @@ import { loadSumoSodium } from '../crypto/sodium-sumo.js';
 import { freePort } from '../test/support/free-port.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
 import type { Job, Result } from './load-generator.js';
-import { cpuTicks, microsPer, syscalls } from './proc.js';
+import { cpuTicks, cpuTicksApart, microsPer, syscalls } from './proc.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -189,6 +189,8 @@ interface Measured extends Result {
   /** The server's read and write system calls per message sent. */
   readonly readsPerMsg: number;
   readonly writesPerMsg: number;
+  /** The part of serverUsPerMsg spent in the kernel (system time). */
+  readonly serverSystemUsPerMsg: number;
 }
 
 async function measure(target: Target, rate: number, seconds: number, bodyChars: number, dir: string): Promise<Measured> {
@@ -197,10 +199,10 @@ async function measure(target: Target, rate: number, seconds: number, bodyChars:
   writeFileSync(jobFile, JSON.stringify(job));
   const gen = spawn(process.execPath, ['--import', 'tsx', 'bench/load-generator.ts', jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  let t0 = { server: 0, redis: 0, io: { reads: 0, writes: 0 } };
-  let t1 = { server: 0, redis: 0, io: { reads: 0, writes: 0 } };
+  let t0 = { server: 0, redis: 0, io: { reads: 0, writes: 0 }, system: 0 };
+  let t1 = { server: 0, redis: 0, io: { reads: 0, writes: 0 }, system: 0 };
   let windowStart = 0n;
-  const sample = () => ({ server: cpuTicks(target.process.pid ?? 0), redis: target.redisPid === null ? 0 : cpuTicks(target.redisPid), io: syscalls(target.process.pid ?? 0) });
+  const sample = () => ({ server: cpuTicks(target.process.pid ?? 0), redis: target.redisPid === null ? 0 : cpuTicks(target.redisPid), io: syscalls(target.process.pid ?? 0), system: cpuTicksApart(target.process.pid ?? 0).system });
   await new Promise<void>((resolve, reject) => {
     gen.stdout?.on('data', (d: Buffer) => {
       const before = out;
@@ -224,6 +226,7 @@ async function measure(target: Target, rate: number, seconds: number, bodyChars:
     redisUsPerMsg: target.redisPid === null ? null : us(t1.redis - t0.redis),
     readsPerMsg: (t1.io.reads - t0.io.reads) / result.sent,
     writesPerMsg: (t1.io.writes - t0.io.writes) / result.sent,
+    serverSystemUsPerMsg: us(t1.system - t0.system),
   };
 }
 
@@ -274,7 +277,7 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
         for (const target of targets) {
           const m = await measure(target, rate, seconds, bodyChars, dir);
           byTarget.set(target.name, [...(byTarget.get(target.name) ?? []), m]);
-          process.stdout.write(`  ${rate} msg/s round ${r + 1}: ${target.name}: ${m.serverUsPerMsg.toFixed(1)} µs/msg${m.redisUsPerMsg === null ? '' : ` + Redis ${m.redisUsPerMsg.toFixed(1)}`}, p99 ${m.p99.toFixed(1)} ms, ${m.readsPerMsg.toFixed(2)} reads + ${m.writesPerMsg.toFixed(2)} writes per msg, ${m.delivered}/${m.sent}\n`);
+          process.stdout.write(`  ${rate} msg/s round ${r + 1}: ${target.name}: ${m.serverUsPerMsg.toFixed(1)} µs/msg (system ${m.serverSystemUsPerMsg.toFixed(1)})${m.redisUsPerMsg === null ? '' : ` + Redis ${m.redisUsPerMsg.toFixed(1)}`}, p99 ${m.p99.toFixed(1)} ms, ${m.readsPerMsg.toFixed(2)} reads + ${m.writesPerMsg.toFixed(2)} writes per msg, ${m.delivered}/${m.sent}\n`);
         }
       }
       for (const target of targets) {

@@ -10,6 +10,12 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** User and system CPU time of a process so far, in clock ticks, apart. */
+export function cpuTicksApart(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return { user: Number(fields[11]), system: Number(fields[12]) };
+}
+
 /** Read and write system calls of a process so far (/proc/<pid>/io: syscr, syscw; writev counts as a write). */
 export function syscalls(pid: number): { reads: number; writes: number } {
   const io = readFileSync(`/proc/${pid}/io`, 'utf8');
