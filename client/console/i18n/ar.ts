@@ -96,7 +96,7 @@ export const ar: Messages = {
   emergency: 'معلومات الطوارئ',
   transferTitle: 'تحويل',
   handoverTitle: 'تسليم إلى منظمة أخرى',
-  handoverTo: 'إلى',
+  handoverTo: 'المنظمة والفريق',
   handoverAsk: 'اسأل الشاب',
   handoverAsked: 'تم سؤال الشاب عن {team} ({org}). لا تنتقل المحادثة إلا عندما يوافق.',
   handoverDeclined: 'رفض الشاب. تبقى المحادثة معك.',

@@ -96,7 +96,7 @@ export const en: Messages = {
   emergency: 'Emergency information',
   transferTitle: 'Hand over',
   handoverTitle: 'Hand over to another organisation',
-  handoverTo: 'To',
+  handoverTo: 'Organisation and team',
   handoverAsk: 'Ask the young person',
   handoverAsked: 'The young person has been asked about {team} ({org}). The conversation moves only when they say yes.',
   handoverDeclined: 'The young person said no. The conversation stays with you.',

@@ -95,7 +95,7 @@ export const sv = {
   emergency: 'Nödinformation',
   transferTitle: 'Lämna över',
   handoverTitle: 'Lämna över till en annan organisation',
-  handoverTo: 'Till',
+  handoverTo: 'Organisation och team',
   handoverAsk: 'Fråga den unga',
   handoverAsked: 'Den unga har fått frågan om {team} ({org}). Samtalet går vidare först när hen säger ja.',
   handoverDeclined: 'Den unga sa nej. Samtalet stannar hos dig.',

@@ -114,6 +114,7 @@ export const ar: Messages = {
   consentNeedOne: 'اكتب اسماً أو رقماً.',
   consentShared: 'تمت المشاركة مع الفريق. سيُحذف في {date}.',
   consentWithdraw: 'اسحبه',
+  consentEarlier: 'ما شاركته يبقى لدى {org} ويُحذف في {date}. لم ينتقل معك إلى هنا.',
   consentWithdrawn: 'تم السحب والحذف.',
   callbackHeading: 'اطلب أن نتصل بك',
   phoneLabel: 'رقم الهاتف',

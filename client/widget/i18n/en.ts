@@ -114,6 +114,7 @@ export const en: Messages = {
   consentNeedOne: 'Write a name or a number.',
   consentShared: 'Shared with the team. Deleted on {date}.',
   consentWithdraw: 'Take it back',
+  consentEarlier: 'What you shared stays with {org} and is deleted on {date}. It did not come along here.',
   consentWithdrawn: 'Taken back and deleted.',
   callbackHeading: 'Get a call back',
   phoneLabel: 'Phone number',

@@ -114,6 +114,7 @@ export const sv = {
   consentNeedOne: 'Skriv ett namn eller ett nummer.',
   consentShared: 'Delat med teamet. Raderas {date}.',
   consentWithdraw: 'Ta tillbaka',
+  consentEarlier: 'Det du delade finns kvar hos {org} och raderas {date}. Det följde inte med hit.',
   consentWithdrawn: 'Taget tillbaka och raderat.',
   callbackHeading: 'Bli uppringd',
   phoneLabel: 'Telefonnummer',

@@ -254,6 +254,14 @@ export function Chat(props: { app: App; conversation: Conversation }) {
           </button>
         </p>
       ) : null}
+      {v.earlierConsent !== null ? (
+        <p class="panel">
+          {fill(m.consentEarlier, { org: v.earlierConsent.orgName || m.responderFallbackTeam, date: new Date(v.earlierConsent.expiresAt).toLocaleDateString(lang) })}{' '}
+          <button type="button" class="link" onClick={() => void act(() => conversation.withdrawIdentity(true))}>
+            {m.consentWithdraw}
+          </button>
+        </p>
+      ) : null}
       {consentOpen ? <Consent app={app} conversation={conversation} onDone={() => setConsentOpen(false)} /> : null}
       <div class="actions secondary">
         {v.safetyCode !== null ? (

@@ -288,10 +288,20 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
       }
       if (!accept) return;
       const request = handoverRequest(c, input.id, o, current.sessionNumber + 1);
+      const fromOrg = session.anchorOrgName ?? '';
       session.handOver();
       session.await(request.pending, o.anchor);
       conversation.team = o.team;
-      view.set({ phase: 'waiting', team: o.team, responder: null, safetyCode: null, consent: null, handedOverTo: { teamName: o.teamName, orgName: o.orgName } });
+      const given = view.get().consent;
+      view.set({
+        phase: 'waiting',
+        team: o.team,
+        responder: null,
+        safetyCode: null,
+        consent: null,
+        earlierConsent: given === null ? view.get().earlierConsent : { ...given, orgName: fromOrg },
+        handedOverTo: { teamName: o.teamName, orgName: o.orgName },
+      });
       outbox.send({ cid: randomId(c), kind: 'transfer', body: c.toBase64url(request.wire) });
       poll.start();
       upload.schedule();
@@ -351,11 +361,12 @@ export function startConversation(deps: ConversationDeps, input: StartInput) {
       upload.schedule();
       return granted;
     },
-    async withdrawIdentity() {
-      const consent = view.get().consent;
+    /** Takes back the consent given in this session, or with `earlier` the one given before a handover. */
+    async withdrawIdentity(earlier = false) {
+      const consent = earlier ? view.get().earlierConsent : view.get().consent;
       if (consent === null) return;
       await deps.api.revokeConsent(consent.id, input.token);
-      view.set({ consent: null });
+      view.set(earlier ? { earlierConsent: null } : { consent: null });
       upload.schedule();
     },
     stop,

@@ -40,6 +40,8 @@ export interface ConversationView {
   readonly sendError: string | null;
   /** A verified offer to hand the conversation over to another organisation, waiting for the young person's answer. */
   readonly handoverOffer: { readonly teamName: string; readonly orgName: string } | null;
+  /** A consent given before a handover: it stays with the team it was shared with (and can be taken back). */
+  readonly earlierConsent: { readonly id: string; readonly expiresAt: number; readonly orgName: string } | null;
   /** The conversation went to another organisation (accepted here): say so until the new responder writes. */
   readonly handedOverTo: { readonly teamName: string; readonly orgName: string } | null;
 }
@@ -82,6 +84,7 @@ export function createConversationView(input: {
     resumed: input.resumed ?? false,
     sendError: null,
     handoverOffer: null,
+    earlierConsent: null,
     handedOverTo: null,
   });
 }

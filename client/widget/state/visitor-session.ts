@@ -10,6 +10,8 @@ export type HandshakeOutcome = 'established' | 'ignored' | 'refused';
 export interface VisitorSession {
   /** The running session; null while waiting for a handshake. */
   readonly current: SessionState | null;
+  /** The name of the organisation whose certificate the responders are verified through (null: a deployment of one). */
+  readonly anchorOrgName: string | null;
   /** A handshake is awaited (intake or session request sent, no answer yet). */
   readonly awaiting: boolean;
   /** The awaited first handshake's state (intake sent, nobody answered yet), or null. */
@@ -45,6 +47,9 @@ export function createVisitorSession(deps: { crypto: Crypto; anchor: TrustAnchor
     },
     get awaiting() {
       return pending !== null;
+    },
+    get anchorOrgName() {
+      return anchor.org.organisation?.name ?? null;
     },
     get pendingIntake() {
       return pending !== null && pending.sessionNumber === 1 && pending.psk === null ? pending : null;

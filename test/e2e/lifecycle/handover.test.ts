@@ -96,7 +96,7 @@ describe('a conversation handed over from the regional night team to the municip
 
     // The regional responder offers the conversation to Huddinge; nothing moves yet.
     const handover = regional.getByRole('group', { name: 'Lämna över till en annan organisation' });
-    await handover.getByLabel('Till').selectOption({ label: 'Huddinge – unga (Huddinge kommun)' });
+    await handover.getByLabel('Organisation och team').selectOption({ label: 'Huddinge – unga (Huddinge kommun)' });
     await handover.getByRole('button', { name: 'Fråga den unga' }).click();
     await regional.getByText('Den unga har fått frågan om Huddinge – unga (Huddinge kommun).', { exact: false }).waitFor();
     const offer = young.getByRole('heading', { name: 'Vill du fortsätta prata med Huddinge – unga hos Huddinge kommun?' });

@@ -211,9 +211,14 @@ describe('handover to another organisation, against a hostile server', () => {
       return chat.texts().includes(before) ? true : undefined;
     });
     const nightCode = young.conversation.view.get().safetyCode;
+    // The young person shared who they are with the regional team at night.
+    await young.conversation.shareIdentity({ name: 'Sam', phone: '0701234567' }, 30);
     await offerHuddinge(regional, chat, young);
     await young.conversation.answerHandover(true);
     expect(young.conversation.view.get().handedOverTo).toEqual({ teamName: 'Huddinge – unga', orgName: 'Huddinge kommun' });
+    // It does not travel: it stays with the regional team (and can still be taken back from the widget).
+    expect(young.conversation.view.get().consent).toBeNull();
+    expect(young.conversation.view.get().earlierConsent).toMatchObject({ orgName: 'Regionjouren' });
     const huddinge = await responder('huddinge', HUDDINGE.team);
     await huddinge.api.claim(young.id);
     const taken = huddinge.engine(young.id);
@@ -229,6 +234,15 @@ describe('handover to another organisation, against a hostile server', () => {
       await taken.feed(await logOf(young.id));
       return taken.texts().includes(after) ? true : undefined;
     });
+    // Huddinge holds no consent of it until the young person gives one again, sealed to Huddinge's team.
+    type Consents = { items: Array<{ team: string; conversation: string }> };
+    expect((await huddinge.api.call<Consents>('GET', '/api/v1/responder/consents')).items).toEqual([]);
+    expect((await regional.api.call<Consents>('GET', '/api/v1/responder/consents')).items.map((c) => c.team)).toEqual(['regionjouren']);
+    await young.conversation.shareIdentity({ name: 'Sam', phone: '0701234567' }, 30);
+    expect((await huddinge.api.call<Consents>('GET', '/api/v1/responder/consents')).items.map((c) => [c.team, c.conversation])).toEqual([['huddinge-unga', young.id]]);
+    await young.conversation.withdrawIdentity(true);
+    expect((await regional.api.call<Consents>('GET', '/api/v1/responder/consents')).items).toEqual([]);
+
     // A hostile server feeds the regional responder everything: its old session and keys open none of it.
     await chat.feed(await logOf(young.id));
     const fresh = regional.engine(young.id);
