@@ -53,7 +53,9 @@ async function youngPerson(source: string, text: string): Promise<Page> {
   const young = await newPage();
   await young.goto(`${server.url}/c/${source}`);
   await young.getByRole('button', { name: 'Chatta nu' }).click();
-  await young.getByText('Just nu svarar Regionjouren.').waitFor();
+  await young.getByText('Just nu svarar Regionjouren.').waitFor({ timeout: 20_000 }).catch(async (e: unknown) => {
+    throw new Error(`${String(e)}\n${await young.locator('main').innerText().catch(() => '')}`);
+  });
   await young.getByLabel('Vad vill du berätta eller fråga?').fill(text);
   await young.getByRole('button', { name: 'Skicka' }).click();
   return young;
