@@ -1,7 +1,7 @@
 // The end-to-end library's functions, without a libsodium loader: ./index.ts adds the standard build's
-// (widget, server), ./console.ts the sumo build's (console). Import one of those two, not this file.
+// (widget, server), ./api-sumo.ts the sumo build's (console). Import one of those two, not this file.
 //
-// Usage: `await loadSodium()` once (or `loadSumoSodium()` from ./console.ts in the console), then call
+// Usage: `await loadSodium()` once (or `loadSumoSodium()` from ./api-sumo.ts in the console), then call
 // the pure functions below. Every failure throws a CryptoError with a stable `code` (see CryptoErrorCode);
 // nothing returns null or a wrong plaintext. Times are `Date` (`now`) or Unix milliseconds; keys and
 // wire formats are Uint8Array (base64url via toBase64url/fromBase64url at the edges).

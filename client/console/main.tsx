@@ -2,7 +2,7 @@
 // makes the API client, the Argon2id worker deriver and the store, renders the app, and only then
 // lets libsodium load (on the first interaction; the login screen needs no crypto).
 import { render } from 'preact';
-import { fromBase64url, loadSumoSodium } from '../../crypto/console.js';
+import { fromBase64url, loadSumoSodium } from '../../crypto/api-sumo.js';
 import { createResponderApi } from '../shared/api-client.js';
 import { rootPinFromDocument } from '../shared/root-pin.js';
 import { App } from './App.js';

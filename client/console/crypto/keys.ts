@@ -16,7 +16,7 @@ import {
   type ResponderIdentity,
   type TeamInboxKey,
   type TrustAnchor,
-} from '../../../crypto/console.js';
+} from '../../../crypto/api-sumo.js';
 
 /** GET /api/v1/responder/keys (the contract's shape). */
 export type { ResponderKeys } from '../../../contract/rest.js';

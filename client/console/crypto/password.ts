@@ -1,7 +1,7 @@
 // Argon2id in a module Worker (crypto/password-worker.ts): the page never blocks, and the password
 // goes only to the worker, never to the network. The worker is a chunk of the console's own build
 // (scripts/worker-chunk.ts): it imports the same libsodium-sumo chunk as the page.
-import { loadSumoSodium, type LoginKeys, type PasswordParams, type PasswordWorkerReply, type PasswordWorkerRequest } from '../../../crypto/console.js';
+import { loadSumoSodium, type LoginKeys, type PasswordParams, type PasswordWorkerReply, type PasswordWorkerRequest } from '../../../crypto/api-sumo.js';
 
 /** Derives the auth and wrap keys; rejects with the crypto error code (e.g. "weak_parameters"). */
 export type DeriveKeys = (password: string, salt: Uint8Array, params: PasswordParams) => Promise<LoginKeys>;

@@ -2,7 +2,7 @@
 // wraps them under the password-derived key and sends only public keys, the wrapped blob and the auth
 // key; then shows the fingerprint to read to the admin and sets up the authenticator app.
 import { useEffect, useState } from 'preact/hooks';
-import { generateBoxKeyPair, generateSigningKeyPair, keyFingerprint, newPasswordSalt, toBase64url, wrapPrivateKeys } from '../../../crypto/console.js';
+import { generateBoxKeyPair, generateSigningKeyPair, keyFingerprint, newPasswordSalt, toBase64url, wrapPrivateKeys } from '../../../crypto/api-sumo.js';
 import { createWorkerDeriver } from '../crypto/password.js';
 import { useConsole } from '../context.js';
 

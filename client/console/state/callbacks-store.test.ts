@@ -3,7 +3,7 @@
 // (the team-sealed copy is not opened again), a spliced request opens nothing; taking, not reached and
 // done go to the server; a supervisor's reveal opens the copy sealed to them; the lock forgets numbers.
 import { describe, expect, it } from 'vitest';
-import { conversationIdFromString, fromBase64url, openResealedCallback, toBase64url } from '../../../crypto/console.js';
+import { conversationIdFromString, fromBase64url, openResealedCallback, toBase64url } from '../../../crypto/api-sumo.js';
 import { createCallbacksStore, type CallbackItem, type CallbackLists, type CallbacksState } from './callbacks-store.js';
 import { T0, fakeSlice, recordingGuard, sealedWorld } from './fakes.case.js';
 

@@ -14,7 +14,7 @@ import {
   verifyResponderCert,
   type CallbackDetails,
   type X25519PublicKey,
-} from '../../../crypto/console.js';
+} from '../../../crypto/api-sumo.js';
 import type { CallbackLists, CallbackView, SealedCallback } from '../../../contract/rest.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import { openSealedCallback } from './open-sealed.js';

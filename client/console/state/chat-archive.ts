@@ -4,7 +4,7 @@
 // derived from the responder's own password (UnlockedKeys.snapshotKey); nothing is readable in the
 // browser's storage. Kept in this tab's sessionStorage only; wiped on logout and when the lock times out.
 // A new browser or device has no copy: there the protocol's fresh handshake applies.
-import { fromBase64url, toBase64url, type SumoSodium } from '../../../crypto/console.js';
+import { fromBase64url, toBase64url, type SumoSodium } from '../../../crypto/api-sumo.js';
 
 /** One line of a chat as the console shows it. */
 export interface ArchivedLine {

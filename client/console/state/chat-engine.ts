@@ -28,7 +28,7 @@ import {
   type TeamInboxKey,
   type TransferHandoff,
   type VerifiedResponderCert,
-} from '../../../crypto/console.js';
+} from '../../../crypto/api-sumo.js';
 import type { Envelope, LogEntry } from '../../shared/api-client.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import { openSealedIntake } from './open-sealed.js';

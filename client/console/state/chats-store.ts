@@ -1,7 +1,7 @@
 // The responder's open chats: one ChatEngine each, started on a claim or an assignment (or brought back
 // from this tab's sealed copy), fed by the responder socket, transferred, closed and dismissed. Each
 // chat's session, resume psk, last id and transcript are sealed into the archive after every change.
-import { fromBase64url, isCryptoError, verifyResponderCert, type VerifiedResponderCert } from '../../../crypto/console.js';
+import { fromBase64url, isCryptoError, verifyResponderCert, type VerifiedResponderCert } from '../../../crypto/api-sumo.js';
 import type { Category, Envelope } from '../../shared/api-client.js';
 import type { Appended, HandoverTarget } from '../../../contract/rest.js';
 import type { UnlockedKeys } from '../crypto/keys.js';

@@ -1,7 +1,7 @@
 // Consents the young people gave to be contacted again: read a page at a time (the server audits each
 // one it hands out), opened with the team inbox keys field by field, deleted, and copying audited.
 import type { Consent } from '../../../contract/rest.js';
-import { isCryptoError } from '../../../crypto/console.js';
+import { isCryptoError } from '../../../crypto/api-sumo.js';
 import { openSealedConsent, type InboxKeys } from './open-sealed.js';
 import type { Guard, Slice } from './ports.js';
 

@@ -3,7 +3,7 @@
 // state the screens render, the ports each sub-store is given, the lists kept current (pushed over the
 // socket, read every 2 s only while it is down: live-lists.ts), and what happens to
 // each at the session's turns. Created once in main.tsx and handed to components through context.
-import { loadSumoSodium, toBase64url } from '../../../crypto/console.js';
+import { loadSumoSodium, toBase64url } from '../../../crypto/api-sumo.js';
 import { createStore } from '../../shared/store.js';
 import { unlockKeys, wipeKeys } from '../crypto/keys.js';
 import type { DeriveKeys } from '../crypto/password.js';

@@ -1,6 +1,6 @@
 // The sentence the console shows for a failed call: an API error's stable code, a key that would not
 // open, or anything else.
-import { isCryptoError } from '../../../crypto/console.js';
+import { isCryptoError } from '../../../crypto/api-sumo.js';
 import { ApiRequestError } from '../../../contract/errors.js';
 import type { Notice } from './ports.js';
 

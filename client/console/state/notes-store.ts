@@ -11,7 +11,7 @@ import {
   toBase64url,
   verifyResponderCert,
   type X25519PublicKey,
-} from '../../../crypto/console.js';
+} from '../../../crypto/api-sumo.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
 import type { Colleague } from './chats-store.js';
 import type { ResponderApi } from './console-api.js';

@@ -13,7 +13,7 @@ import {
   type OpenedCallback,
   type OpenedIntake,
   type TeamInboxKey,
-} from '../../../crypto/console.js';
+} from '../../../crypto/api-sumo.js';
 
 /** The team inbox keys a responder holds, by "team:epoch". */
 export type InboxKeys = ReadonlyMap<string, TeamInboxKey>;

@@ -1,7 +1,7 @@
 // The waiting queue as the responder sees it: each conversation's first message opened once with the
 // team inbox keys, transfers marked, callbacks left to their own screen, and an alert when someone new
 // arrives (if the responder asked for one).
-import { isCryptoError, type OpenedIntake } from '../../../crypto/console.js';
+import { isCryptoError, type OpenedIntake } from '../../../crypto/api-sumo.js';
 import type { Category, QueueItem } from '../../shared/api-client.js';
 import { openSealedIntake, type InboxKeys } from './open-sealed.js';
 import type { Slice } from './ports.js';

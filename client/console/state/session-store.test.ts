@@ -3,7 +3,7 @@
 // wipes the keys and starts the expiry, unlock needs the right password, the guard ends a session
 // the server no longer knows.
 import { describe, expect, it } from 'vitest';
-import { CryptoError, CryptoErrorCode } from '../../../crypto/console.js';
+import { CryptoError, CryptoErrorCode } from '../../../crypto/api-sumo.js';
 import { ApiRequestError } from '../../../contract/errors.js';
 import type { ResponderKeys, UnlockedKeys } from '../crypto/keys.js';
 import { fakeArchive, fakeSlice, fakeTimers } from './fakes.case.js';

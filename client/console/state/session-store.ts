@@ -2,7 +2,7 @@
 // keys and this tab's sealed chat archive, the idle lock and its expiry, logout, and the guard that
 // turns a failed call into a notice or ends the session the server no longer knows. The other
 // sub-stores read the keys from here; what they hold is started, sealed and dropped through `hooks`.
-import { CryptoErrorCode, fromBase64url, isCryptoError } from '../../../crypto/console.js';
+import { CryptoErrorCode, fromBase64url, isCryptoError } from '../../../crypto/api-sumo.js';
 import { ApiRequestError } from '../../../contract/errors.js';
 import type { ResponderKeys, UnlockedKeys } from '../crypto/keys.js';
 import type { DeriveKeys } from '../crypto/password.js';

@@ -32,7 +32,7 @@ import {
   type SessionState,
   type TeamInboxKey,
 } from '../../../crypto/index.js';
-import { deriveLoginKeys, loadSumoSodium, unwrapPrivateKeys } from '../../../crypto/console.js';
+import { deriveLoginKeys, loadSumoSodium, unwrapPrivateKeys } from '../../../crypto/api-sumo.js';
 import type { MemoryStore } from '../../../server/store/memory/memory-store.js';
 import type { Store } from '../../../server/store/ports.js';
 import type { E2eServer } from '../../support/e2e-server.js';

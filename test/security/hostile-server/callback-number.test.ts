@@ -23,7 +23,7 @@ import {
   type CallbackDetails,
   type TeamInboxKey,
   type VerifiedTeamCert,
-} from '../../../crypto/console.js';
+} from '../../../crypto/api-sumo.js';
 import type { Store } from '../../../server/store/ports.js';
 import { createRedisStore } from '../../../server/store/redis/redis-store.js';
 import { createTestApp, newCid, seedResponder, solvePow, type TestApp } from '../../support/harness.js';

@@ -1,7 +1,7 @@
-// The console entry exposes the widget API (but the standard build's loader: the console loads sumo
-// only) plus Argon2id; loading sumo upgrades the shared instance.
+// The sumo entry (the console's) exposes the widget API (but the standard build's loader: the
+// console loads sumo only) plus Argon2id; loading sumo upgrades the shared instance.
 import { describe, expect, it } from 'vitest';
-import * as consoleApi from './console.js';
+import * as consoleApi from './api-sumo.js';
 import * as widgetApi from './index.js';
 
 describe('entries', () => {

@@ -1,5 +1,6 @@
-// Public API for the responder console: every function of ./api.ts, the sumo build's loader (the only
-// libsodium the console loads: not ./index.ts's standard one) and Argon2id key storage.
+// The sumo-libsodium entry, the one the responder console imports: every function of ./api.ts, the
+// sumo build's loader (the only libsodium the console loads: not ./index.ts's standard one) and
+// Argon2id key storage.
 export * from './api.js';
 export { loadSumoSodium, type SumoSodium } from './sodium-sumo.js';
 export {
