@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './frames.js';
 export * from './ids.js';
 export * from './messages.js';
+export * from './retention.js';

@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi';
 import { CATEGORIES } from './categories.js';
 import { ErrorCode } from './errors.js';
 import { BASE64URL, CLIENT_MESSAGE_ID, CONVERSATION_ID, LANGUAGE_TAG, MESSAGE_ID, ORG_ID, SOURCE_TAG } from './ids.js';
+import { RETENTION_LIMITS } from './retention.js';
 import { CONVERSATION_STATUSES, ENVELOPE_KINDS, MAX_BODY_CHARS, SENDERS, type LogEntry } from './messages.js';
 
 export const ErrorSchema = z
@@ -144,12 +145,15 @@ export const LoginRequest = z
   })
   .strict()
   .openapi('Login');
+export const RoleSchema = z.enum(['responder', 'supervisor', 'admin']);
+export type Role = z.infer<typeof RoleSchema>;
+
 export const ResponderSchema = z
   .object({
     id: z.string(),
     displayName: z.string(),
     teams: z.array(z.string()),
-    roles: z.array(z.enum(['responder', 'supervisor', 'admin'])),
+    roles: z.array(RoleSchema),
   })
   .openapi('Responder');
 export const LoggedInSchema = z
@@ -397,7 +401,7 @@ export const StaffMemberSchema = z
     login: z.string(),
     displayName: z.string(),
     teams: z.array(z.string()),
-    roles: z.array(z.string()),
+    roles: z.array(RoleSchema),
     active: z.boolean(),
     /** Key fingerprint (as compared at enrolment), certificate serial, expiry and wire; null before certification. */
     fingerprint: z.string().nullable(),
@@ -461,3 +465,94 @@ export type ResponderKeys = z.infer<typeof ResponderKeysSchema>;
 export type Consent = z.infer<typeof ConsentSchema>;
 export type ConsentPage = z.infer<typeof ConsentPageSchema>;
 export type ConsentAudit = z.input<typeof ConsentAuditRequest>;
+
+// Staff administration: invitations, changes, deactivation, the audit log (server/routes/admin.ts, staff.ts).
+export const TeamSlugSchema = z.string().regex(/^[a-z0-9-]{1,64}$/);
+
+export const InvitationRequest = z
+  .object({
+    displayName: z.string().min(1).max(80),
+    teams: z.array(TeamSlugSchema).min(1).max(10),
+    roles: z.array(RoleSchema).min(1),
+  })
+  .strict()
+  .openapi('InvitationRequest');
+export const InvitationCreatedSchema = z.object({ token: z.string(), path: z.string(), expiresAt: z.number().int() }).openapi('InvitationCreated');
+export const InvitationSummarySchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    teams: z.array(z.string()),
+    roles: z.array(z.string()),
+    state: z.enum(['open', 'enrolled', 'certified']),
+    login: z.string().nullable(),
+    fingerprint: z.string().nullable(),
+    /** The enrolled keys (base64url) `npm run org sign` certifies after showing their fingerprint. */
+    responder: z.string().nullable(),
+    signPublicKey: z.string().nullable(),
+    boxPublicKey: z.string().nullable(),
+    expiresAt: z.number().int(),
+  })
+  .openapi('InvitationSummary');
+export const InvitationsSchema = z.object({ items: z.array(InvitationSummarySchema) }).openapi('Invitations');
+/** Demo organisation only: certify an enrolled responder after comparing the key fingerprint. */
+export const CertifyRequest = z.object({ fingerprint: z.string().max(64) }).strict().openapi('Certify');
+export const StaffChangeRequest = z.object({ teams: z.array(TeamSlugSchema).min(1).max(10), roles: z.array(RoleSchema).min(1) }).strict().openapi('StaffChange');
+/** 202: the change is recorded and awaits the organisation key (204 when the demo server signed at once). */
+export const StaffChangePendingSchema = z.object({ pending: z.literal(true) }).openapi('StaffChangePending');
+export const DeactivatedSchema = z
+  .object({ rotated: z.array(z.string()), requeued: z.number().int(), closed: z.number().int(), pending: z.boolean() })
+  .openapi('Deactivated');
+export const AuditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const AuditEntriesSchema = z
+  .object({
+    entries: z.array(
+      z.object({ at: z.number().int(), actor: z.string(), actorName: z.string(), action: z.string(), ref: z.string(), fromTeam: z.string().optional(), toTeam: z.string().optional() }),
+    ),
+  })
+  .openapi('AuditEntries');
+
+export type NewInvitation = z.input<typeof InvitationRequest>;
+export type InvitationCreated = z.infer<typeof InvitationCreatedSchema>;
+export type InvitationSummary = z.infer<typeof InvitationSummarySchema>;
+export type Invitations = z.infer<typeof InvitationsSchema>;
+export type Certify = z.input<typeof CertifyRequest>;
+export type StaffChange = z.input<typeof StaffChangeRequest>;
+export type StaffChangePending = z.infer<typeof StaffChangePendingSchema>;
+export type Deactivated = z.infer<typeof DeactivatedSchema>;
+export type AuditEntries = z.infer<typeof AuditEntriesSchema>;
+
+// Retention (server/retention/settings.ts; the limits in retention.ts).
+const retentionDays = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
+
+export const RetentionSettingsSchema = z
+  .object({
+    auditDays: retentionDays(RETENTION_LIMITS.auditDays).openapi({ description: 'Audit log entries older than this are deleted', example: 365 }),
+    statsDays: retentionDays(RETENTION_LIMITS.statsDays).openapi({ description: 'Statistics days older than this are deleted', example: 1830 }),
+    consentDays: retentionDays(RETENTION_LIMITS.consentDays).openapi({
+      description: 'Consented identities older than this are deleted, even if the visitor chose longer (at most 180)',
+      example: 180,
+    }),
+  })
+  .strict()
+  .openapi('RetentionSettings');
+export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
+
+/**
+ * Each organisation's own retention (issue 17): how long its consented identities and its open
+ * callback requests are kept, within the deployment's limits (the deployment's consentDays, set by
+ * the first organisation's admins, and CALLBACK_TTL_DAYS). Unset: the deployment's.
+ */
+export const OrgRetentionSchema = z
+  .object({
+    consentDays: retentionDays(RETENTION_LIMITS.consentDays).openapi({ description: 'This organisation’s consented identities older than this are deleted (at most the deployment’s)', example: 90 }),
+    callbackDays: z.number().int().min(1).max(30).openapi({ description: 'This organisation’s open callback requests are erased after this many days (at most CALLBACK_TTL_DAYS)', example: 7 }),
+  })
+  .strict()
+  .openapi('OrgRetention');
+export type OrgRetention = z.infer<typeof OrgRetentionSchema>;
+/** GET /api/v1/admin/retention/organisation: the organisation's retention and the deployment's limits. */
+export const OrgRetentionViewSchema = z
+  .object({ ...OrgRetentionSchema.shape, limits: z.object({ consentDays: z.number().int(), callbackDays: z.number().int() }).openapi({ description: 'The deployment’s limits (its consent retention, CALLBACK_TTL_DAYS)' }) })
+  .openapi('OrgRetentionView');
+export type OrgRetentionView = z.infer<typeof OrgRetentionViewSchema>;

@@ -5,6 +5,7 @@
 import type { Category } from '../../contract/categories.js';
 import { ApiRequestError, type ErrorCode } from '../../contract/errors.js';
 import type { Envelope, LogEntry } from '../../contract/messages.js';
+import { createAdminApi, type SessionCall } from './admin-api.js';
 import type {
   Appended,
   Assigned,
@@ -140,6 +141,8 @@ export function createResponderApi(options: ApiOptions) {
   const request = createRequester(options);
   let csrf = '';
   const unsafe = () => ({ 'x-csrf-token': csrf });
+  const call: SessionCall = <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
+    request<T>(method, path, body, method === 'GET' ? {} : unsafe());
   return {
     loginParams: (login: string) => request<LoginParams>('POST', '/api/v1/responder/login/params', { login }),
     /** Logs in with the auth key derived in the browser; keeps the CSRF token for later calls. */
@@ -195,8 +198,9 @@ export function createResponderApi(options: ApiOptions) {
     auditConsents: (audit: ConsentAudit) => request<void>('POST', '/api/v1/responder/audit/consent', audit, unsafe()),
     notes: (id: string) => request<Notes>('GET', `/api/v1/responder/conversations/${id}/notes`),
     addNote: (id: string, note: NoteBody) => request<Note>('POST', `/api/v1/responder/conversations/${id}/notes`, note, unsafe()),
+    /** The administration routes (admins and supervisors). */
+    admin: createAdminApi(call),
     /** Any other call of the session, for tests that probe routes; the console calls only typed functions. Unsafe methods carry the CSRF token. */
-    call: <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
-      request<T>(method, path, body, method === 'GET' ? {} : unsafe()),
+    call,
   };
 }

@@ -1,32 +1,13 @@
 // Retention of the few long-lived things: the audit log, the statistics counters and consented
 // identities. Stored settings with defaults and limits; consents never beyond 180 days (DESIGN). In a
 // region each organisation also sets its own consent and callback retention within those limits.
-import { z } from '@hono/zod-openapi';
+import { RETENTION_LIMITS } from '../../contract/retention.js';
+import { OrgRetentionSchema, RetentionSettingsSchema, type OrgRetention, type RetentionSettings } from '../../contract/rest.js';
 import type { OrgId, RecordStore } from '../store/ports.js';
 
 const COLLECTION = 'retention';
 const ID = 'settings';
 
-export const RETENTION_LIMITS = {
-  auditDays: { min: 30, max: 3650, default: 365 },
-  statsDays: { min: 31, max: 3660, default: 1830 },
-  consentDays: { min: 1, max: 180, default: 180 },
-} as const;
-
-const days = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
-
-export const RetentionSettingsSchema = z
-  .object({
-    auditDays: days(RETENTION_LIMITS.auditDays).openapi({ description: 'Audit log entries older than this are deleted', example: 365 }),
-    statsDays: days(RETENTION_LIMITS.statsDays).openapi({ description: 'Statistics days older than this are deleted', example: 1830 }),
-    consentDays: days(RETENTION_LIMITS.consentDays).openapi({
-      description: 'Consented identities older than this are deleted, even if the visitor chose longer (at most 180)',
-      example: 180,
-    }),
-  })
-  .strict()
-  .openapi('RetentionSettings');
-export type RetentionSettings = z.infer<typeof RetentionSettingsSchema>;
 
 export const DEFAULT_RETENTION: RetentionSettings = {
   auditDays: RETENTION_LIMITS.auditDays.default,
@@ -48,21 +29,9 @@ export function createRetentionSettings(records: RecordStore) {
     },
   };
 }
+export type { OrgRetention, RetentionSettings } from '../../contract/rest.js';
 export type RetentionSettingsStore = ReturnType<typeof createRetentionSettings>;
 
-/**
- * Each organisation's own retention (issue 17): how long its consented identities and its open
- * callback requests are kept, within the deployment's limits (the deployment's consentDays, set by
- * the first organisation's admins, and CALLBACK_TTL_DAYS). Unset: the deployment's.
- */
-export const OrgRetentionSchema = z
-  .object({
-    consentDays: days(RETENTION_LIMITS.consentDays).openapi({ description: 'This organisation’s consented identities older than this are deleted (at most the deployment’s)', example: 90 }),
-    callbackDays: z.number().int().min(1).max(30).openapi({ description: 'This organisation’s open callback requests are erased after this many days (at most CALLBACK_TTL_DAYS)', example: 7 }),
-  })
-  .strict()
-  .openapi('OrgRetention');
-export type OrgRetention = z.infer<typeof OrgRetentionSchema>;
 
 /** The deployment's limits an organisation's retention stays within. */
 export interface RetentionLimits {

@@ -13,6 +13,7 @@ import type { OrgId, ResponderId, ResponderRecord, Role, Store, TeamId } from '.
 import { orgScope } from '../directory/org-scope.js';
 import { createOrganisations, orgOf } from '../directory/organisations.js';
 import { createAuditWriter } from './audit-writer.js';
+import { AuditEntriesSchema, AuditQuery, CertifyRequest, InvitationCreatedSchema, InvitationRequest, InvitationsSchema } from '../../contract/rest.js';
 import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
 
 export interface AdminRouteDeps {
@@ -37,29 +38,6 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   };
 }
 
-const InvitationRequest = z
-  .object({
-    displayName: z.string().min(1).max(80),
-    teams: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).min(1).max(10),
-    roles: z.array(z.enum(['responder', 'supervisor', 'admin'])).min(1),
-  })
-  .strict()
-  .openapi('InvitationRequest');
-
-const InvitationSummary = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  teams: z.array(z.string()),
-  roles: z.array(z.string()),
-  state: z.enum(['open', 'enrolled', 'certified']),
-  login: z.string().nullable(),
-  fingerprint: z.string().nullable(),
-  /** The enrolled keys (base64url) `npm run org sign` certifies after showing their fingerprint. */
-  responder: z.string().nullable(),
-  signPublicKey: z.string().nullable(),
-  boxPublicKey: z.string().nullable(),
-  expiresAt: z.number().int(),
-});
 const IdParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/).openapi({ param: { name: 'id', in: 'path' } }) });
 
 export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
@@ -78,7 +56,7 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       summary: 'Invite a responder (teams, roles); the link is shown once',
       security,
       request: { body: { content: { 'application/json': { schema: InvitationRequest } }, required: true } },
-      responses: { 201: json(z.object({ token: z.string(), path: z.string(), expiresAt: z.number().int() }), 'Invitation'), ...ERROR_RESPONSES },
+      responses: { 201: json(InvitationCreatedSchema, 'Invitation'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -93,7 +71,7 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/admin/invitations', tags: ['admin'], summary: 'Invitations and enrolments waiting for certification', security, responses: { 200: json(z.object({ items: z.array(InvitationSummary) }), 'Invitations'), ...ERROR_RESPONSES } }),
+    createRoute({ method: 'get', path: '/api/v1/admin/invitations', tags: ['admin'], summary: 'Invitations and enrolments waiting for certification', security, responses: { 200: json(InvitationsSchema, 'Invitations'), ...ERROR_RESPONSES } }),
     async (c) => {
       const scope = await orgScope(store.staff, c.get('responder'));
       const items = (await invitations.list()).filter((i) => scope.owns({ org: i.org as OrgId | undefined })).map((i) => ({ id: i.id, displayName: i.displayName, teams: i.teams, roles: i.roles, state: i.state, login: i.login, fingerprint: i.fingerprint, responder: i.responder, signPublicKey: i.signPublicKey, boxPublicKey: i.boxPublicKey, expiresAt: i.expiresAt }));
@@ -113,7 +91,7 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
         body: {
           content: {
             'application/json': {
-              schema: z.object({ fingerprint: z.string().max(64) }).strict(),
+              schema: CertifyRequest,
             },
           },
           required: true,
@@ -166,16 +144,9 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps): void {
       tags: ['admin'],
       summary: 'Recent responder actions (who, what, when; never content)',
       security,
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+      request: { query: AuditQuery },
       responses: {
-        200: json(
-          z.object({
-            entries: z.array(
-              z.object({ at: z.number().int(), actor: z.string(), actorName: z.string(), action: z.string(), ref: z.string(), fromTeam: z.string().optional(), toTeam: z.string().optional() }),
-            ),
-          }),
-          'Entries',
-        ),
+        200: json(AuditEntriesSchema, 'Entries'),
         ...ERROR_RESPONSES,
       },
     }),

@@ -10,7 +10,7 @@ import type { Directory } from '../directory/directory.js';
 import type { ResponderId, ResponderRecord, Store, TeamId } from '../store/ports.js';
 import { orgScope } from '../directory/org-scope.js';
 import { orgOf } from '../directory/organisations.js';
-import { PendingSignaturesSchema, StaffSchema } from '../../contract/rest.js';
+import { DeactivatedSchema, PendingSignaturesSchema, StaffChangePendingSchema, StaffChangeRequest, StaffSchema } from '../../contract/rest.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { requireRole } from './admin.js';
 import { createAuditWriter } from './audit-writer.js';
@@ -26,8 +26,6 @@ export interface StaffRouteDeps {
 }
 
 const security = [{ responderSession: [] }];
-const TeamId = z.string().regex(/^[a-z0-9-]{1,64}$/);
-const RoleSchema = z.enum(['responder', 'supervisor', 'admin']);
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).openapi({ param: { name: 'id', in: 'path' }, example: 'r-demo' }) });
 
 export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
@@ -61,9 +59,9 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
       security,
       request: {
         params: IdParam,
-        body: { content: { 'application/json': { schema: z.object({ teams: z.array(TeamId).min(1).max(10), roles: z.array(RoleSchema).min(1) }).strict() } }, required: true },
+        body: { content: { 'application/json': { schema: StaffChangeRequest } }, required: true },
       },
-      responses: { 202: json(z.object({ pending: z.literal(true) }), 'Recorded; awaits the organisation key (npm run org sign)'), 204: { description: 'Changed' }, ...ERROR_RESPONSES },
+      responses: { 202: json(StaffChangePendingSchema, 'Recorded; awaits the organisation key (npm run org sign)'), 204: { description: 'Changed' }, ...ERROR_RESPONSES },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -85,7 +83,7 @@ export function registerStaffRoutes(app: App, deps: StaffRouteDeps): void {
       summary: 'Deactivate: sessions and duty end, sockets close at once; the certificate is revoked and every team inbox key rotated (demo: at once; a real organisation: pending, npm run org sign)',
       security,
       request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({}).strict() } }, required: true } },
-      responses: { 200: json(z.object({ rotated: z.array(z.string()), requeued: z.number().int(), closed: z.number().int(), pending: z.boolean() }), 'Deactivated'), ...ERROR_RESPONSES },
+      responses: { 200: json(DeactivatedSchema, 'Deactivated'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const me = c.get('responder');

@@ -4,7 +4,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import { OrgRetentionSchema, RetentionSettingsSchema, createOrgRetention, createRetentionSettings } from '../retention/settings.js';
+import { OrgRetentionSchema, OrgRetentionViewSchema, RetentionSettingsSchema } from '../../contract/rest.js';
+import { createOrgRetention, createRetentionSettings } from '../retention/settings.js';
 import { toCsv } from '../stats/csv.js';
 import { MAX_PERIOD_DAYS, buildReport, daysBetween, isDay, parseDay } from '../stats/report.js';
 import type { ResponderRecord, Store } from '../store/ports.js';
@@ -79,9 +80,6 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
   const orgRetention = createOrgRetention(store.records);
   /** The deployment's limits of an organisation's own retention. */
   const limits = async () => ({ consentDays: (await retention.get()).consentDays, callbackDays: Math.max(1, Math.floor((deps.callbackTtlMs ?? 7 * 86_400_000) / 86_400_000)) });
-  const OrgRetentionView = z
-    .object({ ...OrgRetentionSchema.shape, limits: z.object({ consentDays: z.number().int(), callbackDays: z.number().int() }).openapi({ description: 'The deployment’s limits (its consent retention, CALLBACK_TTL_DAYS)' }) })
-    .openapi('OrgRetentionView');
   const orgView = async (me: ResponderRecord) => {
     const org = (await orgScope(store.staff, me)).org;
     const max = await limits();
@@ -202,7 +200,7 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
       tags: ['admin'],
       summary: 'How long the caller’s organisation keeps its consented identities and open callback requests, and the deployment’s limits',
       security,
-      responses: { 200: json(OrgRetentionView, 'Settings'), ...ERROR_RESPONSES },
+      responses: { 200: json(OrgRetentionViewSchema, 'Settings'), ...ERROR_RESPONSES },
     }),
     async (c) => c.json(await orgView(c.get('responder')), 200),
   );
@@ -215,7 +213,7 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
       summary: 'Change the caller’s organisation’s retention (consents: the next purge, within ten minutes; callbacks: requests filed from now on), within the deployment’s limits',
       security,
       request: { body: { content: { 'application/json': { schema: OrgRetentionSchema } }, required: true } },
-      responses: { 200: json(OrgRetentionView, 'Stored'), ...ERROR_RESPONSES },
+      responses: { 200: json(OrgRetentionViewSchema, 'Stored'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const settings = c.req.valid('json');

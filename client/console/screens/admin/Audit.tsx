@@ -1,14 +1,15 @@
 // The audit log of responder actions: who did what and when, never content.
 import { useEffect, useState } from 'preact/hooks';
+import type { AuditEntries } from '../../../../contract/rest.js';
 import { useConsole } from '../../context.js';
 import { auditActionKey } from '../../i18n/record-keys.js';
 
 export function Audit() {
   const { store, state, t } = useConsole();
-  const [entries, setEntries] = useState<Array<{ at: number; actorName: string; action: string; ref: string }>>([]);
+  const [entries, setEntries] = useState<AuditEntries['entries']>([]);
   useEffect(() => {
-    void store.api
-      .call<{ entries: typeof entries }>('GET', '/api/v1/admin/audit?limit=100')
+    void store.api.admin
+      .audit(100)
       .then((r) => setEntries(r.entries))
       .catch(() => undefined);
   }, []);

@@ -10,7 +10,7 @@ export function AwaitingSignature(props: { refresh: number; teamName: (id: strin
   const { store, state, t } = useConsole();
   const [pending, setPending] = useState<PendingSignatures | null>(null);
   useEffect(() => {
-    void store.api.call<PendingSignatures>('GET', '/api/v1/admin/org/pending').then(setPending, () => setPending(null));
+    void store.api.admin.pendingSignatures().then(setPending, () => setPending(null));
   }, [props.refresh]);
   const date = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleDateString(intlTag(state.locale)));
   const names = (ids: readonly string[], of: (id: string) => string) => ids.map(of).join(', ') || '–';

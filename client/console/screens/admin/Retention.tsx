@@ -3,20 +3,16 @@
 // first organisation's admins), and each organisation's own consent and callback retention within
 // those limits (issue 17).
 import { useEffect, useState } from 'preact/hooks';
+import type { OrgRetentionView, RetentionSettings } from '../../../../contract/rest.js';
+import { RETENTION_LIMITS } from '../../../../contract/retention.js';
 import { useConsole } from '../../context.js';
 import type { MessageKey } from '../../i18n/index.js';
 
-interface RetentionSettings {
-  auditDays: number;
-  statsDays: number;
-  consentDays: number;
-}
-
-/** The server's limits (server/retention/settings.ts), repeated for the form's own checks. */
+/** The contract's limits, which the server's schema checks too, for the form's own checks. */
 const FIELDS: ReadonlyArray<{ key: keyof RetentionSettings; label: MessageKey; min: number; max: number }> = [
-  { key: 'auditDays', label: 'retentionAudit', min: 30, max: 3650 },
-  { key: 'statsDays', label: 'retentionStats', min: 31, max: 3660 },
-  { key: 'consentDays', label: 'retentionConsents', min: 1, max: 180 },
+  { key: 'auditDays', label: 'retentionAudit', ...RETENTION_LIMITS.auditDays },
+  { key: 'statsDays', label: 'retentionStats', ...RETENTION_LIMITS.statsDays },
+  { key: 'consentDays', label: 'retentionConsents', ...RETENTION_LIMITS.consentDays },
 ];
 
 export function Retention() {
@@ -28,21 +24,14 @@ export function Retention() {
   );
 }
 
-/** GET /api/v1/admin/retention/organisation */
-interface OrgRetentionView {
-  consentDays: number;
-  callbackDays: number;
-  limits: { consentDays: number; callbackDays: number };
-}
-
 /** The caller's organisation's own retention, within the deployment's limits. */
 function OrgRetention() {
   const { store, t } = useConsole();
   const [view, setView] = useState<OrgRetentionView | null>(null);
   const [message, setMessage] = useState('');
   useEffect(() => {
-    void store.api
-      .call<OrgRetentionView>('GET', '/api/v1/admin/retention/organisation')
+    void store.api.admin
+      .orgRetention()
       .then(setView)
       .catch(() => setMessage(t('errGeneric')));
   }, []);
@@ -50,7 +39,7 @@ function OrgRetention() {
     e.preventDefault();
     if (view === null) return;
     try {
-      setView(await store.api.call<OrgRetentionView>('PUT', '/api/v1/admin/retention/organisation', { consentDays: view.consentDays, callbackDays: view.callbackDays }));
+      setView(await store.api.admin.setOrgRetention({ consentDays: view.consentDays, callbackDays: view.callbackDays }));
       setMessage(t('retentionSaved'));
     } catch {
       setMessage(t('retentionError'));
@@ -101,8 +90,8 @@ function DeploymentRetention() {
   const [hidden, setHidden] = useState(false);
   const [message, setMessage] = useState('');
   useEffect(() => {
-    void store.api
-      .call<RetentionSettings>('GET', '/api/v1/admin/retention')
+    void store.api.admin
+      .retention()
       .then(setSettings)
       .catch((error: { status?: number }) => (error.status === 403 ? setHidden(true) : setMessage(t('errGeneric'))));
   }, []);
@@ -111,7 +100,7 @@ function DeploymentRetention() {
     e.preventDefault();
     if (settings === null) return;
     try {
-      setSettings(await store.api.call<RetentionSettings>('PUT', '/api/v1/admin/retention', settings));
+      setSettings(await store.api.admin.setRetention(settings));
       setMessage(t('retentionSaved'));
     } catch {
       setMessage(t('retentionError'));

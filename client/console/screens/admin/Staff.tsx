@@ -4,47 +4,33 @@
 // signs with `npm run org sign` on their own computer; this screen shows what awaits it, with the key
 // fingerprints to compare. In the demo the server holds the key and signs at once.
 import { useEffect, useState } from 'preact/hooks';
-import type { Staff, StaffMember } from '../../../../contract/rest.js';
+import type { InvitationSummary, Role, Staff, StaffMember } from '../../../../contract/rest.js';
 import { useConsole } from '../../context.js';
 import { intlTag, type MessageKey } from '../../i18n/index.js';
 import { AwaitingSignature } from './AwaitingSignature.js';
 
-interface InvitationRow {
-  id: string;
-  displayName: string;
-  teams: string[];
-  roles: string[];
-  state: 'open' | 'enrolled' | 'certified';
-  login: string | null;
-  fingerprint: string | null;
-  responder: string | null;
-  signPublicKey: string | null;
-  boxPublicKey: string | null;
-}
-
-type Role = 'responder' | 'supervisor' | 'admin';
 const ROLES: readonly Role[] = ['responder', 'supervisor', 'admin'];
-const toggle = (list: readonly string[], value: string) => (list.includes(value) ? list.filter((x) => x !== value) : [...list, value]);
+const toggle = <T extends string>(list: readonly T[], value: T): T[] => (list.includes(value) ? list.filter((x) => x !== value) : [...list, value]);
 
 export function Invitations(props: { window: Window }) {
   const { store, state, t } = useConsole();
   const [name, setName] = useState('');
   const [teams, setTeams] = useState<string[]>([]);
-  const [roles, setRoles] = useState<string[]>(['responder']);
+  const [roles, setRoles] = useState<Role[]>(['responder']);
   const [link, setLink] = useState<string | null>(null);
-  const [rows, setRows] = useState<InvitationRow[]>([]);
+  const [rows, setRows] = useState<InvitationSummary[]>([]);
   const [staff, setStaff] = useState<Staff | null>(null);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [refresh, setRefresh] = useState(0);
-  const [editing, setEditing] = useState<{ id: string; teams: string[]; roles: string[] } | null>(null);
+  const [editing, setEditing] = useState<{ id: string; teams: string[]; roles: Role[] } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
 
   const load = async () => {
     const [invitations, current] = await Promise.all([
-      store.api.call<{ items: InvitationRow[] }>('GET', '/api/v1/admin/invitations'),
-      store.api.call<Staff>('GET', '/api/v1/admin/staff'),
+      store.api.admin.invitations(),
+      store.api.admin.staff(),
     ]);
     setRows(invitations.items);
     setStaff(current);
@@ -77,7 +63,7 @@ export function Invitations(props: { window: Window }) {
   const create = async (e: Event) => {
     e.preventDefault();
     try {
-      const made = await store.api.call<{ path: string }>('POST', '/api/v1/admin/invitations', { displayName: name, teams, roles });
+      const made = await store.api.admin.invite({ displayName: name, teams, roles });
       setLink(`${props.window.location.origin}${made.path}`);
       setName('');
       await load();
@@ -87,23 +73,23 @@ export function Invitations(props: { window: Window }) {
   };
 
   /** Demo organisation only: the server certifies after the typed fingerprint matches. */
-  const certify = (row: InvitationRow) =>
+  const certify = (row: InvitationSummary) =>
     act(async () => {
-      await store.api.call('POST', `/api/v1/admin/invitations/${row.id}/certify`, { fingerprint: typed[row.id] ?? '' });
+      await store.api.admin.certify(row.id, { fingerprint: typed[row.id] ?? '' });
       return 'certified';
     });
 
   const save = () =>
     act(async () => {
       if (editing === null) return 'errGeneric';
-      const result = await store.api.call<{ pending?: boolean } | undefined>('PUT', `/api/v1/admin/staff/${editing.id}`, { teams: editing.teams, roles: editing.roles });
+      const result = await store.api.admin.changeStaff(editing.id, { teams: editing.teams, roles: editing.roles });
       setEditing(null);
       return result?.pending === true ? 'staffChangePending' : 'staffSaved';
     });
 
   const deactivate = (member: StaffMember) =>
     act(async () => {
-      const result = await store.api.call<{ rotated: string[]; pending: boolean }>('POST', `/api/v1/admin/staff/${member.id}/deactivate`, {});
+      const result = await store.api.admin.deactivate(member.id);
       setConfirming(null);
       if (result.pending) return `#${t('staffDeactivatedPending', { name: member.displayName })}`;
       return `#${t('staffDeactivated', { name: member.displayName, teams: result.rotated.map(teamName).join(', ') || '–' })}`;
@@ -203,7 +189,7 @@ export function Invitations(props: { window: Window }) {
                   <th scope="row">{m.displayName}</th>
                   <td>{m.login}</td>
                   <td>{m.teams.map(teamName).join(', ')}</td>
-                  <td>{m.roles.map((x) => roleLabels[x as Role] ?? x).join(', ')}</td>
+                  <td>{m.roles.map((x) => roleLabels[x]).join(', ')}</td>
                   <td>{!m.active ? t('staffInactive') : m.cert === null ? t('staffUncertified') : t('staffActive')}</td>
                   <td>{m.fingerprint === null ? '–' : <code>{m.fingerprint}</code>}</td>
                   <td>{formatDate(m.certExpires)}</td>

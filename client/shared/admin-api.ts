@@ -1,0 +1,43 @@
+// The administration routes of the typed API client (`createResponderApi(...).admin`): staff,
+// invitations, what awaits the organisation key, the audit log and retention. Shapes from
+// contract/rest.ts (types only); the session's CSRF token travels with every unsafe call.
+import type {
+  AuditEntries,
+  Certify,
+  Deactivated,
+  InvitationCreated,
+  Invitations,
+  NewInvitation,
+  OrgRetention,
+  OrgRetentionView,
+  PendingSignatures,
+  RetentionSettings,
+  Staff,
+  StaffChange,
+  StaffChangePending,
+} from '../../contract/rest.js';
+
+/** One call of the session: method, path, JSON body; the answer as the route's contract type. */
+export type SessionCall = <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => Promise<T>;
+
+export function createAdminApi(call: SessionCall) {
+  const admin = '/api/v1/admin';
+  return {
+    invitations: () => call<Invitations>('GET', `${admin}/invitations`),
+    invite: (invitation: NewInvitation) => call<InvitationCreated>('POST', `${admin}/invitations`, invitation),
+    /** Demo organisation only: certify an enrolled responder whose fingerprint the admin compared. */
+    certify: (id: string, body: Certify) => call<void>('POST', `${admin}/invitations/${id}/certify`, body),
+    withdrawInvitation: (id: string) => call<void>('DELETE', `${admin}/invitations/${id}`),
+    staff: () => call<Staff>('GET', `${admin}/staff`),
+    /** Undefined when the change took effect (demo), `{ pending: true }` when it awaits `npm run org sign`. */
+    changeStaff: (id: string, change: StaffChange) => call<StaffChangePending | undefined>('PUT', `${admin}/staff/${id}`, change),
+    deactivate: (id: string) => call<Deactivated>('POST', `${admin}/staff/${id}/deactivate`, {}),
+    pendingSignatures: () => call<PendingSignatures>('GET', `${admin}/org/pending`),
+    audit: (limit = 100) => call<AuditEntries>('GET', `${admin}/audit?limit=${limit}`),
+    retention: () => call<RetentionSettings>('GET', `${admin}/retention`),
+    setRetention: (settings: RetentionSettings) => call<RetentionSettings>('PUT', `${admin}/retention`, settings),
+    /** The caller's organisation's own retention, within the deployment's limits. */
+    orgRetention: () => call<OrgRetentionView>('GET', `${admin}/retention/organisation`),
+    setOrgRetention: (settings: OrgRetention) => call<OrgRetentionView>('PUT', `${admin}/retention/organisation`, settings),
+  };
+}
