@@ -252,6 +252,42 @@ export const ColleaguesSchema = z
   })
   .openapi('Colleagues');
 
+// ---- Statistics (Administration → Statistik): counters only, invariant 5 ----
+const StatsFlow = { opened: z.number().int(), claimed: z.number().int(), abandoned: z.number().int() };
+const StatsHistogram = { buckets: z.array(z.object({ le: z.number().nullable(), count: z.number().int() })), samples: z.number().int() };
+export const StatsReportSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    team: z.string().nullable(),
+    teams: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: 'Teams the caller may choose' }),
+    totals: z.record(z.string(), z.number().int()),
+    days: z.array(z.object({ day: z.string(), ...StatsFlow })),
+    bySource: z.array(z.object({ source: z.string(), ...StatsFlow })),
+    bySourceOrganisation: z
+      .array(z.object({ org: z.string(), name: z.string().nullable(), ...StatsFlow }))
+      .openapi({ description: 'The same flows summed by the organisation whose source (QR code, web page) the conversations came through: what a regional team answered for each municipality' }),
+    answeredElsewhere: z
+      .array(z.object({ org: z.string(), name: z.string().nullable(), ...StatsFlow }))
+      .openapi({ description: 'In a region, without a team chosen: conversations that came through this organisation’s own sources and went to another organisation’s team (overflow, danger), summed by that organisation; never another organisation’s sources' }),
+    byCategory: z.array(z.object({ category: z.string(), ...StatsFlow })),
+    byTeam: z.array(z.object({ team: z.string(), ...StatsFlow })),
+    outcomes: z.array(z.object({ outcome: z.string(), count: z.number().int() })),
+    transfers: z.array(z.object({ to: z.string(), count: z.number().int() })),
+    consents: z.array(z.object({ retentionDays: z.number().int(), count: z.number().int() })),
+    wait: z.object({
+      ...StatsHistogram,
+      p50: z.number().nullable().openapi({ description: 'Seconds: the bucket bound half the waits fall under (null: no claims, or beyond the last bound)' }),
+      p90: z.number().nullable(),
+      p50Open: z.boolean(),
+      p90Open: z.boolean(),
+    }),
+    lengthMessages: z.object(StatsHistogram),
+    lengthMinutes: z.object(StatsHistogram),
+  })
+  .openapi('StatsReport');
+export type StatsReport = z.infer<typeof StatsReportSchema>;
+
 // ---- A region's overflow agreements (Administration → Samverkan) ----
 const OrgIdText = z.string().regex(ORG_ID);
 /** One side of an agreement between two organisations: nothing, asked by the sender, or accepted by the receiver. */

@@ -8,13 +8,16 @@ import { OrgRetentionSchema, OrgRetentionViewSchema, RetentionSettingsSchema } f
 import { createOrgRetention, createRetentionSettings } from '../retention/settings.js';
 import { toCsv } from '../stats/csv.js';
 import { MAX_PERIOD_DAYS, buildReport, daysBetween, isDay, parseDay } from '../stats/report.js';
-import type { ResponderRecord, Store } from '../store/ports.js';
+import type { ResponderRecord, Store, TeamRecord } from '../store/ports.js';
 import { requireRole } from './admin.js';
 import { orgScope } from '../directory/org-scope.js';
-import { DEFAULT_ORG, createOrganisations } from '../directory/organisations.js';
+import { DEFAULT_ORG, createOrganisations, orgOf } from '../directory/organisations.js';
+import { answeredElsewhere, flowsBy, type OrgFlow, type OrgResolver } from '../stats/by-organisation.js';
+import type { Field } from '../stats/fields.js';
 import { createSources } from '../sources/index.js';
 import { createAuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
+import { StatsReportSchema } from '../../contract/rest.js';
 
 export interface StatsRouteDeps {
   readonly store: Store;
@@ -36,36 +39,6 @@ const PeriodQuery = z.object({
     .openapi({ param: { name: 'team', in: 'query' }, description: 'One team; all the caller may see when absent' }),
 });
 
-const Flow = { opened: z.number().int(), claimed: z.number().int(), abandoned: z.number().int() };
-const Histogram = { buckets: z.array(z.object({ le: z.number().nullable(), count: z.number().int() })), samples: z.number().int() };
-const StatsReportSchema = z
-  .object({
-    from: z.string(),
-    to: z.string(),
-    team: z.string().nullable(),
-    teams: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: 'Teams the caller may choose' }),
-    totals: z.record(z.string(), z.number().int()),
-    days: z.array(z.object({ day: z.string(), ...Flow })),
-    bySource: z.array(z.object({ source: z.string(), ...Flow })),
-    bySourceOrganisation: z
-      .array(z.object({ org: z.string(), name: z.string().nullable(), ...Flow }))
-      .openapi({ description: 'The same flows summed by the organisation whose source (QR code, web page) the conversations came through: what a regional team answered for each municipality' }),
-    byCategory: z.array(z.object({ category: z.string(), ...Flow })),
-    byTeam: z.array(z.object({ team: z.string(), ...Flow })),
-    outcomes: z.array(z.object({ outcome: z.string(), count: z.number().int() })),
-    transfers: z.array(z.object({ to: z.string(), count: z.number().int() })),
-    consents: z.array(z.object({ retentionDays: z.number().int(), count: z.number().int() })),
-    wait: z.object({
-      ...Histogram,
-      p50: z.number().nullable().openapi({ description: 'Seconds: the bucket bound half the waits fall under (null: no claims, or beyond the last bound)' }),
-      p90: z.number().nullable(),
-      p50Open: z.boolean(),
-      p90Open: z.boolean(),
-    }),
-    lengthMessages: z.object(Histogram),
-    lengthMinutes: z.object(Histogram),
-  })
-  .openapi('StatsReport');
 
 const isAdmin = (me: ResponderRecord) => me.roles.includes('admin');
 
@@ -91,23 +64,17 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
     await next();
   });
 
-  /** Flows by source summed by the source's organisation ("direct", "other" and unregistered tags: the first one's). */
-  async function bySourceOrganisation(bySource: ReadonlyArray<{ source: string; opened: number; claimed: number; abandoned: number }>) {
+  /** Which organisation each source and team belongs to, and the names of the organisations. */
+  async function organisations(teams: readonly TeamRecord[]) {
     const orgOfSource = new Map((await createSources({ records: store.records, clock: deps.clock }).list()).map((s) => [s.tag, (s.org ?? DEFAULT_ORG) as string]));
+    const orgOfTeam = new Map(teams.map((t) => [t.id as string, orgOf(t) as string]));
     const names = new Map((await createOrganisations(store.records).list()).map((o) => [o.id as string, o.name]));
-    const sums = new Map<string, { opened: number; claimed: number; abandoned: number }>();
-    for (const row of bySource) {
-      const org = orgOfSource.get(row.source) ?? DEFAULT_ORG;
-      const sum = sums.get(org) ?? { opened: 0, claimed: 0, abandoned: 0 };
-      sum.opened += row.opened;
-      sum.claimed += row.claimed;
-      sum.abandoned += row.abandoned;
-      sums.set(org, sum);
-    }
-    return [...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([org, flow]) => ({ org, name: names.get(org) ?? null, ...flow }));
+    const resolver: OrgResolver = { source: (tag) => orgOfSource.get(tag) ?? DEFAULT_ORG, team: (team) => orgOfTeam.get(team) };
+    const named = (rows: OrgFlow[]) => rows.map((r) => ({ org: r.org, name: names.get(r.org) ?? null, opened: r.opened, claimed: r.claimed, abandoned: r.abandoned }));
+    return { resolver, named };
   }
 
-  /** The period's parsed counters and the teams the caller may read (null: all). */
+  /** The period's parsed counters, the teams the caller may read (null: all), and what it may read of the region. */
   async function load(me: ResponderRecord, query: z.infer<typeof PeriodQuery>) {
     const { from, to } = query;
     const days = daysBetween(from, to);
@@ -121,7 +88,11 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
     if (query.team !== undefined && !visible.some((t) => t.id === query.team)) throw new ApiError(ErrorCode.Forbidden);
     const teams = query.team !== undefined ? new Set([query.team]) : isAdmin(me) && !region ? null : new Set(visible.map((t) => t.id));
     const hashes = await Promise.all(days.map((day) => store.stats.day(day)));
-    return { counters: days.map((day, i) => parseDay(day, hashes[i] ?? {})), teams, visible };
+    const orgs = await organisations(allTeams);
+    // And, for the whole organisation (no team chosen), its own sources' counters under other
+    // organisations' teams: what the regional team answered for it.
+    const elsewhere = region && query.team === undefined ? answeredElsewhere(scope.org, orgs.resolver) : null;
+    return { counters: days.map((day, i) => parseDay(day, hashes[i] ?? {})), teams, visible, region, orgs, elsewhere };
   }
 
   app.openapi(
@@ -136,9 +107,18 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const { counters, teams, visible } = await load(c.get('responder'), query);
+      const { counters, teams, visible, orgs, elsewhere } = await load(c.get('responder'), query);
       const report = buildReport({ from: query.from, to: query.to, team: query.team ?? null, teams, days: counters });
-      return c.json({ ...report, bySourceOrganisation: await bySourceOrganisation(report.bySource), teams: visible.map((t) => ({ id: t.id, name: t.name })) }, 200);
+      const mine = (f: Field) => teams === null || teams.has(f.team);
+      return c.json(
+        {
+          ...report,
+          bySourceOrganisation: orgs.named(flowsBy(counters, mine, (f) => orgs.resolver.source(f.source))),
+          answeredElsewhere: elsewhere === null ? [] : orgs.named(flowsBy(counters, elsewhere, (f) => orgs.resolver.team(f.team) ?? DEFAULT_ORG)),
+          teams: visible.map((t) => ({ id: t.id, name: t.name })),
+        },
+        200,
+      );
     },
   );
 
@@ -154,12 +134,14 @@ export function registerStatsRoutes(app: App, deps: StatsRouteDeps): void {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const { counters, teams } = await load(c.get('responder'), query);
+      const { counters, teams, region, orgs, elsewhere } = await load(c.get('responder'), query);
       const name = `utvag-statistik-${query.from}-${query.to}${query.team === undefined ? '' : `-${query.team}`}.csv`;
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', `attachment; filename="${name}"`);
       c.header('Cache-Control', 'no-store');
-      return c.body(toCsv(counters, teams), 200);
+      // In a region each row also names the organisation of its team and of its source.
+      const rows = (f: Field) => teams === null || teams.has(f.team) || (elsewhere?.(f) ?? false);
+      return c.body(toCsv(counters, rows, region ? orgs.resolver : undefined), 200);
     },
   );
 

@@ -4,6 +4,8 @@
 // Administration → Samverkan: Huddinge's admin asks Botkyrka to take its overflow, Botkyrka's admin
 // sees the request and accepts it, and the regional body's admin ends its agreement with Huddinge —
 // after which a young person from Huddinge's poster no longer reaches the regional team.
+// Statistik: the regional body's admin sees what its team answered per municipality; Huddinge's admin
+// sees how many of Huddinge's young people the regional team answered, and nothing of Botkyrka's.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveLoginKeys } from '../../../crypto/password.js';
@@ -11,6 +13,7 @@ import { systemClock, systemRandom } from '../../../server/clock.js';
 import { seedDemoRegion } from '../../../server/demo-region.js';
 import { createDirectory } from '../../../server/directory/directory.js';
 import { refreshDemoOrg } from '../../../server/directory/demo-org.js';
+import { createStatsCounter } from '../../../server/stats/counter.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
 import { goOnDuty, loginConsole } from './support.js';
@@ -90,6 +93,36 @@ describe('the console of one organisation of a region', () => {
     // Huddinge still asks; the regional admin sees that, and routing stays in Huddinge.
     await row(regionen, 'Huddinge kommun').getByText('Ber att få skicka sina samtal hit').waitFor();
     expect(await status()).toBe('huddinge-unga');
+    await context.close();
+  });
+
+  it('Statistik: the region per municipality, and a municipality its own young people the region answered', { timeout: 90_000 }, async () => {
+    // Counters as the app writes them: the regional team took three from Huddinge and five from Botkyrka.
+    const counter = createStatsCounter({ stats: server.store.stats, now: () => Date.now() });
+    for (let i = 0; i < 3; i++) await counter.opened({ team: 'regionjouren', category: 'chat', source: 'huddinge' });
+    for (let i = 0; i < 5; i++) await counter.opened({ team: 'regionjouren', category: 'chat', source: 'botkyrka' });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    const statistics = async (login: string) => {
+      const page = await context.newPage();
+      await loginConsole(page, server, login, passwords.get(login)!);
+      await page.getByRole('button', { name: 'Administration' }).click();
+      await page.getByRole('navigation', { name: 'Delar av administrationen' }).getByRole('button', { name: 'Statistik' }).click();
+      await page.getByRole('heading', { name: 'Summering för perioden' }).waitFor();
+      return page;
+    };
+    const regionen = await statistics('regionen');
+    const orgs = regionen.locator('[data-chart="stats-source-orgs"]');
+    await orgs.getByRole('heading', { name: 'Per organisation som källan hör till (kommun)' }).waitFor();
+    await orgs.locator('summary').click();
+    await orgs.getByRole('row', { name: /Botkyrka kommun\s*5/ }).waitFor();
+    await orgs.getByRole('row', { name: /Huddinge kommun\s*3/ }).waitFor();
+    expect(await regionen.getByRole('heading', { name: 'Era unga som en annan organisation svarade' }).count()).toBe(0);
+
+    const huddinge = await statistics('huddinge');
+    const elsewhere = huddinge.getByRole('table', { name: 'Era unga som en annan organisation svarade' });
+    await elsewhere.waitFor();
+    expect((await elsewhere.getByRole('row').allInnerTexts()).slice(1)).toEqual([expect.stringMatching(/^Regionjouren\s+3\s+0\s+0$/)]);
+    expect(await huddinge.getByText('Botkyrka kommun').count()).toBe(0);
     await context.close();
   });
 });

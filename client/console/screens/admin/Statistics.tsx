@@ -1,34 +1,13 @@
 // The supervisor dashboard: a period and a team, the period's counters as SVG charts with tables,
 // and the same counters as a CSV download. Counters only (invariant 5): nothing here is per visitor.
 import { useEffect, useState } from 'preact/hooks';
+import type { StatsReport } from '../../../../contract/rest.js';
 import { useConsole } from '../../context.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { categoryName } from '../../i18n/record-keys.js';
 import { BarList, FlowChart, Histogram, type ChartText } from './StatsCharts.js';
 
-interface Histo {
-  buckets: Array<{ le: number | null; count: number }>;
-  samples: number;
-}
-interface Flow {
-  opened: number;
-  claimed: number;
-  abandoned: number;
-}
-export interface StatsReport {
-  from: string;
-  to: string;
-  team: string | null;
-  teams: Array<{ id: string; name: string }>;
-  totals: Record<string, number>;
-  days: Array<{ day: string } & Flow>;
-  bySource: Array<{ source: string } & Flow>;
-  byCategory: Array<{ category: string } & Flow>;
-  outcomes: Array<{ outcome: string; count: number }>;
-  wait: Histo & { p50: number | null; p90: number | null; p50Open: boolean; p90Open: boolean };
-  lengthMessages: Histo;
-  lengthMinutes: Histo;
-}
+type Histo = StatsReport['lengthMessages'];
 
 const DAY_MS = 86_400_000;
 const stockholmDay = (ms: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
@@ -174,6 +153,7 @@ function Dashboard(props: {
   const barsDesc = (rows: Array<{ label: string; value: number }>) =>
     rows.length === 0 ? t('statsBarsNone') : t('statsBarsDesc', { count: fmt(rows.length), top: rows[0]?.label ?? '', value: fmt(rows[0]?.value ?? 0) });
   const sources = bars(r.bySource.map((s) => ({ key: s.source, label: s.source === 'unknown' ? t('statsUnknown') : s.source, value: s.opened })));
+  const sourceOrgs = bars(r.bySourceOrganisation.map((o) => ({ key: o.org, label: o.name ?? t('statsUnknown'), value: o.opened })));
   const categories = bars(r.byCategory.map((c) => ({ key: c.category, label: c.category === 'unknown' ? t('statsUnknown') : categoryName(t, c.category, 'stats'), value: c.opened })));
   const outcomes = bars(r.outcomes.map((o) => ({ key: o.outcome, label: OUTCOME[o.outcome] === undefined ? o.outcome : t(OUTCOME[o.outcome]!), value: o.count })));
 
@@ -226,6 +206,35 @@ function Dashboard(props: {
         buckets={bucketLabels(r.lengthMinutes, minutes, minutesShort).map((l, i) => ({ ...l, count: r.lengthMinutes.buckets[i]?.count ?? 0 }))}
         text={text}
       />
+      {r.bySourceOrganisation.some((o) => o.name !== null) && (
+        <BarList id="stats-source-orgs" title={t('statsBySourceOrganisation')} desc={barsDesc(sourceOrgs)} nameLabel={t('statsColName')} countLabel={t('statsColCount')} rows={sourceOrgs} text={text} />
+      )}
+      {r.answeredElsewhere.length > 0 && (
+        <>
+          <h3 id="stats-elsewhere">{t('statsAnsweredElsewhere')}</h3>
+          <p class="hint">{t('statsAnsweredElsewhereIntro')}</p>
+          <table aria-labelledby="stats-elsewhere" class="stats-elsewhere">
+            <thead>
+              <tr>
+                <th scope="col">{t('statsColName')}</th>
+                <th scope="col">{t('statsOpened')}</th>
+                <th scope="col">{t('statsClaimed')}</th>
+                <th scope="col">{t('statsAbandoned')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.answeredElsewhere.map((o) => (
+                <tr key={o.org} data-org={o.org}>
+                  <th scope="row">{o.name ?? o.org}</th>
+                  <td>{fmt(o.opened)}</td>
+                  <td>{fmt(o.claimed)}</td>
+                  <td>{fmt(o.abandoned)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <BarList id="stats-sources" title={t('statsBySource')} desc={barsDesc(sources)} nameLabel={t('statsColName')} countLabel={t('statsColCount')} rows={sources} text={text} />
       <BarList id="stats-categories" title={t('statsByCategory')} desc={barsDesc(categories)} nameLabel={t('statsColName')} countLabel={t('statsColCount')} rows={categories} text={text} />
       <BarList id="stats-outcomes" title={t('statsOutcomes')} desc={barsDesc(outcomes)} nameLabel={t('statsColName')} countLabel={t('statsColCount')} rows={outcomes} text={text} />
