@@ -42,6 +42,11 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
       colleagues: async () => colleagues,
       transfer: async (id, to) => void api.push(`transfer ${id} ${JSON.stringify(to)}`),
       threat: async (id) => void api.push(`threat ${id}`),
+      handoverTargets: async () => ({ targets: [HUDDINGE] }),
+      offerHandover: async (id, team) => {
+        api.push(`handover ${id} ${team}`);
+        return HUDDINGE;
+      },
       close: async (id, outcome) => void api.push(`close ${id} ${outcome}`),
     },
     keys: () => world.keys,
@@ -132,6 +137,8 @@ async function setup(options: { otherTabOwns?: string[] } = {}) {
     chat: (id: string) => state.get().chats.find((c) => c.id === id),
   };
 }
+
+const HUDDINGE = { team: 'huddinge-unga', name: 'Huddinge – unga', org: 'huddinge', orgName: 'Huddinge kommun' };
 
 const settle = async () => {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
@@ -290,6 +297,29 @@ describe('chats store', () => {
     await t.store.transfer('c1', { threat: true });
     expect(t.api.at(-1)).toBe('threat c1');
     expect(t.chat('c1')?.phase).toBe('transferred');
+  });
+
+  it('offers a handover to another organisation and follows the young person’s answer: no keeps the chat, yes ends it here', async () => {
+    const t = await setup();
+    await t.store.claim(t.meta('c1'));
+    await t.store.claim(t.meta('c2'));
+    t.engines.get('c1')?.setPhase('open');
+    t.engines.get('c2')?.setPhase('open');
+    await t.store.loadColleagues();
+    expect(t.state.get().handoverTargets).toEqual([HUDDINGE]);
+    await t.store.offerHandover('c1', HUDDINGE);
+    await t.store.offerHandover('c2', HUDDINGE);
+    expect(t.api.slice(-2)).toEqual(['handover c1 huddinge-unga', 'handover c2 huddinge-unga']);
+    expect(t.engines.get('c1')?.calls).toContain('offer huddinge-unga');
+    expect(t.chat('c1')?.handover).toEqual({ state: 'asked', target: HUDDINGE });
+    // No (inside the session): the chat stays here; access ending later is not a handover.
+    t.engines.get('c1')?.emit({ type: 'handover-answer', team: 'huddinge-unga', accepted: false });
+    expect(t.chat('c1')?.handover?.state).toBe('declined');
+    // Yes: the server moves it away; whether the answer or the move arrives first, the chat was handed over.
+    t.frame({ t: 'unsubscribed', c: 'c2', reason: 'transferred' } as ServerFrame);
+    expect(t.chat('c2')).toMatchObject({ phase: 'transferred', handover: { state: 'accepted', target: HUDDINGE } });
+    t.frame({ t: 'unsubscribed', c: 'c1', reason: 'transferred' } as ServerFrame);
+    expect(t.chat('c1')?.phase).toBe('lost');
   });
 
   it('closes with an outcome, then dismisses the chat and its sealed copy', async () => {
