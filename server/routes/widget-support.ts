@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
+import { LANGUAGE_IDS, type LanguageId } from '../../contract/languages.js';
 import type { Clock } from '../clock.js';
 import type { Store, TeamId } from '../store/ports.js';
 import { nextOpening, openingAt } from '../routing/opening.js';
@@ -39,7 +40,7 @@ const NoticeSchema = z
     /** Closed or on special hours because of a holiday today. */
     holiday: z.boolean(),
     /** Plain text per language; "" where the team wrote none (the widget falls back to Swedish, then its own text). */
-    text: z.object({ sv: z.string(), en: z.string(), ar: z.string() }),
+    text: z.object(Object.fromEntries(LANGUAGE_IDS.map((id) => [id, z.string()])) as Record<LanguageId, z.ZodString>),
     /** The team's weekly opening hours (Europe/Stockholm, "HH:MM" windows per weekday), or null when it keeps none (open whenever someone is on duty). */
     hours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))).nullable(),
     /** When closed: the next minute it opens by its hours and holidays (ms since the epoch), or null when not within 8 days. Null while open. */

@@ -1,6 +1,7 @@
 // Routing settings of a team (duty hours, holidays, out-of-hours texts, auto-assignment, default
 // capacity, specialist flag), kept in the RecordStore and validated by one schema.
 import { z } from 'zod';
+import { LANGUAGE_IDS, type LanguageId } from '../../contract/languages.js';
 import type { RecordStore, TeamId } from '../store/ports.js';
 import { WEEKDAYS } from './duty-hours.js';
 import { isCalendarDate } from './holidays.js';
@@ -40,8 +41,12 @@ export const HolidaySchema = z
   .strict();
 export type Holiday = z.infer<typeof HolidaySchema>;
 
-export const OutOfHoursTextSchema = z.object({ sv: NoticeText, en: NoticeText, ar: NoticeText }).strict();
-export type OutOfHoursText = z.infer<typeof OutOfHoursTextSchema>;
+/** Nothing written in any language (the widget's own text shows). */
+const NO_TEXT = Object.fromEntries(LANGUAGE_IDS.map((id) => [id, ''])) as Record<LanguageId, string>;
+
+/** One text per language the clients speak (each given, "" for none; settings stored before a language was added read it as ""). */
+export const OutOfHoursTextSchema = z.object(Object.fromEntries(LANGUAGE_IDS.map((id) => [id, NoticeText])) as Record<LanguageId, typeof NoticeText>).strict();
+export type OutOfHoursText = Record<LanguageId, string>;
 
 export const TeamSettingsSchema = z
   .object({
@@ -62,7 +67,7 @@ export const TeamSettingsSchema = z
     /** Closed on Swedish public holidays and on midsummer, Christmas and New Year's eve (unless listed in holidays). */
     publicHolidays: z.boolean().default(false),
     /** Plain text shown to visitors while the team is closed, per widget language (empty: the widget's own text). */
-    outOfHoursText: OutOfHoursTextSchema.default({ sv: '', en: '', ar: '' }),
+    outOfHoursText: OutOfHoursTextSchema.default(NO_TEXT),
   })
   .strict();
 export type TeamSettings = z.infer<typeof TeamSettingsSchema>;
@@ -74,17 +79,24 @@ export const DEFAULT_TEAM_SETTINGS: TeamSettings = {
   specialist: false,
   holidays: [],
   publicHolidays: false,
-  outOfHoursText: { sv: '', en: '', ar: '' },
+  outOfHoursText: NO_TEXT,
 };
 
 const COLLECTION = 'team-settings';
+
+/** Settings as stored: fields added later take their defaults, and so does a language added later (its text ""). */
+export function parseStoredSettings(raw: string): TeamSettings {
+  const stored = JSON.parse(raw) as { outOfHoursText?: Partial<Record<LanguageId, string>> };
+  if (stored.outOfHoursText !== undefined) stored.outOfHoursText = { ...NO_TEXT, ...stored.outOfHoursText };
+  return TeamSettingsSchema.parse(stored);
+}
 
 export function createTeamSettings(records: RecordStore) {
   return {
     /** The team's settings; the defaults when none are stored. Fields added later take their defaults. */
     async get(team: TeamId): Promise<TeamSettings> {
       const raw = await records.get(COLLECTION, team);
-      return raw === null ? DEFAULT_TEAM_SETTINGS : TeamSettingsSchema.parse(JSON.parse(raw));
+      return raw === null ? DEFAULT_TEAM_SETTINGS : parseStoredSettings(raw);
     },
     /** Validates and stores; throws a ZodError on invalid settings. */
     async put(team: TeamId, settings: TeamSettings): Promise<void> {

@@ -3,11 +3,13 @@
 // the RecordStore (persistent, never visitor data).
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { LANGUAGE_IDS, type LanguageId } from '../../contract/languages.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Category, OrgId, RecordStore, TeamId, TeamRecord } from '../store/ports.js';
 
-export const SOURCE_LANGUAGES = ['sv', 'en', 'ar'] as const;
-export type SourceLanguage = (typeof SOURCE_LANGUAGES)[number];
+/** A source's widget language: any language the clients speak. */
+export const SOURCE_LANGUAGES = LANGUAGE_IDS;
+export type SourceLanguage = LanguageId;
 export const SOURCE_TAG = /^[a-z0-9-]{1,40}$/;
 
 const SourceRecordSchema = z

@@ -1,6 +1,6 @@
 // The language registry: Arabic right to left, the picker's order, a BCP 47 tag to an offered language.
 import { describe, expect, it } from 'vitest';
-import { LANGUAGE_INFO, cataloguesFrom, directionOf, intlTag, isLanguageId, languageName, languageOfTag, offered } from './languages.js';
+import { LANGUAGE_INFO, cataloguesFrom, directionOf, intlTag, isLanguageId, languageName, languageNameIn, languageOfTag, offered } from './languages.js';
 
 describe('languages', () => {
   it('writes Arabic right to left and the others left to right', () => {
@@ -31,5 +31,11 @@ describe('languages', () => {
     expect(cataloguesFrom(files)).toEqual(Object.fromEntries(ids.map((id) => [id, id.toUpperCase()])));
     delete files['./en.ts'];
     expect(() => cataloguesFrom(files)).toThrow('Language en has no catalogue: en.ts exporting en');
+  });
+
+  it('names a language in the UI language as a label (the team form labels its out-of-hours texts so)', () => {
+    expect(['sv', 'en', 'ar'].map((id) => languageNameIn(id as never, 'sv'))).toEqual(['Svenska', 'Engelska', 'Arabiska']);
+    expect(['sv', 'en', 'ar'].map((id) => languageNameIn(id as never, 'en'))).toEqual(['Swedish', 'English', 'Arabic']);
+    expect(languageNameIn('ar', 'ar')).toBe('العربية');
   });
 });

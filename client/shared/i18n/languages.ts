@@ -1,27 +1,10 @@
-// The languages the clients speak, each described once: its own name, writing direction and the
-// BCP 47 tag used for dates and numbers. A client offers the ones it has a catalogue for.
+// The languages the clients speak (described once, in contract/languages.ts) and what the clients
+// do with them: directions, Intl tags, the picker's order, catalogues. A client offers the ones it
+// has a catalogue for.
 
-export interface Language {
-  /** The language's name in itself (the language picker shows it). */
-  readonly name: string;
-  readonly dir: 'ltr' | 'rtl';
-  /** BCP 47 tag for Intl (dates, numbers, plural rules). */
-  readonly tag: string;
-}
+import { FIRST_LANGUAGE, isLanguageId, LANGUAGE_IDS, LANGUAGE_INFO, type Language, type LanguageId } from '../../../contract/languages.js';
 
-/** Every language the clients speak. Adding one: a line here and its catalogue in each client (docs/i18n.md). */
-export const LANGUAGE_INFO = {
-  sv: { name: 'Svenska', dir: 'ltr', tag: 'sv-SE' },
-  en: { name: 'English', dir: 'ltr', tag: 'en-GB' },
-  ar: { name: 'العربية', dir: 'rtl', tag: 'ar' },
-} as const satisfies Record<string, Language>;
-
-export type LanguageId = keyof typeof LANGUAGE_INFO;
-
-/** The first language: the fallback for anything unknown. */
-export const FIRST_LANGUAGE: LanguageId = 'sv';
-
-export const isLanguageId = (x: unknown): x is LanguageId => typeof x === 'string' && Object.hasOwn(LANGUAGE_INFO, x);
+export { FIRST_LANGUAGE, isLanguageId, LANGUAGE_IDS, LANGUAGE_INFO, type Language, type LanguageId };
 
 export const directionOf = (id: LanguageId): 'ltr' | 'rtl' => LANGUAGE_INFO[id].dir;
 
@@ -30,7 +13,7 @@ export const intlTag = (id: LanguageId): string => LANGUAGE_INFO[id].tag;
 
 /** The ids of `catalogues` in the order of LANGUAGE_INFO (the picker's order). */
 export function offered<L extends LanguageId>(catalogues: Readonly<Record<L, unknown>>): readonly L[] {
-  return (Object.keys(LANGUAGE_INFO) as LanguageId[]).filter((id): id is L => Object.hasOwn(catalogues, id));
+  return LANGUAGE_IDS.filter((id): id is L => Object.hasOwn(catalogues, id));
 }
 
 /** The offered language a BCP 47 tag ("ar-SE", "en") asks for; `fallback` when none matches. */
@@ -42,6 +25,17 @@ export function languageOfTag<L extends LanguageId>(ids: readonly L[], tag: stri
 /** Language `id`'s name in itself. */
 export const languageName = (id: LanguageId): string => LANGUAGE_INFO[id].name;
 
+/** Language `id`'s name in language `uiLanguage` ("Arabiska" in Swedish), capitalised as a label; its own name where Intl has none. */
+export function languageNameIn(id: LanguageId, uiLanguage: LanguageId): string {
+  try {
+    const name = new Intl.DisplayNames([intlTag(uiLanguage)], { type: 'language' }).of(id);
+    if (name !== undefined && name !== id) return name.charAt(0).toLocaleUpperCase(intlTag(uiLanguage)) + name.slice(1);
+  } catch {
+    // No Intl.DisplayNames here: fall through.
+  }
+  return languageName(id);
+}
+
 /**
  * A client's catalogues, one per registered language, from its catalogue files: the client's
  * `import.meta.glob('./[a-z][a-z].ts', { eager: true })`, where `so.ts` exports `so`. A registered
@@ -50,7 +44,7 @@ export const languageName = (id: LanguageId): string => LANGUAGE_INFO[id].name;
  */
 export function cataloguesFrom<M>(files: Readonly<Record<string, unknown>>): Record<LanguageId, M> {
   const catalogues: Partial<Record<LanguageId, M>> = {};
-  for (const id of Object.keys(LANGUAGE_INFO) as LanguageId[]) {
+  for (const id of LANGUAGE_IDS) {
     const catalogue = (files[`./${id}.ts`] as Readonly<Record<string, M>> | undefined)?.[id];
     if (catalogue === undefined) throw new Error(`Language ${id} has no catalogue: ${id}.ts exporting ${id}`);
     catalogues[id] = catalogue;

@@ -5,7 +5,9 @@ import { CATEGORIES, type Category } from '../../../../contract/categories.js';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiRequestError } from '../../../../contract/errors.js';
 import { useConsole } from '../../context.js';
-import { intlTag, type MessageKey, type Translate } from '../../i18n/index.js';
+import { directionOf, intlTag, type MessageKey, type Translate } from '../../i18n/index.js';
+import { LANGUAGE_IDS } from '../../../../contract/languages.js';
+import { languageNameIn } from '../../../shared/i18n/languages.js';
 import { categoryName } from '../../i18n/record-keys.js';
 import {
   compactHours,
@@ -351,19 +353,13 @@ function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; overflow
         <p class="hint" id={id('texts-hint')}>
           {t('teamsTextsHint', { max: MAX_NOTICE_CHARS })}
         </p>
-        {(
-          [
-            ['sv', 'teamsTextSv', 'ltr'],
-            ['en', 'teamsTextEn', 'ltr'],
-            ['ar', 'teamsTextAr', 'rtl'],
-          ] as const
-        ).map(([lang, label, dir]) => (
+        {LANGUAGE_IDS.map((lang) => (
           <div key={lang}>
-            <label for={id(`text-${lang}`)}>{t(label)}</label>
+            <label for={id(`text-${lang}`)}>{languageNameIn(lang, state.locale)}</label>
             <textarea
               id={id(`text-${lang}`)}
               lang={lang}
-              dir={dir}
+              dir={directionOf(lang)}
               rows={3}
               maxLength={MAX_NOTICE_CHARS}
               aria-describedby={id('texts-hint')}

@@ -1,6 +1,7 @@
 // The teams form's model: team settings as the API sends them, and the checks the form runs before
 // saving (the server checks the same again): day windows, holiday dates, overflow loops.
 import type { Category } from '../../../../contract/categories.js';
+import type { LanguageId } from '../../../../contract/languages.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -18,7 +19,7 @@ export interface TeamSettings {
   specialist: boolean;
   holidays: Holiday[];
   publicHolidays: boolean;
-  outOfHoursText: { sv: string; en: string; ar: string };
+  outOfHoursText: Record<LanguageId, string>;
 }
 export interface TeamView {
   id: string;
