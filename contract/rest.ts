@@ -592,3 +592,33 @@ export const OrgRetentionViewSchema = z
   .object({ ...OrgRetentionSchema.shape, limits: z.object({ consentDays: z.number().int(), callbackDays: z.number().int() }).openapi({ description: 'The deployment’s limits (its consent retention, CALLBACK_TTL_DAYS)' }) })
   .openapi('OrgRetentionView');
 export type OrgRetentionView = z.infer<typeof OrgRetentionViewSchema>;
+
+// Enrolment from an invitation link (server/routes/enrolment.ts).
+const enrolB64 = (len: number) => z.string().regex(/^[A-Za-z0-9_-]+$/).max(len);
+export const InvitationViewSchema = z
+  .object({ displayName: z.string(), teams: z.array(z.string()), roles: z.array(z.string()), expiresAt: z.number().int(), kdf: z.object({ opslimit: z.number().int(), memlimit: z.number().int() }) })
+  .openapi('InvitationView');
+
+/** Enrolment (POST /api/v1/enrol/{token}); the server adds the Argon2id limits of crypto/password.ts to opslimit and memlimit. */
+export const EnrolRequestShape = z
+  .object({
+    login: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'login: 3–40 of a-z, 0-9, . _ -'),
+    salt: enrolB64(32),
+    opslimit: z.number().int(),
+    memlimit: z.number().int(),
+    authKey: enrolB64(64),
+    signPublicKey: enrolB64(64),
+    boxPublicKey: enrolB64(64),
+    wrappedKeys: enrolB64(1024),
+  })
+  .strict();
+
+export const EnrolledSchema = z
+  .object({ responder: z.string(), fingerprint: z.string(), totpUri: z.string(), totpSecret: z.string() })
+  .openapi('Enrolled', { description: 'Compare the fingerprint with the admin; add the TOTP secret to an authenticator app and confirm a code' });
+
+export const TotpConfirmRequest = z.object({ code: z.string().regex(/^\d{6}$/) }).strict().openapi('TotpConfirm');
+export type InvitationView = z.infer<typeof InvitationViewSchema>;
+export type Enrol = z.input<typeof EnrolRequestShape>;
+export type Enrolled = z.infer<typeof EnrolledSchema>;
+export type TotpConfirm = z.input<typeof TotpConfirmRequest>;

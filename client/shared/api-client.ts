@@ -16,9 +16,12 @@ import type {
   ConsentPage,
   ConversationView,
   Duty,
+  Enrol,
+  Enrolled,
   HandoverOffer,
   HandoverTarget,
   HandoverTargets,
+  InvitationView,
   DutyStatus,
   LoggedIn,
   LoginParams,
@@ -35,6 +38,7 @@ import type {
   ResponderView,
   SealedCallback,
   Status,
+  TotpConfirm,
   Transfer,
 } from '../../contract/rest.js';
 
@@ -198,6 +202,10 @@ export function createResponderApi(options: ApiOptions) {
     auditConsents: (audit: ConsentAudit) => request<void>('POST', '/api/v1/responder/audit/consent', audit, unsafe()),
     notes: (id: string) => request<Notes>('GET', `/api/v1/responder/conversations/${id}/notes`),
     addNote: (id: string, note: NoteBody) => request<Note>('POST', `/api/v1/responder/conversations/${id}/notes`, note, unsafe()),
+    /** Enrolment from an invitation link (before any session): what it is for, the new keys, the authenticator code. */
+    invitation: (token: string) => request<InvitationView>('GET', `/api/v1/enrol/${token}`),
+    enrol: (token: string, enrolment: Enrol) => call<Enrolled>('POST', `/api/v1/enrol/${token}`, enrolment),
+    confirmTotp: (token: string, body: TotpConfirm) => call<void>('POST', `/api/v1/enrol/${token}/totp`, body),
     /** The administration routes (admins and supervisors). */
     admin: createAdminApi(call),
     /** Any other call of the session, for tests that probe routes; the console calls only typed functions. Unsafe methods carry the CSRF token. */

@@ -14,6 +14,7 @@ import type { OrgId, ResponderId, Store, TeamId } from '../store/ports.js';
 import { ERROR_RESPONSES, json, type App } from './common.js';
 import { DEFAULT_KDF, authKeyHash } from './responder.js';
 import { TOKEN } from '../../contract/ids.js';
+import { EnrolRequestShape, EnrolledSchema, InvitationViewSchema, TotpConfirmRequest } from '../../contract/rest.js';
 
 export interface EnrolmentRouteDeps {
   readonly store: Store;
@@ -23,30 +24,14 @@ export interface EnrolmentRouteDeps {
   readonly keyer: ClientKeyer;
 }
 
-const b64 = (len: number) => z.string().regex(/^[A-Za-z0-9_-]+$/).max(len);
-const TokenParam = z.object({ token: z.string().regex(TOKEN).openapi({ param: { name: 'token', in: 'path' } }) });
-
-const InvitationView = z
-  .object({ displayName: z.string(), teams: z.array(z.string()), roles: z.array(z.string()), expiresAt: z.number().int(), kdf: z.object({ opslimit: z.number().int(), memlimit: z.number().int() }) })
-  .openapi('InvitationView');
-
-const EnrolRequest = z
-  .object({
-    login: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'login: 3–40 of a-z, 0-9, . _ -'),
-    salt: b64(32),
-    opslimit: z.number().int().min(PASSWORD_MIN_OPSLIMIT).max(PASSWORD_MAX_OPSLIMIT),
-    memlimit: z.number().int().min(PASSWORD_MIN_MEMLIMIT).max(PASSWORD_MAX_MEMLIMIT),
-    authKey: b64(64),
-    signPublicKey: b64(64),
-    boxPublicKey: b64(64),
-    wrappedKeys: b64(1024),
-  })
+/** The contract's request with the Argon2id limits the server accepts (crypto/password.ts). */
+const EnrolRequest = EnrolRequestShape.extend({
+  opslimit: z.number().int().min(PASSWORD_MIN_OPSLIMIT).max(PASSWORD_MAX_OPSLIMIT),
+  memlimit: z.number().int().min(PASSWORD_MIN_MEMLIMIT).max(PASSWORD_MAX_MEMLIMIT),
+})
   .strict()
   .openapi('Enrol');
-
-const EnrolledSchema = z
-  .object({ responder: z.string(), fingerprint: z.string(), totpUri: z.string(), totpSecret: z.string() })
-  .openapi('Enrolled', { description: 'Compare the fingerprint with the admin; add the TOTP secret to an authenticator app and confirm a code' });
+const TokenParam = z.object({ token: z.string().regex(TOKEN).openapi({ param: { name: 'token', in: 'path' } }) });
 
 const bytes = (text: string, length: number, what: string) => {
   const b = new Uint8Array(Buffer.from(text, 'base64url'));
@@ -58,7 +43,7 @@ export function registerEnrolmentRoutes(app: App, deps: EnrolmentRouteDeps): voi
   const { store, invitations } = deps;
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/enrol/{token}', tags: ['enrolment'], summary: 'What an invitation is for', request: { params: TokenParam }, responses: { 200: json(InvitationView, 'Invitation'), ...ERROR_RESPONSES } }),
+    createRoute({ method: 'get', path: '/api/v1/enrol/{token}', tags: ['enrolment'], summary: 'What an invitation is for', request: { params: TokenParam }, responses: { 200: json(InvitationViewSchema, 'Invitation'), ...ERROR_RESPONSES } }),
     async (c) => {
       deps.limiter.hit('enrol', deps.keyer.keyOf(c), 60);
       const inv = await invitations.open(c.req.valid('param').token);
@@ -110,7 +95,7 @@ export function registerEnrolmentRoutes(app: App, deps: EnrolmentRouteDeps): voi
       path: '/api/v1/enrol/{token}/totp',
       tags: ['enrolment'],
       summary: 'Confirm the authenticator app with one code',
-      request: { params: TokenParam, body: { content: { 'application/json': { schema: z.object({ code: z.string().regex(/^\d{6}$/) }).strict() } }, required: true } },
+      request: { params: TokenParam, body: { content: { 'application/json': { schema: TotpConfirmRequest } }, required: true } },
       responses: { 204: { description: 'Confirmed' }, ...ERROR_RESPONSES },
     }),
     async (c) => {

@@ -3,19 +3,13 @@
 // key; then shows the fingerprint to read to the admin and sets up the authenticator app.
 import { useEffect, useState } from 'preact/hooks';
 import { generateBoxKeyPair, generateSigningKeyPair, keyFingerprint, newPasswordSalt, toBase64url, wrapPrivateKeys } from '../../../crypto/api-sumo.js';
+import type { InvitationView } from '../../../contract/rest.js';
 import { createWorkerDeriver } from '../crypto/password.js';
 import { useConsole } from '../context.js';
 
-interface Invitation {
-  displayName: string;
-  teams: string[];
-  roles: string[];
-  kdf: { opslimit: number; memlimit: number };
-}
-
 export function Enrol(props: { token: string; window: Window }) {
   const { store, t } = useConsole();
-  const [invitation, setInvitation] = useState<Invitation | null | 'invalid'>(null);
+  const [invitation, setInvitation] = useState<InvitationView | null | 'invalid'>(null);
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
@@ -24,11 +18,10 @@ export function Enrol(props: { token: string; window: Window }) {
   const [enrolled, setEnrolled] = useState<{ fingerprint: string; totpSecret: string; totpUri: string } | null>(null);
   const [code, setCode] = useState('');
   const [done, setDone] = useState(false);
-  const base = `/api/v1/enrol/${props.token}`;
 
   useEffect(() => {
     void store.api
-      .call<Invitation>('GET', base)
+      .invitation(props.token)
       .then(setInvitation)
       .catch(() => setInvitation('invalid'));
   }, []);
@@ -53,7 +46,7 @@ export function Enrol(props: { token: string; window: Window }) {
       sign.secretKey.fill(0);
       box.secretKey.fill(0);
       keys.wrapKey.fill(0);
-      const result = await store.api.call<{ fingerprint: string; totpSecret: string; totpUri: string }>('POST', base, {
+      const result = await store.api.enrol(props.token, {
         login,
         salt: toBase64url(salt),
         opslimit: invitation.kdf.opslimit,
@@ -76,7 +69,7 @@ export function Enrol(props: { token: string; window: Window }) {
   const confirm = async (e: Event) => {
     e.preventDefault();
     try {
-      await store.api.call('POST', `${base}/totp`, { code });
+      await store.api.confirmTotp(props.token, { code });
       setDone(true);
     } catch {
       setError(t('errLoginFailed'));
