@@ -1,5 +1,5 @@
 // The administration routes of the typed API client (`createResponderApi(...).admin`): staff,
-// invitations, what awaits the organisation key, the audit log and retention. Shapes from
+// invitations, what awaits the organisation key, the audit log, statistics and retention. Shapes from
 // contract/rest.ts (types only); the session's CSRF token travels with every unsafe call.
 import type {
   AuditEntries,
@@ -15,6 +15,7 @@ import type {
   Staff,
   StaffChange,
   StaffChangePending,
+  StatsReport,
 } from '../../contract/rest.js';
 
 /** One call of the session: method, path, JSON body; the answer as the route's contract type. */
@@ -34,6 +35,9 @@ export function createAdminApi(call: SessionCall) {
     deactivate: (id: string) => call<Deactivated>('POST', `${admin}/staff/${id}/deactivate`, {}),
     pendingSignatures: () => call<PendingSignatures>('GET', `${admin}/org/pending`),
     audit: (limit = 100) => call<AuditEntries>('GET', `${admin}/audit?limit=${limit}`),
+    /** The statistics report of a period (Stockholm days, inclusive), of one team or all the caller may see. */
+    stats: (period: { readonly from: string; readonly to: string; readonly team?: string }) =>
+      call<StatsReport>('GET', `${admin}/stats?from=${period.from}&to=${period.to}${period.team === undefined || period.team === '' ? '' : `&team=${encodeURIComponent(period.team)}`}`),
     retention: () => call<RetentionSettings>('GET', `${admin}/retention`),
     setRetention: (settings: RetentionSettings) => call<RetentionSettings>('PUT', `${admin}/retention`, settings),
     /** The caller's organisation's own retention, within the deployment's limits. */

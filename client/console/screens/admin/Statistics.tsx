@@ -53,8 +53,8 @@ export function Statistics() {
   const query = `from=${from}&to=${to}${team === '' ? '' : `&team=${encodeURIComponent(team)}`}`;
   const load = () => {
     setStatus('loading');
-    store.api
-      .call<StatsReport>('GET', `/api/v1/admin/stats?${query}`)
+    store.api.admin
+      .stats({ from, to, team })
       .then((r) => {
         setReport(r);
         setStatus('ready');
