@@ -176,6 +176,7 @@ export const QueueItemSchema = z
     waitingMs: z.number().int(),
     intake: LogEntrySchema.nullable(),
     session: z.number().int().openapi({ description: 'Handshake sessions so far: 0 when new, more after a transfer to the team' }),
+    fromOrganisation: z.boolean().openapi({ description: 'Handed over from another organisation (with the young person’s acceptance), not transferred by a colleague' }),
   })
   .openapi('QueueItem');
 export const QueueSchema = z.object({ items: z.array(QueueItemSchema) }).openapi('Queue');

@@ -10,6 +10,11 @@ export async function markHandedIn(expiring: ExpiringRecordStore, id: Conversati
   await expiring.put(HANDED_IN, id, team, ttlMs);
 }
 
+/** Whether `id` waits in `team` handed in from another organisation (the queue says so to the team). */
+export async function isHandedIn(expiring: ExpiringRecordStore, id: ConversationId, team: TeamId): Promise<boolean> {
+  return (await expiring.get(HANDED_IN, id)) === team;
+}
+
 /**
  * Whether the receiving team's claim of `id` is the first claim in its organisation (it was handed in
  * and nobody there claimed it yet); clears the mark. Statistics count the conversation once per

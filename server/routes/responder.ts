@@ -6,6 +6,7 @@ import { hashAuthKey } from '../../crypto/password.js';
 import { createRoute } from '@hono/zod-openapi';
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/service.js';
+import { isHandedIn } from '../conversations/handed-in.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { orgOf } from '../directory/organisations.js';
 import type { ClientKeyer } from '../middleware/client-key.js';
@@ -224,6 +225,7 @@ export function registerResponderRoutes(app: App, deps: ResponderRouteDeps): voi
             waitingMs: now - record.queuedAt,
             intake,
             session: record.session,
+            fromOrganisation: record.session > 0 && (await isHandedIn(store.expiring, record.id, record.team)),
           });
         }
       }

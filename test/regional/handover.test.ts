@@ -103,7 +103,8 @@ describe('handover to another organisation', () => {
     expect(await codeOf(regionen.post(id, { cid: newCid(), kind: 'message', body: fakeCipher() }))).not.toBe('ok');
     const huddinge = await as('huddinge');
     await huddinge.duty('huddinge-unga', true);
-    expect((await huddinge.queue()).items.map((i) => i.id)).toEqual([id]);
+    // Huddinge's queue says where it came from: another organisation, not a colleague.
+    expect((await huddinge.queue()).items.map((i) => [i.id, i.fromOrganisation])).toEqual([[id, true]]);
     await huddinge.claim(id);
     expect(await codeOf(huddinge.messages(id))).toBe('ok');
     await huddinge.close(id, 'helped');

@@ -60,6 +60,7 @@ export const ar: Messages = {
   claimed: 'سبقك زميل آخر.',
   danger: 'في خطر الآن',
   transferredIn: 'محوّلة من زميل',
+  handedInFromOrganisation: 'محوّلة من جهة أخرى',
   firstMessage: 'الرسالة الأولى',
   undecryptable: 'تعذّر فك التشفير',
   notify: 'إشعار وصوت عند وصول محادثات جديدة',

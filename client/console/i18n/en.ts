@@ -60,6 +60,7 @@ export const en: Messages = {
   claimed: 'Someone else was faster.',
   danger: 'In danger right now',
   transferredIn: 'Handed over by a colleague',
+  handedInFromOrganisation: 'Handed over from another organisation',
   firstMessage: 'First message',
   undecryptable: 'Could not be decrypted',
   notify: 'Notification and sound for new conversations',

@@ -58,6 +58,7 @@ export const sv = {
   claimed: 'Någon annan hann före.',
   danger: 'I fara just nu',
   transferredIn: 'Överlämnat från en kollega',
+  handedInFromOrganisation: 'Överlämnat från en annan organisation',
   firstMessage: 'Första meddelandet',
   undecryptable: 'Kunde inte dekrypteras',
   notify: 'Avisering och ljud vid nya samtal',

@@ -133,7 +133,7 @@ function QueueRow({ item }: { item: QueueView }) {
         {item.danger && <strong class="flag">{t('danger')}</strong>} {categoryName(t, item.category)} · {team} · {item.language} · {t('source')} {item.source} ·{' '}
         {t('waited', { time: formatWait(item.waitingMs) })}
       </p>
-      {item.transferred && <p class="hint">{t('transferredIn')}</p>}
+      {item.transferred && <p class="hint">{t(item.fromOrganisation ? 'handedInFromOrganisation' : 'transferredIn')}</p>}
       <blockquote class="first" dir="auto">
         {item.firstMessage ?? (item.transferred ? '' : t('undecryptable'))}
       </blockquote>

@@ -37,6 +37,7 @@ async function setup() {
     waitingMs: 1000,
     intake,
     session: 0,
+    fromOrganisation: false,
     ...extra,
   });
   return {
@@ -55,11 +56,12 @@ describe('queue store', () => {
     const { world, store, state, item, setItems } = await setup();
     const a = world.intake('Jag vill ut');
     const b = world.intake('Hjälp');
-    setItems([item(a.id, a.entry), item('cb', null, { category: 'callback' }), item(b.id, null, { session: 2 })]);
+    setItems([item(a.id, a.entry), item('cb', null, { category: 'callback' }), item(b.id, null, { session: 2 }), item('ho', null, { session: 2, fromOrganisation: true })]);
     await store.refresh();
-    expect(state.get().queue.map((q) => [q.id, q.firstMessage, q.transferred])).toEqual([
-      [a.id, 'Jag vill ut', false],
-      [b.id, null, true],
+    expect(state.get().queue.map((q) => [q.id, q.firstMessage, q.transferred, q.fromOrganisation])).toEqual([
+      [a.id, 'Jag vill ut', false, false],
+      [b.id, null, true, false],
+      ['ho', null, true, true],
     ]);
     // The ciphertext never reaches the rendered state.
     expect(JSON.stringify(state.get().queue)).not.toContain(a.entry.body);

@@ -17,6 +17,8 @@ export interface QueueView {
   /** Decrypted first message; null when there is none (a transfer) or it does not open. */
   readonly firstMessage: string | null;
   readonly transferred: boolean;
+  /** Handed over from another organisation (the young person accepted), not by a colleague. */
+  readonly fromOrganisation: boolean;
 }
 
 export interface QueueState {
@@ -78,7 +80,7 @@ export function createQueueStore(deps: QueueDeps) {
           arrived = true;
         }
         const { id, team, category, language, source, danger, waitingMs } = item;
-        fresh.push({ id, team, category, language, source, danger, waitingMs, firstMessage: opened.get(item.id)?.text ?? null, transferred: (item.session ?? 0) > 0 });
+        fresh.push({ id, team, category, language, source, danger, waitingMs, firstMessage: opened.get(item.id)?.text ?? null, transferred: (item.session ?? 0) > 0, fromOrganisation: item.fromOrganisation === true });
       }
       for (const id of opened.keys()) if (!items.some((i) => i.id === id)) opened.delete(id);
       state.set({ queue: fresh });
