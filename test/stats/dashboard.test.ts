@@ -113,7 +113,8 @@ describe('statistics dashboard', () => {
 
   it('the retention section stores what the admin saves', { timeout: 60_000 }, async () => {
     await page.getByRole('button', { name: 'Lagringstider' }).click();
-    const consents = page.getByLabel(/Samtycken till identitet/);
+    // The deployment's form (every organisation's admin also has the organisation's own, above it).
+    const consents = page.getByRole('region', { name: 'Hur länge uppgifter sparas' }).getByLabel(/Samtycken till identitet/);
     await expect.poll(() => consents.inputValue()).toBe('180');
     await consents.fill('90');
     await page.getByRole('button', { name: 'Spara lagringstider' }).click();
