@@ -2,12 +2,15 @@
 // invitations, what awaits the organisation key, the audit log, statistics and retention. Shapes from
 // contract/rest.ts (types only); the session's CSRF token travels with every unsafe call.
 import type {
+  AcceptOverflow,
+  AskOverflow,
   AuditEntries,
   Certify,
   Deactivated,
   InvitationCreated,
   Invitations,
   NewInvitation,
+  Organisation,
   OrgRetention,
   OrgRetentionView,
   PendingSignatures,
@@ -38,6 +41,12 @@ export function createAdminApi(call: SessionCall) {
     /** The statistics report of a period (Stockholm days, inclusive), of one team or all the caller may see. */
     stats: (period: { readonly from: string; readonly to: string; readonly team?: string }) =>
       call<StatsReport>('GET', `${admin}/stats?from=${period.from}&to=${period.to}${period.team === undefined || period.team === '' ? '' : `&team=${encodeURIComponent(period.team)}`}`),
+    /** The caller's organisation and its overflow agreements. */
+    organisation: () => call<Organisation>('GET', `${admin}/organisation`),
+    /** The receiving side: the organisations whose overflow this one takes. */
+    acceptOverflow: (body: AcceptOverflow) => call<void>('PUT', `${admin}/organisation/overflow`, body),
+    /** The sending side: the organisations this one asks to take its overflow. */
+    askOverflow: (body: AskOverflow) => call<void>('PUT', `${admin}/organisation/overflow-requests`, body),
     retention: () => call<RetentionSettings>('GET', `${admin}/retention`),
     setRetention: (settings: RetentionSettings) => call<RetentionSettings>('PUT', `${admin}/retention`, settings),
     /** The caller's organisation's own retention, within the deployment's limits. */

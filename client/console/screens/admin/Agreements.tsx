@@ -22,7 +22,7 @@ export function Agreements() {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
 
-  const load = () => store.api.call<Organisation>('GET', '/api/v1/admin/organisation').then(setOrg);
+  const load = () => store.api.admin.organisation().then(setOrg);
   useEffect(() => {
     load().catch(() => setMessage(t('errGeneric')));
   }, []);
@@ -32,7 +32,7 @@ export function Agreements() {
     setBusy(true);
     try {
       const call = agreementCall(org, partner.id, step);
-      await store.api.call<void>('PUT', call.path, call.body);
+      await (call.path === '/api/v1/admin/organisation/overflow' ? store.api.admin.acceptOverflow(call.body) : store.api.admin.askOverflow(call.body));
       await load();
       setMessage(t(DONE[step], { name: partner.name }));
     } catch {
