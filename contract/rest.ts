@@ -6,6 +6,8 @@ import { CATEGORIES } from './categories.js';
 import { ErrorCode } from './errors.js';
 import { BASE64URL, CLIENT_MESSAGE_ID, CONVERSATION_ID, LANGUAGE_TAG, MESSAGE_ID, ORG_ID, SOURCE_TAG } from './ids.js';
 import { RETENTION_LIMITS } from './retention.js';
+import { LANGUAGE_IDS, type LanguageId } from './languages.js';
+import { isCalendarDate, MAX_HOLIDAY_LABEL, MAX_HOLIDAYS, MAX_NOTICE_CHARS, MAX_WINDOWS, PUBLIC_HOLIDAY_KEYS, WEEKDAYS, type Weekday } from './teams.js';
 import { CONVERSATION_STATUSES, ENVELOPE_KINDS, MAX_BODY_CHARS, SENDERS, type LogEntry } from './messages.js';
 
 export const ErrorSchema = z
@@ -623,3 +625,153 @@ export type InvitationView = z.infer<typeof InvitationViewSchema>;
 export type Enrol = z.input<typeof EnrolRequestShape>;
 export type Enrolled = z.infer<typeof EnrolledSchema>;
 export type TotpConfirm = z.input<typeof TotpConfirmRequest>;
+
+// Teams and their routing settings (server/routes/teams.ts; stored by server/routing/team-settings.ts).
+const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time is HH:MM (00:00–24:00)');
+const WindowSchema = z.tuple([Hhmm, Hhmm]).refine(([a, b]) => a < b, 'a window ends after it starts');
+/** A day's windows: at most MAX_WINDOWS, none overlapping another. */
+const WindowsSchema = z
+  .array(WindowSchema)
+  .max(MAX_WINDOWS)
+  .refine((ws) => [...ws].sort((x, y) => (x[0] < y[0] ? -1 : 1)).every((w, i, sorted) => i === 0 || sorted[i - 1]![1] <= w[0]), 'windows of one day overlap');
+
+/** Control characters other than tab and newline never belong in a text shown to visitors. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const NoticeText = z
+  .string()
+  .max(MAX_NOTICE_CHARS, `at most ${MAX_NOTICE_CHARS} characters`)
+  .refine((s) => !CONTROL.test(s), 'no control characters');
+
+export const HolidaySchema = z
+  .object({
+    date: z.string().refine((d) => isCalendarDate(d) && d >= '2000-01-01' && d < '2200-01-01', 'a date is YYYY-MM-DD (2000–2199)'),
+    label: z.string().max(MAX_HOLIDAY_LABEL).refine((s) => !CONTROL.test(s), 'no control characters').default(''),
+    /** Special hours that day (local Stockholm time); empty: closed all day. */
+    hours: WindowsSchema.default([]),
+  })
+  .strict();
+
+/** Nothing written in any language (the widget's own text shows). */
+export const NO_OUT_OF_HOURS_TEXT = Object.fromEntries(LANGUAGE_IDS.map((id) => [id, ''])) as Record<LanguageId, string>;
+
+/** One text per language the clients speak (each given, "" for none; settings stored before a language was added read it as ""). */
+export const OutOfHoursTextSchema = z.object(Object.fromEntries(LANGUAGE_IDS.map((id) => [id, NoticeText])) as Record<LanguageId, typeof NoticeText>).strict();
+
+export const TeamSettingsSchema = z
+  .object({
+    /** null: always open. */
+    dutyHours: z
+      .object(Object.fromEntries(WEEKDAYS.map((d) => [d, WindowsSchema.optional()])) as Record<Weekday, z.ZodOptional<typeof WindowsSchema>>)
+      .strict()
+      .nullable(),
+    /** Assign new conversations to the least-loaded on-duty responder instead of offering them. */
+    autoAssign: z.boolean(),
+    /** Simultaneous chats a responder takes when going on duty without saying. */
+    defaultCapacity: z.number().int().min(1).max(20),
+    /** Takes conversations flagged "under threat" (e.g. the consultation team). */
+    specialist: z.boolean().default(false),
+    /** Dates (Europe/Stockholm) when the team is closed or keeps special hours; each date once. */
+    holidays: z
+      .array(HolidaySchema)
+      .max(MAX_HOLIDAYS)
+      .refine((hs) => new Set(hs.map((h) => h.date)).size === hs.length, 'each holiday date once')
+      .default([]),
+    /** Closed on Swedish public holidays and on midsummer, Christmas and New Year's eve (unless listed in holidays). */
+    publicHolidays: z.boolean().default(false),
+    /** Plain text shown to visitors while the team is closed, per widget language (empty: the widget's own text). */
+    outOfHoursText: OutOfHoursTextSchema.default(NO_OUT_OF_HOURS_TEXT),
+  })
+  .strict();
+
+/** A new team's id: lowercase letters, digits and inner hyphens, at most 40 characters. */
+const NewTeamSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'an id is 1–40 of a–z, 0–9 and inner hyphens');
+const TeamName = z.string().trim().min(1).max(80);
+
+export const TeamViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    categories: z.array(z.enum(CATEGORIES)),
+    overflow: z.string().nullable(),
+    settings: TeamSettingsSchema,
+    /** What the caller may change: everything (admin), the settings (supervisor of the team), nothing. */
+    editable: z.enum(['all', 'settings', 'none']),
+    /** Whether an inbox key is published (visitors can write to the team only then). */
+    inboxKey: z.boolean(),
+    /** Open now by its duty hours and holidays (Europe/Stockholm). */
+    openNow: z.boolean(),
+  })
+  .openapi('TeamView');
+
+export const TeamsSchema = z
+  .object({
+    items: z.array(TeamViewSchema),
+    /** Category → team where exactly one team takes it. */
+    mapping: z.object(Object.fromEntries(CATEGORIES.map((c) => [c, z.string().optional()])) as Record<(typeof CATEGORIES)[number], z.ZodOptional<z.ZodString>>),
+    /** Swedish public holidays and holiday eves in the coming twelve months (for teams that close on them). */
+    publicHolidays: z.array(z.object({ date: z.string(), key: z.enum(PUBLIC_HOLIDAY_KEYS) })),
+    /** Other organisations' teams a team may name as overflow (their organisation accepts this one's). */
+    overflowTargets: z.array(z.object({ id: z.string(), name: z.string() })),
+  })
+  .openapi('Teams');
+
+export const NewTeamSchema = z.object({ id: NewTeamSlug, name: TeamName }).strict().openapi('NewTeam');
+export const TeamUpdateSchema = z.object({ name: TeamName, overflow: TeamSlugSchema.nullable(), settings: TeamSettingsSchema }).strict().openapi('TeamUpdate');
+export const CategoryMappingSchema = z
+  .object(Object.fromEntries(CATEGORIES.map((c) => [c, TeamSlugSchema])) as Record<(typeof CATEGORIES)[number], typeof TeamSlugSchema>)
+  .strict()
+  .openapi('CategoryMapping');
+
+export type Holiday = z.infer<typeof HolidaySchema>;
+export type OutOfHoursText = Record<LanguageId, string>;
+export type TeamSettings = z.infer<typeof TeamSettingsSchema>;
+export type TeamView = z.infer<typeof TeamViewSchema>;
+export type Teams = z.infer<typeof TeamsSchema>;
+export type NewTeam = z.input<typeof NewTeamSchema>;
+export type TeamUpdate = z.input<typeof TeamUpdateSchema>;
+export type CategoryMapping = z.input<typeof CategoryMappingSchema>;
+
+// Outreach sources (server/routes/sources.ts; stored by server/sources/sources.ts).
+const SourceLabel = z.string().trim().min(1).max(80);
+const SourceTeam = TeamSlugSchema.nullable();
+const SourceLanguage = z.enum(LANGUAGE_IDS).nullable();
+
+export const SourceViewSchema = z
+  .object({
+    tag: z.string(),
+    label: z.string(),
+    team: z.string().nullable(),
+    language: SourceLanguage,
+    createdAt: z.number().int(),
+    active: z.boolean(),
+    url: z.string().openapi({ description: 'The public link the QR code encodes: origin + /c/<tag>' }),
+    hours: z
+      .record(z.string(), z.array(z.tuple([z.string(), z.string()])))
+      .nullable()
+      .openapi({ description: 'Weekly opening hours (Europe/Stockholm) of the team its chats go to, for the poster; null when that team keeps none' }),
+  })
+  .openapi('Source');
+export const SourcesSchema = z.object({ items: z.array(SourceViewSchema) }).openapi('Sources');
+export const NewSourceSchema = z
+  .object({ tag: SourceSchema, label: SourceLabel, team: SourceTeam.default(null), language: SourceLanguage.default(null) })
+  .strict()
+  .openapi('NewSource');
+export const SourceChangesSchema = z
+  .object({ label: SourceLabel, team: SourceTeam, language: SourceLanguage, active: z.boolean() })
+  .strict()
+  .openapi('SourceChanges', { description: 'Every editable field (the tag and creation time never change)' });
+export const EmbedPartsSchema = z
+  .object({
+    origin: z.string(),
+    rootPublicKey: z.string().openapi({ description: 'Organisation root public key (base64url) the snippet pins' }),
+    loaderIntegrity: z.string().openapi({ description: 'Subresource Integrity of /loader.js in this build' }),
+    source: z.string().nullable(),
+  })
+  .openapi('EmbedParts', { description: 'Everything embedSnippet() (client/shared/embed-snippet.ts) needs for this build' });
+
+export type SourceView = z.infer<typeof SourceViewSchema>;
+export type Sources = z.infer<typeof SourcesSchema>;
+export type NewSource = z.input<typeof NewSourceSchema>;
+export type SourceChanges = z.input<typeof SourceChangesSchema>;
+export type EmbedParts = z.infer<typeof EmbedPartsSchema>;

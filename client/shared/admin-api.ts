@@ -1,8 +1,18 @@
 // The administration routes of the typed API client (`createResponderApi(...).admin`): staff,
-// invitations, what awaits the organisation key, the audit log, statistics and retention. Shapes from
-// contract/rest.ts (types only); the session's CSRF token travels with every unsafe call.
+// invitations, what awaits the organisation key, the audit log, statistics, retention, teams and
+// sources. Shapes from contract/rest.ts (types only); the session's CSRF token travels with every
+// unsafe call.
 import type {
   AcceptOverflow,
+  CategoryMapping,
+  EmbedParts,
+  NewSource,
+  NewTeam,
+  SourceChanges,
+  Sources,
+  Teams,
+  TeamSettings,
+  TeamUpdate,
   AskOverflow,
   AuditEntries,
   Certify,
@@ -52,5 +62,19 @@ export function createAdminApi(call: SessionCall) {
     /** The caller's organisation's own retention, within the deployment's limits. */
     orgRetention: () => call<OrgRetentionView>('GET', `${admin}/retention/organisation`),
     setOrgRetention: (settings: OrgRetention) => call<OrgRetentionView>('PUT', `${admin}/retention/organisation`, settings),
+    /** The teams the caller may see, with their settings, the category mapping and the public holidays ahead. */
+    teams: () => call<Teams>('GET', `${admin}/teams`),
+    createTeam: (team: NewTeam) => call<void>('POST', `${admin}/teams`, team),
+    /** Admins: name, overflow and settings at once. */
+    updateTeam: (id: string, update: TeamUpdate) => call<void>('PUT', `${admin}/teams/${id}`, update),
+    /** Supervisors of the team: its settings alone. */
+    updateTeamSettings: (id: string, settings: TeamSettings) => call<void>('PUT', `${admin}/teams/${id}/settings`, settings),
+    setCategoryMapping: (mapping: CategoryMapping) => call<void>('PUT', `${admin}/category-mapping`, mapping),
+    sources: () => call<Sources>('GET', `${admin}/sources`),
+    createSource: (source: NewSource) => call<void>('POST', `${admin}/sources`, source),
+    changeSource: (tag: string, changes: SourceChanges) => call<void>('PUT', `${admin}/sources/${tag}`, changes),
+    deactivateSource: (tag: string) => call<void>('POST', `${admin}/sources/${tag}/deactivate`),
+    /** What the embed snippet needs for this build (404 without a configured root). */
+    embed: () => call<EmbedParts>('GET', `${admin}/embed`),
   };
 }

@@ -8,13 +8,13 @@ import { orgScope } from '../directory/org-scope.js';
 import { orgOf } from '../directory/organisations.js';
 import type { Directory } from '../directory/directory.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import { SOURCE_LANGUAGES, preferTeam, qrPng, qrSvg, sourceUrl, type SourceRecord, type Sources } from '../sources/index.js';
+import { preferTeam, qrPng, qrSvg, sourceUrl, type SourceRecord, type Sources } from '../sources/index.js';
 import { createTeamSettings } from '../routing/team-settings.js';
 import type { OrgId, Store, TeamId } from '../store/ports.js';
 import { requireRole } from './admin.js';
 import type { AuditWriter } from './audit-writer.js';
 import { ERROR_RESPONSES, json, type App, type AppEnv } from './common.js';
-import { SourceSchema } from '../../contract/rest.js';
+import { EmbedPartsSchema, NewSourceSchema, SourceChangesSchema, SourceSchema, SourcesSchema, SourceViewSchema } from '../../contract/rest.js';
 
 export interface SourceRouteDeps {
   readonly store: Store;
@@ -30,44 +30,8 @@ export interface SourceRouteDeps {
 }
 
 const security = [{ responderSession: [] }];
-const Label = z.string().trim().min(1).max(80);
-const TeamRef = z.string().regex(/^[a-z0-9-]{1,64}$/).nullable();
-const Language = z.enum(SOURCE_LANGUAGES).nullable();
-
-const SourceView = z
-  .object({
-    tag: z.string(),
-    label: z.string(),
-    team: z.string().nullable(),
-    language: z.enum(SOURCE_LANGUAGES).nullable(),
-    createdAt: z.number().int(),
-    active: z.boolean(),
-    url: z.string().openapi({ description: 'The public link the QR code encodes: origin + /c/<tag>' }),
-    hours: z
-      .record(z.string(), z.array(z.tuple([z.string(), z.string()])))
-      .nullable()
-      .openapi({ description: 'Weekly opening hours (Europe/Stockholm) of the team its chats go to, for the poster; null when that team keeps none' }),
-  })
-  .openapi('Source');
-const NewSourceRequest = z
-  .object({ tag: SourceSchema, label: Label, team: TeamRef.default(null), language: Language.default(null) })
-  .strict()
-  .openapi('NewSource');
-const SourceChangesRequest = z
-  .object({ label: Label, team: TeamRef, language: Language, active: z.boolean() })
-  .strict()
-  .openapi('SourceChanges', { description: 'Every editable field (the tag and creation time never change)' });
 const TagParam = z.object({ tag: SourceSchema.openapi({ param: { name: 'tag', in: 'path' } }) });
 const EmbedQuery = z.object({ source: SourceSchema.optional().openapi({ param: { name: 'source', in: 'query' } }) });
-const EmbedSchema = z
-  .object({
-    origin: z.string(),
-    rootPublicKey: z.string().openapi({ description: 'Organisation root public key (base64url) the snippet pins' }),
-    loaderIntegrity: z.string().openapi({ description: 'Subresource Integrity of /loader.js in this build' }),
-    source: z.string().nullable(),
-  })
-  .openapi('EmbedParts', { description: 'Everything embedSnippet() (client/shared/embed-snippet.ts) needs for this build' });
-
 /** Reads may be made by supervisors too; every change needs an admin. */
 const sourcesAccess: MiddlewareHandler<AppEnv> = (() => {
   const read = requireRole('admin', 'supervisor');
@@ -105,7 +69,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
   };
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/admin/sources', tags: ['admin'], summary: 'Outreach sources (QR posters, web pages), active and ended', security, responses: { 200: json(z.object({ items: z.array(SourceView) }), 'Sources'), ...ERROR_RESPONSES } }),
+    createRoute({ method: 'get', path: '/api/v1/admin/sources', tags: ['admin'], summary: 'Outreach sources (QR posters, web pages), active and ended', security, responses: { 200: json(SourcesSchema, 'Sources'), ...ERROR_RESPONSES } }),
     async (c) => {
       const scope = await scopeOf(c);
       return c.json({ items: await Promise.all((await sources.list()).filter((s) => scope.owns({ org: s.org as OrgId | undefined })).map(view)) }, 200);
@@ -119,8 +83,8 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
       tags: ['admin'],
       summary: 'Create a source: a tag (never reused), a label, optionally a target team and a widget language',
       security,
-      request: { body: { content: { 'application/json': { schema: NewSourceRequest } }, required: true } },
-      responses: { 201: json(SourceView, 'Created'), ...ERROR_RESPONSES },
+      request: { body: { content: { 'application/json': { schema: NewSourceSchema } }, required: true } },
+      responses: { 201: json(SourceViewSchema, 'Created'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -139,8 +103,8 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
       tags: ['admin'],
       summary: 'Change a source’s label, target team, language or active flag (the tag stays)',
       security,
-      request: { params: TagParam, body: { content: { 'application/json': { schema: SourceChangesRequest } }, required: true } },
-      responses: { 200: json(SourceView, 'Updated'), ...ERROR_RESPONSES },
+      request: { params: TagParam, body: { content: { 'application/json': { schema: SourceChangesSchema } }, required: true } },
+      responses: { 200: json(SourceViewSchema, 'Updated'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const { tag } = c.req.valid('param');
@@ -161,7 +125,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
       summary: 'End a campaign: its tag still counts and its page still opens, but it no longer routes to its team',
       security,
       request: { params: TagParam },
-      responses: { 200: json(SourceView, 'Deactivated'), ...ERROR_RESPONSES },
+      responses: { 200: json(SourceViewSchema, 'Deactivated'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const { tag } = c.req.valid('param');
@@ -226,7 +190,7 @@ export function registerSourceRoutes(app: App, deps: SourceRouteDeps): void {
       summary: 'What the embed snippet for a municipality’s website pins in this build: origin, root public key, loader integrity',
       security,
       request: { query: EmbedQuery },
-      responses: { 200: json(EmbedSchema, 'Snippet parts'), ...ERROR_RESPONSES },
+      responses: { 200: json(EmbedPartsSchema, 'Snippet parts'), ...ERROR_RESPONSES },
     }),
     async (c) => {
       const { source } = c.req.valid('query');

@@ -14,11 +14,12 @@ import { orgScope } from '../directory/org-scope.js';
 import { createOrganisations, orgOf } from '../directory/organisations.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { stockholmLocal } from '../routing/duty-hours.js';
-import { PUBLIC_HOLIDAY_KEYS, publicHolidaysBetween } from '../routing/holidays.js';
+import { publicHolidaysBetween } from '../routing/holidays.js';
 import { openingAt } from '../routing/opening.js';
 import type { Routing } from '../routing/routing.js';
 import { applyCategoryMapping, categoryMappingProblems, currentCategoryMapping, overflowLoop, type CategoryMapping } from '../routing/team-config.js';
 import { TeamSettingsSchema, type TeamSettings } from '../routing/team-settings.js';
+import { CategoryMappingSchema, NewTeamSchema, TeamSlugSchema, TeamsSchema, TeamUpdateSchema } from '../../contract/rest.js';
 import { CATEGORIES } from '../../contract/categories.js';
 import type { ResponderRecord, Store, TeamId, TeamRecord } from '../store/ports.js';
 import { createAuditWriter } from './audit-writer.js';
@@ -34,46 +35,7 @@ export interface TeamRouteDeps {
 }
 
 const security = [{ responderSession: [] }];
-const TeamSlug = z.string().regex(/^[a-z0-9-]{1,64}$/);
-/** A new team's id: lowercase letters, digits and inner hyphens, at most 40 characters. */
-const NewTeamSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'an id is 1–40 of a–z, 0–9 and inner hyphens');
-const TeamName = z.string().trim().min(1).max(80);
-const TeamParam = z.object({ team: TeamSlug.openapi({ param: { name: 'team', in: 'path' }, example: 'unga' }) });
-
-const TeamView = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    categories: z.array(z.enum(CATEGORIES)),
-    overflow: z.string().nullable(),
-    settings: TeamSettingsSchema,
-    /** What the caller may change: everything (admin), the settings (supervisor of the team), nothing. */
-    editable: z.enum(['all', 'settings', 'none']),
-    /** Whether an inbox key is published (visitors can write to the team only then). */
-    inboxKey: z.boolean(),
-    /** Open now by its duty hours and holidays (Europe/Stockholm). */
-    openNow: z.boolean(),
-  })
-  .openapi('TeamView');
-
-const TeamsSchema = z
-  .object({
-    items: z.array(TeamView),
-    /** Category → team where exactly one team takes it. */
-    mapping: z.object(Object.fromEntries(CATEGORIES.map((c) => [c, z.string().optional()]))),
-    /** Swedish public holidays and holiday eves in the coming twelve months (for teams that close on them). */
-    publicHolidays: z.array(z.object({ date: z.string(), key: z.enum(PUBLIC_HOLIDAY_KEYS) })),
-    /** Other organisations' teams a team may name as overflow (their organisation accepts this one's). */
-    overflowTargets: z.array(z.object({ id: z.string(), name: z.string() })),
-  })
-  .openapi('Teams');
-
-const NewTeam = z.object({ id: NewTeamSlug, name: TeamName }).strict().openapi('NewTeam');
-const TeamUpdate = z.object({ name: TeamName, overflow: TeamSlug.nullable(), settings: TeamSettingsSchema }).strict().openapi('TeamUpdate');
-const MappingSchema = z
-  .object(Object.fromEntries(CATEGORIES.map((c) => [c, TeamSlug])) as Record<(typeof CATEGORIES)[number], typeof TeamSlug>)
-  .strict()
-  .openapi('CategoryMapping');
+const TeamParam = z.object({ team: TeamSlugSchema.openapi({ param: { name: 'team', in: 'path' }, example: 'unga' }) });
 
 const isAdmin = (me: ResponderRecord) => me.roles.includes('admin');
 const editableBy = (me: ResponderRecord, team: TeamId): 'all' | 'settings' | 'none' =>
@@ -138,7 +100,7 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
       tags: ['admin'],
       summary: 'Create a team (id slug and name); it takes no category and has no overflow until set (admin)',
       security,
-      request: { body: { content: { 'application/json': { schema: NewTeam } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: NewTeamSchema } }, required: true } },
       responses: { 201: json(z.object({ id: z.string() }), 'Created'), ...ERROR_RESPONSES },
     }),
     async (c) => {
@@ -162,7 +124,7 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
       tags: ['admin'],
       summary: 'A team’s name, overflow team (no loops) and routing settings (admin)',
       security,
-      request: { params: TeamParam, body: { content: { 'application/json': { schema: TeamUpdate } }, required: true } },
+      request: { params: TeamParam, body: { content: { 'application/json': { schema: TeamUpdateSchema } }, required: true } },
       responses: { 204: { description: 'Saved' }, ...ERROR_RESPONSES },
     }),
     async (c) => {
@@ -192,7 +154,7 @@ export function registerTeamRoutes(app: App, deps: TeamRouteDeps): void {
       tags: ['admin'],
       summary: `Which team takes each visitor category (${CATEGORIES.join(', ')}): every category exactly one team (admin)`,
       security,
-      request: { body: { content: { 'application/json': { schema: MappingSchema } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: CategoryMappingSchema } }, required: true } },
       responses: { 204: { description: 'Saved' }, ...ERROR_RESPONSES },
     }),
     async (c) => {

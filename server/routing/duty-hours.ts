@@ -1,8 +1,8 @@
 // Duty hours per team in Europe/Stockholm, per weekday: pure functions over a clock reading.
 
-/** Weekday keys, Monday first (ISO order). */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from '../../contract/teams.js';
+
+export { WEEKDAYS, type Weekday };
 
 /** "HH:MM"–"HH:MM" windows per weekday, local Stockholm time; an end of "24:00" means midnight. */
 export type DutyHours = Partial<Record<Weekday, ReadonlyArray<readonly [string, string]>>>;

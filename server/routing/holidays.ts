@@ -1,28 +1,13 @@
 // Swedish public holidays (Lag 1989:253 om allmänna helgdagar) and the three eves that count as
 // holidays in working life (midsommarafton, julafton, nyårsafton): pure calendar arithmetic.
 
+import { isCalendarDate, PUBLIC_HOLIDAY_KEYS, type PublicHolidayKey } from '../../contract/teams.js';
+
+export { isCalendarDate, PUBLIC_HOLIDAY_KEYS, type PublicHolidayKey };
+
 /** A calendar date "YYYY-MM-DD" (Europe/Stockholm when it describes "today"). */
 export type IsoDate = string;
 
-export const PUBLIC_HOLIDAY_KEYS = [
-  'newYearsDay',
-  'epiphany',
-  'goodFriday',
-  'easterSunday',
-  'easterMonday',
-  'mayDay',
-  'ascensionDay',
-  'whitSunday',
-  'nationalDay',
-  'midsummerEve',
-  'midsummerDay',
-  'allSaintsDay',
-  'christmasEve',
-  'christmasDay',
-  'boxingDay',
-  'newYearsEve',
-] as const;
-export type PublicHolidayKey = (typeof PUBLIC_HOLIDAY_KEYS)[number];
 
 export interface PublicHoliday {
   readonly date: IsoDate;
@@ -94,9 +79,3 @@ export function publicHolidaysBetween(from: IsoDate, days: number): PublicHolida
   return [...swedishPublicHolidays(year), ...swedishPublicHolidays(year + 1)].filter((h) => h.date >= from && h.date < to);
 }
 
-/** True for a real calendar date "YYYY-MM-DD" (no 30 February). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && iso(d) === text;
-}

@@ -146,14 +146,11 @@ describe('module boundaries', () => {
   });
 
   it("the console calls the API through the typed client only (contract/rest.ts shapes), not the session's untyped `call`", () => {
-    // Screens still to move over (issue 16); the list only shrinks.
-    const notYet = ['client/console/screens/admin/Sources.tsx', 'client/console/screens/admin/Teams.tsx'];
     const untyped = sourceFiles()
-      .filter((f) => rel(f).startsWith('client/console/') && !notYet.includes(rel(f)))
+      .filter((f) => rel(f).startsWith('client/console/'))
       .filter((f) => /\.call\s*(<|\()/.test(readFileSync(f, 'utf8')))
       .map(rel);
     expect(untyped).toEqual([]);
-    expect(notYet.filter((f) => existsSync(join(root, f)) && !/\.call\s*(<|\()/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
   });
 
   it('no import cycle', () => {

@@ -3,6 +3,8 @@
 // municipality's website. Supervisors see everything and change nothing.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiRequestError } from '../../../../contract/errors.js';
+import { isLanguageId, type LanguageId } from '../../../../contract/languages.js';
+import type { EmbedParts } from '../../../../contract/rest.js';
 import { embedSnippet } from '../../../shared/embed-snippet.js';
 import { useConsole } from '../../context.js';
 import { LOCALES, type MessageKey } from '../../i18n/index.js';
@@ -11,11 +13,6 @@ import { SourcePoster } from './SourcePoster.js';
 import { qrPath, type SourceRow } from './source-row.js';
 import './sources.css';
 
-interface EmbedParts {
-  readonly origin: string;
-  readonly rootPublicKey: string;
-  readonly loaderIntegrity: string;
-}
 
 /** The sentence for a failed source call. */
 function errorKey(error: unknown): MessageKey {
@@ -36,7 +33,7 @@ export function Sources(props: { window: Window }) {
   const [poster, setPoster] = useState<SourceRow | null>(null);
   const teams = useTeams();
   const teamName = (id: string | null) => (id === null ? t('sourceTeamDefault') : (teams.find((x) => x.team === id)?.name ?? id));
-  const load = async () => setRows((await store.api.call<{ items: SourceRow[] }>('GET', '/api/v1/admin/sources')).items);
+  const load = async () => setRows((await store.api.admin.sources()).items);
   useEffect(() => {
     void load().catch((e: unknown) => setMessage(t(errorKey(e))));
   }, []);
@@ -63,7 +60,7 @@ export function Sources(props: { window: Window }) {
             teams={teams}
             onCreate={(input) =>
               act(async () => {
-                await store.api.call('POST', '/api/v1/admin/sources', input);
+                await store.api.admin.createSource(input);
                 return t('sourceCreated', { tag: input.tag });
               })
             }
@@ -117,14 +114,14 @@ export function Sources(props: { window: Window }) {
                       onCancel={() => setEditing(null)}
                       onSave={(changes) =>
                         act(async () => {
-                          await store.api.call('PUT', `/api/v1/admin/sources/${row.tag}`, changes);
+                          await store.api.admin.changeSource(row.tag, changes);
                           setEditing(null);
                           return t('sourceSaved', { tag: row.tag });
                         })
                       }
                       onDeactivate={() =>
                         act(async () => {
-                          await store.api.call('POST', `/api/v1/admin/sources/${row.tag}/deactivate`);
+                          await store.api.admin.deactivateSource(row.tag);
                           setEditing(null);
                           return t('sourceSaved', { tag: row.tag });
                         })
@@ -150,8 +147,8 @@ function useTeams(): Teams {
   const { store, state } = useConsole();
   const [all, setAll] = useState<Teams | null>(null);
   useEffect(() => {
-    void store.api
-      .call<{ items: Array<{ id: string; name: string; categories: string[] }> }>('GET', '/api/v1/admin/teams')
+    void store.api.admin
+      .teams()
       .then(({ items }) => setAll(items.map((x) => ({ team: x.id, name: x.name, categories: x.categories }))))
       .catch(() => setAll(null));
   }, []);
@@ -188,8 +185,10 @@ function TeamAndLanguage(props: { id: string; teams: Teams; team: string; langua
 }
 
 const orNull = (v: string) => (v === '' ? null : v);
+/** The select's value as a language the API takes; '' (the visitor's browser decides) is null. */
+const languageOrNull = (v: string): LanguageId | null => (isLanguageId(v) ? v : null);
 
-function NewSourceForm(props: { teams: Teams; onCreate: (input: { tag: string; label: string; team: string | null; language: string | null }) => Promise<boolean> }) {
+function NewSourceForm(props: { teams: Teams; onCreate: (input: { tag: string; label: string; team: string | null; language: LanguageId | null }) => Promise<boolean> }) {
   const { t } = useConsole();
   const [tag, setTag] = useState('');
   const [label, setLabel] = useState('');
@@ -197,7 +196,7 @@ function NewSourceForm(props: { teams: Teams; onCreate: (input: { tag: string; l
   const [language, setLanguage] = useState('');
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!(await props.onCreate({ tag, label, team: orNull(team), language: orNull(language) }))) return;
+    if (!(await props.onCreate({ tag, label, team: orNull(team), language: languageOrNull(language) }))) return;
     setTag('');
     setLabel('');
     setTeam('');
@@ -225,7 +224,7 @@ function EditSourceForm(props: {
   row: SourceRow;
   teams: Teams;
   onCancel: () => void;
-  onSave: (changes: { label: string; team: string | null; language: string | null; active: boolean }) => Promise<boolean>;
+  onSave: (changes: { label: string; team: string | null; language: LanguageId | null; active: boolean }) => Promise<boolean>;
   onDeactivate: () => Promise<boolean>;
 }) {
   const { t } = useConsole();
@@ -241,7 +240,7 @@ function EditSourceForm(props: {
       aria-label={t('sourceEditTitle', { tag: props.row.tag })}
       onSubmit={(e) => {
         e.preventDefault();
-        void props.onSave({ label, team: orNull(team), language: orNull(language), active });
+        void props.onSave({ label, team: orNull(team), language: languageOrNull(language), active });
       }}
     >
       <label for={`${id}-label`}>{t('sourceLabel')}</label>
@@ -271,8 +270,8 @@ function EmbedSnippet(props: { sources: readonly SourceRow[]; window: Window }) 
   const [parts, setParts] = useState<EmbedParts | 'unavailable' | null>(null);
   const [copied, setCopied] = useState('');
   useEffect(() => {
-    void store.api
-      .call<EmbedParts>('GET', '/api/v1/admin/embed')
+    void store.api.admin
+      .embed()
       .then(setParts)
       .catch(() => setParts('unavailable'));
   }, []);

@@ -4,6 +4,7 @@
 import { CATEGORIES, type Category } from '../../../../contract/categories.js';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiRequestError } from '../../../../contract/errors.js';
+import type { Teams as TeamsData } from '../../../../contract/rest.js';
 import { useConsole } from '../../context.js';
 import { directionOf, intlTag, type MessageKey, type Translate } from '../../i18n/index.js';
 import { LANGUAGE_IDS } from '../../../../contract/languages.js';
@@ -27,13 +28,6 @@ import {
 const DAY_NAMES: Record<Weekday, MessageKey> = { mon: 'teamsMon', tue: 'teamsTue', wed: 'teamsWed', thu: 'teamsThu', fri: 'teamsFri', sat: 'teamsSat', sun: 'teamsSun' };
 const holidayName = (key: string) => `hol${key[0]!.toUpperCase()}${key.slice(1)}` as MessageKey;
 
-interface TeamsData {
-  items: TeamView[];
-  mapping: Partial<Record<Category, string>>;
-  publicHolidays: Array<{ date: string; key: string }>;
-  /** Other organisations' teams that accept this organisation's overflow (a region). */
-  overflowTargets?: Array<{ id: string; name: string }>;
-}
 type Api = ReturnType<typeof useConsole>['store']['api'];
 
 /** A human sentence for a failed save. */
@@ -46,7 +40,7 @@ export function Settings() {
   const { store, state, t } = useConsole();
   const [data, setData] = useState<TeamsData | null>(null);
   const [current, setCurrent] = useState('');
-  const load = async () => setData(await store.api.call<TeamsData>('GET', '/api/v1/admin/teams'));
+  const load = async () => setData(await store.api.admin.teams());
   useEffect(() => {
     void load().catch(() => undefined);
   }, []);
@@ -85,7 +79,7 @@ function MappingForm(props: { api: Api; data: TeamsData; reload: () => Promise<v
   const save = async (e: Event) => {
     e.preventDefault();
     try {
-      await props.api.call('PUT', '/api/v1/admin/category-mapping', mapping);
+      await props.api.admin.setCategoryMapping(mapping);
       setMessage(t('saved'));
       await props.reload();
     } catch (error) {
@@ -125,7 +119,7 @@ function NewTeamForm(props: { api: Api; teams: TeamView[]; reload: () => Promise
     e.preventDefault();
     if (props.teams.some((x) => x.id === id)) return setMessage(t('teamsErrTaken', { id }));
     try {
-      await props.api.call('POST', '/api/v1/admin/teams', { id, name });
+      await props.api.admin.createTeam({ id, name });
       setMessage(t('teamsCreated', { name }));
       setId('');
       setName('');
@@ -229,8 +223,8 @@ function TeamForm(props: { api: Api; team: TeamView; teams: TeamView[]; overflow
     if (wrong !== null) return setMessage(wrong);
     const body = { ...settings, dutyHours: compactHours(settings.dutyHours) };
     try {
-      if (all) await props.api.call('PUT', `/api/v1/admin/teams/${team.id}`, { name, overflow: overflow === '' ? null : overflow, settings: body });
-      else await props.api.call('PUT', `/api/v1/admin/teams/${team.id}/settings`, body);
+      if (all) await props.api.admin.updateTeam(team.id, { name, overflow: overflow === '' ? null : overflow, settings: body });
+      else await props.api.admin.updateTeamSettings(team.id, body);
       setMessage(t('saved'));
       await props.reload();
     } catch (error) {

@@ -1,41 +1,12 @@
 // The teams form's model: team settings as the API sends them, and the checks the form runs before
 // saving (the server checks the same again): day windows, holiday dates, overflow loops.
-import type { Category } from '../../../../contract/categories.js';
-import type { LanguageId } from '../../../../contract/languages.js';
+import type { Holiday, TeamSettings, TeamView } from '../../../../contract/rest.js';
+import { MAX_NOTICE_CHARS, MAX_WINDOWS, WEEKDAYS, type Weekday } from '../../../../contract/teams.js';
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export { MAX_NOTICE_CHARS, MAX_WINDOWS, WEEKDAYS, type Weekday };
+export type { Holiday, TeamSettings, TeamView };
 export type Window = [string, string];
-export type DutyHours = Partial<Record<Weekday, Window[]>>;
-export interface Holiday {
-  date: string;
-  label: string;
-  hours: Window[];
-}
-export interface TeamSettings {
-  dutyHours: DutyHours | null;
-  autoAssign: boolean;
-  defaultCapacity: number;
-  specialist: boolean;
-  holidays: Holiday[];
-  publicHolidays: boolean;
-  outOfHoursText: Record<LanguageId, string>;
-}
-export interface TeamView {
-  id: string;
-  name: string;
-  categories: Category[];
-  overflow: string | null;
-  settings: TeamSettings;
-  editable: 'all' | 'settings' | 'none';
-  inboxKey: boolean;
-  openNow: boolean;
-}
-
-/** Windows a day may have (as the server allows). */
-export const MAX_WINDOWS = 4;
-/** Characters of one out-of-hours text (as the server allows). */
-export const MAX_NOTICE_CHARS = 500;
+export type DutyHours = NonNullable<TeamSettings['dutyHours']>;
 
 const HHMM = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
