@@ -169,6 +169,29 @@ describe('authorisation matrix over two organisations', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('the region: organisation and agreements, its own retention, its signing list, handover offers', async () => {
+    const adminsOnly = (cells: Partial<Row>) => row('403:forbidden', cells);
+    const wrong = [
+      // Each admin reads and changes only their own organisation (no route names another's); the
+      // others appear in it by id and name only, to agree on overflow with.
+      ...(await matrix('GET organisation (whose)', adminsOnly({ hAdmin: '200:huddinge', bAdmin: '200:botkyrka' }), async (actor) => {
+        const r = await request(actor, 'GET', '/api/v1/admin/organisation');
+        return r.status >= 300 ? `${r.status}:${r.code}` : `${r.status}:${(JSON.parse(r.text) as { id: string }).id}`;
+      })),
+      ...(await matrix('GET own retention', adminsOnly({ hAdmin: '200', bAdmin: '200' }), status('GET', '/api/v1/admin/retention/organisation'))),
+      ...(await matrix('PUT own retention', adminsOnly({ hAdmin: '200', bAdmin: '200' }), status('PUT', '/api/v1/admin/retention/organisation', { consentDays: 30, callbackDays: 3 }))),
+      ...(await matrix('GET what awaits the organisation key', adminsOnly({ hAdmin: '200:sees', bAdmin: '200' }), sees('GET', '/api/v1/admin/org/pending', '"huddinge"'))),
+      // Offering Huddinge's chat elsewhere: only the responder who has it (the region takes Huddinge's overflow).
+      ...(await matrix(
+        'POST handover offer (Huddinge’s claimed chat)',
+        row('403:not_assignee', { hOnDuty: '200' }),
+        status('POST', `/api/v1/responder/conversations/${claimed.id}/handover`, { toTeam: R }),
+        ['hSupervisor', 'hAdmin', 'bOnDuty', 'bSupervisor', 'bAdmin', 'regionOnDuty', 'hOnDuty'],
+      )),
+    ];
+    expect(wrong).toEqual([]);
+  });
+
   it('a handover to another organisation’s team is refused without the young person’s acceptance', async () => {
     expect(await status('POST', `/api/v1/responder/conversations/${botkyrkaClaimed.id}/transfer`, { toTeam: H })('bOnDuty')).toBe('403:forbidden');
     expect(await status('POST', `/api/v1/responder/conversations/${botkyrkaClaimed.id}/transfer`, { toResponder: 'r-h-on' })('bOnDuty')).toBe('403:forbidden');
