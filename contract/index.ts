@@ -7,5 +7,8 @@ export * from './categories.js';
 export * from './errors.js';
 export * from './frames.js';
 export * from './ids.js';
+export * from './languages.js';
 export * from './messages.js';
 export * from './retention.js';
+export * from './roles.js';
+export * from './teams.js';

@@ -6,6 +6,7 @@ import { CATEGORIES } from './categories.js';
 import { ErrorCode } from './errors.js';
 import { BASE64URL, CLIENT_MESSAGE_ID, CONVERSATION_ID, LANGUAGE_TAG, MESSAGE_ID, ORG_ID, SOURCE_TAG } from './ids.js';
 import { RETENTION_LIMITS } from './retention.js';
+import { ROLES } from './roles.js';
 import { LANGUAGE_IDS, type LanguageId } from './languages.js';
 import { isCalendarDate, MAX_HOLIDAY_LABEL, MAX_HOLIDAYS, MAX_NOTICE_CHARS, MAX_WINDOWS, PUBLIC_HOLIDAY_KEYS, WEEKDAYS, type Weekday } from './teams.js';
 import { CONVERSATION_STATUSES, ENVELOPE_KINDS, MAX_BODY_CHARS, SENDERS, type LogEntry } from './messages.js';
@@ -147,8 +148,8 @@ export const LoginRequest = z
   })
   .strict()
   .openapi('Login');
-export const RoleSchema = z.enum(['responder', 'supervisor', 'admin']);
-export type Role = z.infer<typeof RoleSchema>;
+export const RoleSchema = z.enum(ROLES);
+export type { Role } from './roles.js';
 
 export const ResponderSchema = z
   .object({

@@ -7,6 +7,7 @@ import { hashToken, newToken } from '../conversations/ids.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { RecordStore } from '../store/ports.js';
 import { TOKEN } from '../../contract/ids.js';
+import { ROLES } from '../../contract/roles.js';
 
 const COLLECTION = 'invitations';
 /** An invitation is valid this long. */
@@ -18,7 +19,7 @@ export const InvitationSchema = z.object({
   teams: z.array(z.string()),
   /** The organisation of the admin who invited (absent: the first one); the responder joins it. */
   org: z.string().optional(),
-  roles: z.array(z.enum(['responder', 'supervisor', 'admin'])),
+  roles: z.array(z.enum(ROLES)),
   createdBy: z.string(),
   createdAt: z.number().int(),
   expiresAt: z.number().int(),

@@ -217,7 +217,8 @@ export interface SecretStore {
   getOrCreate(name: string, candidate: string): Promise<string>;
 }
 
-export type Role = 'responder' | 'supervisor' | 'admin';
+export type { Role } from '../../contract/roles.js';
+import type { Role } from '../../contract/roles.js';
 
 /** Staff data (persistent). */
 export interface ResponderRecord {

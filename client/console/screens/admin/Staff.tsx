@@ -4,12 +4,12 @@
 // signs with `npm run org sign` on their own computer; this screen shows what awaits it, with the key
 // fingerprints to compare. In the demo the server holds the key and signs at once.
 import { useEffect, useState } from 'preact/hooks';
-import type { InvitationSummary, Role, Staff, StaffMember } from '../../../../contract/rest.js';
+import type { InvitationSummary, Staff, StaffMember } from '../../../../contract/rest.js';
+import { ROLES, type Role } from '../../../../contract/roles.js';
 import { useConsole } from '../../context.js';
 import { intlTag, type MessageKey } from '../../i18n/index.js';
 import { AwaitingSignature } from './AwaitingSignature.js';
 
-const ROLES: readonly Role[] = ['responder', 'supervisor', 'admin'];
 const toggle = <T extends string>(list: readonly T[], value: T): T[] => (list.includes(value) ? list.filter((x) => x !== value) : [...list, value]);
 
 export function Invitations(props: { window: Window }) {
