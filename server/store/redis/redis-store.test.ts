@@ -238,7 +238,7 @@ describe('Redis store with durable acknowledgements (waitReplicas)', () => {
     const prefix = freshPrefix();
     // Long enough for a loaded machine to confirm once the replica is there (the refusals before
     // it each wait this long).
-    const s = await createRedisStore({ url: primary.url, prefix, waitReplicas: 1, waitTimeoutMs: 1_000 });
+    const s = await createRedisStore({ url: primary.url, prefix, waitReplicas: 1, waitTimeoutMs: 2_000 });
     let replica: RedisServer | null = null;
     try {
       const record = conversation();
@@ -254,7 +254,9 @@ describe('Redis store with durable acknowledgements (waitReplicas)', () => {
       await sleep(100);
       expect(events).toEqual([]);
       replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(primary.port)] });
-      for (let i = 0; i < 100 && !(await replica.cli('INFO', 'replication')).includes('master_link_status:up'); i += 1) await sleep(50);
+      // A loaded machine may take seconds for the first sync; wait for the link (up to 20 s), then say so if it never came.
+      for (let i = 0; i < 400 && !(await replica.cli('INFO', 'replication')).includes('master_link_status:up'); i += 1) await sleep(50);
+      expect(await replica.cli('INFO', 'replication')).toContain('master_link_status:up');
       // The later message's retry is confirmed first: both go out, the earlier one first, once each.
       const retried = await s.log.append(record.id, 'responder', 1, second, 60_000, 100);
       expect(retried.ok && retried.duplicate).toBe(true);

@@ -106,8 +106,12 @@ describe('a second organisation signs with its own key (real Chromium, real CLI)
     await page.getByText('Inget väntar på signering.').waitFor();
 
     // Her organisation's retention is hers; the deployment's is not shown to her.
+    const deployment = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/admin/retention');
     await page.getByRole('button', { name: 'Lagringstider' }).click();
     await page.getByRole('heading', { name: 'Er organisations lagringstider' }).waitFor();
+    // The console asks for the deployment's settings, is refused, and shows nothing of them.
+    expect((await deployment).status()).toBe(403);
+    await page.getByLabel('Samtycken till identitet (dagar, 1–180)').waitFor();
     expect(await page.getByRole('heading', { name: 'Hur länge uppgifter sparas' }).count()).toBe(0);
     await page.getByLabel('Samtycken till identitet (dagar, 1–180)').fill('30');
     await page.getByRole('button', { name: 'Spara organisationens lagringstider' }).click();

@@ -95,7 +95,8 @@ function DeploymentRetention() {
       .then(setSettings)
       .catch((error: { status?: number }) => (error.status === 403 ? setHidden(true) : setMessage(t('errGeneric'))));
   }, []);
-  if (hidden) return null;
+  // Nothing until the server has answered: an organisation's admin who may not see it never sees it flash.
+  if (hidden || (settings === null && message === '')) return null;
   const save = async (e: Event) => {
     e.preventDefault();
     if (settings === null) return;
