@@ -45,41 +45,24 @@ function OrgRetention() {
       setMessage(t('retentionError'));
     }
   };
-  const fields: ReadonlyArray<{ key: 'consentDays' | 'callbackDays'; label: MessageKey }> = [
-    { key: 'consentDays', label: 'retentionOrgConsents' },
-    { key: 'callbackDays', label: 'retentionOrgCallbacks' },
-  ];
   return (
-    <section class="card" aria-labelledby="retention-org-title">
-      <h2 id="retention-org-title">{t('retentionOrgTitle')}</h2>
-      <p class="hint">{t('retentionOrgIntro')}</p>
-      {view !== null && (
-        <form onSubmit={save} autocomplete="off">
-          {fields.map((f) => (
-            <div key={f.key}>
-              <label for={`retention-org-${f.key}`}>{t(f.label, { max: view.limits[f.key] })}</label>
-              <input
-                id={`retention-org-${f.key}`}
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={view.limits[f.key]}
-                step={1}
-                required
-                value={view[f.key]}
-                onInput={(e) => setView({ ...view, [f.key]: Number(e.currentTarget.value) })}
-              />
-            </div>
-          ))}
-          <button type="submit" class="primary">
-            {t('retentionOrgSave')}
-          </button>
-        </form>
-      )}
-      <p role="status" class="notice">
-        {message}
-      </p>
-    </section>
+    <RetentionCard
+      id="retention-org"
+      title={t('retentionOrgTitle')}
+      intro={t('retentionOrgIntro')}
+      save={t('retentionOrgSave')}
+      fields={
+        view === null
+          ? null
+          : [
+              { key: 'consentDays', label: t('retentionOrgConsents', { max: view.limits.consentDays }), min: 1, max: view.limits.consentDays, value: view.consentDays },
+              { key: 'callbackDays', label: t('retentionOrgCallbacks', { max: view.limits.callbackDays }), min: 1, max: view.limits.callbackDays, value: view.callbackDays },
+            ]
+      }
+      onInput={(key, days) => view !== null && setView({ ...view, [key]: days })}
+      onSubmit={save}
+      message={message}
+    />
   );
 }
 
@@ -108,34 +91,60 @@ function DeploymentRetention() {
     }
   };
   return (
-    <section class="card" aria-labelledby="retention-title">
-      <h2 id="retention-title">{t('retentionTitle')}</h2>
-      <p class="hint">{t('retentionIntro')}</p>
-      {settings !== null && (
-        <form onSubmit={save} autocomplete="off">
-          {FIELDS.map((f) => (
+    <RetentionCard
+      id="retention"
+      title={t('retentionTitle')}
+      intro={t('retentionIntro')}
+      save={t('retentionSave')}
+      fields={settings === null ? null : FIELDS.map((f) => ({ key: f.key, label: t(f.label, { min: f.min, max: f.max }), min: f.min, max: f.max, value: settings[f.key] }))}
+      onInput={(key, days) => settings !== null && setSettings({ ...settings, [key]: days })}
+      onSubmit={save}
+      message={message}
+    />
+  );
+}
+
+/** One retention card: a heading, what it is for, a number of days per field, save, and what happened. */
+function RetentionCard(props: {
+  id: string;
+  title: string;
+  intro: string;
+  save: string;
+  /** Null until the server has answered. */
+  fields: ReadonlyArray<{ key: string; label: string; min: number; max: number; value: number }> | null;
+  onInput: (key: string, days: number) => void;
+  onSubmit: (e: Event) => void;
+  message: string;
+}) {
+  return (
+    <section class="card" aria-labelledby={`${props.id}-title`}>
+      <h2 id={`${props.id}-title`}>{props.title}</h2>
+      <p class="hint">{props.intro}</p>
+      {props.fields !== null && (
+        <form onSubmit={props.onSubmit} autocomplete="off">
+          {props.fields.map((f) => (
             <div key={f.key}>
-              <label for={`retention-${f.key}`}>{t(f.label, { min: f.min, max: f.max })}</label>
+              <label for={`${props.id}-${f.key}`}>{f.label}</label>
               <input
-                id={`retention-${f.key}`}
+                id={`${props.id}-${f.key}`}
                 type="number"
                 inputMode="numeric"
                 min={f.min}
                 max={f.max}
                 step={1}
                 required
-                value={settings[f.key]}
-                onInput={(e) => setSettings({ ...settings, [f.key]: Number(e.currentTarget.value) })}
+                value={f.value}
+                onInput={(e) => props.onInput(f.key, Number(e.currentTarget.value))}
               />
             </div>
           ))}
           <button type="submit" class="primary">
-            {t('retentionSave')}
+            {props.save}
           </button>
         </form>
       )}
       <p role="status" class="notice">
-        {message}
+        {props.message}
       </p>
     </section>
   );
