@@ -237,7 +237,9 @@ export function createConsoleStore(deps: ConsoleDeps) {
     // chats
     async claim(id: string) {
       const item = queue.find(id);
-      if (item === undefined) return;
+      // Gone from the queue between the card showing and the click (a colleague's claim was pushed
+      // first): the same sentence as a claim the server refuses.
+      if (item === undefined) return state.set({ notice: { key: 'claimed' } });
       await chats.claim(item);
     },
     openChat: chats.openChat,
