@@ -4,15 +4,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Organisation } from '../../contract/rest.js';
 import { createTestApp, type TestApp } from '../support/harness.js';
-import { regionAuthKey, seedRegion, type SeededRegion } from '../support/region.js';
+import { loginInRegion, seedRegion, type SeededRegion } from '../support/region.js';
 
 let t: TestApp;
 let region: SeededRegion;
-const as = async (login: string) => {
-  const api = t.responder();
-  await api.login(login, regionAuthKey(region.passwords.get(login)!));
-  return api;
-};
+const as = (login: string) => loginInRegion(t, region, login);
 const partners = async (login: string) =>
   Object.fromEntries((await (await as(login)).call<Organisation>('GET', '/api/v1/admin/organisation')).partners.map((p) => [p.id, `${p.incoming}/${p.outgoing}`]));
 const status = async (source: string) => (await (await t.call('GET', `/api/v1/status?category=chat&source=${source}`)).json()) as { team: string; staffed: boolean };

@@ -12,7 +12,7 @@ import { createTeamSettings } from '../../server/routing/team-settings.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import type { Store, TeamId } from '../../server/store/ports.js';
 import { createTestApp, fakeCipher, newCid, solvePow, type TestApp } from '../support/harness.js';
-import { regionAuthKey, seedRegion, type SeededRegion } from '../support/region.js';
+import { loginInRegion, seedRegion, type SeededRegion } from '../support/region.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 let redis: RedisServer | null = null;
@@ -40,11 +40,7 @@ describe.each(BACKENDS)('danger routing in a region ($name store)', (backend) =>
     const store = await backend.store();
     const t: TestApp = await createTestApp(store === undefined ? {} : { store });
     const region: SeededRegion = await seedRegion(t.store, t.clock);
-    const as = async (login: string) => {
-      const api = t.responder();
-      await api.login(login, regionAuthKey(region.passwords.get(login)!));
-      return api;
-    };
+    const as = (login: string) => loginInRegion(t, region, login);
     const status = async (source: string, danger: boolean) =>
       (await (await t.call('GET', `/api/v1/status?category=chat&source=${source}${danger ? '&danger=true' : ''}`)).json()) as { team: string; staffed: boolean };
     const open = (source: string, danger: boolean) =>

@@ -10,7 +10,7 @@ import type { Store } from '../../server/store/ports.js';
 import { createRedisStore } from '../../server/store/redis/redis-store.js';
 import { createTestApp, fakeCipher, newCid, solvePow, type TestApp } from '../support/harness.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { regionAuthKey, seedRegion, type SeededRegion } from '../support/region.js';
+import { loginInRegion, seedRegion, type SeededRegion } from '../support/region.js';
 
 let redis: RedisServer;
 let store: Store;
@@ -30,11 +30,7 @@ beforeEach(async () => {
   region = await seedRegion(t.store, t.clock);
 });
 
-const as = async (login: string) => {
-  const api = t.responder();
-  await api.login(login, regionAuthKey(region.passwords.get(login)!));
-  return api;
-};
+const as = (login: string) => loginInRegion(t, region, login);
 const codeOf = (p: Promise<unknown>) =>
   p.then(
     () => 'ok',

@@ -8,15 +8,11 @@ import * as crypto from '../../crypto/index.js';
 import { createWidgetApi } from '../../client/widget/state/api.js';
 import { verifiedTeam } from '../../client/widget/state/conversation.js';
 import { createTestApp, fakeCipher, newCid, solvePow, type TestApp } from '../support/harness.js';
-import { regionAuthKey, seedRegion, type SeededRegion } from '../support/region.js';
+import { loginInRegion, seedRegion, type SeededRegion } from '../support/region.js';
 
 let t: TestApp;
 let region: SeededRegion;
-const as = async (login: string) => {
-  const api = t.responder();
-  await api.login(login, regionAuthKey(region.passwords.get(login)!));
-  return api;
-};
+const as = (login: string) => loginInRegion(t, region, login);
 const status = async (source: string) => (await (await t.call('GET', `/api/v1/status?category=chat&source=${source}`)).json()) as { team: string; staffed: boolean };
 const open = (source: string) => t.visitor().open({ category: 'chat', language: 'sv', source, intake: { cid: newCid(), kind: 'intake', body: fakeCipher() } }, solvePow);
 /** Who the widget would say answers for `source`, from the organisation certificate it verified. */

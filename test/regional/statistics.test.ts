@@ -6,15 +6,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { StatsReport } from '../../contract/rest.js';
 import { createCookieJar, createResponderApi } from '../../client/shared/api-client.js';
 import { createTestApp, fakeCipher, newCid, solvePow, type TestApp } from '../support/harness.js';
-import { regionAuthKey, seedRegion, type SeededRegion } from '../support/region.js';
+import { loginInRegion, regionAuthKey, seedRegion, type SeededRegion } from '../support/region.js';
 
 let t: TestApp;
 let region: SeededRegion;
-const as = async (login: string) => {
-  const api = t.responder();
-  await api.login(login, regionAuthKey(region.passwords.get(login)!));
-  return api;
-};
+const as = (login: string) => loginInRegion(t, region, login);
 const open = (source: string) => t.visitor().open({ category: 'chat', language: 'sv', source, intake: { cid: newCid(), kind: 'intake', body: fakeCipher() } }, solvePow);
 const period = () => {
   const day = new Date(t.clock.now()).toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });

@@ -8,6 +8,7 @@ import { createDirectory } from '../../server/directory/directory.js';
 import { ensureDemoOrg, refreshDemoOrg } from '../../server/directory/demo-org.js';
 import type { Clock } from '../../server/clock.js';
 import type { Store } from '../../server/store/ports.js';
+import type { TestApp } from './harness.js';
 
 const derived = (purpose: string, password: string) => new Uint8Array(createHash('sha256').update(`${purpose}:${password}`).digest());
 
@@ -27,4 +28,11 @@ export async function seedRegion(store: Store, clock: Clock): Promise<SeededRegi
   const logins = await seedDemoRegion(deps, async (password) => ({ authKey: derived('auth', password), wrapKey: derived('wrap', password) }));
   await refreshDemoOrg(deps);
   return { rootPublicKey, passwords: new Map(logins.map((l) => [l.login, l.password])) };
+}
+
+/** A responder API of test app `t` logged in as `login` of the seeded region. */
+export async function loginInRegion(t: Pick<TestApp, 'responder'>, region: SeededRegion, login: string) {
+  const api = t.responder();
+  await api.login(login, regionAuthKey(region.passwords.get(login)!));
+  return api;
 }
