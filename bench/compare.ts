@@ -147,6 +147,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 export const FLOOR = 'floor: `ws`, rooms in a Map, the received string forwarded unparsed';
 const PROTOCOL_SHAPED = '`ws` relay, protocol-shaped (parses each frame, ack + rebuilt msg)';
 const SOCKETIO = 'socket.io 4 relay, in memory';
+const DURABLE = 'naive durable relay: `ws` + node-redis, XADD (MAXLEN ~) + PUBLISH pipelined, ack after the XADD';
 const UTVAG_REDIS = 'Utväg (Redis store)';
 const UTVAG_MEMORY = 'Utväg (in-memory store)';
 
@@ -154,18 +155,24 @@ const BASELINES = {
   floor: { name: FLOOR, file: 'bench/baselines/floor-relay.ts', scheme: 'ws' },
   raw: { name: PROTOCOL_SHAPED, file: 'bench/baselines/raw-ws-relay.ts', scheme: 'ws' },
   socketio: { name: SOCKETIO, file: 'bench/baselines/socketio-relay.ts', scheme: 'http' },
+  durable: { name: DURABLE, file: 'bench/baselines/durable-relay.ts', scheme: 'ws' },
 } as const;
 
-async function startBaseline(kind: keyof typeof BASELINES, conversations: number): Promise<Target> {
+/** A baseline's process; `redis` (its own) for the one that stores, whose CPU is then counted too. */
+async function startBaseline(kind: keyof typeof BASELINES, conversations: number, redis: RedisServer | null = null): Promise<Target> {
   const port = await freePort();
   const baseline = BASELINES[kind];
-  const { child } = await spawnAndWait([...profileArgs(), '--import', 'tsx', baseline.file], { PORT: String(port) }, /listening/);
+  const { child } = await spawnAndWait(
+    [...profileArgs(), '--import', 'tsx', baseline.file],
+    { PORT: String(port), ...(redis === null ? {} : { REDIS_URL: redis.url }) },
+    /listening/,
+  );
   const convs = Array.from({ length: conversations }, (_, i) => ({ c: `room-${i}` }));
   return {
     name: baseline.name,
     process: child,
-    job: { kind, url: `${baseline.scheme}://127.0.0.1:${port}`, conversations: convs },
-    redisPid: null,
+    job: { kind: kind === 'durable' ? 'raw' : kind, url: `${baseline.scheme}://127.0.0.1:${port}`, conversations: convs },
+    redisPid: redis === null ? null : await redisPidOf(redis),
     async stop() {
       await stopChild(child);
     },
@@ -257,10 +264,15 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
   const rows: Row[] = [];
   try {
     // BENCH_TARGETS narrows the run (e.g. to profile); the floor is always measured.
-    const wanted = (process.env.BENCH_TARGETS ?? 'raw,socketio,utvag').split(',');
+    const wanted = (process.env.BENCH_TARGETS ?? 'raw,socketio,durable,utvag').split(',');
     targets.push(await startBaseline('floor', conversations));
     if (wanted.includes('raw')) targets.push(await startBaseline('raw', conversations));
     if (wanted.includes('socketio')) targets.push(await startBaseline('socketio', conversations));
+    if (wanted.includes('durable')) {
+      const own = await startRedisServer();
+      extraRedis.push(own);
+      targets.push(await startBaseline('durable', conversations, own));
+    }
     if (wanted.includes('utvag')) targets.push(await startUtvag(conversations, redis));
     if (wanted.includes('utvag-memory')) targets.push(await startUtvag(conversations, null));
     // BENCH_UTVAG_BUILDS="label=path/to/server/main.js;…": other builds (e.g. earlier commits), each
