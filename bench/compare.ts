@@ -151,11 +151,12 @@ const DURABLE = 'naive durable relay: `ws` + node-redis, XADD (MAXLEN ~) + PUBLI
 const UTVAG_REDIS = 'Utväg (Redis store)';
 const UTVAG_MEMORY = 'Utväg (in-memory store)';
 
+/** `speaks`: which of the load generator's client kinds talks to it (the durable relay speaks the protocol-shaped relay's frames). */
 const BASELINES = {
-  floor: { name: FLOOR, file: 'bench/baselines/floor-relay.ts', scheme: 'ws' },
-  raw: { name: PROTOCOL_SHAPED, file: 'bench/baselines/raw-ws-relay.ts', scheme: 'ws' },
-  socketio: { name: SOCKETIO, file: 'bench/baselines/socketio-relay.ts', scheme: 'http' },
-  durable: { name: DURABLE, file: 'bench/baselines/durable-relay.ts', scheme: 'ws' },
+  floor: { name: FLOOR, file: 'bench/baselines/floor-relay.ts', scheme: 'ws', speaks: 'floor' },
+  raw: { name: PROTOCOL_SHAPED, file: 'bench/baselines/raw-ws-relay.ts', scheme: 'ws', speaks: 'raw' },
+  socketio: { name: SOCKETIO, file: 'bench/baselines/socketio-relay.ts', scheme: 'http', speaks: 'socketio' },
+  durable: { name: DURABLE, file: 'bench/baselines/durable-relay.ts', scheme: 'ws', speaks: 'raw' },
 } as const;
 
 /** A baseline's process; `redis` (its own) for the one that stores, whose CPU is then counted too. */
@@ -171,7 +172,7 @@ async function startBaseline(kind: keyof typeof BASELINES, conversations: number
   return {
     name: baseline.name,
     process: child,
-    job: { kind: kind === 'durable' ? 'raw' : kind, url: `${baseline.scheme}://127.0.0.1:${port}`, conversations: convs },
+    job: { kind: baseline.speaks, url: `${baseline.scheme}://127.0.0.1:${port}`, conversations: convs },
     redisPid: redis === null ? null : await redisPidOf(redis),
     async stop() {
       await stopChild(child);
