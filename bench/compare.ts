@@ -119,8 +119,12 @@ export async function redisPidOf(redis: RedisServer): Promise<number> {
   return Number(/process_id:(\d+)/.exec(await redis.cli('INFO', 'server'))?.[1]);
 }
 
-async function startUtvag(conversations: number, redis: RedisServer | null, build?: { readonly label: string; readonly entry: string }): Promise<Target> {
-  const { child, base, output } = await spawnUtvag(redis, build === undefined ? {} : { entry: build.entry });
+async function startUtvag(
+  conversations: number,
+  redis: RedisServer | null,
+  build?: { readonly label: string; readonly entry: string; readonly nodeArgs: readonly string[] },
+): Promise<Target> {
+  const { child, base, output } = await spawnUtvag(redis, build === undefined ? {} : { entry: build.entry, nodeArgs: build.nodeArgs });
   const opened = await openConversations(base, conversations, demoLogin(output()), redis);
   return {
     name: build !== undefined ? `Utväg (Redis store), ${build.label}` : redis === null ? UTVAG_MEMORY : UTVAG_REDIS,
@@ -277,12 +281,17 @@ export async function measureCompare(): Promise<{ rows: Row[]; conversations: nu
     if (wanted.includes('utvag')) targets.push(await startUtvag(conversations, redis));
     if (wanted.includes('utvag-memory')) targets.push(await startUtvag(conversations, null));
     // BENCH_UTVAG_BUILDS="label=path/to/server/main.js;…": other builds (e.g. earlier commits), each
-    // on a Redis of its own, measured in the same rounds (before/after rows of one run).
+    // on a Redis of its own, measured in the same rounds (before/after rows of one run). Words after
+    // the path are Node flags for that process ("label=path --max-semi-space-size=32"); without a
+    // path it is this build ("label=--max-semi-space-size=32").
     for (const spec of (process.env.BENCH_UTVAG_BUILDS ?? '').split(';').filter((x) => x !== '')) {
-      const [label = spec, entry = ''] = spec.split('=');
+      const [label = spec, rest = ''] = spec.split(/=(.*)/s);
+      const words = rest.split(/\s+/).filter((w) => w !== '');
+      const path = words[0] !== undefined && !words[0].startsWith('-') ? (words.shift() ?? '') : '';
+      const nodeArgs = words;
       const own = await startRedisServer();
       extraRedis.push(own);
-      targets.push(await startUtvag(conversations, own, { label, entry }));
+      targets.push(await startUtvag(conversations, own, { label, entry: path === '' ? SERVER_ENTRY : path, nodeArgs }));
     }
     for (const rate of rates) {
       const byTarget = new Map<string, Measured[]>();
