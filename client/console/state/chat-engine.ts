@@ -142,24 +142,41 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
     } else if (replayDone && answered) setPhase('lost');
   }
 
-  async function onVisitorRequest(entry: LogEntry): Promise<void> {
-    if (handoff === null || state !== null) return;
+  /**
+   * Answers a request for a fresh session the young person sent (a transfer's, a handover's or a
+   * resume's): `open` checks it and gives the handshake's context, and this responder's handshake
+   * answers it. A request that does not open (not for this team, conversation or key) is ignored.
+   */
+  async function answerRequest(open: () => Pick<Parameters<typeof createHandshake>[0], 'context' | 'inbox'>, posted?: () => void): Promise<void> {
     try {
-      const { context, inbox } = openSessionRequest(fromBase64url(entry.body), {
-        mode: 'transfer',
-        conversationId: handoff.conversationId,
-        team: handoff.team,
-        lastSessionNumber: handoff.sessionNumber - 1,
-        psk: handoff.transferKey,
-        inboxKeyOf: (epoch) => deps.keys.inbox.get(`${handoff?.team}:${epoch}`) ?? null,
-      });
+      const { context, inbox } = open();
       const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity, inbox });
       await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
-      handoff = null;
+      posted?.();
       established(next);
     } catch (error) {
       if (!isCryptoError(error)) throw error;
     }
+  }
+
+  /** The young person answered a transfer to this responder: the request is bound to the handoff's transfer key. */
+  async function onVisitorRequest(entry: LogEntry): Promise<void> {
+    const transfer = handoff;
+    if (transfer === null || state !== null) return;
+    await answerRequest(
+      () =>
+        openSessionRequest(fromBase64url(entry.body), {
+          mode: 'transfer',
+          conversationId: transfer.conversationId,
+          team: transfer.team,
+          lastSessionNumber: transfer.sessionNumber - 1,
+          psk: transfer.transferKey,
+          inboxKeyOf: (epoch) => deps.keys.inbox.get(`${transfer.team}:${epoch}`) ?? null,
+        }),
+      () => {
+        handoff = null;
+      },
+    );
   }
 
   /**
@@ -167,39 +184,30 @@ export function createChatEngine(deps: ChatEngineDeps, restored: SessionState | 
    * this team's inbox key. A fresh handshake (this responder's certificate, this organisation) answers it.
    */
   async function onHandoverRequest(entry: LogEntry): Promise<void> {
-    try {
-      const { context, inbox } = openHandoverRequest(fromBase64url(entry.body), {
+    await answerRequest(() =>
+      openHandoverRequest(fromBase64url(entry.body), {
         conversationId: conversationIdFromString(deps.id),
         team: deps.team,
         lastSessionNumber: lastSession,
         inboxKeyOf,
-      });
-      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity, inbox });
-      await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
-      established(next);
-    } catch (error) {
-      if (!isCryptoError(error)) throw error;
-    }
+      }),
+    );
   }
 
   /** The visitor continues from a resume code (a new tab or phone): a fresh handshake bound to the psk. */
   async function onResumeRequest(entry: LogEntry): Promise<void> {
-    if (resumePsk === null) return;
-    try {
-      const { context, inbox } = openSessionRequest(fromBase64url(entry.body), {
+    const psk = resumePsk;
+    if (psk === null) return;
+    await answerRequest(() =>
+      openSessionRequest(fromBase64url(entry.body), {
         mode: 'resume',
         conversationId: conversationIdFromString(deps.id),
         team: deps.team,
         lastSessionNumber: lastSession,
-        psk: resumePsk,
+        psk,
         inboxKeyOf,
-      });
-      const { wire, state: next } = createHandshake({ context, responder: deps.keys.identity, inbox });
-      await deps.post({ cid: deps.newCid(), kind: 'handshake', body: toBase64url(wire) });
-      established(next);
-    } catch (error) {
-      if (!isCryptoError(error)) throw error;
-    }
+      }),
+    );
   }
 
   function onMessage(entry: LogEntry): void {
