@@ -17,6 +17,7 @@ import {
 } from '../../../crypto/api-sumo.js';
 import type { CallbackLists, CallbackView, SealedCallback } from '../../../contract/rest.js';
 import type { UnlockedKeys } from '../crypto/keys.js';
+import { latestRead } from './latest-read.js';
 import { openSealedCallback } from './open-sealed.js';
 import type { Guard, Slice } from './ports.js';
 
@@ -103,8 +104,8 @@ export function createCallbacksStore(deps: CallbacksDeps) {
   }
 
   /** Reads the lists and opens every held request not yet opened here. Throws the API's error (the caller guards). */
-  const refresh = async () => {
-    const lists = await api.callbackLists();
+  // An answer older than one already shown is dropped (latest-read.ts).
+  const refresh = latestRead(() => api.callbackLists(), async (lists) => {
     // Numbers leave memory with their callback (done, erased, or no longer mine).
     const keep = new Set([...lists.mine, ...lists.team].map((c) => c.id));
     const numbers = Object.fromEntries(Object.entries(state.get().callbackNumbers).filter(([id]) => keep.has(id)));
@@ -112,7 +113,7 @@ export function createCallbacksStore(deps: CallbacksDeps) {
     const keys = deps.keys();
     if (keys === null) return;
     for (const item of lists.mine) if (numbers[item.id] === undefined) await open(item, keys);
-  };
+  });
 
   return {
     refresh,

@@ -11,6 +11,9 @@ function setup(heartbeatMs?: number) {
   const calls: string[] = [];
   let ready = true;
   let failNext = false;
+  /** Set: the next duty read answers with the status as it started, only when released. */
+  let hold: { release: () => void } | null = null;
+  let holdNext = false;
   const state = fakeSlice<DutyState>({ duty: null });
   const status = (): DutyStatus => ({
     teams: ['unga', 'vuxna'].map((team) => ({ team, name: team, onDuty: onDuty.has(team), inHours: true, colleaguesOnDuty: 0, waiting: 0 })),
@@ -21,7 +24,12 @@ function setup(heartbeatMs?: number) {
   const store = createDutyStore({
     state,
     api: {
-      duty: async () => status(),
+      duty: async () => {
+        const answer = status();
+        if (!holdNext) return answer;
+        holdNext = false;
+        return new Promise<DutyStatus>((resolve) => (hold = { release: () => resolve(answer) }));
+      },
       setDuty: async (team, on, capacity) => {
         calls.push(`duty ${team} ${on} ${capacity ?? '-'}`);
         if (failNext) {
@@ -39,7 +47,17 @@ function setup(heartbeatMs?: number) {
     isReady: () => ready,
     changed: async () => void calls.push('queue'),
   });
-  return { store, state, timers, calls, errors, setReady: (r: boolean) => void (ready = r), failNext: () => void (failNext = true) };
+  return {
+    store,
+    state,
+    timers,
+    calls,
+    errors,
+    setReady: (r: boolean) => void (ready = r),
+    failNext: () => void (failNext = true),
+    holdNextRead: () => void (holdNext = true),
+    releaseHeld: () => hold?.release(),
+  };
 }
 
 /** Lets the promises started by a timer settle (microtasks only; no time passes). */
@@ -98,6 +116,20 @@ describe('duty store', () => {
     timers.advance(60_000);
     await settle();
     expect(calls.filter((c) => c === 'beat')).toHaveLength(3);
+  });
+
+  it('an answer older than one already shown does not replace it: a read before going on duty that arrives after the one behind it', async () => {
+    const { store, state, holdNextRead, releaseHeld } = setup();
+    // A read (a push, the socket coming back) starts while the responder is still off duty, and its
+    // answer is slow; going on duty meanwhile reads again, and that answer comes first.
+    holdNextRead();
+    const slow = store.refresh();
+    await settle();
+    await store.setDuty('unga', true);
+    expect(state.get().duty?.teams.find((t) => t.team === 'unga')?.onDuty).toBe(true);
+    releaseHeld();
+    await slow;
+    expect(state.get().duty?.teams.find((t) => t.team === 'unga')?.onDuty).toBe(true);
   });
 
   it('reset forgets the duty status', async () => {

@@ -1,5 +1,6 @@
 // Duty: which teams the responder is on duty for, with capacity and load, and the heartbeat that keeps
 // the server counting them as present while on duty.
+import { latestRead } from './latest-read.js';
 import type { Clock, Guard, Slice, Timers } from './ports.js';
 
 export interface DutyTeam {
@@ -51,7 +52,7 @@ export function createDutyStore(deps: DutyDeps) {
   const { state, api, guard, timers } = deps;
   let loop: number | null = null;
 
-  const refresh = async () => state.set({ duty: await api.duty() });
+  const refresh = latestRead(() => api.duty(), (duty) => state.set({ duty }));
   const heartbeat = async () => {
     if (!deps.isReady() || !(state.get().duty?.teams.some((t) => t.onDuty) ?? false)) return;
     await guard(() => api.heartbeat());

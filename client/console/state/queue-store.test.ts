@@ -12,13 +12,19 @@ async function setup() {
   let items: QueueItem[] = [];
   let inbox: InboxKeys | null = world.keys.inbox;
   const calls = { queue: 0, permit: 0, ring: 0 };
+  /** Set: the next queue read answers with the items as they were when it started, only when released. */
+  let holdNext = false;
+  let release: (() => void) | null = null;
   const state = fakeSlice<QueueState>({ queue: [], notify: false });
   const store = createQueueStore({
     state,
     api: {
       queue: async () => {
         calls.queue += 1;
-        return { items };
+        const answer = { items };
+        if (!holdNext) return answer;
+        holdNext = false;
+        return new Promise<typeof answer>((resolve) => (release = () => resolve(answer)));
       },
     },
     inbox: () => inbox,
@@ -48,6 +54,8 @@ async function setup() {
     item,
     setItems: (next: QueueItem[]) => void (items = next),
     lock: () => void (inbox = null),
+    holdNextRead: () => void (holdNext = true),
+    releaseHeld: () => release?.(),
   };
 }
 
@@ -122,6 +130,19 @@ describe('queue store', () => {
     lock();
     await store.refresh();
     expect(state.get().queue[0]?.firstMessage).toBeNull();
+  });
+
+  it('an answer older than one already shown does not replace it: a slow read from before a visitor arrived does not hide the card', async () => {
+    const { world, store, state, item, setItems, holdNextRead, releaseHeld } = await setup();
+    holdNextRead();
+    const slow = store.refresh(); // the queue is empty as this read starts
+    const a = world.intake('Är någon där?');
+    setItems([item(a.id, a.entry)]);
+    await store.refresh(); // the push of the arrival: its read starts later and answers first
+    expect(state.get().queue.map((q) => q.id)).toEqual([a.id]);
+    releaseHeld();
+    await slow;
+    expect(state.get().queue.map((q) => q.id)).toEqual([a.id]);
   });
 
   it('removes a claimed card and finds cards by id', async () => {

@@ -3,6 +3,7 @@
 // arrives (if the responder asked for one).
 import { isCryptoError, type OpenedIntake } from '../../../crypto/api-sumo.js';
 import type { Category, QueueItem } from '../../shared/api-client.js';
+import { latestRead } from './latest-read.js';
 import { openSealedIntake, type InboxKeys } from './open-sealed.js';
 import type { Slice } from './ports.js';
 
@@ -67,25 +68,27 @@ export function createQueueStore(deps: QueueDeps) {
   };
 
   return {
-    /** Reads the queue; throws the API's error (the caller guards). */
-    async refresh() {
-      const { items } = await api.queue();
-      const fresh: QueueView[] = [];
-      let arrived = false;
-      for (const item of items) {
-        if (item.category === 'callback') continue;
-        if (!opened.has(item.id)) opened.set(item.id, open(item));
-        if (!seen.has(item.id)) {
-          seen.add(item.id);
-          arrived = true;
+    /** Reads the queue (an answer older than one already shown is dropped); throws the API's error (the caller guards). */
+    refresh: latestRead(
+      () => api.queue(),
+      ({ items }) => {
+        const fresh: QueueView[] = [];
+        let arrived = false;
+        for (const item of items) {
+          if (item.category === 'callback') continue;
+          if (!opened.has(item.id)) opened.set(item.id, open(item));
+          if (!seen.has(item.id)) {
+            seen.add(item.id);
+            arrived = true;
+          }
+          const { id, team, category, language, source, danger, waitingMs } = item;
+          fresh.push({ id, team, category, language, source, danger, waitingMs, firstMessage: opened.get(item.id)?.text ?? null, transferred: (item.session ?? 0) > 0, fromOrganisation: item.fromOrganisation === true });
         }
-        const { id, team, category, language, source, danger, waitingMs } = item;
-        fresh.push({ id, team, category, language, source, danger, waitingMs, firstMessage: opened.get(item.id)?.text ?? null, transferred: (item.session ?? 0) > 0, fromOrganisation: item.fromOrganisation === true });
-      }
-      for (const id of opened.keys()) if (!items.some((i) => i.id === id)) opened.delete(id);
-      state.set({ queue: fresh });
-      if (arrived && state.get().notify) deps.alert.ring();
-    },
+        for (const id of opened.keys()) if (!items.some((i) => i.id === id)) opened.delete(id);
+        state.set({ queue: fresh });
+        if (arrived && state.get().notify) deps.alert.ring();
+      },
+    ),
 
     find: (id: string): QueueView | undefined => state.get().queue.find((q) => q.id === id),
 
