@@ -7,8 +7,9 @@ import { createSources } from './sources/index.js';
 import { enrolDemoResponder, ensureDemoOrg, type DemoOrgDeps, type DemoOrganisation } from './directory/demo-org.js';
 import { createOrganisations } from './directory/organisations.js';
 import type { DemoLogin, LoginKeyDeriver } from './demo.js';
-import { createTeamSettings, type TeamSettings } from './routing/team-settings.js';
-import { WEEKDAYS } from './routing/duty-hours.js';
+import { createTeamSettings } from './routing/team-settings.js';
+import type { TeamSettings } from '../contract/rest.js';
+import { WEEKDAYS } from '../contract/teams.js';
 
 /**
  * Opening hours a first `npm start` gives the region: the municipalities' teams on weekdays

@@ -2,8 +2,9 @@
 import { CATEGORIES } from '../contract/categories.js';
 import type { ResponderId, ResponderRecord, Role, Store, TeamId, TeamRecord } from './store/ports.js';
 import { DEFAULT_KDF, authKeyHash } from './routes/responder.js';
-import { createTeamSettings, type TeamSettings } from './routing/team-settings.js';
-import { WEEKDAYS, type Weekday } from './routing/duty-hours.js';
+import { createTeamSettings } from './routing/team-settings.js';
+import type { TeamSettings } from '../contract/rest.js';
+import { WEEKDAYS, type Weekday } from '../contract/teams.js';
 import { systemClock } from './clock.js';
 import { createSources } from './sources/index.js';
 

@@ -29,7 +29,6 @@ export function createRetentionSettings(records: RecordStore) {
     },
   };
 }
-export type { OrgRetention, RetentionSettings } from '../../contract/rest.js';
 export type RetentionSettingsStore = ReturnType<typeof createRetentionSettings>;
 
 

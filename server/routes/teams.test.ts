@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../contract/categories.js';
 import { ApiRequestError } from '../../contract/errors.js';
 import { createTestApp, seedResponder } from '../../test/support/harness.js';
-import { createTeamSettings, DEFAULT_TEAM_SETTINGS, type TeamSettings } from '../routing/team-settings.js';
+import { createTeamSettings, DEFAULT_TEAM_SETTINGS } from '../routing/team-settings.js';
+import type { TeamSettings } from '../../contract/rest.js';
 import type { TeamId } from '../store/ports.js';
 
 const codeOf = (p: Promise<unknown>) =>

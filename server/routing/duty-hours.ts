@@ -1,8 +1,7 @@
 // Duty hours per team in Europe/Stockholm, per weekday: pure functions over a clock reading.
 
-import { WEEKDAYS, type Weekday } from '../../contract/teams.js';
+import type { Weekday } from '../../contract/teams.js';
 
-export { WEEKDAYS, type Weekday };
 
 /** "HH:MM"–"HH:MM" windows per weekday, local Stockholm time; an end of "24:00" means midnight. */
 export type DutyHours = Partial<Record<Weekday, ReadonlyArray<readonly [string, string]>>>;

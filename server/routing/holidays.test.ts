@@ -1,7 +1,8 @@
 // Swedish public holidays: Easter by the Gregorian computus (checked against published dates), the
 // Easter-based and weekday-based holidays, and the eves.
 import { describe, expect, it } from 'vitest';
-import { easterSunday, isCalendarDate, publicHolidayOn, publicHolidaysBetween, swedishPublicHolidays } from './holidays.js';
+import { isCalendarDate } from '../../contract/teams.js';
+import { easterSunday, publicHolidayOn, publicHolidaysBetween, swedishPublicHolidays } from './holidays.js';
 
 describe('Swedish public holidays', () => {
   it('computes Easter Sunday for known years (earliest, latest and ordinary)', () => {

@@ -1,9 +1,8 @@
 // Swedish public holidays (Lag 1989:253 om allmänna helgdagar) and the three eves that count as
 // holidays in working life (midsommarafton, julafton, nyårsafton): pure calendar arithmetic.
 
-import { isCalendarDate, PUBLIC_HOLIDAY_KEYS, type PublicHolidayKey } from '../../contract/teams.js';
+import type { PublicHolidayKey } from '../../contract/teams.js';
 
-export { isCalendarDate, PUBLIC_HOLIDAY_KEYS, type PublicHolidayKey };
 
 /** A calendar date "YYYY-MM-DD" (Europe/Stockholm when it describes "today"). */
 export type IsoDate = string;

@@ -2,7 +2,8 @@
 // weekly duty hours, by the calendar date in Stockholm (not UTC).
 import { describe, expect, it } from 'vitest';
 import { nextOpening, openingAt } from './opening.js';
-import { DEFAULT_TEAM_SETTINGS, type TeamSettings } from './team-settings.js';
+import type { TeamSettings } from '../../contract/rest.js';
+import { DEFAULT_TEAM_SETTINGS } from './team-settings.js';
 
 const weekdays = { mon: [['08:00', '17:00']], tue: [['08:00', '17:00']], wed: [['08:00', '17:00']], thu: [['08:00', '17:00']], fri: [['08:00', '17:00']] } as TeamSettings['dutyHours'];
 const settings = (extra: Partial<TeamSettings>): TeamSettings => ({ ...DEFAULT_TEAM_SETTINGS, dutyHours: weekdays, ...extra });

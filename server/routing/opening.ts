@@ -1,8 +1,9 @@
 // Whether a team is open at an instant: its holidays (closed, or their own hours) first, then the
 // Swedish public holidays when it closes on them, then its weekly duty hours. Pure.
 import { isWithinDutyHours, isWithinWindows, stockholmLocal, type DutyHours } from './duty-hours.js';
-import { publicHolidayOn, type PublicHolidayKey } from './holidays.js';
-import type { TeamSettings } from './team-settings.js';
+import type { TeamSettings } from '../../contract/rest.js';
+import type { PublicHolidayKey } from '../../contract/teams.js';
+import { publicHolidayOn } from './holidays.js';
 
 export type Opening =
   | { readonly open: boolean; readonly reason: 'hours' }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGE_IDS } from '../../contract/languages.js';
-import { DEFAULT_TEAM_SETTINGS, OutOfHoursTextSchema, parseStoredSettings } from './team-settings.js';
+import { OutOfHoursTextSchema } from '../../contract/rest.js';
+import { DEFAULT_TEAM_SETTINGS, parseStoredSettings } from './team-settings.js';
 
 describe('team settings: out-of-hours texts per language', () => {
   it('hold one text for every language the clients speak', () => {

@@ -1,20 +1,9 @@
 // Routing settings of a team (duty hours, holidays, out-of-hours texts, auto-assignment, default
-// capacity, specialist flag), kept in the RecordStore and validated by one schema.
-import { MAX_HOLIDAY_LABEL, MAX_HOLIDAYS, MAX_NOTICE_CHARS, MAX_WINDOWS } from '../../contract/teams.js';
-import {
-  HolidaySchema,
-  NO_OUT_OF_HOURS_TEXT,
-  OutOfHoursTextSchema,
-  TeamSettingsSchema,
-  type Holiday,
-  type OutOfHoursText,
-  type TeamSettings,
-} from '../../contract/rest.js';
+// capacity, specialist flag), kept in the RecordStore and validated by the API's schema
+// (contract/rest.ts).
+import { NO_OUT_OF_HOURS_TEXT, TeamSettingsSchema, type TeamSettings } from '../../contract/rest.js';
 import type { LanguageId } from '../../contract/languages.js';
 import type { RecordStore, TeamId } from '../store/ports.js';
-
-// The schemas are the API's (contract/rest.ts); this module keeps them in the RecordStore.
-export { HolidaySchema, MAX_HOLIDAY_LABEL, MAX_HOLIDAYS, MAX_NOTICE_CHARS, MAX_WINDOWS, OutOfHoursTextSchema, TeamSettingsSchema, type Holiday, type OutOfHoursText, type TeamSettings };
 
 const NO_TEXT = NO_OUT_OF_HOURS_TEXT;
 

@@ -18,9 +18,6 @@ import {
   type TrustAnchor,
 } from '../../../crypto/api-sumo.js';
 
-/** GET /api/v1/responder/keys (the contract's shape). */
-export type { ResponderKeys } from '../../../contract/rest.js';
-
 export interface UnlockedKeys {
   readonly anchor: TrustAnchor;
   readonly identity: ResponderIdentity;

@@ -103,8 +103,10 @@ export function createCallbacksStore(deps: CallbacksDeps) {
     }
   }
 
-  /** Reads the lists and opens every held request not yet opened here. Throws the API's error (the caller guards). */
-  // An answer older than one already shown is dropped (latest-read.ts).
+  /**
+   * Reads the lists and opens every held request not yet opened here; an answer older than one
+   * already shown is dropped (latest-read.ts). Throws the API's error (the caller guards).
+   */
   const refresh = latestRead(() => api.callbackLists(), async (lists) => {
     // Numbers leave memory with their callback (done, erased, or no longer mine).
     const keep = new Set([...lists.mine, ...lists.team].map((c) => c.id));

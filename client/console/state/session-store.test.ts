@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { CryptoError, CryptoErrorCode } from '../../../crypto/api-sumo.js';
 import { ApiRequestError } from '../../../contract/errors.js';
-import type { ResponderKeys, UnlockedKeys } from '../crypto/keys.js';
+import type { ResponderKeys } from '../../../contract/rest.js';
+import type { UnlockedKeys } from '../crypto/keys.js';
 import { fakeArchive, fakeSlice, fakeTimers } from './fakes.case.js';
 import { createSessionStore, type SessionHooks, type SessionState } from './session-store.js';
 

@@ -4,7 +4,8 @@
 // sub-stores read the keys from here; what they hold is started, sealed and dropped through `hooks`.
 import { CryptoErrorCode, fromBase64url, isCryptoError } from '../../../crypto/api-sumo.js';
 import { ApiRequestError } from '../../../contract/errors.js';
-import type { ResponderKeys, UnlockedKeys } from '../crypto/keys.js';
+import type { ResponderKeys } from '../../../contract/rest.js';
+import type { UnlockedKeys } from '../crypto/keys.js';
 import type { DeriveKeys } from '../crypto/password.js';
 import type { Locale } from '../i18n/index.js';
 import type { ChatArchive } from './chat-archive.js';

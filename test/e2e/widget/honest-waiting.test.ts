@@ -5,9 +5,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNextOpening } from '../../../client/shared/opening-hours.js';
-import { stockholmLocal, WEEKDAYS } from '../../../server/routing/duty-hours.js';
+import { stockholmLocal } from '../../../server/routing/duty-hours.js';
+import { WEEKDAYS } from '../../../contract/teams.js';
+import type { TeamSettings } from '../../../contract/rest.js';
 import { nextOpening } from '../../../server/routing/opening.js';
-import { DEFAULT_TEAM_SETTINGS, createTeamSettings, type TeamSettings } from '../../../server/routing/team-settings.js';
+import { DEFAULT_TEAM_SETTINGS, createTeamSettings } from '../../../server/routing/team-settings.js';
 import type { TeamId } from '../../../server/store/ports.js';
 import { launchChromium } from '../../support/chromium.js';
 import { startE2eServer, type E2eServer } from '../../support/e2e-server.js';
