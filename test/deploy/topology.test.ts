@@ -273,7 +273,11 @@ describe('production topology: Caddy → two instances → Redis (AOF)', () => {
     await appReady(victim);
 
     // 2. Redis restarts (SIGTERM: the AOF is flushed; the same config and dir on start).
-    await waitUntil('more messages after the rolling restart', async () => sent(visitor, 'responder') >= duringRestart + 30, 30_000);
+    // What a timeout here prints: who reconnected how often, what each side has, the instances' last lines.
+    const progress = () =>
+      `${JSON.stringify({ victim, duringRestart, visitorHasFromResponder: sent(visitor, 'responder'), responderHasFromVisitor: sent(responder, 'visitor'), stats })}\n` +
+      [...apps].map(([name, app]) => `--- ${name}\n${app.proc.output().slice(-3_000)}`).join('\n');
+    await waitUntil('more messages after the rolling restart', async () => sent(visitor, 'responder') >= duringRestart + 30, 30_000, progress);
     const redisAt = Date.now();
     await redis.restart();
     timings.redisRestartMs = Date.now() - redisAt;
